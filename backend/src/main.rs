@@ -1,0 +1,22 @@
+//! `backend`: see `--help`, and API.md for the HTTP contract.
+
+use backend::{Config, startup};
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "backend=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let config = Config::parse();
+    match startup::run(config).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("backend: {err}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! Route handlers, one module per area of API.md.
+
+pub mod api;
+pub mod control;

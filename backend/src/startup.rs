@@ -1,0 +1,160 @@
+//! Building the routers, binding the sockets and serving until Ctrl-C.
+
+use std::{io::Write, net::SocketAddr};
+
+use axum::{
+    Router,
+    extract::DefaultBodyLimit,
+    http::{HeaderValue, Method, header},
+    middleware::from_fn_with_state,
+    routing::{get, post},
+};
+use tokio::net::TcpListener;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+use crate::{
+    config::Config,
+    error, lab_cors, request_log,
+    routes::{api, control},
+    site,
+    state::AppState,
+};
+
+/// Largest request body any route reads (API.md).
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// The lab API and the control plane, as served on `--api-addr`.
+pub fn app(state: AppState) -> Router {
+    let lab = Router::new()
+        .route("/profile", get(api::profile))
+        .fallback(error::not_found)
+        .method_not_allowed_fallback(error::method_not_allowed)
+        // Order matters: the log sits outside CORS so it records what CORS sent back.
+        .layer(from_fn_with_state(state.clone(), lab_cors::middleware))
+        .layer(from_fn_with_state(state.clone(), request_log::middleware));
+
+    let control = Router::new()
+        .route("/cors", get(control::get_cors).put(control::put_cors))
+        .route("/reset", post(control::reset))
+        .route("/log", get(control::log))
+        .fallback(error::not_found)
+        .method_not_allowed_fallback(error::method_not_allowed)
+        .layer(control_cors(state.config()));
+
+    Router::new()
+        .nest("/api", lab)
+        .nest("/control", control)
+        .fallback(error::not_found)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .with_state(state)
+}
+
+/// The control plane answers CORS for the playground's own origins only, whatever the lab
+/// policy says, so the UI keeps working while the user breaks the lab.
+fn control_cors(config: &Config) -> CorsLayer {
+    let origins: Vec<HeaderValue> =
+        config.frontend_origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::PUT, Method::POST, Method::DELETE])
+        .allow_headers([header::CONTENT_TYPE])
+}
+
+/// Both listeners bound, not yet serving: tests read the real addresses from here.
+pub struct Bound {
+    pub api_addr: SocketAddr,
+    pub site_addr: SocketAddr,
+    api: TcpListener,
+    site: TcpListener,
+    state: AppState,
+}
+
+/// Why the backend could not start.
+#[derive(Debug)]
+pub enum StartError {
+    Bind { what: &'static str, addr: SocketAddr, source: std::io::Error },
+    InvalidOrigin(String),
+    Serve(std::io::Error),
+}
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Bind { what, addr, source } => write!(
+                f,
+                "cannot listen for the {what} on {addr}: {source} (is another playground running? pass another address, or port 0)"
+            ),
+            Self::InvalidOrigin(why) => write!(f, "--frontend-origin: {why}"),
+            Self::Serve(e) => write!(f, "server failed: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for StartError {}
+
+pub async fn bind(config: Config) -> Result<Bound, StartError> {
+    for origin in &config.frontend_origins {
+        shared::cors::policy::check_origin(origin).map_err(|e| StartError::InvalidOrigin(e.to_string()))?;
+    }
+    let listen = |what, addr| async move {
+        TcpListener::bind(addr).await.map_err(|source| StartError::Bind { what, addr, source })
+    };
+    let api = listen("lab API", config.api_addr).await?;
+    let site = listen("other site", config.site_addr).await?;
+    let local = |l: &TcpListener| l.local_addr().map_err(StartError::Serve);
+    Ok(Bound { api_addr: local(&api)?, site_addr: local(&site)?, api, site, state: AppState::new(config) })
+}
+
+impl Bound {
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves both listeners until `shutdown` completes.
+    pub async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), StartError> {
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(());
+        let stopped = |mut rx: tokio::sync::watch::Receiver<()>| async move {
+            let _ = rx.changed().await;
+        };
+        let api = axum::serve(self.api, app(self.state.clone())).with_graceful_shutdown(stopped(stop_rx.clone()));
+        let site = axum::serve(self.site, site::router()).with_graceful_shutdown(stopped(stop_rx));
+        tokio::spawn(async move {
+            shutdown.await;
+            let _ = stop_tx.send(());
+        });
+        tokio::try_join!(api.into_future(), site.into_future()).map_err(StartError::Serve)?;
+        Ok(())
+    }
+}
+
+/// The binary: bind, say where (tests and `cargo xtask run` read these lines), serve until Ctrl-C.
+pub async fn run(config: Config) -> Result<(), StartError> {
+    let bound = bind(config).await?;
+    let mut out = std::io::stdout().lock();
+    // Best effort: a closed stdout must not stop the server.
+    let _ = writeln!(out, "api listening on http://{}", bound.api_addr);
+    let _ = writeln!(out, "site listening on http://{}", bound.site_addr);
+    let _ = out.flush();
+    drop(out);
+    tracing::info!(frontend_origins = ?bound.state.config().frontend_origins, "ready");
+    bound.serve(shutdown_signal()).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,7 @@
+//! The CORS rules: the policy model and the server's decision.
+
+pub mod policy;
+pub mod server;
+
+pub use policy::{AllowOrigin, CorsPolicy, PolicyError};
+pub use server::{Action, CorsRequest, Decision, decide};

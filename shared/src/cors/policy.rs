@@ -1,0 +1,210 @@
+//! The lab CORS policy: the model the user edits, its validation and its presets.
+
+use serde::{Deserialize, Serialize};
+
+/// The live CORS policy of the lab API (`/api/*`), exactly as `PUT /control/cors` takes it.
+///
+/// Settings that browsers refuse (such as `*` with credentials) are valid on purpose:
+/// the point of the lab is to watch the browser refuse them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CorsPolicy {
+    /// `false` behaves as if there were no CORS middleware at all.
+    pub enabled: bool,
+    pub allow_origin: AllowOrigin,
+    pub allow_credentials: bool,
+    /// Method names, compared case-sensitively as browsers do, or `["*"]`.
+    pub allow_methods: Vec<String>,
+    /// Header names, compared case-insensitively, or `["*"]`.
+    pub allow_headers: Vec<String>,
+    /// Response headers the page may read besides the safelisted ones, or `["*"]`.
+    pub expose_headers: Vec<String>,
+    /// Seconds for `Access-Control-Max-Age`; `None` omits the header.
+    #[serde(default)]
+    pub max_age: Option<u32>,
+}
+
+/// Which origins get an `Access-Control-Allow-Origin`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "lowercase", deny_unknown_fields)]
+pub enum AllowOrigin {
+    /// Never send the header.
+    None,
+    /// Send `*`.
+    Any,
+    /// Send the request's origin back when it is in the list (exact match, no case folding).
+    List { origins: Vec<String> },
+    /// Send back whatever origin came, `null` included: the classic vulnerable setting.
+    Reflect,
+}
+
+impl CorsPolicy {
+    /// The policy at start and after a reset: the playground's own frontend may use
+    /// cookies and bearer tokens, nobody else may read the answers.
+    pub fn secure_default(frontend_origin: &str) -> Self {
+        Self {
+            enabled: true,
+            allow_origin: AllowOrigin::List { origins: vec![frontend_origin.to_owned()] },
+            allow_credentials: true,
+            allow_methods: vec!["GET".into(), "POST".into()],
+            allow_headers: vec!["Content-Type".into(), "Authorization".into()],
+            expose_headers: vec![],
+            max_age: None,
+        }
+    }
+
+    /// No CORS middleware at all: the browser blocks every cross-origin read.
+    pub fn off(frontend_origin: &str) -> Self {
+        Self { enabled: false, ..Self::secure_default(frontend_origin) }
+    }
+
+    /// Checks what JSON parsing cannot: that each name could really appear on the wire.
+    /// Returns the first problem in words a person can act on.
+    pub fn validate(&self) -> Result<(), PolicyError> {
+        if let AllowOrigin::List { origins } = &self.allow_origin {
+            for origin in origins {
+                check_origin(origin)?;
+            }
+        }
+        check_names("allow_methods", &self.allow_methods)?;
+        check_names("allow_headers", &self.allow_headers)?;
+        check_names("expose_headers", &self.expose_headers)?;
+        Ok(())
+    }
+}
+
+/// Why a policy that parsed cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PolicyError(pub String);
+
+impl std::fmt::Display for PolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for PolicyError {}
+
+/// An origin as browsers serialise it: `scheme://host[:port]`, or `null`.
+/// A trailing slash or a path never matches what a browser sends, so it is refused here
+/// with a hint instead of silently never matching.
+pub fn check_origin(origin: &str) -> Result<(), PolicyError> {
+    if origin == "null" {
+        return Ok(());
+    }
+    let bad = |why: &str| Err(PolicyError(format!("allow_origin.origins: {origin:?} {why}")));
+    let Some((scheme, rest)) = origin.split_once("://") else {
+        return bad("is not an origin: write scheme://host[:port], e.g. http://localhost:8080");
+    };
+    let scheme_ok = scheme.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && scheme.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "+-.".contains(c));
+    if !scheme_ok {
+        return bad("has an invalid scheme: browsers send it in lower case, e.g. http");
+    }
+    if rest.is_empty() {
+        return bad("has no host");
+    }
+    if rest.contains('/') {
+        return bad("has a path or a trailing slash; an Origin header never has one");
+    }
+    if rest.chars().any(|c| c.is_whitespace() || c.is_control() || c.is_ascii_uppercase()) {
+        return bad("contains spaces or capitals; browsers send the host in lower case");
+    }
+    Ok(())
+}
+
+/// A list of HTTP tokens (RFC 9110 §5.6.2), or exactly `["*"]`.
+fn check_names(field: &str, names: &[String]) -> Result<(), PolicyError> {
+    if names.len() > 1 && names.iter().any(|n| n == "*") {
+        return Err(PolicyError(format!("{field}: \"*\" must stand alone, as [\"*\"]")));
+    }
+    for name in names {
+        if name == "*" {
+            continue;
+        }
+        if name.is_empty() || !name.bytes().all(is_token_byte) {
+            return Err(PolicyError(format!("{field}: {name:?} is not a valid HTTP token")));
+        }
+    }
+    Ok(())
+}
+
+/// `tchar` of RFC 9110 §5.6.2.
+pub(crate) fn is_token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(json: &str) -> Result<CorsPolicy, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+
+    #[test]
+    fn api_md_default_policy_round_trips() {
+        let json = r#"{"enabled":true,"allow_origin":{"mode":"list","origins":["http://localhost:8080"]},
+            "allow_credentials":true,"allow_methods":["GET","POST"],
+            "allow_headers":["Content-Type","Authorization"],"expose_headers":[],"max_age":null}"#;
+        let policy = parse(json).unwrap();
+        assert_eq!(policy, CorsPolicy::secure_default("http://localhost:8080"));
+        assert_eq!(parse(&serde_json::to_string(&policy).unwrap()).unwrap(), policy);
+    }
+
+    #[test]
+    fn modes_without_origins_parse() {
+        for mode in ["none", "any", "reflect"] {
+            let json = format!(
+                r#"{{"enabled":true,"allow_origin":{{"mode":"{mode}"}},"allow_credentials":false,
+                "allow_methods":[],"allow_headers":[],"expose_headers":[],"max_age":5}}"#
+            );
+            assert!(parse(&json).is_ok(), "{mode}");
+        }
+    }
+
+    #[test]
+    fn unknown_fields_missing_fields_and_wrong_types_do_not_parse() {
+        let base = serde_json::to_value(CorsPolicy::secure_default("http://localhost:8080")).unwrap();
+        let mut unknown = base.clone();
+        unknown["allow_everything"] = true.into();
+        let mut missing = base.clone();
+        missing.as_object_mut().unwrap().remove("allow_methods");
+        let mut wrong_type = base.clone();
+        wrong_type["enabled"] = "yes".into();
+        let mut bad_mode = base.clone();
+        bad_mode["allow_origin"]["mode"] = "some".into();
+        let mut negative_age = base;
+        negative_age["max_age"] = (-1).into();
+        for (name, value) in [
+            ("unknown", unknown),
+            ("missing", missing),
+            ("wrong type", wrong_type),
+            ("bad mode", bad_mode),
+            ("negative max_age", negative_age),
+        ] {
+            assert!(serde_json::from_value::<CorsPolicy>(value).is_err(), "{name}");
+        }
+    }
+
+    #[test]
+    fn validation_refuses_what_could_never_match_or_be_sent() {
+        let with = |f: &dyn Fn(&mut CorsPolicy)| {
+            let mut p = CorsPolicy::secure_default("http://localhost:8080");
+            f(&mut p);
+            p.validate()
+        };
+        let list = |o: &str| AllowOrigin::List { origins: vec![o.to_owned()] };
+        for origin in ["http://localhost:8080/", "localhost:8080", "http://", "HTTP://x", "http://A", "http://a b"] {
+            assert!(with(&|p| p.allow_origin = list(origin)).is_err(), "{origin}");
+        }
+        for origin in ["null", "http://127.0.0.1:8080", "https://example.com", "chrome-extension://abc"] {
+            assert_eq!(with(&|p| p.allow_origin = list(origin)), Ok(()), "{origin}");
+        }
+        assert!(with(&|p| p.allow_methods = vec!["GET POST".into()]).is_err());
+        assert!(with(&|p| p.allow_headers = vec!["*".into(), "X-A".into()]).is_err());
+        assert!(with(&|p| p.expose_headers = vec![String::new()]).is_err());
+        assert_eq!(with(&|p| p.allow_headers = vec!["*".into()]), Ok(()));
+        assert_eq!(with(&|p| p.allow_methods = vec!["patch".into()]), Ok(()));
+    }
+}

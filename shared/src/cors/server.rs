@@ -1,0 +1,434 @@
+//! The server side of CORS: policy + request → response headers + a reason in words.
+//!
+//! The backend's middleware only moves bytes between HTTP and these types; every rule of
+//! API.md ("The lab CORS policy") lives here so that it can be tested without a socket.
+
+use super::policy::{AllowOrigin, CorsPolicy};
+
+/// The CORS-relevant parts of an incoming request.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CorsRequest<'a> {
+    pub method: &'a str,
+    pub origin: Option<&'a str>,
+    /// `Access-Control-Request-Method`
+    pub request_method: Option<&'a str>,
+    /// `Access-Control-Request-Headers`, as received (comma-separated).
+    pub request_headers: Option<&'a str>,
+}
+
+impl CorsRequest<'_> {
+    /// A preflight is an `OPTIONS` with both `Origin` and `Access-Control-Request-Method`;
+    /// any other `OPTIONS` is an ordinary request.
+    pub fn is_preflight(&self) -> bool {
+        self.method == "OPTIONS" && self.origin.is_some() && self.request_method.is_some()
+    }
+}
+
+/// What the server does with a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Answer the preflight now, without running the route: 204 if allowed, 403 if not.
+    AnswerPreflight { allowed: bool },
+    /// Run the route and add `headers` to its response.
+    Continue,
+}
+
+/// The verdict for one request, computed from one policy snapshot.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decision {
+    pub action: Action,
+    /// `Access-Control-*` headers to send, names in lower case.
+    pub headers: Vec<(&'static str, String)>,
+    /// Whether the answer depends on `Origin`, so `Vary: Origin` must be appended.
+    pub vary_origin: bool,
+    /// Which rule decided, in words, for the request log.
+    pub reason: String,
+}
+
+pub const ALLOW_ORIGIN: &str = "access-control-allow-origin";
+pub const ALLOW_CREDENTIALS: &str = "access-control-allow-credentials";
+pub const ALLOW_METHODS: &str = "access-control-allow-methods";
+pub const ALLOW_HEADERS: &str = "access-control-allow-headers";
+pub const EXPOSE_HEADERS: &str = "access-control-expose-headers";
+pub const MAX_AGE: &str = "access-control-max-age";
+
+/// Applies `policy` to `req`.
+pub fn decide(policy: &CorsPolicy, req: &CorsRequest<'_>) -> Decision {
+    if !policy.enabled {
+        return Decision {
+            action: Action::Continue,
+            headers: vec![],
+            vary_origin: false,
+            reason: "CORS is off: no CORS headers are sent, whatever the request".to_owned(),
+        };
+    }
+    let vary_origin = matches!(policy.allow_origin, AllowOrigin::List { .. } | AllowOrigin::Reflect);
+    let Some(origin) = req.origin else {
+        return Decision {
+            action: Action::Continue,
+            headers: vec![],
+            vary_origin,
+            reason: "no Origin header: not a CORS request, no CORS headers".to_owned(),
+        };
+    };
+    let preflight = req.is_preflight();
+    let (allow_origin, origin_reason) = match match_origin(&policy.allow_origin, origin) {
+        Ok(found) => found,
+        Err(why) => {
+            let reason = if preflight {
+                format!("preflight refused: {why}")
+            } else {
+                format!(
+                    "refused: {why}; the route ran, but without Access-Control-Allow-Origin \
+                     the browser keeps the response from the page"
+                )
+            };
+            let action = if preflight { Action::AnswerPreflight { allowed: false } } else { Action::Continue };
+            return Decision { action, headers: vec![], vary_origin, reason };
+        }
+    };
+
+    let mut headers = vec![(ALLOW_ORIGIN, allow_origin)];
+    if policy.allow_credentials {
+        headers.push((ALLOW_CREDENTIALS, "true".to_owned()));
+    }
+    if !preflight {
+        if !policy.expose_headers.is_empty() {
+            headers.push((EXPOSE_HEADERS, policy.expose_headers.join(", ")));
+        }
+        return Decision { action: Action::Continue, headers, vary_origin, reason: format!("allowed: {origin_reason}") };
+    }
+
+    let refuse = |why: String| Decision {
+        action: Action::AnswerPreflight { allowed: false },
+        headers: vec![],
+        vary_origin,
+        reason: format!("preflight refused: {why}"),
+    };
+    let method = req.request_method.unwrap_or_default();
+    if !is_wildcard(&policy.allow_methods) && !policy.allow_methods.iter().any(|m| m == method) {
+        return refuse(format!(
+            "method {method} is not in allow_methods [{}] (methods match case-sensitively)",
+            policy.allow_methods.join(", ")
+        ));
+    }
+    if !is_wildcard(&policy.allow_headers) {
+        for name in parse_header_list(req.request_headers.unwrap_or_default()) {
+            if !policy.allow_headers.iter().any(|h| h.eq_ignore_ascii_case(name)) {
+                return refuse(format!(
+                    "request header {name} is not in allow_headers [{}]",
+                    policy.allow_headers.join(", ")
+                ));
+            }
+        }
+    }
+    if !policy.allow_methods.is_empty() {
+        headers.push((ALLOW_METHODS, policy.allow_methods.join(", ")));
+    }
+    if !policy.allow_headers.is_empty() {
+        headers.push((ALLOW_HEADERS, policy.allow_headers.join(", ")));
+    }
+    if let Some(seconds) = policy.max_age {
+        headers.push((MAX_AGE, seconds.to_string()));
+    }
+    Decision {
+        action: Action::AnswerPreflight { allowed: true },
+        headers,
+        vary_origin,
+        reason: format!("allowed: {origin_reason}"),
+    }
+}
+
+/// The value for `Access-Control-Allow-Origin` and the rule that gave it, or why none.
+fn match_origin(rule: &AllowOrigin, origin: &str) -> Result<(String, &'static str), String> {
+    match rule {
+        AllowOrigin::None => Err("allow_origin is \"none\": no origin is ever allowed".to_owned()),
+        AllowOrigin::Any => Ok(("*".to_owned(), "any origin (*)")),
+        AllowOrigin::Reflect => Ok((origin.to_owned(), "origin reflected (any origin is accepted)")),
+        AllowOrigin::List { origins } => {
+            if origins.iter().any(|o| o == origin) {
+                Ok((origin.to_owned(), "origin is in the list"))
+            } else {
+                Err(format!("origin {origin} is not in the list (exact match)"))
+            }
+        }
+    }
+}
+
+fn is_wildcard(list: &[String]) -> bool {
+    matches!(list, [only] if only == "*")
+}
+
+/// The names of `Access-Control-Request-Headers`: comma-separated, spaces and empty
+/// elements tolerated. Lazy, so a flood of commas costs no allocation.
+pub fn parse_header_list(value: &str) -> impl Iterator<Item = &str> {
+    value.split(',').map(str::trim).filter(|name| !name.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FRONT: &str = "http://localhost:8080";
+
+    fn secure() -> CorsPolicy {
+        CorsPolicy::secure_default(FRONT)
+    }
+
+    fn actual<'a>(method: &'a str, origin: Option<&'a str>) -> CorsRequest<'a> {
+        CorsRequest { method, origin, ..Default::default() }
+    }
+
+    fn preflight<'a>(origin: &'a str, method: &'a str, headers: Option<&'a str>) -> CorsRequest<'a> {
+        CorsRequest { method: "OPTIONS", origin: Some(origin), request_method: Some(method), request_headers: headers }
+    }
+
+    fn header<'d>(d: &'d Decision, name: &str) -> Option<&'d str> {
+        d.headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
+    }
+
+    struct Row {
+        name: &'static str,
+        policy: CorsPolicy,
+        request: CorsRequest<'static>,
+        action: Action,
+        headers: &'static [(&'static str, &'static str)],
+        vary: bool,
+        reason_has: &'static str,
+    }
+
+    fn with(f: impl FnOnce(&mut CorsPolicy)) -> CorsPolicy {
+        let mut p = secure();
+        f(&mut p);
+        p
+    }
+
+    fn rows() -> Vec<Row> {
+        use Action::*;
+        vec![
+            Row {
+                name: "allowed actual request: origin echoed once, credentials, Vary",
+                policy: secure(),
+                request: actual("GET", Some(FRONT)),
+                action: Continue,
+                headers: &[(ALLOW_ORIGIN, FRONT), (ALLOW_CREDENTIALS, "true")],
+                vary: true,
+                reason_has: "origin is in the list",
+            },
+            Row {
+                name: "refused origin: no CORS header, the route still runs",
+                policy: secure(),
+                request: actual("GET", Some("http://evil.example")),
+                action: Continue,
+                headers: &[],
+                vary: true,
+                reason_has: "not in the list",
+            },
+            Row {
+                name: "exact match: 127.0.0.1 is another origin than localhost",
+                policy: secure(),
+                request: actual("GET", Some("http://127.0.0.1:8080")),
+                action: Continue,
+                headers: &[],
+                vary: true,
+                reason_has: "not in the list",
+            },
+            Row {
+                name: "exact match: no case folding",
+                policy: secure(),
+                request: actual("GET", Some("http://LOCALHOST:8080")),
+                action: Continue,
+                headers: &[],
+                vary: true,
+                reason_has: "not in the list",
+            },
+            Row {
+                name: "no Origin: nothing to decide, but the answer still varies by Origin",
+                policy: secure(),
+                request: actual("GET", None),
+                action: Continue,
+                headers: &[],
+                vary: true,
+                reason_has: "no Origin",
+            },
+            Row {
+                name: "CORS off: no header even for an allowed origin, preflight goes to the router",
+                policy: CorsPolicy::off(FRONT),
+                request: preflight(FRONT, "GET", None),
+                action: Continue,
+                headers: &[],
+                vary: false,
+                reason_has: "CORS is off",
+            },
+            Row {
+                name: "allowed preflight: methods, headers, no expose",
+                policy: secure(),
+                request: preflight(FRONT, "POST", Some("content-type")),
+                action: AnswerPreflight { allowed: true },
+                headers: &[
+                    (ALLOW_ORIGIN, FRONT),
+                    (ALLOW_CREDENTIALS, "true"),
+                    (ALLOW_METHODS, "GET, POST"),
+                    (ALLOW_HEADERS, "Content-Type, Authorization"),
+                ],
+                vary: true,
+                reason_has: "origin is in the list",
+            },
+            Row {
+                name: "preflight header names: case-insensitive, spaces and empty elements tolerated",
+                policy: secure(),
+                request: preflight(FRONT, "GET", Some(" ,AUTHORIZATION,, content-TYPE ,")),
+                action: AnswerPreflight { allowed: true },
+                headers: &[
+                    (ALLOW_ORIGIN, FRONT),
+                    (ALLOW_CREDENTIALS, "true"),
+                    (ALLOW_METHODS, "GET, POST"),
+                    (ALLOW_HEADERS, "Content-Type, Authorization"),
+                ],
+                vary: true,
+                reason_has: "allowed",
+            },
+            Row {
+                name: "preflight with a header not allowed: 403, no CORS header",
+                policy: secure(),
+                request: preflight(FRONT, "GET", Some("x-custom")),
+                action: AnswerPreflight { allowed: false },
+                headers: &[],
+                vary: true,
+                reason_has: "request header x-custom is not in allow_headers",
+            },
+            Row {
+                name: "preflight with a method not allowed",
+                policy: secure(),
+                request: preflight(FRONT, "DELETE", None),
+                action: AnswerPreflight { allowed: false },
+                headers: &[],
+                vary: true,
+                reason_has: "method DELETE is not in allow_methods",
+            },
+            Row {
+                name: "methods compare case-sensitively",
+                policy: secure(),
+                request: preflight(FRONT, "post", None),
+                action: AnswerPreflight { allowed: false },
+                headers: &[],
+                vary: true,
+                reason_has: "method post",
+            },
+            Row {
+                name: "preflight from an origin not in the list",
+                policy: secure(),
+                request: preflight("http://evil.example", "GET", None),
+                action: AnswerPreflight { allowed: false },
+                headers: &[],
+                vary: true,
+                reason_has: "origin http://evil.example is not in the list",
+            },
+            Row {
+                name: "mode none refuses every preflight",
+                policy: with(|p| p.allow_origin = AllowOrigin::None),
+                request: preflight(FRONT, "GET", None),
+                action: AnswerPreflight { allowed: false },
+                headers: &[],
+                vary: false,
+                reason_has: "\"none\"",
+            },
+            Row {
+                name: "any + credentials: * and true are sent anyway (the browser refuses)",
+                policy: with(|p| p.allow_origin = AllowOrigin::Any),
+                request: actual("GET", Some("http://evil.example")),
+                action: Continue,
+                headers: &[(ALLOW_ORIGIN, "*"), (ALLOW_CREDENTIALS, "true")],
+                vary: false,
+                reason_has: "any origin",
+            },
+            Row {
+                name: "reflect sends back any origin, null included",
+                policy: with(|p| p.allow_origin = AllowOrigin::Reflect),
+                request: actual("POST", Some("null")),
+                action: Continue,
+                headers: &[(ALLOW_ORIGIN, "null"), (ALLOW_CREDENTIALS, "true")],
+                vary: true,
+                reason_has: "reflected",
+            },
+            Row {
+                name: "null is allowed only when listed",
+                policy: secure(),
+                request: actual("GET", Some("null")),
+                action: Continue,
+                headers: &[],
+                vary: true,
+                reason_has: "not in the list",
+            },
+            Row {
+                name: "wildcards: * for methods and headers, max-age, expose on actual only",
+                policy: with(|p| {
+                    p.allow_methods = vec!["*".into()];
+                    p.allow_headers = vec!["*".into()];
+                    p.allow_credentials = false;
+                    p.max_age = Some(600);
+                }),
+                request: preflight(FRONT, "PATCH", Some("x-anything")),
+                action: AnswerPreflight { allowed: true },
+                headers: &[
+                    (ALLOW_ORIGIN, FRONT),
+                    (ALLOW_METHODS, "*"),
+                    (ALLOW_HEADERS, "*"),
+                    (MAX_AGE, "600"),
+                ],
+                vary: true,
+                reason_has: "allowed",
+            },
+            Row {
+                name: "expose headers on an actual request",
+                policy: with(|p| p.expose_headers = vec!["X-Request-Id".into(), "Date".into()]),
+                request: actual("GET", Some(FRONT)),
+                action: Continue,
+                headers: &[(ALLOW_ORIGIN, FRONT), (ALLOW_CREDENTIALS, "true"), (EXPOSE_HEADERS, "X-Request-Id, Date")],
+                vary: true,
+                reason_has: "allowed",
+            },
+            Row {
+                name: "OPTIONS without Access-Control-Request-Method is an ordinary request",
+                policy: secure(),
+                request: actual("OPTIONS", Some(FRONT)),
+                action: Continue,
+                headers: &[(ALLOW_ORIGIN, FRONT), (ALLOW_CREDENTIALS, "true")],
+                vary: true,
+                reason_has: "allowed",
+            },
+        ]
+    }
+
+    #[test]
+    fn table_of_api_md_rules() {
+        for row in rows() {
+            let d = decide(&row.policy, &row.request);
+            assert_eq!(d.action, row.action, "{}", row.name);
+            let expected: Vec<(&str, String)> = row.headers.iter().map(|(n, v)| (*n, (*v).to_owned())).collect();
+            assert_eq!(d.headers, expected, "{}", row.name);
+            assert_eq!(d.vary_origin, row.vary, "{}", row.name);
+            assert!(d.reason.contains(row.reason_has), "{}: reason {:?}", row.name, d.reason);
+            assert!(
+                d.headers.iter().filter(|(n, _)| *n == ALLOW_ORIGIN).count() <= 1,
+                "{}: at most one Access-Control-Allow-Origin",
+                row.name
+            );
+        }
+    }
+
+    #[test]
+    fn refused_preflight_never_carries_a_cors_header() {
+        let d = decide(&secure(), &preflight(FRONT, "PUT", Some("x-a")));
+        assert_eq!(d.action, Action::AnswerPreflight { allowed: false });
+        assert_eq!(header(&d, ALLOW_ORIGIN), None);
+        assert!(d.headers.is_empty());
+    }
+
+    #[test]
+    fn comma_flood_is_handled_lazily() {
+        let flood = ",".repeat(100_000);
+        let d = decide(&secure(), &preflight(FRONT, "GET", Some(&flood)));
+        assert_eq!(d.action, Action::AnswerPreflight { allowed: true });
+    }
+}

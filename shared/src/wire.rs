@@ -1,0 +1,63 @@
+//! JSON shapes of the HTTP contract that both sides read or write.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// The body of every error response: `{"error": "<snake_case_code>", "message": "…"}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: String,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub id: u64,
+    pub email: String,
+}
+
+/// How a request was authenticated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AuthKind {
+    Session,
+    Jwt,
+}
+
+/// `GET /api/profile` → 200.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    pub user: User,
+    pub auth: AuthKind,
+}
+
+/// One request to the lab API as the server saw it (`GET /control/log`, `/control/events`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogEntry {
+    pub seq: u64,
+    /// RFC 3339 UTC with milliseconds.
+    pub at: String,
+    pub rid: Option<String>,
+    pub method: String,
+    pub path: String,
+    pub origin: Option<String>,
+    pub preflight: bool,
+    /// The CORS-relevant request headers, names in lower case.
+    pub request_headers: BTreeMap<String, String>,
+    /// Whether credentials came, secrets cut to their first 8 characters.
+    pub credentials: Credentials,
+    pub status: u16,
+    /// The CORS and auth headers sent back, names in lower case.
+    pub response_headers: BTreeMap<String, String>,
+    /// The CORS engine's reason in words.
+    pub cors: String,
+    /// The auth outcome in words.
+    pub auth: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Credentials {
+    pub cookie: String,
+    pub authorization: String,
+}

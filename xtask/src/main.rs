@@ -1,0 +1,47 @@
+//! The project's two commands (see README.md):
+//!
+//! - `cargo xtask run`: install what is missing, then the backend and `trunk serve`.
+//! - `cargo xtask test`: install what is missing, then every test.
+//! - `cargo xtask setup [--tests]`: only the installs.
+//!
+//! Each install step says what it does and is skipped when done already.
+
+mod cmd;
+mod run;
+mod setup;
+mod test;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  run [-- BACKEND_ARGS…]   install what is missing, start the backend (:3000, :3001) and
+                           `trunk serve` (:8080); Ctrl-C stops both
+  test                     install what is missing (Chromium included), run every test
+  setup [--tests]          only install what is missing (with --tests: the test tools too)
+
+environment:
+  PLAYGROUND_WASM_ROUTE=debian   build wasm with Debian's compiler and a std built from source,
+                                 even when rustup's wasm32 target is available";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run::run(&args[1..]),
+        Some("test") => test::test(),
+        Some("setup") => setup::Setup::prepare(args.iter().any(|a| a == "--tests")).map(|_| ()),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(format!("unknown command\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

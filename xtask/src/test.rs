@@ -1,0 +1,79 @@
+//! `cargo xtask test`: every test, in the order that lets later ones use earlier builds.
+
+use std::{
+    path::PathBuf,
+    time::Instant,
+};
+
+use crate::{
+    cmd::{self, root, step},
+    setup::Setup,
+};
+
+pub fn test() -> Result<(), String> {
+    let started = Instant::now();
+    let setup = Setup::prepare(true)?;
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from);
+    let dist = target.join("e2e-dist");
+
+    step("Building the frontend with Trunk (release profile, as users get it)");
+    cmd::run(setup.wasm_command("trunk").arg("build").arg("--release").arg("--dist").arg(&dist))?;
+    report_wasm_size(&dist);
+
+    step("Building the backend binary the end-to-end tests start");
+    cmd::run(setup.command("cargo").args(["build", "--package", "backend"]))?;
+
+    let mut failed = Vec::new();
+    let mut timings = Vec::new();
+    let mut suite = |name: &'static str, command: &mut std::process::Command| {
+        step(name);
+        let t = Instant::now();
+        if let Err(e) = cmd::run(command) {
+            failed.push(format!("{name}: {e}"));
+        }
+        timings.push((name, t.elapsed()));
+    };
+
+    suite(
+        "Host tests: rules, backend over real sockets, end-to-end in headless Chromium",
+        setup
+            .command("cargo")
+            .args(["test", "--workspace"])
+            .env("PLAYGROUND_DIST", &dist)
+            .env("PLAYGROUND_BACKEND_BIN", target.join("debug/backend"))
+            .env("PLAYGROUND_CHROMIUM", &setup.chromium)
+            .env("PLAYGROUND_CHROMEDRIVER", &setup.chromedriver),
+    );
+    suite(
+        "Component tests: wasm-bindgen-test in headless Chromium",
+        setup
+            .wasm_command("cargo")
+            .args(["test", "--package", "frontend", "--target", "wasm32-unknown-unknown"])
+            .env("CHROMEDRIVER", &setup.chromedriver),
+    );
+
+    step("Summary");
+    for (name, took) in &timings {
+        println!("    {:>6.1} s  {name}", took.as_secs_f64());
+    }
+    println!("    {:>6.1} s  in all", started.elapsed().as_secs_f64());
+    if failed.is_empty() {
+        println!("all tests passed");
+        Ok(())
+    } else {
+        Err(format!("{} suite(s) failed:\n  {}", failed.len(), failed.join("\n  ")))
+    }
+}
+
+/// The size a user downloads, raw and gzip (the figure the issues ask for).
+fn report_wasm_size(dist: &std::path::Path) {
+    let Some(wasm) = std::fs::read_dir(dist)
+        .ok()
+        .and_then(|d| d.flatten().map(|e| e.path()).find(|p| p.extension().is_some_and(|x| x == "wasm")))
+    else {
+        return;
+    };
+    let raw = std::fs::metadata(&wasm).map(|m| m.len()).unwrap_or(0);
+    let gzip = cmd::output("sh", &["-c", &format!("gzip -9 -c '{}' | wc -c", wasm.display())]).unwrap_or_default();
+    println!("    wasm: {:.1} KB raw, {} KB gzip", raw as f64 / 1000.0, gzip.parse::<f64>().map_or("?".to_owned(), |g| format!("{:.1}", g / 1000.0)));
+}
