@@ -7,7 +7,7 @@ use std::{
 };
 
 use axum::{
-    extract::{Request, State},
+    extract::{OriginalUri, Request, State},
     http::{HeaderMap, Method, header},
     middleware::Next,
     response::Response,
@@ -90,7 +90,8 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         at: humantime::format_rfc3339_millis(SystemTime::now()).to_string(),
         rid: req.uri().query().and_then(rid),
         method: req.method().to_string(),
-        path: req.uri().path().to_owned(),
+        // Nested routers see the path without their prefix; the log shows what was asked for.
+        path: req.extensions().get::<OriginalUri>().map_or_else(|| req.uri().path(), |u| u.0.path()).to_owned(),
         origin,
         preflight,
         request_headers: pick(headers, |name| SHOWN_REQUEST_HEADERS.contains(&name)),

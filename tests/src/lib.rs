@@ -1,1 +1,241 @@
+//! The end-to-end harness: the real backend binary on free loopback ports, the Trunk-built
+//! frontend served from its `dist` folder, and headless Chromium driven through ChromeDriver.
+//!
+//! `cargo xtask test` builds the frontend and the backend first and passes their paths in
+//! `PLAYGROUND_DIST` and `PLAYGROUND_BACKEND_BIN`.
 
+use std::{
+    io::{BufRead, BufReader},
+    net::{SocketAddr, TcpListener as StdListener},
+    path::PathBuf,
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+
+/// How long a UI change may take before a test gives up (the page talks to a local backend).
+pub const UI_TIMEOUT: Duration = Duration::from_secs(15);
+
+fn required_path(var: &str) -> PathBuf {
+    let path = std::env::var_os(var).map(PathBuf::from).unwrap_or_else(|| {
+        panic!("{var} is not set: run the end-to-end tests through `cargo xtask test`, which builds what they need")
+    });
+    assert!(path.exists(), "{var}={} does not exist: run `cargo xtask test`", path.display());
+    path
+}
+
+/// The backend binary, started on free ports and stopped on drop.
+pub struct Backend {
+    child: Child,
+    /// `http://localhost:PORT`, the origin the browser sees.
+    pub api: String,
+    /// The other site's loopback address.
+    pub site_addr: SocketAddr,
+}
+
+impl Backend {
+    pub fn start(frontend_origin: &str) -> Backend {
+        let bin = required_path("PLAYGROUND_BACKEND_BIN");
+        let mut child = Command::new(&bin)
+            .args(["--api-addr", "127.0.0.1:0", "--site-addr", "127.0.0.1:0", "--frontend-origin", frontend_origin])
+            .env("RUST_LOG", "backend=warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
+        let mut lines = BufReader::new(child.stdout.take().expect("piped stdout")).lines();
+        let mut addr = |prefix: &str| -> SocketAddr {
+            let line = lines.next().and_then(Result::ok).unwrap_or_default();
+            line.strip_prefix(prefix)
+                .and_then(|a| a.parse().ok())
+                .unwrap_or_else(|| panic!("backend printed {line:?}, expected {prefix}ADDR"))
+        };
+        let api_addr = addr("api listening on http://");
+        let site_addr = addr("site listening on http://");
+        Backend { child, api: format!("http://localhost:{}", api_addr.port()), site_addr }
+    }
+}
+
+impl Drop for Backend {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The Trunk-built `dist` folder served on a free loopback port.
+pub struct Frontend {
+    /// `http://localhost:PORT`: the origin the browser opens (and sends as `Origin`).
+    pub origin: String,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Frontend {
+    pub async fn serve() -> Frontend {
+        let dist = required_path("PLAYGROUND_DIST");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
+        let port = listener.local_addr().expect("local addr").port();
+        let app = axum::Router::new().fallback_service(tower_http::services::ServeDir::new(dist));
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Frontend { origin: format!("http://localhost:{port}"), task }
+    }
+}
+
+impl Drop for Frontend {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// ChromeDriver with one headless Chromium session.
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+    profile: PathBuf,
+}
+
+impl Browser {
+    pub async fn start() -> Browser {
+        let chromium = required_path("PLAYGROUND_CHROMIUM");
+        let chromedriver = required_path("PLAYGROUND_CHROMEDRIVER");
+        let port = free_port();
+        let driver = Command::new(&chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", chromedriver.display()));
+        let profile = std::env::temp_dir().join(format!("playground-chromium-{}-{port}", std::process::id()));
+        let caps = serde_json::json!({
+            "goog:chromeOptions": {
+                "binary": chromium,
+                // No sandbox as root; the rest keeps Chromium off the (closed) network.
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--disable-dev-shm-usage", format!("--user-data-dir={}", profile.display()),
+                ],
+            },
+            "goog:loggingPrefs": { "browser": "ALL" },
+        });
+        let caps = caps.as_object().cloned().expect("an object");
+        let url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let client = loop {
+            match ClientBuilder::new(HttpConnector::new()).capabilities(caps.clone()).connect(&url).await {
+                Ok(client) => break client,
+                Err(e) if Instant::now() > deadline => panic!("ChromeDriver did not start a session: {e}"),
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        };
+        Browser { client, driver, profile }
+    }
+
+    /// Ends the WebDriver session, so Chromium exits on its own; `Drop` does the rest.
+    pub async fn close(self) {
+        let _ = self.client.clone().close().await;
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.client
+            .wait()
+            .at_most(UI_TIMEOUT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("cannot click {css}: {e}"));
+    }
+
+    /// The text of `css` (empty when absent).
+    pub async fn text(&self, css: &str) -> String {
+        match self.client.find(Locator::Css(css)).await {
+            Ok(element) => element.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        }
+    }
+
+    pub async fn attr(&self, css: &str, name: &str) -> Option<String> {
+        self.client.find(Locator::Css(css)).await.ok()?.attr(name).await.ok()?
+    }
+
+    /// Waits until the text of `css` satisfies `ready`, and returns it.
+    pub async fn wait_text(&self, css: &str, ready: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + UI_TIMEOUT;
+        loop {
+            let text = self.text(css).await;
+            if ready(&text) {
+                return text;
+            }
+            assert!(Instant::now() < deadline, "{css} never became ready; last text: {text:?}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits until `css` has attribute `name` satisfying `ready`, and returns it.
+    pub async fn wait_attr(&self, css: &str, name: &str, ready: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + UI_TIMEOUT;
+        loop {
+            let value = self.attr(css, name).await.unwrap_or_default();
+            if ready(&value) {
+                return value;
+            }
+            assert!(Instant::now() < deadline, "{css}[{name}] never became ready; last value: {value:?}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+impl Drop for Browser {
+    /// Also runs when a test panics before `close`: then Chromium would outlive ChromeDriver,
+    /// so it is stopped by its (unique) profile folder.
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        let _ = Command::new("pkill").args(["-f", "--"]).arg(format!("--user-data-dir={}", self.profile.display())).status();
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
+
+fn free_port() -> u16 {
+    StdListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+}
+
+/// A whole lab: frontend, backend, browser, wired to each other on free ports.
+pub struct Lab {
+    pub frontend: Frontend,
+    pub backend: Backend,
+    pub browser: Browser,
+    pub http: reqwest::Client,
+}
+
+impl Lab {
+    pub async fn start() -> Lab {
+        let frontend = Frontend::serve().await;
+        let backend = Backend::start(&frontend.origin);
+        let browser = Browser::start().await;
+        Lab { frontend, backend, browser, http: reqwest::Client::new() }
+    }
+
+    /// The playground page, pointed at this lab's backend.
+    pub fn page_url(&self) -> String {
+        format!("{}/?api={}", self.frontend.origin, self.backend.api)
+    }
+
+    /// The server's request log, straight from the control plane.
+    pub async fn server_log(&self) -> Vec<shared::wire::LogEntry> {
+        self.http
+            .get(format!("{}/control/log?after=0", self.backend.api))
+            .send()
+            .await
+            .expect("control plane answers")
+            .json()
+            .await
+            .expect("log is JSON")
+    }
+}

@@ -9,11 +9,13 @@ use crate::{
     outcome::{BrowserView, explain},
 };
 
+/// One request as both sides saw it.
 #[derive(Clone, Debug, PartialEq)]
-struct Probe {
-    rid: String,
-    browser: BrowserView,
-    server: Result<Vec<LogEntry>, String>,
+pub struct Probe {
+    pub rid: String,
+    pub browser: BrowserView,
+    /// The log entries with this `rid`, or why they could not be fetched.
+    pub server: Result<Vec<LogEntry>, String>,
 }
 
 /// A fresh request id: unique enough for one person's log, and free of characters that
@@ -50,13 +52,14 @@ pub fn ProfileProbe() -> impl IntoView {
             <button id="send-profile" on:click=send disabled=move || busy.get()>
                 {move || if busy.get() { "Sending…" } else { "GET /api/profile" }}
             </button>
-            {move || probe.get().map(|p| view! { <Result probe=p/> })}
+            {move || probe.get().map(|p| view! { <ProbeResult probe=p/> })}
         </section>
     }
 }
 
+/// The three views of one request side by side: browser, server, explanation.
 #[component]
-fn Result(probe: Probe) -> impl IntoView {
+pub fn ProbeResult(probe: Probe) -> impl IntoView {
     let explanation = match &probe.server {
         Ok(entries) => explain(&probe.browser, entries),
         Err(e) => format!("The server's view could not be fetched: {e}"),

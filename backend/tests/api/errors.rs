@@ -1,0 +1,21 @@
+//! The JSON error shape on unknown routes and methods.
+
+use reqwest::Method;
+
+use crate::helpers::{assert_error, spawn_app};
+
+#[tokio::test]
+async fn unknown_routes_and_methods_answer_json_errors() {
+    let app = spawn_app().await;
+    assert_error(app.request(Method::GET, "/nowhere", &[]).await, 404, "not_found").await;
+    assert_error(app.request(Method::GET, "/api/nowhere", &[]).await, 404, "not_found").await;
+    assert_error(app.request(Method::GET, "/control/nowhere", &[]).await, 404, "not_found").await;
+    assert_error(app.request(Method::DELETE, "/api/profile", &[]).await, 405, "method_not_allowed").await;
+    assert_error(app.request(Method::DELETE, "/control/cors", &[]).await, 405, "method_not_allowed").await;
+}
+
+#[tokio::test]
+async fn profile_without_credentials_is_401_no_credentials() {
+    let app = spawn_app().await;
+    assert_error(app.request(Method::GET, "/api/profile", &[]).await, 401, "no_credentials").await;
+}

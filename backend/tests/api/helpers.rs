@@ -1,0 +1,89 @@
+//! `spawn_app()`: the real app on free loopback ports, in this process.
+
+use backend::{Config, startup};
+use clap::Parser;
+use reqwest::{Client, Method, Response, header::HeaderMap};
+use serde_json::Value;
+
+pub const FRONT: &str = "http://localhost:8080";
+
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`
+    pub base: String,
+    pub client: Client,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+pub async fn spawn_app_with(extra: &[&str]) -> TestApp {
+    let mut args = vec!["backend", "--api-addr", "127.0.0.1:0", "--site-addr", "127.0.0.1:0"];
+    args.extend_from_slice(extra);
+    let bound = startup::bind(Config::parse_from(args)).await.expect("binds");
+    let base = format!("http://{}", bound.api_addr);
+    tokio::spawn(bound.serve(std::future::pending()));
+    TestApp { base, client: Client::new() }
+}
+
+impl TestApp {
+    pub async fn request(&self, method: Method, path: &str, headers: &[(&str, &str)]) -> Response {
+        let mut req = self.client.request(method, format!("{}{path}", self.base));
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        req.send().await.expect("request sent")
+    }
+
+    pub async fn preflight(&self, path: &str, origin: &str, method: &str, headers: Option<&str>) -> Response {
+        let mut h = vec![("Origin", origin), ("Access-Control-Request-Method", method)];
+        if let Some(list) = headers {
+            h.push(("Access-Control-Request-Headers", list));
+        }
+        self.request(Method::OPTIONS, path, &h).await
+    }
+
+    pub async fn put_policy(&self, body: &Value) -> Response {
+        self.client.put(format!("{}/control/cors", self.base)).json(body).send().await.expect("sent")
+    }
+
+    pub async fn policy(&self) -> Value {
+        self.client.get(format!("{}/control/cors", self.base)).send().await.expect("sent").json().await.expect("json")
+    }
+
+    pub async fn log(&self) -> Vec<Value> {
+        self.client.get(format!("{}/control/log", self.base)).send().await.expect("sent").json().await.expect("json")
+    }
+}
+
+/// All `Access-Control-*` headers, for "none of them" assertions.
+pub fn cors_headers(headers: &HeaderMap) -> Vec<String> {
+    headers.keys().map(|k| k.as_str().to_owned()).filter(|k| k.starts_with("access-control-")).collect()
+}
+
+pub fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Asserts the error shape of API.md and returns the body.
+pub async fn assert_error(response: Response, status: u16, code: &str) -> Value {
+    assert_eq!(response.status().as_u16(), status, "status for {code}");
+    let content_type = header(response.headers(), "content-type").unwrap_or_default().to_owned();
+    assert!(content_type.starts_with("application/json"), "content type {content_type}");
+    let body: Value = response.json().await.expect("JSON body");
+    assert_eq!(body["error"], code, "{body}");
+    assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+    body
+}
+
+pub fn default_policy() -> Value {
+    serde_json::json!({
+        "enabled": true,
+        "allow_origin": {"mode": "list", "origins": [FRONT]},
+        "allow_credentials": true,
+        "allow_methods": ["GET", "POST"],
+        "allow_headers": ["Content-Type", "Authorization"],
+        "expose_headers": [],
+        "max_age": null
+    })
+}

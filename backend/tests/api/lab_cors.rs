@@ -1,0 +1,153 @@
+//! API.md's CORS rules through real sockets: what the live policy sends, and what it does not.
+
+use reqwest::Method;
+use serde_json::json;
+
+use crate::helpers::{FRONT, assert_error, cors_headers, default_policy, header, spawn_app};
+
+#[tokio::test]
+async fn allowed_preflight_is_204_empty_without_reaching_the_route() {
+    let app = spawn_app().await;
+    let response = app.preflight("/api/profile?rid=p1", FRONT, "GET", Some("authorization")).await;
+    assert_eq!(response.status(), 204);
+    let h = response.headers().clone();
+    assert_eq!(header(&h, "access-control-allow-origin"), Some(FRONT));
+    assert_eq!(header(&h, "access-control-allow-credentials"), Some("true"));
+    assert_eq!(header(&h, "access-control-allow-methods"), Some("GET, POST"));
+    assert_eq!(header(&h, "access-control-allow-headers"), Some("Content-Type, Authorization"));
+    assert_eq!(header(&h, "vary"), Some("Origin"));
+    assert!(response.bytes().await.unwrap().is_empty());
+    let log = app.log().await;
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0]["preflight"], true);
+    assert_eq!(log[0]["rid"], "p1");
+    assert_eq!(log[0]["auth"], "not checked on a preflight");
+    assert_eq!(log[0]["cors"], "allowed: origin is in the list");
+    assert_eq!(log[0]["request_headers"]["access-control-request-headers"], "authorization");
+}
+
+#[tokio::test]
+async fn refused_preflights_are_403_without_any_cors_header_and_the_log_says_which_rule() {
+    let app = spawn_app().await;
+    let cases = [
+        ("http://evil.example", "GET", None, "origin http://evil.example is not in the list"),
+        (FRONT, "DELETE", None, "method DELETE is not in allow_methods"),
+        (FRONT, "GET", Some("x-custom"), "request header x-custom is not in allow_headers"),
+    ];
+    for (origin, method, headers, rule) in cases {
+        let response = app.preflight("/api/profile", origin, method, headers).await;
+        assert!(cors_headers(response.headers()).is_empty(), "{rule}: {:?}", response.headers());
+        assert_error(response, 403, "cors_preflight_refused").await;
+        let last = app.log().await.pop().unwrap();
+        assert!(last["cors"].as_str().unwrap().contains(rule), "{}", last["cors"]);
+    }
+}
+
+#[tokio::test]
+async fn refused_origin_gets_no_cors_header_but_the_route_still_runs() {
+    let app = spawn_app().await;
+    let response = app.request(Method::GET, "/api/profile", &[("Origin", "http://evil.example")]).await;
+    assert!(cors_headers(response.headers()).is_empty());
+    assert_eq!(header(response.headers(), "vary"), Some("Origin"));
+    assert_error(response, 401, "no_credentials").await;
+    let entry = app.log().await.pop().unwrap();
+    assert_eq!(entry["status"], 401);
+    assert_eq!(entry["auth"], "refused: no_credentials");
+}
+
+#[tokio::test]
+async fn allowed_actual_request_gets_exactly_one_allow_origin_and_expose_headers() {
+    let app = spawn_app().await;
+    let mut policy = default_policy();
+    policy["expose_headers"] = json!(["X-Request-Id"]);
+    app.put_policy(&policy).await;
+    let response = app.request(Method::GET, "/api/profile", &[("Origin", FRONT)]).await;
+    let h = response.headers();
+    assert_eq!(h.get_all("access-control-allow-origin").iter().count(), 1);
+    assert_eq!(header(h, "access-control-allow-origin"), Some(FRONT));
+    assert_eq!(header(h, "access-control-allow-credentials"), Some("true"));
+    assert_eq!(header(h, "access-control-expose-headers"), Some("X-Request-Id"));
+    assert_eq!(header(h, "access-control-allow-methods"), None, "methods belong to preflights");
+}
+
+#[tokio::test]
+async fn cors_off_sends_nothing_and_a_preflight_reaches_the_router() {
+    let app = spawn_app().await;
+    let mut policy = default_policy();
+    policy["enabled"] = json!(false);
+    app.put_policy(&policy).await;
+    let pre = app.preflight("/api/profile", FRONT, "GET", None).await;
+    assert!(cors_headers(pre.headers()).is_empty());
+    assert_eq!(header(pre.headers(), "vary"), None);
+    assert_error(pre, 405, "method_not_allowed").await;
+    let get = app.request(Method::GET, "/api/profile", &[("Origin", FRONT)]).await;
+    assert!(cors_headers(get.headers()).is_empty());
+    assert_eq!(get.status(), 401);
+}
+
+#[tokio::test]
+async fn plain_options_is_an_ordinary_request() {
+    let app = spawn_app().await;
+    let response = app.request(Method::OPTIONS, "/api/profile", &[("Origin", FRONT)]).await;
+    assert_eq!(header(response.headers(), "access-control-allow-origin"), Some(FRONT));
+    assert_error(response, 405, "method_not_allowed").await;
+    assert_eq!(app.log().await.pop().unwrap()["preflight"], false);
+}
+
+#[tokio::test]
+async fn modes_any_reflect_and_none() {
+    let app = spawn_app().await;
+    let evil = "http://evil.example";
+    let set_mode = |mode: &'static str| {
+        let mut p = default_policy();
+        p["allow_origin"] = json!({"mode": mode});
+        p
+    };
+    app.put_policy(&set_mode("any")).await;
+    let r = app.request(Method::GET, "/api/profile", &[("Origin", evil)]).await;
+    assert_eq!(header(r.headers(), "access-control-allow-origin"), Some("*"));
+    assert_eq!(header(r.headers(), "access-control-allow-credentials"), Some("true"), "sent anyway: the browser refuses it");
+    assert_eq!(header(r.headers(), "vary"), None, "* does not depend on the origin");
+
+    app.put_policy(&set_mode("reflect")).await;
+    for origin in [evil, "null"] {
+        let r = app.request(Method::GET, "/api/profile", &[("Origin", origin)]).await;
+        assert_eq!(header(r.headers(), "access-control-allow-origin"), Some(origin));
+        assert_eq!(header(r.headers(), "vary"), Some("Origin"));
+    }
+
+    app.put_policy(&set_mode("none")).await;
+    let r = app.request(Method::GET, "/api/profile", &[("Origin", FRONT)]).await;
+    assert!(cors_headers(r.headers()).is_empty());
+}
+
+#[tokio::test]
+async fn max_age_and_wildcards_on_preflight() {
+    let app = spawn_app().await;
+    let mut policy = default_policy();
+    policy["allow_methods"] = json!(["*"]);
+    policy["allow_headers"] = json!(["*"]);
+    policy["max_age"] = json!(600);
+    app.put_policy(&policy).await;
+    let r = app.preflight("/api/profile", FRONT, "PATCH", Some("x-anything, , x-other")).await;
+    assert_eq!(r.status(), 204);
+    assert_eq!(header(r.headers(), "access-control-allow-methods"), Some("*"));
+    assert_eq!(header(r.headers(), "access-control-allow-headers"), Some("*"));
+    assert_eq!(header(r.headers(), "access-control-max-age"), Some("600"));
+}
+
+#[tokio::test]
+async fn secrets_never_appear_whole_in_the_log() {
+    let app = spawn_app().await;
+    let token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlc2lnbmF0dXJl";
+    let session = "AAAABBBBCCCCDDDDEEEEFFFF";
+    app.request(
+        Method::GET,
+        "/api/profile",
+        &[("Authorization", &format!("Bearer {token}")), ("Cookie", &format!("sessionId={session}"))],
+    )
+    .await;
+    let entry = serde_json::to_string(&app.log().await).unwrap();
+    assert!(!entry.contains(token) && !entry.contains(session), "{entry}");
+    assert!(entry.contains("eyJhbGci…") && entry.contains("AAAABBBB…"), "{entry}");
+}

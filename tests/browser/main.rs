@@ -1,0 +1,3 @@
+//! End-to-end tests in real headless Chromium: one binary, one module per lab.
+
+mod first_screen;
