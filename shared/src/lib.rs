@@ -3,4 +3,5 @@
 //! so that the page explains a decision with the very code the server runs.
 
 pub mod cors;
+pub mod jwt;
 pub mod wire;

@@ -1,5 +1,6 @@
 //! The CORS rules: the policy model and the server's decision.
 
+pub mod browser;
 pub mod policy;
 pub mod server;
 

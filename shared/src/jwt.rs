@@ -1,0 +1,386 @@
+//! HS256 JSON Web Tokens (RFC 7519 / RFC 7515), built on hmac + sha2 + base64, no I/O.
+//!
+//! The backend verifies with this code and the UI decodes, tampers and re-signs with the very
+//! same code. Verification is strict on purpose: the header's `alg` is checked before anything
+//! else, base64url must be canonical, claims are typed and unique, and the signature is
+//! compared in constant time over the exact bytes received.
+
+use std::collections::BTreeMap;
+
+use base64::{
+    Engine as _,
+    alphabet,
+    engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig},
+};
+use hmac::{Hmac, Mac};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::Sha256;
+
+/// Unpadded base64url that refuses padding, the standard alphabet and non-canonical trailing bits.
+const B64: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::URL_SAFE,
+    GeneralPurposeConfig::new()
+        .with_encode_padding(false)
+        .with_decode_padding_mode(DecodePaddingMode::RequireNone)
+        .with_decode_allow_trailing_bits(false),
+);
+
+/// Longest token accepted; anything bigger is refused before any decoding.
+pub const MAX_TOKEN_LEN: usize = 8 * 1024;
+
+/// A secret shorter than this is accepted for the lab but flagged (RFC 7518 §3.2: a key of
+/// at least the hash's size, 256 bits).
+pub const MIN_STRONG_SECRET_LEN: usize = 32;
+
+/// The claims this playground issues and checks.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Claims {
+    /// The user id, as a string.
+    pub sub: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "numeric_date_opt")]
+    pub iat: Option<i64>,
+    #[serde(deserialize_with = "numeric_date")]
+    pub exp: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "numeric_date_opt")]
+    pub nbf: Option<i64>,
+}
+
+/// A NumericDate (RFC 7519 §2): any JSON number of seconds; fractions are cut, since the
+/// checks compare whole seconds.
+fn numeric_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    match Value::deserialize(d)? {
+        Value::Number(n) => n
+            .as_i64()
+            .or_else(|| n.as_f64().filter(|f| f.is_finite() && f.abs() < 1e15).map(|f| f.floor() as i64))
+            .ok_or_else(|| serde::de::Error::custom("a NumericDate out of range")),
+        other => Err(serde::de::Error::custom(format!("a NumericDate must be a number, not {other}"))),
+    }
+}
+
+fn numeric_date_opt<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    numeric_date(d).map(Some)
+}
+
+/// Why a token was refused. `code()` is the stable name of API.md.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JwtError {
+    /// Not three base64url parts of JSON objects, or too large, or with bad claims.
+    Malformed(String),
+    /// `alg` is not exactly `HS256` (`none` included).
+    UnsupportedAlg(String),
+    BadSignature,
+    /// `exp` is now or in the past (no leeway).
+    Expired { exp: i64, now: i64 },
+    /// `nbf` is in the future.
+    NotYetValid { nbf: i64, now: i64 },
+}
+
+impl JwtError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Malformed(_) => "malformed_token",
+            Self::UnsupportedAlg(_) => "unsupported_alg",
+            Self::BadSignature => "bad_signature",
+            Self::Expired { .. } => "expired_token",
+            Self::NotYetValid { .. } => "token_not_yet_valid",
+        }
+    }
+}
+
+impl std::fmt::Display for JwtError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Malformed(why) => write!(f, "the token is malformed: {why}"),
+            Self::UnsupportedAlg(alg) => write!(f, "the token's alg is {alg}; only HS256 is accepted"),
+            Self::BadSignature => f.write_str("the token's signature does not match its content and the server's secret"),
+            Self::Expired { exp, now } => write!(f, "the token expired {} s ago (exp {exp})", now - exp),
+            Self::NotYetValid { nbf, now } => write!(f, "the token is not valid for another {} s (nbf {nbf})", nbf - now),
+        }
+    }
+}
+
+impl std::error::Error for JwtError {}
+
+fn malformed(why: impl Into<String>) -> JwtError {
+    JwtError::Malformed(why.into())
+}
+
+/// A token split into its parts and decoded, without any check of its signature or claims:
+/// what the UI shows ("decoded") and the first step of `verify`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Decoded {
+    pub header: BTreeMap<String, Value>,
+    pub payload: BTreeMap<String, Value>,
+    pub signature: Vec<u8>,
+    /// `base64url(header) "." base64url(payload)`, exactly as received: what is signed.
+    pub signing_input: String,
+}
+
+/// Splits and decodes `token`. Checks shape only.
+pub fn decode(token: &str) -> Result<Decoded, JwtError> {
+    if token.len() > MAX_TOKEN_LEN {
+        return Err(malformed(format!("it is {} bytes long; the limit is {MAX_TOKEN_LEN}", token.len())));
+    }
+    let mut parts = token.split('.');
+    let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        return Err(malformed("a JWS has exactly three parts separated by dots"));
+    };
+    let header = json_object("header", &b64("header", h)?)?;
+    let payload = json_object("payload", &b64("payload", p)?)?;
+    let signature = b64("signature", s)?;
+    Ok(Decoded { header, payload, signature, signing_input: format!("{h}.{p}") })
+}
+
+fn b64(part: &str, text: &str) -> Result<Vec<u8>, JwtError> {
+    B64.decode(text).map_err(|e| malformed(format!("the {part} is not canonical unpadded base64url ({e})")))
+}
+
+/// A JSON object whose member names are unique (RFC 7515 §4: duplicates MUST be rejected
+/// or handled predictably; we reject them).
+fn json_object(part: &str, bytes: &[u8]) -> Result<BTreeMap<String, Value>, JwtError> {
+    serde_json::from_slice::<UniqueObject>(bytes)
+        .map(|o| o.0)
+        .map_err(|e| malformed(format!("the {part} is not a JSON object with unique names ({e})")))
+}
+
+struct UniqueObject(BTreeMap<String, Value>);
+
+impl<'de> Deserialize<'de> for UniqueObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UniqueObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UniqueObject, A::Error> {
+                let mut out = BTreeMap::new();
+                while let Some((key, value)) = map.next_entry::<String, Value>()? {
+                    if out.contains_key(&key) {
+                        return Err(serde::de::Error::custom(format!("duplicate name {key:?}")));
+                    }
+                    out.insert(key, value);
+                }
+                Ok(UniqueObject(out))
+            }
+        }
+        d.deserialize_map(Visitor)
+    }
+}
+
+fn mac(secret: &[u8]) -> Hmac<Sha256> {
+    // HMAC takes keys of any length, so this cannot fail.
+    <Hmac<Sha256> as Mac>::new_from_slice(secret).unwrap_or_else(|_| unreachable!("HMAC accepts any key length"))
+}
+
+/// Signs `claims` with HS256: `{"alg":"HS256","typ":"JWT"}`.
+pub fn encode(claims: &Claims, secret: &[u8]) -> String {
+    let payload = serde_json::to_vec(claims).unwrap_or_default();
+    sign_parts(br#"{"alg":"HS256","typ":"JWT"}"#, &payload, secret)
+}
+
+/// Signs any header and payload bytes as given: what the UI uses to re-sign a tampered token.
+pub fn sign_parts(header: &[u8], payload: &[u8], secret: &[u8]) -> String {
+    let signing_input = format!("{}.{}", B64.encode(header), B64.encode(payload));
+    let mut mac = mac(secret);
+    mac.update(signing_input.as_bytes());
+    format!("{signing_input}.{}", B64.encode(mac.finalize().into_bytes()))
+}
+
+/// Verifies `token` at time `now` (seconds since the epoch) and returns its claims.
+pub fn verify(token: &str, secret: &[u8], now: i64) -> Result<Claims, JwtError> {
+    let decoded = decode(token)?;
+    // The algorithm first, before anything else is trusted (alg confusion, "none").
+    match decoded.header.get("alg") {
+        Some(Value::String(alg)) if alg == "HS256" => {}
+        Some(Value::String(alg)) => return Err(JwtError::UnsupportedAlg(alg.clone())),
+        Some(other) => return Err(JwtError::UnsupportedAlg(other.to_string())),
+        None => return Err(JwtError::UnsupportedAlg("missing".to_owned())),
+    }
+    if decoded.header.contains_key("crit") {
+        return Err(malformed("its header names critical extensions (crit) that this server does not understand"));
+    }
+    let mut mac = mac(secret);
+    mac.update(decoded.signing_input.as_bytes());
+    // `verify_slice` compares in constant time and needs the full 32 bytes: no truncated MACs.
+    mac.verify_slice(&decoded.signature).map_err(|_| JwtError::BadSignature)?;
+
+    let claims: Claims = serde_json::from_value(Value::Object(decoded.payload.into_iter().collect()))
+        .map_err(|e| malformed(format!("its claims are not as expected ({e}): sub a string, exp a number")))?;
+    if now >= claims.exp {
+        return Err(JwtError::Expired { exp: claims.exp, now });
+    }
+    if let Some(nbf) = claims.nbf
+        && now < nbf
+    {
+        return Err(JwtError::NotYetValid { nbf, now });
+    }
+    Ok(claims)
+}
+
+/// Whether a secret is too short to resist guessing (the seed's `mySecretKey` is).
+pub fn is_weak_secret(secret: &[u8]) -> bool {
+    secret.len() < MIN_STRONG_SECRET_LEN
+}
+
+/// base64url without padding, for callers that need the same alphabet (session ids).
+pub fn b64url(bytes: &[u8]) -> String {
+    B64.encode(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &[u8] = b"a-secret-of-at-least-thirty-two-bytes!!";
+    const NOW: i64 = 1_800_000_000;
+
+    fn claims() -> Claims {
+        Claims { sub: "1".into(), email: Some("a@b.com".into()), iat: Some(NOW - 10), exp: NOW + 3600, nbf: None }
+    }
+
+    fn with_header(header: &str, payload: &str) -> String {
+        sign_parts(header.as_bytes(), payload.as_bytes(), SECRET)
+    }
+
+    #[test]
+    fn round_trip() {
+        let token = encode(&claims(), SECRET);
+        assert_eq!(verify(&token, SECRET, NOW), Ok(claims()));
+        assert_eq!(decode(&token).unwrap().header["alg"], "HS256");
+    }
+
+    /// RFC 7515 Appendix A.1: the HS256 example's signature verifies with its key. (Its `exp`
+    /// lies in 2011, so full verification says expired, after the signature passed.)
+    #[test]
+    fn rfc7515_appendix_a1() {
+        let key_b64 = "AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow";
+        let key = B64.decode(key_b64).unwrap();
+        let token = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9\
+            .eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ\
+            .dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+        assert!(matches!(verify(token, &key, 1_300_819_379), Err(JwtError::Malformed(_))), "no sub claim, but the signature passed");
+        assert_eq!(verify(token, b"another key", 0), Err(JwtError::BadSignature));
+        let decoded = decode(token).unwrap();
+        let mut mac = mac(&key);
+        mac.update(decoded.signing_input.as_bytes());
+        assert!(mac.verify_slice(&decoded.signature).is_ok());
+        assert_eq!(decoded.payload["iss"], "joe");
+    }
+
+    #[test]
+    fn alg_is_checked_first_and_exactly() {
+        let payload = serde_json::to_string(&claims()).unwrap();
+        for (header, alg) in [
+            (r#"{"alg":"none","typ":"JWT"}"#, "none"),
+            (r#"{"alg":"HS512"}"#, "HS512"),
+            (r#"{"alg":"hs256"}"#, "hs256"),
+            (r#"{"alg":"RS256"}"#, "RS256"),
+        ] {
+            let token = with_header(header, &payload);
+            assert_eq!(verify(&token, SECRET, NOW), Err(JwtError::UnsupportedAlg(alg.into())), "{header}");
+        }
+        // alg:none with an empty signature, the classic: still unsupported_alg, not bad_signature.
+        let none = format!("{}.{}.", B64.encode(r#"{"alg":"none"}"#), B64.encode(&payload));
+        assert_eq!(verify(&none, SECRET, NOW).unwrap_err().code(), "unsupported_alg");
+        assert_eq!(verify(&with_header("{}", &payload), SECRET, NOW).unwrap_err().code(), "unsupported_alg");
+        assert_eq!(verify(&with_header(r#"{"alg":5}"#, &payload), SECRET, NOW).unwrap_err().code(), "unsupported_alg");
+    }
+
+    #[test]
+    fn signature_must_match_fully() {
+        let token = encode(&claims(), SECRET);
+        assert_eq!(verify(&token, b"mySecretKey", NOW), Err(JwtError::BadSignature));
+        let (signing_input, sig) = token.rsplit_once('.').unwrap();
+        let raw = B64.decode(sig).unwrap();
+        let truncated = format!("{signing_input}.{}", B64.encode(&raw[..16]));
+        assert_eq!(verify(&truncated, SECRET, NOW), Err(JwtError::BadSignature));
+        let empty = format!("{signing_input}.");
+        assert_eq!(verify(&empty, SECRET, NOW), Err(JwtError::BadSignature));
+        // A payload changed after signing.
+        let mut forged = claims();
+        forged.sub = "2".into();
+        let forged_payload = B64.encode(serde_json::to_vec(&forged).unwrap());
+        let (header, _) = signing_input.split_once('.').unwrap();
+        assert_eq!(verify(&format!("{header}.{forged_payload}.{sig}"), SECRET, NOW), Err(JwtError::BadSignature));
+    }
+
+    #[test]
+    fn base64url_must_be_canonical_and_unpadded() {
+        let token = encode(&claims(), SECRET);
+        let (rest, sig) = token.rsplit_once('.').unwrap();
+        // 32 bytes of signature → 43 characters, whose last one carries 2 unused bits.
+        let last = sig.chars().last().unwrap();
+        let idx = alphabet_index(last);
+        let noncanonical = alphabet_char(idx ^ 1);
+        let cases = [
+            format!("{rest}.{sig}="),
+            format!("{rest}.{}{noncanonical}", &sig[..sig.len() - 1]),
+            format!("{rest}.+{}", &sig[1..]),
+            format!("{rest}.{sig} "),
+        ];
+        for bad in cases {
+            assert_eq!(verify(&bad, SECRET, NOW).unwrap_err().code(), "malformed_token", "{bad}");
+        }
+    }
+
+    fn alphabet_index(c: char) -> usize {
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".find(c).unwrap()
+    }
+
+    fn alphabet_char(i: usize) -> char {
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".chars().nth(i).unwrap()
+    }
+
+    #[test]
+    fn structure_and_claims_are_typed() {
+        let h = r#"{"alg":"HS256","typ":"JWT"}"#;
+        let cases = [
+            ("two parts", "abc.def".to_owned()),
+            ("four parts", format!("{}.x", encode(&claims(), SECRET))),
+            ("payload not an object", with_header(h, "[1,2]")),
+            ("header not JSON", sign_parts(b"not json", b"{}", SECRET)),
+            ("duplicate claim", with_header(h, r#"{"sub":"1","sub":"2","exp":1900000000}"#)),
+            ("duplicate header name", with_header(r#"{"alg":"HS256","alg":"HS256"}"#, r#"{"sub":"1","exp":1900000000}"#)),
+            ("exp missing", with_header(h, r#"{"sub":"1"}"#)),
+            ("exp a string", with_header(h, r#"{"sub":"1","exp":"1900000000"}"#)),
+            ("sub a number", with_header(h, r#"{"sub":1,"exp":1900000000}"#)),
+            ("crit", with_header(r#"{"alg":"HS256","crit":["exp"]}"#, r#"{"sub":"1","exp":1900000000}"#)),
+            ("too long", format!("{}.{}.x", "a".repeat(MAX_TOKEN_LEN), "b")),
+        ];
+        for (name, token) in cases {
+            assert_eq!(verify(&token, SECRET, NOW).unwrap_err().code(), "malformed_token", "{name}");
+        }
+        // kid / jku are ignored, unknown claims too.
+        let ok = with_header(r#"{"alg":"HS256","kid":"k1","jku":"https://evil.example/keys"}"#, r#"{"sub":"1","exp":1900000000,"role":"x"}"#);
+        assert!(verify(&ok, SECRET, NOW).is_ok());
+    }
+
+    #[test]
+    fn time_claims_have_no_leeway() {
+        let mut c = claims();
+        c.exp = NOW;
+        assert_eq!(verify(&encode(&c, SECRET), SECRET, NOW), Err(JwtError::Expired { exp: NOW, now: NOW }));
+        c.exp = NOW + 1;
+        assert!(verify(&encode(&c, SECRET), SECRET, NOW).is_ok());
+        c.nbf = Some(NOW + 1);
+        assert_eq!(verify(&encode(&c, SECRET), SECRET, NOW).unwrap_err().code(), "token_not_yet_valid");
+        c.nbf = Some(NOW);
+        assert!(verify(&encode(&c, SECRET), SECRET, NOW).is_ok());
+    }
+
+    #[test]
+    fn fractional_numeric_dates_are_numbers() {
+        let token = with_header(r#"{"alg":"HS256"}"#, r#"{"sub":"1","exp":1900000000.5,"iat":1.0}"#);
+        assert_eq!(verify(&token, SECRET, NOW).map(|c| c.exp), Ok(1_900_000_000));
+    }
+
+    #[test]
+    fn weak_secrets_are_flagged() {
+        assert!(is_weak_secret(b"mySecretKey"));
+        assert!(!is_weak_secret(SECRET));
+    }
+}
