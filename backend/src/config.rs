@@ -26,6 +26,47 @@ pub struct Config {
         default_values_t = [String::from("http://localhost:8080"), String::from("http://127.0.0.1:8080")]
     )]
     pub frontend_origins: Vec<String>,
+
+    /// Where sessions live: `memory` (this process only) or `redis://HOST:PORT/DB`
+    /// (shared by several backends).
+    #[arg(long, env = "PLAYGROUND_SESSION_STORE", default_value = "memory", value_parser = parse_store)]
+    pub session_store: StoreSpec,
+
+    /// HS256 secret for JWTs. Default: 32 random bytes at start, shown in the control plane.
+    /// One shorter than 32 bytes works (it is a lab) but is flagged as weak.
+    #[arg(long, env = "PLAYGROUND_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+
+    /// Lifetime of issued JWTs, in seconds.
+    #[arg(long, env = "PLAYGROUND_JWT_TTL", default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..=31_536_000))]
+    pub jwt_ttl: u64,
+
+    /// Idle timeout of a session, in seconds; every use renews it.
+    #[arg(long, env = "PLAYGROUND_SESSION_TTL", default_value_t = 1800, value_parser = clap::value_parser!(u64).range(1..=31_536_000))]
+    pub session_ttl: u64,
+
+    /// Absolute limit of a session from login, in seconds, however active it is.
+    #[arg(long, env = "PLAYGROUND_SESSION_MAX_AGE", default_value_t = 28_800, value_parser = clap::value_parser!(u64).range(1..=31_536_000))]
+    pub session_max_age: u64,
+
+    /// Sessions the memory store keeps at most; beyond it the oldest is evicted.
+    #[arg(long, env = "PLAYGROUND_SESSION_CAP", default_value_t = 1_000_000)]
+    pub session_cap: usize,
+}
+
+/// `--session-store`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StoreSpec {
+    Memory,
+    Redis(String),
+}
+
+fn parse_store(text: &str) -> Result<StoreSpec, String> {
+    match text {
+        "memory" => Ok(StoreSpec::Memory),
+        url if url.starts_with("redis://") => Ok(StoreSpec::Redis(url.to_owned())),
+        other => Err(format!("{other:?} is neither `memory` nor a redis://HOST:PORT/DB URL")),
+    }
 }
 
 impl Config {

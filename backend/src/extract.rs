@@ -1,50 +1,106 @@
-//! Extractors that turn every rejection into the JSON error shape of API.md.
+//! Request bodies: every way a body can be wrong becomes the JSON error shape of API.md
+//! (400 malformed JSON or a field of the wrong shape, 413 too large, 415 wrong content type).
 
 use axum::{
-    extract::{FromRequest, Request, rejection::JsonRejection},
-    http::StatusCode,
+    body::Bytes,
+    extract::{FromRequest, Request},
+    http::{HeaderMap, StatusCode, header},
 };
 use serde::de::DeserializeOwned;
 
 use crate::error::AppError;
 
-/// Like `axum::Json`, but a bad body answers with our error shape:
-/// 400 malformed JSON or a field of the wrong shape, 413 too large, 415 not JSON.
+/// Which content types a route reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Accept {
+    Json,
+    /// JSON, or `text/plain` holding JSON: what a "simple" cross-origin request can send
+    /// without a preflight (the lab needs exactly that).
+    JsonOrText,
+}
+
+/// A JSON body (`application/json` only).
 pub struct ApiJson<T>(pub T);
 
-impl<S, T> FromRequest<S> for ApiJson<T>
-where
-    T: DeserializeOwned,
-    S: Send + Sync,
-{
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(value)) => Ok(Self(value)),
-            Err(rejection) => Err(json_rejection(&rejection)),
-        }
+        let headers = req.headers().clone();
+        let bytes = read(req, state).await?;
+        parse_body(&headers, &bytes, Accept::Json).map(ApiJson)
     }
 }
 
-fn json_rejection(rejection: &JsonRejection) -> AppError {
-    match rejection {
-        JsonRejection::JsonDataError(e) => {
-            AppError::new(StatusCode::BAD_REQUEST, "invalid_field", format!("A field is missing or has the wrong type: {}", e.body_text()))
+/// The raw body, read within the body limit. Routes that authenticate before they parse
+/// take this and call `parse_body` themselves.
+pub async fn read<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, AppError> {
+    Bytes::from_request(req, state).await.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "The body is larger than the 64 KiB limit.")
+        } else {
+            AppError::new(StatusCode::BAD_REQUEST, "unreadable_body", "The body could not be read.")
         }
-        JsonRejection::JsonSyntaxError(e) => {
-            AppError::new(StatusCode::BAD_REQUEST, "malformed_json", format!("The body is not valid JSON: {}", e.body_text()))
-        }
-        JsonRejection::MissingJsonContentType(_) => AppError::new(
+    })
+}
+
+/// Bytes → `T`, after checking the content type.
+pub fn parse_body<T: DeserializeOwned>(headers: &HeaderMap, bytes: &[u8], accept: Accept) -> Result<T, AppError> {
+    let essence = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or_default().trim().to_ascii_lowercase());
+    let ok = match essence.as_deref() {
+        Some("application/json") => true,
+        Some("text/plain") => accept == Accept::JsonOrText,
+        Some(t) => t.ends_with("+json") && t.starts_with("application/"),
+        None => false,
+    };
+    if !ok {
+        let expected = match accept {
+            Accept::Json => "Content-Type: application/json",
+            Accept::JsonOrText => "Content-Type: application/json (or text/plain holding JSON)",
+        };
+        return Err(AppError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
-            "Send the body as JSON with Content-Type: application/json.",
-        ),
-        other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => AppError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "body_too_large",
-            "The body is larger than the 64 KiB limit.",
-        ),
-        other => AppError::new(StatusCode::BAD_REQUEST, "unreadable_body", format!("The body could not be read: {}", other.body_text())),
+            format!("Send the body as JSON with {expected}."),
+        ));
+    }
+    serde_json::from_slice(bytes).map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => {
+            AppError::new(StatusCode::BAD_REQUEST, "invalid_field", format!("A field is missing or has the wrong type: {e}."))
+        }
+        _ => AppError::new(StatusCode::BAD_REQUEST, "malformed_json", format!("The body is not valid JSON: {e}.")),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Debug)]
+    struct Login {
+        #[allow(dead_code)]
+        email: String,
+    }
+
+    fn with_type(t: &'static str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::CONTENT_TYPE, t.parse().unwrap());
+        h
+    }
+
+    #[test]
+    fn content_types_and_errors() {
+        let body = br#"{"email":"a@b.com"}"#;
+        assert!(parse_body::<Login>(&with_type("application/json; charset=utf-8"), body, Accept::Json).is_ok());
+        assert!(parse_body::<Login>(&with_type("text/plain;charset=UTF-8"), body, Accept::JsonOrText).is_ok());
+        let code = |h: &HeaderMap, b: &[u8], a| parse_body::<Login>(h, b, a).unwrap_err().code;
+        assert_eq!(code(&with_type("text/plain"), body, Accept::Json), "unsupported_media_type");
+        assert_eq!(code(&HeaderMap::new(), body, Accept::JsonOrText), "unsupported_media_type");
+        assert_eq!(code(&with_type("application/json"), b"{\"email\":", Accept::Json), "malformed_json");
+        assert_eq!(code(&with_type("application/json"), b"{\"email\":1}", Accept::Json), "invalid_field");
+        assert_eq!(code(&with_type("application/json"), b"{}", Accept::Json), "invalid_field");
     }
 }

@@ -1,11 +1,17 @@
 //! The playground's backend as a library, so that tests build the same app the binary runs.
 
+pub mod auth;
+pub mod bank;
+pub mod clock;
 pub mod config;
+pub mod cookie;
 pub mod error;
 pub mod extract;
 pub mod lab_cors;
 pub mod request_log;
 pub mod routes;
+pub mod server;
+pub mod sessions;
 pub mod site;
 pub mod startup;
 pub mod state;

@@ -1,24 +1,33 @@
 //! Building the routers, binding the sockets and serving until Ctrl-C.
 
-use std::{io::Write, net::SocketAddr};
+use std::{io::Write, net::SocketAddr, sync::Arc, time::Duration};
 
 use axum::{
     Router,
     extract::DefaultBodyLimit,
     http::{HeaderValue, Method, header},
     middleware::from_fn_with_state,
-    routing::{get, post},
+    routing::{delete, get, post},
 };
 use tokio::net::TcpListener;
-use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::{
+    cors::{AllowOrigin, CorsLayer},
+    set_header::SetResponseHeaderLayer,
+};
 
 use crate::{
-    config::Config,
+    clock::now_ms,
+    config::{Config, StoreSpec},
     error, lab_cors, request_log,
     routes::{api, control},
+    server,
+    sessions::{SessionStore, memory::MemoryStore},
     site,
     state::AppState,
 };
+
+/// How often expired sessions are swept from the memory store.
+const SWEEP_EVERY: Duration = Duration::from_secs(30);
 
 /// Largest request body any route reads (API.md).
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -26,9 +35,15 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 /// The lab API and the control plane, as served on `--api-addr`.
 pub fn app(state: AppState) -> Router {
     let lab = Router::new()
+        .route("/login", post(api::login))
+        .route("/logout", post(api::logout))
+        .route("/token", post(api::token))
         .route("/profile", get(api::profile))
+        .route("/transfer", post(api::transfer))
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
+        // Answers about who you are must never come from a cache.
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, api::no_store()))
         // Order matters: the log sits outside CORS so it records what CORS sent back.
         .layer(from_fn_with_state(state.clone(), lab_cors::middleware))
         .layer(from_fn_with_state(state.clone(), request_log::middleware));
@@ -37,6 +52,12 @@ pub fn app(state: AppState) -> Router {
         .route("/cors", get(control::get_cors).put(control::put_cors))
         .route("/reset", post(control::reset))
         .route("/log", get(control::log))
+        .route("/events", get(control::events))
+        .route("/cookie", get(control::get_cookie).put(control::put_cookie))
+        .route("/jwt", get(control::get_jwt).put(control::put_jwt))
+        .route("/sessions", get(control::sessions))
+        .route("/sessions/{id}", delete(control::revoke))
+        .route("/accounts", get(control::accounts))
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(control_cors(state.config()));
@@ -74,6 +95,7 @@ pub struct Bound {
 pub enum StartError {
     Bind { what: &'static str, addr: SocketAddr, source: std::io::Error },
     InvalidOrigin(String),
+    Store(String),
     Serve(std::io::Error),
 }
 
@@ -85,6 +107,7 @@ impl std::fmt::Display for StartError {
                 "cannot listen for the {what} on {addr}: {source} (is another playground running? pass another address, or port 0)"
             ),
             Self::InvalidOrigin(why) => write!(f, "--frontend-origin: {why}"),
+            Self::Store(why) => write!(f, "--session-store: {why}"),
             Self::Serve(e) => write!(f, "server failed: {e}"),
         }
     }
@@ -102,7 +125,24 @@ pub async fn bind(config: Config) -> Result<Bound, StartError> {
     let api = listen("lab API", config.api_addr).await?;
     let site = listen("other site", config.site_addr).await?;
     let local = |l: &TcpListener| l.local_addr().map_err(StartError::Serve);
-    Ok(Bound { api_addr: local(&api)?, site_addr: local(&site)?, api, site, state: AppState::new(config) })
+    let store: Arc<dyn SessionStore> = match &config.session_store {
+        StoreSpec::Memory => Arc::new(MemoryStore::new(config.session_cap)),
+        StoreSpec::Redis(_) => {
+            return Err(StartError::Store("the Redis store is not built yet; use `memory`".to_owned()));
+        }
+    };
+    let secret = match &config.jwt_secret {
+        Some(secret) if !secret.is_empty() => secret.clone(),
+        _ => random_secret().map_err(StartError::Store)?,
+    };
+    Ok(Bound { api_addr: local(&api)?, site_addr: local(&site)?, api, site, state: AppState::new(config, store, secret) })
+}
+
+/// 32 random bytes, base64url: a secret nobody can guess, shown in the control plane.
+fn random_secret() -> Result<String, String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| format!("the OS random source failed: {e}"))?;
+    Ok(shared::jwt::b64url(&bytes))
 }
 
 impl Bound {
@@ -113,17 +153,16 @@ impl Bound {
     /// Serves both listeners until `shutdown` completes.
     pub async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), StartError> {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(());
-        let stopped = |mut rx: tokio::sync::watch::Receiver<()>| async move {
-            let _ = rx.changed().await;
-        };
-        let api = axum::serve(self.api, app(self.state.clone())).with_graceful_shutdown(stopped(stop_rx.clone()));
-        let site = axum::serve(self.site, site::router()).with_graceful_shutdown(stopped(stop_rx));
+        let sweeper = tokio::spawn(sweep_sessions(self.state.clone()));
         tokio::spawn(async move {
             shutdown.await;
             let _ = stop_tx.send(());
         });
-        tokio::try_join!(api.into_future(), site.into_future()).map_err(StartError::Serve)?;
-        Ok(())
+        let api = server::serve(self.api, app(self.state.clone()), stop_rx.clone());
+        let site = server::serve(self.site, site::router(), stop_rx);
+        let served = tokio::try_join!(api, site);
+        sweeper.abort();
+        served.map(|_| ()).map_err(StartError::Serve)
     }
 }
 
@@ -138,6 +177,16 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     drop(out);
     tracing::info!(frontend_origins = ?bound.state.config().frontend_origins, "ready");
     bound.serve(shutdown_signal()).await
+}
+
+async fn sweep_sessions(state: AppState) {
+    let mut every = tokio::time::interval(SWEEP_EVERY);
+    loop {
+        every.tick().await;
+        if let Err(e) = state.sessions().sweep(now_ms()).await {
+            tracing::warn!(error = %e, "session sweep failed");
+        }
+    }
 }
 
 async fn shutdown_signal() {

@@ -4,7 +4,21 @@ use std::sync::{Arc, RwLock};
 
 use shared::cors::CorsPolicy;
 
-use crate::{config::Config, request_log::RequestLog};
+use crate::{
+    auth::throttle::LoginThrottle,
+    bank::Bank,
+    config::Config,
+    cookie::CookiePolicy,
+    request_log::RequestLog,
+    sessions::{Lifetimes, SessionStore},
+};
+
+/// The JWT settings that `PUT /control/jwt` changes.
+#[derive(Clone, Debug)]
+pub struct JwtSettings {
+    pub secret: String,
+    pub ttl_seconds: u64,
+}
 
 /// Cheap to clone; everything lives behind one `Arc`.
 #[derive(Clone)]
@@ -16,13 +30,40 @@ struct Inner {
     config: Config,
     /// Swapped whole: a request clones the `Arc` once, so no response mixes two policies.
     policy: RwLock<Arc<CorsPolicy>>,
+    cookie: RwLock<CookiePolicy>,
+    jwt: RwLock<JwtSettings>,
+    sessions: Arc<dyn SessionStore>,
+    throttle: LoginThrottle,
+    bank: Bank,
     log: RequestLog,
 }
 
+/// Reads through a lock that a panicking writer may have poisoned: every value here is
+/// replaced whole, so it is never half-written.
+fn read<T: Clone>(lock: &RwLock<T>) -> T {
+    lock.read().unwrap_or_else(|e| e.into_inner()).clone()
+}
+
+fn write<T>(lock: &RwLock<T>, value: T) {
+    *lock.write().unwrap_or_else(|e| e.into_inner()) = value;
+}
+
 impl AppState {
-    pub fn new(config: Config) -> Self {
+    pub fn new(config: Config, sessions: Arc<dyn SessionStore>, jwt_secret: String) -> Self {
         let policy = CorsPolicy::secure_default(config.primary_frontend_origin());
-        Self { inner: Arc::new(Inner { policy: RwLock::new(Arc::new(policy)), log: RequestLog::new(1000), config }) }
+        let jwt = JwtSettings { secret: jwt_secret, ttl_seconds: config.jwt_ttl };
+        Self {
+            inner: Arc::new(Inner {
+                policy: RwLock::new(Arc::new(policy)),
+                cookie: RwLock::new(CookiePolicy::default()),
+                jwt: RwLock::new(jwt),
+                sessions,
+                throttle: LoginThrottle::default(),
+                bank: Bank::default(),
+                log: RequestLog::new(1000),
+                config,
+            }),
+        }
     }
 
     pub fn config(&self) -> &Config {
@@ -35,21 +76,47 @@ impl AppState {
 
     /// The policy for one request (a snapshot; a later swap does not affect it).
     pub fn policy(&self) -> Arc<CorsPolicy> {
-        // A poisoned lock only means a writer panicked mid-swap of an `Arc`: the value is whole.
-        self.inner.policy.read().unwrap_or_else(|e| e.into_inner()).clone()
+        read(&self.inner.policy)
     }
 
     pub fn set_policy(&self, policy: CorsPolicy) {
-        *self.inner.policy.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(policy);
+        write(&self.inner.policy, Arc::new(policy));
+    }
+
+    pub fn cookie_policy(&self) -> CookiePolicy {
+        read(&self.inner.cookie)
+    }
+
+    pub fn set_cookie_policy(&self, policy: CookiePolicy) {
+        write(&self.inner.cookie, policy);
+    }
+
+    pub fn jwt(&self) -> JwtSettings {
+        read(&self.inner.jwt)
+    }
+
+    pub fn set_jwt(&self, settings: JwtSettings) {
+        write(&self.inner.jwt, settings);
+    }
+
+    pub fn sessions(&self) -> &dyn SessionStore {
+        self.inner.sessions.as_ref()
+    }
+
+    pub fn lifetimes(&self) -> Lifetimes {
+        let c = self.config();
+        Lifetimes { idle_ms: c.session_ttl * 1000, absolute_ms: c.session_max_age * 1000 }
+    }
+
+    pub fn throttle(&self) -> &LoginThrottle {
+        &self.inner.throttle
+    }
+
+    pub fn bank(&self) -> &Bank {
+        &self.inner.bank
     }
 
     pub fn log(&self) -> &RequestLog {
         &self.inner.log
-    }
-
-    /// Back to the start: default policy, empty log.
-    pub fn reset(&self) {
-        self.set_policy(self.default_policy());
-        self.log().clear();
     }
 }

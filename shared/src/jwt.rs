@@ -231,6 +231,11 @@ pub fn b64url(bytes: &[u8]) -> String {
     B64.encode(bytes)
 }
 
+/// The strict inverse of `b64url`.
+pub fn b64url_decode(text: &str) -> Option<Vec<u8>> {
+    B64.decode(text).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -287,6 +287,7 @@ pub fn evaluate(req: &BrowserRequest, preflight: Option<(u16, Headers<'_>)>, act
 }
 
 #[cfg(test)]
+#[allow(clippy::type_complexity)] // table rows read best inline
 mod tests {
     use super::*;
 
