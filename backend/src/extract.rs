@@ -34,7 +34,17 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 
 /// The raw body, read within the body limit. Routes that authenticate before they parse
 /// take this and call `parse_body` themselves.
-pub async fn read<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, AppError> {
+pub struct RawBody(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for RawBody {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        read(req, state).await.map(RawBody)
+    }
+}
+
+async fn read<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, AppError> {
     Bytes::from_request(req, state).await.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             AppError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "The body is larger than the 64 KiB limit.")

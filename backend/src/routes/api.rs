@@ -4,7 +4,6 @@ use std::time::Instant;
 
 use axum::{
     Extension, Json,
-    body::Bytes,
     extract::State,
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
@@ -22,7 +21,7 @@ use crate::{
     clock::{now_ms, rfc3339},
     cookie,
     error::AppError,
-    extract::{Accept, parse_body},
+    extract::{Accept, RawBody, parse_body},
     request_log::AuthNote,
     sessions::{Session, SessionId},
     state::AppState,
@@ -64,7 +63,7 @@ async fn check_login(state: &AppState, body: LoginBody) -> Result<User, Response
 }
 
 /// `POST /api/login`: a new session (a new id every time), in an HttpOnly cookie.
-pub async fn login(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, Response> {
+pub async fn login(State(state): State<AppState>, headers: HeaderMap, RawBody(body): RawBody) -> Result<Response, Response> {
     let body: LoginBody = parse_body(&headers, &body, Accept::JsonOrText).map_err(IntoResponse::into_response)?;
     let user = check_login(&state, body).await?;
     let fail = |e: AppError| (note(format!("failed: {}", e.code)), e).into_response();
@@ -108,7 +107,7 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Respon
 }
 
 /// `POST /api/token`: an HS256 JWT; nothing is stored server-side.
-pub async fn token(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, Response> {
+pub async fn token(State(state): State<AppState>, headers: HeaderMap, RawBody(body): RawBody) -> Result<Response, Response> {
     let body: LoginBody = parse_body(&headers, &body, Accept::JsonOrText).map_err(IntoResponse::into_response)?;
     let user = check_login(&state, body).await?;
     let settings = state.jwt();
@@ -139,7 +138,7 @@ struct TransferBody {
 }
 
 /// `POST /api/transfer`: the seed's bank transfer. Authenticates first, then reads the body.
-pub async fn transfer(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, Response> {
+pub async fn transfer(State(state): State<AppState>, headers: HeaderMap, RawBody(body): RawBody) -> Result<Response, Response> {
     let authed = auth::authenticate(&state, &headers).await.map_err(IntoResponse::into_response)?;
     let refuse = |e: AppError| (Extension(AuthNote(format!("{}; transfer refused: {}", authed.note().0, e.code))), e).into_response();
     let body: TransferBody = parse_body(&headers, &body, Accept::JsonOrText).map_err(refuse)?;

@@ -1,7 +1,11 @@
 //! Backend tests over real sockets: one binary, one module per area (zero2prod's layout).
 
+mod auth;
 mod binary;
 mod control_plane;
 mod errors;
+mod events;
 mod helpers;
 mod lab_cors;
+mod oracle;
+mod reliability;

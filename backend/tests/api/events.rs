@@ -1,0 +1,47 @@
+//! `/control/events`: the request log as Server-Sent Events.
+
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use reqwest::Method;
+use serde_json::Value;
+
+use crate::helpers::spawn_app;
+
+/// Reads SSE `data:` lines until `n` events arrived.
+async fn read_events(response: reqwest::Response, n: usize) -> Vec<(String, Value)> {
+    let mut stream = response.bytes_stream();
+    let mut buffer = String::new();
+    let mut events = Vec::new();
+    while events.len() < n {
+        let chunk = tokio::time::timeout(Duration::from_secs(5), stream.next()).await.expect("an event in time").unwrap().unwrap();
+        buffer.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(end) = buffer.find("\n\n") {
+            let block: String = buffer.drain(..end + 2).collect();
+            let id = block.lines().find_map(|l| l.strip_prefix("id:")).map(|s| s.trim().to_owned());
+            let data = block.lines().find_map(|l| l.strip_prefix("data:")).map(|s| s.trim().to_owned());
+            if let (Some(id), Some(data)) = (id, data) {
+                events.push((id, serde_json::from_str(&data).unwrap()));
+            }
+        }
+    }
+    events
+}
+
+#[tokio::test]
+async fn new_log_entries_arrive_as_events_and_a_reconnect_gets_what_it_missed() {
+    let app = spawn_app().await;
+    let url = format!("{}/control/events", app.base);
+    let live = app.client.get(&url).send().await.unwrap();
+    assert_eq!(live.headers()["content-type"], "text/event-stream");
+    app.request(Method::GET, "/api/profile?rid=first", &[]).await;
+    app.request(Method::GET, "/api/profile?rid=second", &[]).await;
+    let events = read_events(live, 2).await;
+    assert_eq!(events[0].1["rid"], "first");
+    assert_eq!(events[1].1["rid"], "second");
+    assert_eq!(events[0].0, events[0].1["seq"].to_string());
+
+    let resumed = app.client.get(&url).header("Last-Event-ID", &events[0].0).send().await.unwrap();
+    let missed = read_events(resumed, 1).await;
+    assert_eq!(missed[0].1["rid"], "second");
+}
