@@ -2,16 +2,21 @@
 //! decides what counts as success.
 
 use gloo_net::http::{Request, RequestBuilder, Response};
-use serde::{Serialize, de::DeserializeOwned};
-use shared::{cors::CorsPolicy, wire::LogEntry};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use shared::{
+    cookie::CookiePolicy,
+    cors::{CorsPolicy, browser::CredentialsMode},
+    wire::LogEntry,
+};
 use web_sys::RequestCredentials;
 
-use crate::outcome::BrowserView;
+use crate::{lab_request::LabRequest, outcome::BrowserView};
 
 /// Why a control-plane call failed.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ClientError {
-    /// The browser gave no response at all: backend down, or blocked by CORS.
+    /// The browser gave no response at all: the backend is down (the control plane is never
+    /// blocked by the lab policy).
     Network(String),
     /// The backend answered with an error status.
     Status { status: u16, body: String },
@@ -30,6 +35,27 @@ impl std::fmt::Display for ClientError {
 }
 
 pub type Result<T> = std::result::Result<T, ClientError>;
+
+/// `GET /control/jwt`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JwtSettings {
+    pub secret: String,
+    pub ttl_seconds: u64,
+    #[serde(default, skip_serializing)]
+    pub weak: bool,
+    #[serde(default, skip_serializing)]
+    pub warning: Option<String>,
+}
+
+/// A row of `GET /control/sessions`.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct SessionRow {
+    pub id: String,
+    pub user_id: u64,
+    pub created_at: String,
+    pub last_seen_at: String,
+    pub expires_at: String,
+}
 
 /// Where the backend is; chosen once at start (see `Api::from_location`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,47 +82,112 @@ impl Api {
         &self.base
     }
 
-    fn url(&self, path: &str) -> String {
+    pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
 
     pub async fn get_policy(&self) -> Result<CorsPolicy> {
-        json(send(Request::get(&self.url("/control/cors"))).await?).await
+        get_json(&self.url("/control/cors")).await
     }
 
     pub async fn put_policy(&self, policy: &CorsPolicy) -> Result<CorsPolicy> {
-        json(send_json(Request::put(&self.url("/control/cors")), policy).await?).await
+        put_json(&self.url("/control/cors"), policy).await
     }
 
-    /// Server-side log entries of the request with this `rid`.
-    pub async fn log_for(&self, rid: &str) -> Result<Vec<LogEntry>> {
-        let entries: Vec<LogEntry> = json(send(Request::get(&self.url("/control/log?after=0"))).await?).await?;
-        Ok(entries.into_iter().filter(|e| e.rid.as_deref() == Some(rid)).collect())
+    pub async fn get_cookie(&self) -> Result<CookiePolicy> {
+        get_json(&self.url("/control/cookie")).await
     }
 
-    /// A lab request, exactly as the page's own code would send it: whatever the browser
-    /// does (answer or opaque error) is the result, never an `Err`.
-    pub async fn lab_get(&self, path: &str, rid: &str) -> BrowserView {
-        let url = format!("{}{path}?rid={rid}", self.base);
-        match Request::get(&url).credentials(RequestCredentials::Include).send().await {
+    pub async fn put_cookie(&self, policy: &CookiePolicy) -> Result<CookiePolicy> {
+        put_json(&self.url("/control/cookie"), policy).await
+    }
+
+    pub async fn get_jwt(&self) -> Result<JwtSettings> {
+        get_json(&self.url("/control/jwt")).await
+    }
+
+    pub async fn sessions(&self) -> Result<Vec<SessionRow>> {
+        get_json(&self.url("/control/sessions")).await
+    }
+
+    pub async fn revoke(&self, id: &str) -> Result<()> {
+        let response = check(Request::delete(&self.url(&format!("/control/sessions/{id}"))).send().await)?;
+        check_status(response).await.map(|_| ())
+    }
+
+    pub async fn reset(&self) -> Result<()> {
+        let response = check(Request::post(&self.url("/control/reset")).send().await)?;
+        check_status(response).await.map(|_| ())
+    }
+
+    /// Log entries newer than `after`.
+    pub async fn log_after(&self, after: u64) -> Result<Vec<LogEntry>> {
+        get_json(&self.url(&format!("/control/log?after={after}"))).await
+    }
+
+    /// A lab request exactly as the page's own code would send it: whatever the browser does
+    /// (an answer or the opaque error) is the result, never an `Err`.
+    pub async fn lab_fetch(&self, request: &LabRequest, token: Option<&str>, rid: &str) -> BrowserView {
+        let separator = if request.path.contains('?') { '&' } else { '?' };
+        let url = format!("{}{}{separator}rid={rid}", self.base, request.path);
+        let mut builder = RequestBuilder::new(&url).method(method(&request.method)).credentials(credentials(request.credentials));
+        for (name, value) in request.headers(token) {
+            builder = builder.header(&name, &value);
+        }
+        let sent = if request.sends_body() {
+            match builder.body(request.body.clone().unwrap_or_default()) {
+                Ok(r) => r.send().await,
+                Err(e) => return BrowserView::NetworkError(e.to_string()),
+            }
+        } else {
+            builder.send().await
+        };
+        match sent {
             Ok(response) => {
                 let status = response.status();
                 let status_text = response.status_text();
+                let headers = response.headers().entries().collect();
                 let body = response.text().await.unwrap_or_default();
-                BrowserView::Response { status, status_text, body }
+                BrowserView::Response { status, status_text, headers, body }
             }
             Err(e) => BrowserView::NetworkError(e.to_string()),
         }
     }
 }
 
-async fn send(request: RequestBuilder) -> Result<Response> {
-    check(request.send().await)
+fn method(name: &str) -> gloo_net::http::Method {
+    use gloo_net::http::Method;
+    match name {
+        "GET" => Method::GET,
+        "HEAD" => Method::HEAD,
+        "POST" => Method::POST,
+        "PUT" => Method::PUT,
+        "DELETE" => Method::DELETE,
+        "PATCH" => Method::PATCH,
+        "OPTIONS" => Method::OPTIONS,
+        other => Method::from_bytes(other.as_bytes()).unwrap_or(Method::GET),
+    }
 }
 
-async fn send_json(request: RequestBuilder, body: &impl Serialize) -> Result<Response> {
-    let request = request.json(body).map_err(|e| ClientError::Decode(e.to_string()))?;
-    check(request.send().await)
+fn credentials(mode: CredentialsMode) -> RequestCredentials {
+    match mode {
+        CredentialsMode::Omit => RequestCredentials::Omit,
+        CredentialsMode::SameOrigin => RequestCredentials::SameOrigin,
+        CredentialsMode::Include => RequestCredentials::Include,
+    }
+}
+
+async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T> {
+    json(check(Request::get(url).send().await)?).await
+}
+
+async fn put_json<T: DeserializeOwned>(url: &str, body: &impl Serialize) -> Result<T> {
+    let request = Request::put(url).json(body).map_err(|e| ClientError::Decode(e.to_string()))?;
+    json(check(request.send().await)?).await
+}
+
+fn check(sent: std::result::Result<Response, gloo_net::Error>) -> Result<Response> {
+    sent.map_err(|e| ClientError::Network(e.to_string()))
 }
 
 /// The one place that decides what a failed control-plane call is.
@@ -106,10 +197,6 @@ async fn check_status(response: Response) -> Result<Response> {
     } else {
         Err(ClientError::Status { status: response.status(), body: response.text().await.unwrap_or_default() })
     }
-}
-
-fn check(sent: std::result::Result<Response, gloo_net::Error>) -> Result<Response> {
-    sent.map_err(|e| ClientError::Network(e.to_string()))
 }
 
 async fn json<T: DeserializeOwned>(response: Response) -> Result<T> {

@@ -1,31 +1,75 @@
-//! The first screen: the lab CORS policy beside a request and its three views.
+//! The page: the labs in the order a person uses them, one `Lab` state in context.
 
 use leptos::prelude::*;
 
 use crate::{
     api::Api,
-    components::{policy_panel::PolicyPanel, probe::ProfileProbe},
+    components::{
+        auth_lab::AuthLab, code_export::CodeExport, comparison::Comparison, composer::Composer, policy_panel::PolicyPanel,
+        results::Results,
+    },
+    lab::Lab,
+    live_log,
+    share::from_fragment,
 };
 
 #[component]
 pub fn App() -> impl IntoView {
     let api = Api::from_location();
-    // Children read the client from context; it never changes after start.
-    provide_context(api.clone());
+    let lab = Lab::new(api.clone());
+    provide_context(lab);
+    lab.load();
+    // A shared link restores its lab: the policy and cookie settings go to the server.
+    if let Some(shared) = leptos::prelude::location_hash().and_then(|h| from_fragment(&h)) {
+        lab.request.set(shared.request);
+        lab.apply_policy(shared.policy);
+        lab.apply_cookie(shared.cookie);
+    }
+    live_log::connect(lab);
     view! {
         <header>
             <h1>"CORS & auth playground"</h1>
             <p class="lede">
                 "This page runs on " <code>{page_origin()}</code> "; the lab API runs on "
                 <code>{api.base().to_owned()}</code>
-                ": another origin, so every request below is a cross-origin request, and the browser applies CORS."
+                ": another origin, so every request below is cross-origin, and the browser applies CORS. "
+                "Each result shows what the page could read, what the server received and sent, and why."
             </p>
+            <nav aria-label="Labs">
+                <a href="#policy">"Policy"</a> <a href="#auth-lab">"Auth"</a> <a href="#composer">"Composer"</a>
+                <a href="#results">"Results"</a> <a href="#comparison">"Sessions vs JWT"</a> <a href="#code">"Code"</a>
+                <button id="reset" class="link" on:click=move |_| reset(lab)>"Reset the lab"</button>
+            </nav>
         </header>
         <main>
-            <PolicyPanel/>
-            <ProfileProbe/>
+            <div class="columns">
+                <div>
+                    <PolicyPanel/>
+                    <AuthLab/>
+                </div>
+                <div>
+                    <Composer/>
+                    <Results/>
+                </div>
+            </div>
+            <Comparison/>
+            <CodeExport/>
         </main>
     }
+}
+
+fn reset(lab: Lab) {
+    leptos::task::spawn_local(async move {
+        match lab.api().reset().await {
+            Ok(()) => {
+                lab.token.set(None);
+                lab.probes.set(Vec::new());
+                lab.log.set(Vec::new());
+                lab.load();
+            }
+            Err(e) => lab.error.set(Some(format!("Reset failed: {e}"))),
+        }
+    });
 }
 
 /// The page's own origin, as the browser sends it in `Origin`.

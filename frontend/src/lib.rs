@@ -1,8 +1,19 @@
 //! The playground's UI: a Leptos client-side app on one origin calling the backend on another.
+//!
+//! Plain modules hold the logic (tested natively): `presets`, `lab_request`, `outcome`,
+//! `diagram`, `export`, `share`. `api` is the one client of the backend, `lab` the reactive
+//! state and the flow of a request, `components` the views.
 
 pub mod api;
 pub mod app;
 pub mod components;
+pub mod diagram;
+pub mod export;
+pub mod lab;
+pub mod lab_request;
+pub mod live_log;
 pub mod outcome;
+pub mod presets;
+pub mod share;
 
 pub use app::App;

@@ -1,13 +1,17 @@
 //! What one lab request came to: the browser's view, and the words that explain it next to
 //! the server's view. Plain data and functions, so they are tested without a browser.
 
-use shared::wire::LogEntry;
+use shared::{
+    cors::browser::{BrowserRequest, Verdict, evaluate, preflight_reasons},
+    wire::LogEntry,
+};
 
 /// What the page's own code got back from `fetch()`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum BrowserView {
-    /// The browser let the page read the response.
-    Response { status: u16, status_text: String, body: String },
+    /// The browser let the page read the response: status, the headers JavaScript can see,
+    /// and the body.
+    Response { status: u16, status_text: String, headers: Vec<(String, String)>, body: String },
     /// The browser gave the page nothing but an error (CORS block or network failure:
     /// JavaScript cannot tell them apart, on purpose).
     NetworkError(String),
@@ -26,90 +30,150 @@ impl BrowserView {
     }
 }
 
-/// Why the two views differ (or agree), in words, from what both sides saw.
-pub fn explain(browser: &BrowserView, server: &[LogEntry]) -> String {
-    let actual = server.iter().rev().find(|e| !e.preflight);
-    let preflight = server.iter().rev().find(|e| e.preflight);
-    match (browser, actual, preflight) {
-        (BrowserView::NetworkError(_), Some(entry), _) => {
-            let acao = entry.response_headers.get("access-control-allow-origin");
-            let why = match acao {
-                None => "it carried no Access-Control-Allow-Origin header".to_owned(),
-                Some(value) => format!("its Access-Control-Allow-Origin ({value}) did not satisfy the browser"),
+/// The explanation of one request, from what both sides saw.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Explanation {
+    /// Whether a preflight was needed, and why (or that it came from the cache).
+    pub preflight: String,
+    /// What happened, in one or two sentences.
+    pub summary: String,
+    /// The change on the server that would let the page read the answer.
+    pub fix: Option<String>,
+}
+
+/// The entries of one request: the preflight (if any) and the actual request (if it came).
+pub fn split(entries: &[LogEntry]) -> (Option<&LogEntry>, Option<&LogEntry>) {
+    (entries.iter().rev().find(|e| e.preflight), entries.iter().rev().find(|e| !e.preflight))
+}
+
+fn pairs(entry: &LogEntry) -> Vec<(String, String)> {
+    entry.response_headers.iter().map(|(n, v)| (n.clone(), v.clone())).collect()
+}
+
+/// Explains a request. `cached_for` is the seconds left of a preflight the browser cached
+/// for this URL, when the page knows of one.
+pub fn explain(request: &BrowserRequest, browser: &BrowserView, entries: &[LogEntry], cached_for: Option<u64>) -> Explanation {
+    let reasons = preflight_reasons(request);
+    let (preflight, actual) = split(entries);
+    let preflight_text = match (reasons.is_empty(), preflight, actual) {
+        (true, _, _) => "No preflight: a \"simple\" request (safelisted method and headers), sent straight away.".to_owned(),
+        (false, Some(p), _) => format!("Needed a preflight because {}; it was answered {}.", reasons.join("; "), p.status),
+        (false, None, Some(_)) => match cached_for {
+            Some(left) => format!("No preflight (cached, {left} s left): the browser reused an earlier answer for this URL."),
+            None => "No preflight on the wire: the browser reused a cached preflight for this URL.".to_owned(),
+        },
+        (false, None, None) => format!("Needs a preflight because {}.", reasons.join("; ")),
+    };
+    let devtools = " In DevTools' network tab the request is marked as a CORS error; the console names the header.";
+
+    let (summary, fix) = match (browser, actual, preflight) {
+        (BrowserView::Response { status, .. }, _, _) => {
+            (format!("The browser let the page read the answer ({status})."), None)
+        }
+        (BrowserView::NetworkError(_), None, None) => (
+            "Nothing reached the server (yet): the backend is not running, or its log has not reported this request yet.".to_owned(),
+            None,
+        ),
+        (BrowserView::NetworkError(_), None, Some(pre)) => {
+            let verdict = evaluate(request, Some((pre.status, &pairs(pre))), &[]);
+            let (why, fix) = match verdict {
+                Verdict::BlockedAtPreflight { block, .. } => (block.reason, Some(block.fix)),
+                _ => ("the preflight did not allow it".to_owned(), None),
             };
-            format!(
-                "The request reached the server, which answered {}; the browser then hid the answer from the page because {why}. \
-                 The server's CORS engine said: {}. In DevTools' network tab the request shows as a CORS error.",
-                entry.status, entry.cors
+            (
+                format!("Blocked at the preflight: {why}. The browser never sent the request itself, so the route did not run.{devtools}"),
+                fix,
             )
         }
-        (BrowserView::NetworkError(_), None, Some(pre)) => format!(
-            "Only the preflight reached the server (answered {}), so the browser never sent the request itself. \
-             The server's CORS engine said: {}.",
-            pre.status, pre.cors
-        ),
-        (BrowserView::NetworkError(_), None, None) => {
-            "Nothing reached the server: the backend is not running, or its log has no entry for this request yet.".to_owned()
+        (BrowserView::NetworkError(_), Some(entry), pre) => {
+            let pre_pairs = pre.map(pairs);
+            let verdict = evaluate(request, pre.zip(pre_pairs.as_ref()).map(|(p, h)| (p.status, h.as_slice())), &pairs(entry));
+            let (why, fix) = match verdict {
+                Verdict::Blocked { block, .. } | Verdict::BlockedAtPreflight { block, .. } => (block.reason, Some(block.fix)),
+                Verdict::Readable { .. } => ("of a reason the server's log does not show".to_owned(), None),
+            };
+            (
+                format!(
+                    "The request reached the server, which answered {} (the route ran); the browser then hid the answer from the page because {why}.{devtools}",
+                    entry.status
+                ),
+                fix,
+            )
         }
-        (BrowserView::Response { status, .. }, Some(entry), _) => format!(
-            "The browser let the page read the answer ({status}): the server's CORS engine said: {}.",
-            entry.cors
-        ),
-        (BrowserView::Response { status, .. }, None, _) => {
-            format!("The browser let the page read the answer ({status}); the server's log has no entry for it yet.")
-        }
-    }
+    };
+    Explanation { preflight: preflight_text, summary, fix }
 }
 
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
 
-    use shared::wire::Credentials;
+    use shared::{cors::browser::CredentialsMode, wire::Credentials};
 
     use super::*;
 
-    fn entry(preflight: bool, status: u16, acao: Option<&str>, cors: &str) -> LogEntry {
-        let mut response_headers = BTreeMap::new();
-        if let Some(v) = acao {
-            response_headers.insert("access-control-allow-origin".to_owned(), v.to_owned());
-        }
+    const PAGE: &str = "http://localhost:8080";
+
+    fn entry(preflight: bool, status: u16, headers: &[(&str, &str)]) -> LogEntry {
         LogEntry {
             seq: 1,
             at: String::new(),
             rid: Some("r1".into()),
             method: if preflight { "OPTIONS".into() } else { "GET".into() },
             path: "/api/profile".into(),
-            origin: Some("http://localhost:8080".into()),
+            origin: Some(PAGE.into()),
             preflight,
             request_headers: BTreeMap::new(),
             credentials: Credentials::default(),
             status,
-            response_headers,
-            cors: cors.into(),
+            response_headers: headers.iter().map(|(n, v)| ((*n).to_owned(), (*v).to_owned())).collect(),
+            cors: String::new(),
             auth: String::new(),
         }
     }
 
+    fn req(method: &str, headers: &[(&str, &str)]) -> BrowserRequest {
+        BrowserRequest {
+            origin: PAGE.into(),
+            method: method.into(),
+            headers: headers.iter().map(|(n, v)| ((*n).to_owned(), (*v).to_owned())).collect(),
+            credentials: CredentialsMode::Include,
+        }
+    }
+
+    const BLOCKED: fn() -> BrowserView = || BrowserView::NetworkError("TypeError: Failed to fetch".into());
+
     #[test]
-    fn blocked_but_arrived_names_the_missing_header() {
-        let text = explain(&BrowserView::NetworkError("TypeError: Failed to fetch".into()), &[entry(false, 401, None, "CORS is off")]);
-        assert!(text.contains("reached the server"), "{text}");
-        assert!(text.contains("no Access-Control-Allow-Origin"), "{text}");
-        assert!(text.contains("CORS is off"), "{text}");
+    fn blocked_but_arrived_names_the_missing_header_and_the_fix() {
+        let e = explain(&req("GET", &[]), &BLOCKED(), &[entry(false, 401, &[])], None);
+        assert!(e.preflight.starts_with("No preflight"), "{e:?}");
+        assert!(e.summary.contains("reached the server, which answered 401"), "{e:?}");
+        assert!(e.summary.contains("no Access-Control-Allow-Origin"), "{e:?}");
+        assert_eq!(e.fix.as_deref(), Some("send Access-Control-Allow-Origin: http://localhost:8080"));
     }
 
     #[test]
-    fn stopped_at_the_preflight() {
-        let text = explain(&BrowserView::NetworkError("x".into()), &[entry(true, 403, None, "preflight refused: method PUT")]);
-        assert!(text.contains("Only the preflight"), "{text}");
+    fn stopped_at_the_preflight_says_the_route_never_ran() {
+        let json = [("Content-Type", "application/json")];
+        let e = explain(&req("POST", &json), &BLOCKED(), &[entry(true, 403, &[])], None);
+        assert!(e.preflight.contains("application/json"), "{e:?}");
+        assert!(e.summary.starts_with("Blocked at the preflight"), "{e:?}");
+        assert!(e.summary.contains("never sent the request itself"), "{e:?}");
     }
 
     #[test]
-    fn readable_answer() {
-        let view = BrowserView::Response { status: 401, status_text: "Unauthorized".into(), body: "{}".into() };
-        assert_eq!(view.headline(), "401 Unauthorized");
-        let text = explain(&view, &[entry(false, 401, Some("http://localhost:8080"), "allowed: origin is in the list")]);
-        assert!(text.contains("let the page read"), "{text}");
+    fn star_with_credentials_is_explained() {
+        let headers = [("access-control-allow-origin", "*"), ("access-control-allow-credentials", "true")];
+        let e = explain(&req("GET", &[]), &BLOCKED(), &[entry(false, 200, &headers)], None);
+        assert!(e.summary.contains("wildcard is refused"), "{e:?}");
+    }
+
+    #[test]
+    fn a_cached_preflight_is_named() {
+        let auth = [("Authorization", "Bearer x")];
+        let ok = BrowserView::Response { status: 200, status_text: "OK".into(), headers: vec![], body: String::new() };
+        let e = explain(&req("GET", &auth), &ok, &[entry(false, 200, &[])], Some(42));
+        assert_eq!(e.preflight, "No preflight (cached, 42 s left): the browser reused an earlier answer for this URL.");
+        assert_eq!(ok.headline(), "200 OK");
     }
 }

@@ -4,10 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use frontend::{
-    components::probe::{Probe, ProbeResult},
-    outcome::BrowserView,
-};
+use frontend::{components::results::ProbeResult, lab::Probe, lab_request::LabRequest, outcome::BrowserView};
 use leptos::prelude::*;
 use shared::wire::{Credentials, LogEntry};
 use wasm_bindgen::JsCast;
@@ -37,12 +34,28 @@ fn entry(status: u16, cors: &str, acao: Option<&str>) -> LogEntry {
     }
 }
 
-/// Mounts `probe` into a fresh element and returns that element.
-fn mount(probe: Probe) -> web_sys::HtmlElement {
+fn probe(browser: BrowserView) -> Probe {
+    Probe {
+        id: 1,
+        label: "test".into(),
+        rid: "r1".into(),
+        request: LabRequest::default(),
+        token: None,
+        after_seq: 0,
+        sent_at_ms: 0.0,
+        browser: Some(browser),
+    }
+}
+
+/// Mounts one request's views into a fresh element and returns that element.
+fn mount(browser: BrowserView, entries: Vec<LogEntry>) -> web_sys::HtmlElement {
     let document = web_sys::window().unwrap().document().unwrap();
     let parent: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&parent).unwrap();
-    let handle = leptos::mount::mount_to(parent.clone(), move || view! { <ProbeResult probe=probe.clone()/> });
+    let probe = probe(browser);
+    let handle = leptos::mount::mount_to(parent.clone(), move || {
+        view! { <ProbeResult probe=probe.clone() entries=entries.clone() cached_for=None/> }
+    });
     handle.forget();
     parent
 }
@@ -53,42 +66,39 @@ fn text(parent: &web_sys::HtmlElement, css: &str) -> String {
 
 #[wasm_bindgen_test]
 fn a_blocked_request_shows_the_opaque_error_beside_what_the_server_sent() {
-    let parent = mount(Probe {
-        rid: "r1".into(),
-        browser: BrowserView::NetworkError("TypeError: Failed to fetch".into()),
-        server: Ok(vec![entry(401, "CORS is off: no CORS headers are sent, whatever the request", None)]),
-    });
-    let browser = parent.query_selector("#browser-view").unwrap().unwrap();
+    let parent = mount(
+        BrowserView::NetworkError("TypeError: Failed to fetch".into()),
+        vec![entry(401, "CORS is off: no CORS headers are sent, whatever the request", None)],
+    );
+    let browser = parent.query_selector(".browser-view").unwrap().unwrap();
     assert_eq!(browser.get_attribute("data-state").as_deref(), Some("blocked"));
-    assert_eq!(text(&parent, "#browser-view .headline"), "TypeError: Failed to fetch");
-    assert!(text(&parent, "#server-view").contains("#7 request: GET /api/profile → 401"));
-    assert!(text(&parent, "#explanation").contains("no Access-Control-Allow-Origin"));
+    assert_eq!(text(&parent, ".browser-view .headline"), "TypeError: Failed to fetch");
+    assert!(text(&parent, ".server-view").contains("#7 request: GET /api/profile → 401"));
+    assert!(text(&parent, ".explanation").contains("no Access-Control-Allow-Origin"));
+    assert!(text(&parent, "svg.sequence").contains("browser hides the answer"));
 }
 
 #[wasm_bindgen_test]
 fn a_readable_answer_shows_status_body_and_the_headers_that_allowed_it() {
-    let parent = mount(Probe {
-        rid: "r2".into(),
-        browser: BrowserView::Response {
+    let parent = mount(
+        BrowserView::Response {
             status: 401,
             status_text: "Unauthorized".into(),
+            headers: vec![("content-type".into(), "application/json".into())],
             body: r#"{"error":"no_credentials"}"#.into(),
         },
-        server: Ok(vec![entry(401, "allowed: origin is in the list", Some("http://localhost:8080"))]),
-    });
-    assert_eq!(text(&parent, "#browser-view .headline"), "401 Unauthorized");
-    assert!(text(&parent, "#browser-view pre").contains("no_credentials"));
-    assert!(text(&parent, "#server-view").contains("access-control-allow-origin: http://localhost:8080"));
-    assert!(text(&parent, "#explanation").contains("let the page read the answer"));
+        vec![entry(401, "allowed: origin is in the list", Some("http://localhost:8080"))],
+    );
+    assert_eq!(text(&parent, ".browser-view .headline"), "401 Unauthorized");
+    assert!(text(&parent, ".browser-view pre").contains("no_credentials"));
+    assert!(text(&parent, ".browser-view").contains("content-type: application/json"));
+    assert!(text(&parent, ".server-view").contains("access-control-allow-origin: http://localhost:8080"));
+    assert!(text(&parent, ".explanation").contains("let the page read the answer"));
 }
 
 #[wasm_bindgen_test]
-fn a_failed_log_fetch_is_said_in_words() {
-    let parent = mount(Probe {
-        rid: "r3".into(),
-        browser: BrowserView::NetworkError("TypeError: Failed to fetch".into()),
-        server: Err("the backend did not answer".into()),
-    });
-    assert!(text(&parent, "#server-view").contains("the backend did not answer"));
-    assert!(text(&parent, "#explanation").contains("could not be fetched"));
+fn nothing_in_the_log_is_said_in_words() {
+    let parent = mount(BrowserView::NetworkError("TypeError: Failed to fetch".into()), vec![]);
+    assert!(text(&parent, ".server-view").contains("No entry (yet)"));
+    assert!(text(&parent, ".explanation").contains("Nothing reached the server"));
 }

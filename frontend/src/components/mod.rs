@@ -1,5 +1,8 @@
-//! Views: each wires signals to markup and holds no logic of its own.
+//! Views: each wires the lab's signals to markup; the logic lives in plain modules.
 
+pub mod auth_lab;
+pub mod code_export;
+pub mod comparison;
+pub mod composer;
 pub mod policy_panel;
-pub mod probe;
-pub mod server_view;
+pub mod results;

@@ -1,49 +1,12 @@
-//! The lab CORS policy: what is live now, and the presets that switch it.
+//! The lab CORS policy: presets with their lesson, every field editable, warnings in words.
 
-use leptos::{prelude::*, task::spawn_local};
-use shared::cors::{AllowOrigin, CorsPolicy};
+use leptos::prelude::*;
+use shared::cors::{
+    AllowOrigin, CorsPolicy,
+    policy::{Severity, warnings},
+};
 
-use crate::{api::Api, app::page_origin};
-
-/// A named policy with the one thing it teaches.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Preset {
-    Secure,
-    Off,
-}
-
-impl Preset {
-    pub const ALL: [Preset; 2] = [Preset::Secure, Preset::Off];
-
-    pub fn id(self) -> &'static str {
-        match self {
-            Self::Secure => "preset-secure",
-            Self::Off => "preset-off",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Secure => "Exact origin + credentials",
-            Self::Off => "CORS off",
-        }
-    }
-
-    pub fn lesson(self) -> &'static str {
-        match self {
-            Self::Secure => "Only this page's origin may read answers, cookies included. The safe default.",
-            Self::Off => "No CORS headers at all: requests still reach the server, but the browser hides every answer.",
-        }
-    }
-
-    /// The policy for a page served from `origin`.
-    pub fn policy(self, origin: &str) -> CorsPolicy {
-        match self {
-            Self::Secure => CorsPolicy::secure_default(origin),
-            Self::Off => CorsPolicy::off(origin),
-        }
-    }
-}
+use crate::{app::page_origin, lab::Lab, presets::Preset};
 
 /// One line on what a policy does.
 pub fn summary(policy: &CorsPolicy) -> String {
@@ -58,51 +21,123 @@ pub fn summary(policy: &CorsPolicy) -> String {
         AllowOrigin::Reflect => "any origin, reflected".to_owned(),
     };
     let credentials = if policy.allow_credentials { "with credentials" } else { "without credentials" };
-    format!("Allows {origins}, {credentials}; methods {}.", policy.allow_methods.join(", "))
+    let methods = if policy.allow_methods.is_empty() { "none".to_owned() } else { policy.allow_methods.join(", ") };
+    format!("Allows {origins}, {credentials}; methods {methods}.")
+}
+
+fn split_list(text: &str) -> Vec<String> {
+    text.split([',', '\n']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+}
+
+/// The editable fields of a policy, as text.
+#[derive(Clone, Copy)]
+struct Draft {
+    enabled: RwSignal<bool>,
+    mode: RwSignal<String>,
+    origins: RwSignal<String>,
+    credentials: RwSignal<bool>,
+    methods: RwSignal<String>,
+    headers: RwSignal<String>,
+    expose: RwSignal<String>,
+    max_age: RwSignal<String>,
+}
+
+impl Draft {
+    fn new() -> Draft {
+        Draft {
+            enabled: RwSignal::new(true),
+            mode: RwSignal::new("list".into()),
+            origins: RwSignal::new(String::new()),
+            credentials: RwSignal::new(true),
+            methods: RwSignal::new(String::new()),
+            headers: RwSignal::new(String::new()),
+            expose: RwSignal::new(String::new()),
+            max_age: RwSignal::new(String::new()),
+        }
+    }
+
+    fn fill(&self, p: &CorsPolicy) {
+        self.enabled.set(p.enabled);
+        let (mode, origins) = match &p.allow_origin {
+            AllowOrigin::None => ("none", String::new()),
+            AllowOrigin::Any => ("any", String::new()),
+            AllowOrigin::Reflect => ("reflect", String::new()),
+            AllowOrigin::List { origins } => ("list", origins.join(", ")),
+        };
+        self.mode.set(mode.to_owned());
+        self.origins.set(origins);
+        self.credentials.set(p.allow_credentials);
+        self.methods.set(p.allow_methods.join(", "));
+        self.headers.set(p.allow_headers.join(", "));
+        self.expose.set(p.expose_headers.join(", "));
+        self.max_age.set(p.max_age.map(|s| s.to_string()).unwrap_or_default());
+    }
+
+    /// The policy the fields describe, or what is wrong with them.
+    fn policy(&self) -> Result<CorsPolicy, String> {
+        let allow_origin = match self.mode.get().as_str() {
+            "none" => AllowOrigin::None,
+            "any" => AllowOrigin::Any,
+            "reflect" => AllowOrigin::Reflect,
+            _ => AllowOrigin::List { origins: split_list(&self.origins.get()) },
+        };
+        let max_age = match self.max_age.get().trim() {
+            "" => None,
+            text => Some(text.parse::<u32>().map_err(|_| format!("max_age: {text:?} is not a whole number of seconds"))?),
+        };
+        let policy = CorsPolicy {
+            enabled: self.enabled.get(),
+            allow_origin,
+            allow_credentials: self.credentials.get(),
+            allow_methods: split_list(&self.methods.get()),
+            allow_headers: split_list(&self.headers.get()),
+            expose_headers: split_list(&self.expose.get()),
+            max_age,
+        };
+        policy.validate().map_err(|e| e.to_string())?;
+        Ok(policy)
+    }
 }
 
 #[component]
 pub fn PolicyPanel() -> impl IntoView {
-    let api = expect_context::<Api>();
-    let (policy, set_policy) = signal(None::<CorsPolicy>);
-    let (error, set_error) = signal(None::<String>);
-
-    let load_api = api.clone();
-    spawn_local(async move {
-        match load_api.get_policy().await {
-            Ok(p) => set_policy.set(Some(p)),
-            Err(e) => set_error.set(Some(format!("Could not load the policy: {e}"))),
+    let lab = expect_context::<Lab>();
+    let draft = Draft::new();
+    // The fields follow what is live on the server (after a preset, a reset, a shared link).
+    Effect::new(move |_| {
+        if let Some(p) = lab.policy.get() {
+            draft.fill(&p);
         }
     });
-
-    let apply = move |preset: Preset| {
-        let api = api.clone();
-        spawn_local(async move {
-            match api.put_policy(&preset.policy(&page_origin())).await {
-                Ok(p) => {
-                    set_policy.set(Some(p));
-                    set_error.set(None);
-                }
-                Err(e) => set_error.set(Some(format!("The policy was not changed: {e}"))),
-            }
-        });
+    let (invalid, set_invalid) = signal(None::<String>);
+    let apply = move |_| match draft.policy() {
+        Ok(p) => {
+            set_invalid.set(None);
+            lab.apply_policy(p);
+        }
+        Err(e) => set_invalid.set(Some(e)),
     };
+    let draft_warnings = move || draft.policy().map(|p| warnings(&p)).unwrap_or_default();
 
     view! {
-        <section class="panel" aria-labelledby="policy-title">
-            <h2 id="policy-title">"Lab CORS policy"</h2>
+        <section class="panel" id="policy" aria-labelledby="policy-title">
+            <h2 id="policy-title">"1. Lab CORS policy"</h2>
             <p id="policy-summary" aria-live="polite">
-                {move || policy.get().map_or_else(|| "Loading…".to_owned(), |p| summary(&p))}
+                {move || lab.policy.get().map_or_else(|| "Loading…".to_owned(), |p| summary(&p))}
             </p>
-            <div class="presets">
+            <div class="presets" role="group" aria-label="Presets">
                 {Preset::ALL
                     .into_iter()
                     .map(|preset| {
-                        let apply = apply.clone();
-                        let active = move || policy.get().as_ref() == Some(&preset.policy(&page_origin()));
+                        let active = move || lab.policy.get().as_ref() == Some(&preset.policy(&page_origin()));
                         view! {
-                            <button id=preset.id() class:active=active aria-pressed=move || active().to_string()
-                                on:click=move |_| apply(preset)>
+                            <button
+                                id=format!("preset-{}", preset.id())
+                                class:active=active
+                                class:danger=matches!(preset, Preset::ReflectCredentials | Preset::TrustNull)
+                                aria-pressed=move || active().to_string()
+                                on:click=move |_| lab.apply_policy(preset.policy(&page_origin()))
+                            >
                                 {preset.label()}
                             </button>
                             <p class="lesson">{preset.lesson()}</p>
@@ -110,13 +145,44 @@ pub fn PolicyPanel() -> impl IntoView {
                     })
                     .collect_view()}
             </div>
-            <p class="error" role="alert">{move || error.get()}</p>
-            <details>
-                <summary>"The policy as JSON (GET /control/cors)"</summary>
-                <pre id="policy-json">
-                    {move || policy.get().map(|p| serde_json::to_string_pretty(&p).unwrap_or_default())}
-                </pre>
+            <details class="editor">
+                <summary>"Edit every field"</summary>
+                <div class="fields">
+                    <label><input type="checkbox" id="policy-enabled" bind:checked=draft.enabled/>" CORS enabled"</label>
+                    <label>"allow_origin "
+                        <select id="policy-origin-mode" on:change=move |ev| draft.mode.set(event_target_value(&ev)) prop:value=move || draft.mode.get()>
+                            <option value="list">"list: exact origins"</option>
+                            <option value="any">"any: *"</option>
+                            <option value="reflect">"reflect: any origin echoed (vulnerable)"</option>
+                            <option value="none">"none: never"</option>
+                        </select>
+                    </label>
+                    <label>"origins " <input id="policy-origins" bind:value=draft.origins placeholder="http://localhost:8080, null"/></label>
+                    <label><input type="checkbox" id="policy-credentials" bind:checked=draft.credentials/>" allow_credentials"</label>
+                    <label>"allow_methods " <input id="policy-methods" bind:value=draft.methods placeholder="GET, POST or *"/></label>
+                    <label>"allow_headers " <input id="policy-headers" bind:value=draft.headers placeholder="Content-Type, Authorization or *"/></label>
+                    <label>"expose_headers " <input id="policy-expose" bind:value=draft.expose/></label>
+                    <label>"max_age (s) " <input id="policy-max-age" inputmode="numeric" bind:value=draft.max_age placeholder="empty: no header"/></label>
+                    <button id="policy-apply" on:click=apply>"Apply"</button>
+                </div>
+                <p class="error" role="alert">{move || invalid.get()}</p>
             </details>
+            <ul id="policy-warnings" class="warnings">
+                {move || {
+                    draft_warnings()
+                        .into_iter()
+                        .map(|(severity, text)| {
+                            let (class, tag) = match severity {
+                                Severity::Refused => ("refused", "Browsers refuse: "),
+                                Severity::Vulnerable => ("vulnerable", "Vulnerable: "),
+                                Severity::Note => ("note", "Note: "),
+                            };
+                            view! { <li class=class><strong>{tag}</strong>{text}</li> }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+            <p class="error" role="alert">{move || lab.error.get()}</p>
         </section>
     }
 }

@@ -3,14 +3,30 @@
 //! let the page read the answer, did it need a preflight, and why. JavaScript only ever sees
 //! `TypeError: Failed to fetch`; this is what lets the UI say which rule stopped it.
 
-/// `RequestInit.credentials`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+use serde::{Deserialize, Serialize};
+
+/// `RequestInit.credentials`, spelled as in JavaScript.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum CredentialsMode {
     Omit,
     /// The default: for a cross-origin request the same as `Omit`.
     #[default]
     SameOrigin,
     Include,
+}
+
+impl CredentialsMode {
+    pub const ALL: [CredentialsMode; 3] = [CredentialsMode::Omit, CredentialsMode::SameOrigin, CredentialsMode::Include];
+
+    /// The JavaScript string: `"omit"`, `"same-origin"`, `"include"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Omit => "omit",
+            Self::SameOrigin => "same-origin",
+            Self::Include => "include",
+        }
+    }
 }
 
 /// A cross-origin request as the page's code made it.

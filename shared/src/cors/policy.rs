@@ -208,3 +208,86 @@ mod tests {
         assert_eq!(with(&|p| p.allow_methods = vec!["patch".into()]), Ok(()));
     }
 }
+
+/// How serious a warning about a policy is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Severity {
+    /// Browsers will refuse what this setting sends: requests fail.
+    Refused,
+    /// Browsers accept it, and that is the problem: any site can read the answers.
+    Vulnerable,
+    /// Worth knowing.
+    Note,
+}
+
+/// What a browser (or an attacker) will make of this policy, in words.
+pub fn warnings(policy: &CorsPolicy) -> Vec<(Severity, String)> {
+    use Severity::*;
+    let mut out = Vec::new();
+    if !policy.enabled {
+        out.push((Note, "CORS is off: every cross-origin read is blocked, but requests still reach the server.".to_owned()));
+        return out;
+    }
+    let creds = policy.allow_credentials;
+    match &policy.allow_origin {
+        AllowOrigin::None => out.push((Refused, "No origin is allowed: every cross-origin read is blocked.".to_owned())),
+        AllowOrigin::Any if creds => out.push((
+            Refused,
+            "Access-Control-Allow-Origin: * with credentials: browsers refuse every credentialed request (cookies or fetch's credentials: \"include\").".to_owned(),
+        )),
+        AllowOrigin::Reflect if creds => out.push((
+            Vulnerable,
+            "Any origin is reflected with credentials: every website can read your users' answers with their cookies. Never do this outside the lab.".to_owned(),
+        )),
+        AllowOrigin::Reflect => out.push((Vulnerable, "Any origin is reflected: any website can read the answers (without cookies).".to_owned())),
+        AllowOrigin::List { origins } if origins.iter().any(|o| o == "null") => out.push((
+            Vulnerable,
+            "\"null\" is allowed: sandboxed iframes and local files of any site send Origin: null.".to_owned(),
+        )),
+        _ => {}
+    }
+    if creds && policy.allow_methods.iter().any(|m| m == "*") {
+        out.push((Refused, "Allow-Methods * with credentials is taken literally (a method named \"*\"): only GET, HEAD and POST will work.".to_owned()));
+    }
+    if creds && policy.allow_headers.iter().any(|h| h == "*") {
+        out.push((Refused, "Allow-Headers * with credentials is taken literally: no custom header will pass the preflight.".to_owned()));
+    }
+    if policy.allow_headers.iter().any(|h| h == "*") {
+        out.push((Note, "Allow-Headers * never covers Authorization: list it by name for bearer tokens.".to_owned()));
+    } else if !policy.allow_headers.iter().any(|h| h.eq_ignore_ascii_case("authorization")) {
+        out.push((Refused, "Authorization is not in Allow-Headers: requests with a bearer token fail at the preflight.".to_owned()));
+    }
+    if policy.max_age.is_some_and(|s| s > 7200) {
+        out.push((Note, "Chromium caps Access-Control-Max-Age at 7200 s (2 hours).".to_owned()));
+    }
+    out
+}
+
+#[cfg(test)]
+mod warning_tests {
+    use super::*;
+
+    fn kinds(p: &CorsPolicy) -> Vec<Severity> {
+        warnings(p).into_iter().map(|(s, _)| s).collect()
+    }
+
+    #[test]
+    fn the_secure_default_has_no_warning() {
+        assert!(warnings(&CorsPolicy::secure_default("http://localhost:8080")).is_empty());
+    }
+
+    #[test]
+    fn refused_and_vulnerable_settings_are_named() {
+        let mut p = CorsPolicy::secure_default("http://localhost:8080");
+        p.allow_origin = AllowOrigin::Any;
+        assert_eq!(kinds(&p), vec![Severity::Refused]);
+        p.allow_origin = AllowOrigin::Reflect;
+        assert_eq!(kinds(&p), vec![Severity::Vulnerable]);
+        p.allow_headers = vec!["Content-Type".into()];
+        assert!(warnings(&p).iter().any(|(_, w)| w.contains("Authorization is not in Allow-Headers")));
+        p.allow_headers = vec!["*".into()];
+        assert!(warnings(&p).iter().any(|(_, w)| w.contains("taken literally")));
+        p.max_age = Some(86400);
+        assert!(warnings(&p).iter().any(|(_, w)| w.contains("7200")));
+    }
+}

@@ -1,0 +1,252 @@
+//! The auth lab: log in with a session cookie or get a JWT, call the profile, log out; beside
+//! it the server's session store and the token, decoded, editable and re-signable.
+
+use std::time::Duration;
+
+use leptos::{prelude::*, task::spawn_local};
+use shared::{
+    cookie::{CookiePolicy, SameSite},
+    cors::browser::CredentialsMode,
+    jwt,
+};
+
+use crate::{
+    api::SessionRow,
+    lab::{Lab, now_ms},
+    lab_request::LabRequest,
+};
+
+fn login_request(path: &str, email: &str, password: &str, credentials: CredentialsMode) -> LabRequest {
+    LabRequest {
+        method: "POST".into(),
+        path: path.into(),
+        content_type: Some("application/json".into()),
+        bearer: false,
+        custom_header: None,
+        credentials,
+        body: Some(serde_json::json!({ "email": email, "password": password }).to_string()),
+    }
+}
+
+fn profile_request(bearer: bool) -> LabRequest {
+    LabRequest {
+        bearer,
+        credentials: if bearer { CredentialsMode::Omit } else { CredentialsMode::Include },
+        ..LabRequest::default()
+    }
+}
+
+#[component]
+pub fn AuthLab() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let email = RwSignal::new("a@b.com".to_owned());
+    let password = RwSignal::new("123".to_owned());
+    let login = move |_| {
+        let r = login_request("/api/login", &email.get_untracked(), &password.get_untracked(), CredentialsMode::Include);
+        lab.send("Log in (session cookie)", r, None);
+    };
+    let token = move |_| {
+        let r = login_request("/api/token", &email.get_untracked(), &password.get_untracked(), CredentialsMode::Omit);
+        lab.send("Get a JWT", r, None);
+    };
+    let logout = move |_| {
+        let r = LabRequest { method: "POST".into(), path: "/api/logout".into(), ..LabRequest::default() };
+        lab.send("Log out", r, None);
+    };
+    view! {
+        <section class="panel" id="auth-lab" aria-labelledby="auth-title">
+            <h2 id="auth-title">"2. Auth lab"</h2>
+            <p class="small">"Demo users: a@b.com / 123 and bob@example.com / hunter2."</p>
+            <div class="fields">
+                <label>"Email " <input id="email" autocomplete="username" bind:value=email/></label>
+                <label>"Password " <input id="password" type="password" autocomplete="current-password" bind:value=password/></label>
+            </div>
+            <div class="buttons">
+                <button id="login-cookie" on:click=login>"Log in: session cookie"</button>
+                <button id="get-token" on:click=token>"Get a JWT"</button>
+                <button id="profile-cookie" on:click=move |_| lab.send("Profile with the cookie", profile_request(false), None)>
+                    "GET /api/profile with the cookie"
+                </button>
+                <button id="profile-token" on:click=move |_| lab.send("Profile with the JWT", profile_request(true), None)
+                    disabled=move || lab.token.with(Option::is_none)>
+                    "GET /api/profile with the JWT"
+                </button>
+                <button id="logout" on:click=logout>"Log out"</button>
+            </div>
+            <CookieSettings/>
+            <div class="columns">
+                <SessionStore/>
+                <TokenPanel/>
+            </div>
+        </section>
+    }
+}
+
+/// The session cookie's attributes (`/control/cookie`), applied to the next login.
+#[component]
+fn CookieSettings() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let current = move || lab.cookie.get().unwrap_or_default();
+    let change = move |f: &dyn Fn(&mut CookiePolicy)| {
+        let mut p = current();
+        f(&mut p);
+        lab.apply_cookie(p);
+    };
+    view! {
+        <fieldset class="cookie-settings">
+            <legend>"Session cookie attributes (for the next login)"</legend>
+            <label>"SameSite "
+                <select id="cookie-same-site" prop:value=move || current().same_site.as_str()
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        if let Some(s) = SameSite::ALL.into_iter().find(|s| s.as_str() == v) { change(&|p| p.same_site = s) }
+                    }>
+                    {SameSite::ALL.map(|s| view! { <option value=s.as_str()>{s.as_str()}</option> }).collect_view()}
+                </select>
+            </label>
+            <label><input type="checkbox" id="cookie-secure" prop:checked=move || current().secure
+                on:change=move |ev| { let on = event_target_checked(&ev); change(&|p| p.secure = on) }/>" Secure"</label>
+            <label><input type="checkbox" id="cookie-http-only" prop:checked=move || current().http_only
+                on:change=move |ev| { let on = event_target_checked(&ev); change(&|p| p.http_only = on) }/>" HttpOnly"</label>
+            <p class="small">"Next Set-Cookie: " <code id="cookie-preview">{move || current().set("<id>", 1800)}</code></p>
+        </fieldset>
+    }
+}
+
+/// `sessionStore[id] → {userId}` as the server holds it, expiry counting down.
+#[component]
+fn SessionStore() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let sessions = RwSignal::new(Vec::<SessionRow>::new());
+    let now = RwSignal::new(now_ms());
+    set_interval(move || now.set(now_ms()), Duration::from_secs(1));
+    // Every lab request may change the store: reload when the log grows.
+    Effect::new(move |_| {
+        lab.log.with(Vec::len);
+        spawn_local(async move {
+            if let Ok(rows) = lab.api().sessions().await {
+                sessions.set(rows);
+            }
+        });
+    });
+    let revoke = move |id: String| {
+        spawn_local(async move {
+            if lab.api().revoke(&id).await.is_ok() {
+                sessions.update(|rows| rows.retain(|r| r.id != id));
+            }
+        });
+    };
+    view! {
+        <div class="session-store" id="session-store">
+            <h3>"The server's session store"</h3>
+            {move || {
+                let rows = sessions.get();
+                if rows.is_empty() {
+                    return view! { <p class="small">"sessionStore = {} (no session)"</p> }.into_any();
+                }
+                rows.into_iter()
+                    .map(|row| {
+                        let left = ((js_sys::Date::parse(&row.expires_at) - now.get()) / 1000.0).max(0.0).round();
+                        let id = row.id.clone();
+                        view! {
+                            <p class="session-row">
+                                <code>{format!("sessionStore[\"{}…\"] → {{ userId: {} }}", &row.id[..8.min(row.id.len())], row.user_id)}</code>
+                                " expires in " <span class="countdown">{format!("{left} s")}</span> " "
+                                <button class="revoke" on:click=move |_| revoke(id.clone())>"Revoke"</button>
+                            </p>
+                        }
+                    })
+                    .collect_view()
+                    .into_any()
+            }}
+            <p class="small">"The cookie only carries the id; the server looks it up on every request, so logging out or revoking ends it at once."</p>
+        </div>
+    }
+}
+
+/// Seconds since the epoch → readable UTC time.
+fn time(seconds: i64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(seconds as f64 * 1000.0));
+    date.to_iso_string().as_string().unwrap_or_default().replace(".000Z", "Z")
+}
+
+/// The JWT: decoded, its times readable, editable and re-signable with the same code the
+/// server verifies with.
+#[component]
+fn TokenPanel() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let payload = RwSignal::new(String::new());
+    let secret = RwSignal::new(String::new());
+    let now = RwSignal::new(now_ms());
+    set_interval(move || now.set(now_ms()), Duration::from_secs(1));
+    let decoded = move || lab.token.get().and_then(|t| jwt::decode(&t).ok());
+    // A new token fills the editor with its payload.
+    Effect::new(move |_| {
+        if let Some(d) = decoded() {
+            payload.set(serde_json::to_string_pretty(&d.payload).unwrap_or_default());
+        }
+    });
+    let resign = move |_| {
+        let compact: Option<String> = serde_json::from_str::<serde_json::Value>(&payload.get_untracked()).ok().map(|v| v.to_string());
+        match compact {
+            Some(p) => {
+                let t = jwt::sign_parts(br#"{"alg":"HS256","typ":"JWT"}"#, p.as_bytes(), secret.get_untracked().as_bytes());
+                lab.token.set(Some(t));
+                lab.error.set(None);
+            }
+            None => lab.error.set(Some("The payload is not valid JSON.".to_owned())),
+        }
+    };
+    let use_server_secret = move |_| {
+        spawn_local(async move {
+            if let Ok(settings) = lab.api().get_jwt().await {
+                secret.set(settings.secret);
+            }
+        });
+    };
+    view! {
+        <div class="token" id="token">
+            <h3>"The JWT (kept in this page's memory)"</h3>
+            {move || match decoded() {
+                None => view! { <p class="small">"No token yet: press \u{201c}Get a JWT\u{201d}."</p> }.into_any(),
+                Some(d) => {
+                    let exp = d.payload.get("exp").and_then(serde_json::Value::as_i64);
+                    let iat = d.payload.get("iat").and_then(serde_json::Value::as_i64);
+                    let left = exp.map(|e| e - (now.get() / 1000.0) as i64);
+                    view! {
+                        <p class="small">"Header"</p>
+                        <pre id="jwt-header">{serde_json::to_string_pretty(&d.header).unwrap_or_default()}</pre>
+                        <p class="small" id="jwt-times">
+                            {iat.map(|i| format!("Issued {}. ", time(i)))}
+                            {exp.map(|e| format!("Expires {}", time(e)))}
+                            {left.map(|l| if l > 0 { format!(" ({l} s left).") } else { format!(" (expired {} s ago).", -l) })}
+                        </p>
+                        <p class="small">"Signature (HMAC-SHA256, base64url): " <code class="wrap">{jwt::b64url(&d.signature)}</code></p>
+                    }
+                    .into_any()
+                }
+            }}
+            <label class="wide">"Payload (edit, then re-sign)"
+                <textarea id="jwt-payload" rows="6" bind:value=payload></textarea>
+            </label>
+            <label>"Secret " <input id="jwt-secret" bind:value=secret placeholder="guess it: mySecretKey?"/></label>
+            <div class="buttons">
+                <button id="jwt-use-server-secret" on:click=use_server_secret>"Use the server's secret"</button>
+                <button id="jwt-resign" on:click=resign>"Re-sign"</button>
+                <button id="jwt-send" on:click=move |_| lab.send("Profile with the edited JWT", profile_request(true), None)
+                    disabled=move || lab.token.with(Option::is_none)>
+                    "Send it"
+                </button>
+            </div>
+            <p class="small" id="jwt-compact"><code class="wrap">{move || lab.token.get()}</code></p>
+            <details>
+                <summary>"Where to keep a token?"</summary>
+                <p class="small">
+                    "Memory (here): gone on reload, and an XSS can only use it while it runs. "
+                    "localStorage: survives reloads, but any script on the page can read and send it away. "
+                    "An HttpOnly cookie: no script can read it, but the browser attaches it by itself, so you need CSRF defences (SameSite, Origin checks)."
+                </p>
+            </details>
+        </div>
+    }
+}

@@ -1,0 +1,71 @@
+//! The current policy and request as code, with copy buttons, and the lab as a link.
+
+use leptos::prelude::*;
+
+use crate::{
+    app::page_origin,
+    export,
+    lab::Lab,
+    share::{SharedLab, to_fragment},
+};
+
+fn copy(text: String) {
+    if let Some(window) = web_sys::window() {
+        // The promise's outcome does not matter: the text is on screen anyway.
+        let _ = window.navigator().clipboard().write_text(&text);
+    }
+}
+
+#[component]
+fn CodeBlock(id: &'static str, title: &'static str, code: Signal<String>) -> impl IntoView {
+    view! {
+        <div class="code">
+            <div class="code-head">
+                <h3>{title}</h3>
+                <button class="copy" aria-label=format!("Copy {title}") on:click=move |_| copy(code.get_untracked())>"Copy"</button>
+            </div>
+            <pre id=id>{move || code.get()}</pre>
+        </div>
+    }
+}
+
+/// The link that restores this lab: policy, cookie settings and request.
+pub fn share_url(lab: &Lab) -> String {
+    let Some(policy) = lab.policy.get() else { return String::new() };
+    let shared = SharedLab { policy, cookie: lab.cookie.get().unwrap_or_default(), request: lab.request.get() };
+    let location = web_sys::window().map(|w| w.location());
+    let base = location
+        .map(|l| format!("{}{}{}", l.origin().unwrap_or_default(), l.pathname().unwrap_or_default(), l.search().unwrap_or_default()))
+        .unwrap_or_default();
+    format!("{base}{}", to_fragment(&shared))
+}
+
+#[component]
+pub fn CodeExport() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let policy = move || lab.policy.get();
+    let tower = Signal::derive(move || policy().map(|p| export::tower_http(&p)).unwrap_or_default());
+    let express = Signal::derive(move || policy().map(|p| export::express(&p)).unwrap_or_default());
+    let headers = Signal::derive(move || {
+        policy().map(|p| export::raw_headers(&p, &page_origin(), &lab.request.get(), lab.token.get().as_deref())).unwrap_or_default()
+    });
+    let fetch = Signal::derive(move || export::fetch(&lab.request.get(), lab.api().base()));
+    let link = Signal::derive(move || share_url(&lab));
+    view! {
+        <section class="panel" id="code" aria-labelledby="code-title">
+            <h2 id="code-title">"6. As code"</h2>
+            <div class="code-grid">
+                <CodeBlock id="code-tower" title="Axum: tower_http::cors::CorsLayer" code=tower/>
+                <CodeBlock id="code-express" title="Express: cors({...})" code=express/>
+                <CodeBlock id="code-headers" title="Raw response headers" code=headers/>
+                <CodeBlock id="code-fetch" title="The request as fetch()" code=fetch/>
+            </div>
+            <h3>"7. Share this lab"</h3>
+            <p class="small">"The link holds the policy, the cookie settings and the request; opening it restores them and applies the policy."</p>
+            <div class="code-head">
+                <input id="share-link" readonly prop:value=move || link.get() aria-label="Link to this lab"/>
+                <button class="copy" on:click=move |_| copy(link.get_untracked())>"Copy link"</button>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,30 @@
+//! The seed's sessions-vs-JWT table, each row linked to the lab that shows it.
+
+use leptos::prelude::*;
+
+const ROWS: [(&str, &str, &str, &str, &str); 5] = [
+    ("Where the data is", "On the server: sessionStore[id] → {userId}", "In the token itself: sub, email, exp", "#session-store", "See the store"),
+    ("How it travels", "A cookie the browser attaches by itself (credentials: \"include\")", "An Authorization header the page's code adds", "#composer", "Try both in the composer"),
+    ("What the server checks", "That the id exists and has not expired", "The HMAC signature and exp, with no lookup", "#token", "Tamper with a token"),
+    ("Logging out", "Delete the session: it ends at once", "Nothing to delete: the token works until exp", "#auth-lab", "Log out, then replay"),
+    ("Scaling", "Every instance must reach the same store (sticky sessions or Redis)", "Any instance with the secret can verify it", "#session-store", "Where sessions live"),
+];
+
+#[component]
+pub fn Comparison() -> impl IntoView {
+    view! {
+        <section class="panel" id="comparison" aria-labelledby="comparison-title">
+            <h2 id="comparison-title">"5. Sessions vs JWT"</h2>
+            <div class="table-scroll">
+                <table>
+                    <thead><tr><th scope="col">""</th><th scope="col">"Session cookie"</th><th scope="col">"JWT bearer token"</th><th scope="col">"Show me"</th></tr></thead>
+                    <tbody>
+                        {ROWS.map(|(row, session, jwt, href, link)| view! {
+                            <tr><th scope="row">{row}</th><td>{session}</td><td>{jwt}</td><td><a href=href>{link}</a></td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,90 @@
+//! The request composer: method, path, headers, credentials mode, body; send.
+
+use leptos::prelude::*;
+use shared::cors::browser::{CredentialsMode, preflight_reasons};
+
+use crate::{app::page_origin, lab::Lab, lab_request::LabRequest};
+
+const METHODS: [&str; 5] = ["GET", "POST", "PUT", "DELETE", "PATCH"];
+const PATHS: [&str; 5] = ["/api/profile", "/api/login", "/api/token", "/api/transfer", "/api/logout"];
+const CONTENT_TYPES: [&str; 4] = ["", "text/plain", "application/json", "application/x-www-form-urlencoded"];
+
+#[component]
+pub fn Composer() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let req = lab.request;
+    let edit = move |f: &dyn Fn(&mut LabRequest)| req.update(|r| f(r));
+    let prediction = move || {
+        let reasons = preflight_reasons(&req.get().browser_request(&page_origin(), Some("t")));
+        if reasons.is_empty() {
+            "Simple request: no preflight.".to_owned()
+        } else {
+            format!("Will need a preflight: {}.", reasons.join("; "))
+        }
+    };
+    let send = move |_| lab.send("Composer", req.get_untracked(), None);
+    // Same URL (same rid) as the previous request: the browser may reuse its cached preflight.
+    let send_again = move |_| {
+        let rid = lab.probes.with_untracked(|p| p.first().map(|p| p.rid.clone()));
+        lab.send("Composer, same URL", req.get_untracked(), rid);
+    };
+
+    view! {
+        <section class="panel" id="composer" aria-labelledby="composer-title">
+            <h2 id="composer-title">"3. Request composer"</h2>
+            <div class="fields">
+                <label>"Method "
+                    <select id="req-method" prop:value=move || req.get().method
+                        on:change=move |ev| { let v = event_target_value(&ev); edit(&|r| r.method = v.clone()) }>
+                        {METHODS.map(|m| view! { <option value=m>{m}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label>"Path "
+                    <input id="req-path" list="paths" prop:value=move || req.get().path
+                        on:change=move |ev| { let v = event_target_value(&ev); edit(&|r| r.path = v.clone()) }/>
+                    <datalist id="paths">{PATHS.map(|p| view! { <option value=p/> }).collect_view()}</datalist>
+                </label>
+                <label>"Content-Type "
+                    <select id="req-content-type" prop:value=move || req.get().content_type.unwrap_or_default()
+                        on:change=move |ev| { let v = event_target_value(&ev); edit(&|r| r.content_type = (!v.is_empty()).then(|| v.clone())) }>
+                        {CONTENT_TYPES.map(|t| view! { <option value=t>{if t.is_empty() { "(none)" } else { t }}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label>
+                    <input type="checkbox" id="req-bearer" prop:checked=move || req.get().bearer
+                        on:change=move |ev| { let on = event_target_checked(&ev); edit(&|r| r.bearer = on) }/>
+                    " Authorization: Bearer <the JWT in memory>"
+                </label>
+                <label>"Custom header "
+                    <input id="req-custom-name" placeholder="X-Custom" prop:value=move || req.get().custom_header.map(|h| h.0).unwrap_or_default()
+                        on:change=move |ev| { let v = event_target_value(&ev); edit(&|r| {
+                            let value = r.custom_header.take().map(|h| h.1).unwrap_or_else(|| "1".to_owned());
+                            r.custom_header = (!v.trim().is_empty()).then(|| (v.trim().to_owned(), value));
+                        }) }/>
+                </label>
+                <label>"credentials "
+                    <select id="req-credentials" prop:value=move || req.get().credentials.as_str()
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            if let Some(mode) = CredentialsMode::ALL.into_iter().find(|m| m.as_str() == v) { edit(&|r| r.credentials = mode) }
+                        }>
+                        {CredentialsMode::ALL.map(|m| view! { <option value=m.as_str()>{m.as_str()}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label class="wide">"Body "
+                    <textarea id="req-body" rows="3" prop:value=move || req.get().body.unwrap_or_default()
+                        on:change=move |ev| { let v = event_target_value(&ev); edit(&|r| r.body = (!v.is_empty()).then(|| v.clone())) }>
+                    </textarea>
+                </label>
+            </div>
+            <p id="req-prediction" class="small">{prediction}</p>
+            <div class="buttons">
+                <button id="send" on:click=send>"Send"</button>
+                <button id="send-again" on:click=send_again disabled=move || lab.probes.with(Vec::is_empty)>
+                    "Send again (same URL: a cached preflight may be reused)"
+                </button>
+            </div>
+            <p class="small">"Chromium caps Access-Control-Max-Age at 2 hours; without it a preflight is cached for 5 s."</p>
+        </section>
+    }
+}

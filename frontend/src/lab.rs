@@ -1,0 +1,236 @@
+//! The lab's reactive state, in one place: what is live on the server, what the person is
+//! composing, and what came back. Components read and write these signals; the flow of a
+//! request lives in `Lab::send` alone.
+
+use leptos::{prelude::*, task::spawn_local};
+use shared::{cookie::CookiePolicy, cors::CorsPolicy, wire::LogEntry};
+
+use crate::{api::Api, lab_request::LabRequest, outcome::BrowserView};
+
+/// One request as both sides saw it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Probe {
+    /// Counts up within the page; newest is highest.
+    pub id: u32,
+    /// What the person did ("Log in with a session cookie", "Send").
+    pub label: String,
+    pub rid: String,
+    pub request: LabRequest,
+    /// The token the request carried, when `request.bearer`.
+    pub token: Option<String>,
+    /// Server log entries with a higher `seq` belong to this request.
+    pub after_seq: u64,
+    /// `performance.now()`-style milliseconds when it was sent.
+    pub sent_at_ms: f64,
+    /// `None` while the request is in flight.
+    pub browser: Option<BrowserView>,
+}
+
+/// A preflight the browser may have cached: the URL (with its `rid`) and until when.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CachedPreflight {
+    pub rid: String,
+    pub until_ms: f64,
+}
+
+/// The lab's signals, `Copy` so closures can take them freely.
+#[derive(Clone, Copy)]
+pub struct Lab {
+    pub policy: RwSignal<Option<CorsPolicy>>,
+    pub cookie: RwSignal<Option<CookiePolicy>>,
+    pub request: RwSignal<LabRequest>,
+    /// The JWT, kept in memory only (gone on reload: nothing for an XSS to find later).
+    pub token: RwSignal<Option<String>>,
+    /// Newest first, the last 20.
+    pub probes: RwSignal<Vec<Probe>>,
+    /// The server's request log as it streams in (last 500 entries).
+    pub log: RwSignal<Vec<LogEntry>>,
+    /// Preflights answered with a Max-Age, by `rid`.
+    pub preflight_cache: RwSignal<Vec<CachedPreflight>>,
+    pub error: RwSignal<Option<String>>,
+    next_id: RwSignal<u32>,
+    api: StoredValue<Api>,
+}
+
+const KEEP_PROBES: usize = 20;
+const KEEP_LOG: usize = 500;
+
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// A fresh request id: unique enough for one person's log, and free of characters that
+/// would need escaping in a query string.
+pub fn new_rid() -> String {
+    format!("r{:x}{:04x}", js_sys::Date::now() as u64, (js_sys::Math::random() * 65536.0) as u32)
+}
+
+impl Lab {
+    pub fn new(api: Api) -> Lab {
+        Lab {
+            policy: RwSignal::new(None),
+            cookie: RwSignal::new(None),
+            request: RwSignal::new(LabRequest::default()),
+            token: RwSignal::new(None),
+            probes: RwSignal::new(Vec::new()),
+            log: RwSignal::new(Vec::new()),
+            preflight_cache: RwSignal::new(Vec::new()),
+            error: RwSignal::new(None),
+            next_id: RwSignal::new(1),
+            api: StoredValue::new(api),
+        }
+    }
+
+    pub fn api(&self) -> Api {
+        self.api.get_value()
+    }
+
+    /// Adds log entries (from the event stream or a fetch), keeping `seq` order and no duplicates.
+    pub fn add_log(&self, entries: Vec<LogEntry>) {
+        if entries.is_empty() {
+            return;
+        }
+        self.log.update(|log| {
+            for entry in entries {
+                if !log.iter().any(|e| e.seq == entry.seq) {
+                    log.push(entry);
+                }
+            }
+            log.sort_by_key(|e| e.seq);
+            let excess = log.len().saturating_sub(KEEP_LOG);
+            log.drain(..excess);
+        });
+        self.remember_preflights();
+    }
+
+    /// The newest `seq` the page has seen.
+    pub fn last_seq(&self) -> u64 {
+        self.log.with_untracked(|log| log.last().map_or(0, |e| e.seq))
+    }
+
+    /// Sends `request` as the page's code would, records it as a probe, and fetches the
+    /// server's entries for it (the event stream may bring them first).
+    pub fn send(&self, label: impl Into<String>, request: LabRequest, rid: Option<String>) {
+        let lab = *self;
+        let id = self.next_id.get_untracked();
+        self.next_id.set(id + 1);
+        let rid = rid.unwrap_or_else(new_rid);
+        let token = if request.bearer { self.token.get_untracked() } else { None };
+        let probe = Probe {
+            id,
+            label: label.into(),
+            rid: rid.clone(),
+            request: request.clone(),
+            token: token.clone(),
+            after_seq: self.last_seq(),
+            sent_at_ms: now_ms(),
+            browser: None,
+        };
+        self.probes.update(|p| {
+            p.insert(0, probe.clone());
+            p.truncate(KEEP_PROBES);
+        });
+        spawn_local(async move {
+            let api = lab.api();
+            let view = api.lab_fetch(&request, token.as_deref(), &rid).await;
+            // The log entry is written before the response leaves the server, so this fetch
+            // finds it even when the event stream is slower.
+            if let Ok(entries) = api.log_after(probe.after_seq).await {
+                lab.add_log(entries);
+            }
+            lab.probes.update(|p| {
+                if let Some(p) = p.iter_mut().find(|p| p.id == id) {
+                    p.browser = Some(view.clone());
+                }
+            });
+            lab.after_lab_response(&request, &view);
+        });
+    }
+
+    /// Keeps what the page learns from its own requests: a token from `/api/token`.
+    fn after_lab_response(&self, request: &LabRequest, view: &BrowserView) {
+        if let BrowserView::Response { status: 200, body, .. } = view
+            && request.path.starts_with("/api/token")
+            && let Some(token) = serde_json::from_str::<serde_json::Value>(body).ok().and_then(|v| v["token"].as_str().map(str::to_owned))
+        {
+            self.token.set(Some(token));
+        }
+    }
+
+    /// Records preflights that passed with a Max-Age, so the page can tell a cached one.
+    fn remember_preflights(&self) {
+        let now = now_ms();
+        let passed: Vec<CachedPreflight> = self.log.with_untracked(|log| {
+            log.iter()
+                .filter(|e| e.preflight && (200..300).contains(&e.status))
+                .filter_map(|e| {
+                    let rid = e.rid.clone()?;
+                    let max_age: u64 = e
+                        .response_headers
+                        .get("access-control-max-age")
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(shared::cors::browser::DEFAULT_MAX_AGE)
+                        .min(shared::cors::browser::CHROMIUM_MAX_AGE_CAP);
+                    let at = js_sys::Date::parse(&e.at);
+                    Some(CachedPreflight { rid, until_ms: at + max_age as f64 * 1000.0 })
+                })
+                .filter(|c| c.until_ms > now)
+                .collect()
+        });
+        self.preflight_cache.set(passed);
+    }
+
+    /// Seconds left of a cached preflight for `rid`, as of `at_ms`.
+    pub fn cached_for(&self, rid: &str, at_ms: f64) -> Option<u64> {
+        self.preflight_cache.with(|cache| {
+            cache.iter().filter(|c| c.rid == rid && c.until_ms > at_ms).map(|c| ((c.until_ms - at_ms) / 1000.0).ceil() as u64).max()
+        })
+    }
+
+    /// The server's entries for a probe.
+    pub fn entries_for(&self, probe: &Probe) -> Vec<LogEntry> {
+        self.log.with(|log| log.iter().filter(|e| e.seq > probe.after_seq && e.rid.as_deref() == Some(probe.rid.as_str())).cloned().collect())
+    }
+
+    /// Applies a policy on the server; the panel shows it once the server confirmed.
+    pub fn apply_policy(&self, policy: CorsPolicy) {
+        let lab = *self;
+        spawn_local(async move {
+            match lab.api().put_policy(&policy).await {
+                Ok(p) => {
+                    lab.policy.set(Some(p));
+                    lab.error.set(None);
+                }
+                Err(e) => lab.error.set(Some(format!("The policy was not changed: {e}"))),
+            }
+        });
+    }
+
+    pub fn apply_cookie(&self, policy: CookiePolicy) {
+        let lab = *self;
+        spawn_local(async move {
+            match lab.api().put_cookie(&policy).await {
+                Ok(p) => lab.cookie.set(Some(p)),
+                Err(e) => lab.error.set(Some(format!("The cookie settings were not changed: {e}"))),
+            }
+        });
+    }
+
+    /// Loads what is live on the server.
+    pub fn load(&self) {
+        let lab = *self;
+        spawn_local(async move {
+            let api = lab.api();
+            match api.get_policy().await {
+                Ok(p) => lab.policy.set(Some(p)),
+                Err(e) => lab.error.set(Some(format!("Could not load the policy: {e}"))),
+            }
+            if let Ok(c) = api.get_cookie().await {
+                lab.cookie.set(Some(c));
+            }
+            if let Ok(entries) = api.log_after(0).await {
+                lab.add_log(entries);
+            }
+        });
+    }
+}
