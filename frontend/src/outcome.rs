@@ -67,8 +67,18 @@ pub fn explain(request: &BrowserRequest, browser: &BrowserView, entries: &[LogEn
     let devtools = " In DevTools' network tab the request is marked as a CORS error; the console names the header.";
 
     let (summary, fix) = match (browser, actual, preflight) {
-        (BrowserView::Response { status, .. }, _, _) => {
-            (format!("The browser let the page read the answer ({status})."), None)
+        (BrowserView::Response { status, .. }, actual, pre) => {
+            let verdict = actual.map(|a| {
+                let pre_pairs = pre.map(pairs);
+                evaluate(request, pre.zip(pre_pairs.as_ref()).map(|(p, h)| (p.status, h.as_slice())), &pairs(a))
+            });
+            match verdict {
+                Some(Verdict::Readable { warnings, .. }) if !warnings.is_empty() => (
+                    format!("The browser let the page read the answer ({status}). But: {}", warnings.join(" ")),
+                    Some("list Authorization in Access-Control-Allow-Headers by name".to_owned()),
+                ),
+                _ => (format!("The browser let the page read the answer ({status})."), None),
+            }
         }
         (BrowserView::NetworkError(_), None, None) => (
             "Nothing reached the server (yet): the backend is not running, or its log has not reported this request yet.".to_owned(),
@@ -81,7 +91,10 @@ pub fn explain(request: &BrowserRequest, browser: &BrowserView, entries: &[LogEn
                 _ => ("the preflight did not allow it".to_owned(), None),
             };
             (
-                format!("Blocked at the preflight: {why}. The browser never sent the request itself, so the route did not run.{devtools}"),
+                format!(
+                    "Blocked at the preflight: {why}. The server's CORS engine said: {}. The browser never sent the request itself, so the route did not run.{devtools}",
+                    pre.cors
+                ),
                 fix,
             )
         }
@@ -94,8 +107,8 @@ pub fn explain(request: &BrowserRequest, browser: &BrowserView, entries: &[LogEn
             };
             (
                 format!(
-                    "The request reached the server, which answered {} (the route ran); the browser then hid the answer from the page because {why}.{devtools}",
-                    entry.status
+                    "The request reached the server, which answered {} (the route ran); the browser then hid the answer from the page because {why}. The server's CORS engine said: {}.{devtools}",
+                    entry.status, entry.cors
                 ),
                 fix,
             )

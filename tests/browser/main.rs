@@ -1,3 +1,4 @@
 //! End-to-end tests in real headless Chromium: one binary, one module per lab.
 
 mod first_screen;
+mod lab_matrix;

@@ -202,6 +202,74 @@ impl Drop for Browser {
     }
 }
 
+impl Browser {
+    /// Types `text` into the input `css` (after clearing it) and leaves the field, so both
+    /// `input` and `change` listeners see the new value.
+    pub async fn fill(&self, css: &str, text: &str) {
+        let field = self.client.wait().at_most(UI_TIMEOUT).for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("no field {css}: {e}"));
+        field.clear().await.unwrap_or_else(|e| panic!("cannot clear {css}: {e}"));
+        if !text.is_empty() {
+            field.send_keys(text).await.unwrap_or_else(|e| panic!("cannot type into {css}: {e}"));
+        }
+        // `clear` fires no input event; a script fills the gaps the way a person's typing would.
+        self.client
+            .execute(
+                "const el = document.querySelector(arguments[0]); el.dispatchEvent(new Event('input', {bubbles: true})); el.dispatchEvent(new Event('change', {bubbles: true}));",
+                vec![serde_json::json!(css)],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("cannot notify {css}: {e}"));
+    }
+
+    /// Picks the option with `value` in the select `css`.
+    pub async fn select(&self, css: &str, value: &str) {
+        self.click(&format!("{css} option[value=\"{value}\"]")).await;
+    }
+
+    /// Sets the checkbox `css` to `on`.
+    pub async fn set_checked(&self, css: &str, on: bool) {
+        let checked = self.client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("no checkbox {css}: {e}")).prop("checked").await.ok().flatten();
+        if (checked.as_deref() == Some("true")) != on {
+            self.click(css).await;
+        }
+    }
+
+    /// The value property of an input.
+    pub async fn value(&self, css: &str) -> String {
+        match self.client.find(Locator::Css(css)).await {
+            Ok(e) => e.prop("value").await.ok().flatten().unwrap_or_default(),
+            Err(_) => String::new(),
+        }
+    }
+
+    /// The browser's console messages so far (ChromeDriver's log endpoint), as `(level, message)`.
+    pub async fn console(&self) -> Vec<(String, String)> {
+        let logs = self.client.issue_cmd(BrowserLog).await.expect("ChromeDriver returns the browser log");
+        logs.as_array()
+            .map(|entries| {
+                entries
+                    .iter()
+                    .map(|e| (e["level"].as_str().unwrap_or_default().to_owned(), e["message"].as_str().unwrap_or_default().to_owned()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// ChromeDriver's `POST /session/{id}/se/log` for the `browser` log.
+#[derive(Debug)]
+struct BrowserLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(r#"{"type":"browser"}"#.to_owned()))
+    }
+}
+
 fn free_port() -> u16 {
     StdListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
 }

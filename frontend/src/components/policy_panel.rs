@@ -22,7 +22,8 @@ pub fn summary(policy: &CorsPolicy) -> String {
     };
     let credentials = if policy.allow_credentials { "with credentials" } else { "without credentials" };
     let methods = if policy.allow_methods.is_empty() { "none".to_owned() } else { policy.allow_methods.join(", ") };
-    format!("Allows {origins}, {credentials}; methods {methods}.")
+    let cache = policy.max_age.map(|s| format!(" Preflights cached {s} s.")).unwrap_or_default();
+    format!("Allows {origins}, {credentials}; methods {methods}.{cache}")
 }
 
 fn split_list(text: &str) -> Vec<String> {

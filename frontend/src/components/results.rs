@@ -29,9 +29,11 @@ pub fn Results() -> impl IntoView {
                         let id = if i == 0 { "latest" } else { "" };
                         let entries = lab.entries_for(&probe);
                         let cached = lab.cached_for(&probe.rid, probe.sent_at_ms);
+                        let title = format!("#{} {}: {} {}", probe.id, probe.label, probe.request.method, probe.request.path);
+                        let probe_id = probe.id.to_string();
                         view! {
-                            <details id=id class="probe" open=i == 0>
-                                <summary>{format!("#{} {}: {} {}", probe.id, probe.label, probe.request.method, probe.request.path)}</summary>
+                            <details id=id class="probe" data-probe=probe_id open=i == 0>
+                                <summary>{title}</summary>
                                 <ProbeResult probe=probe entries=entries cached_for=cached/>
                             </details>
                         }

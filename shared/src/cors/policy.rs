@@ -253,7 +253,7 @@ pub fn warnings(policy: &CorsPolicy) -> Vec<(Severity, String)> {
         out.push((Refused, "Allow-Headers * with credentials is taken literally: no custom header will pass the preflight.".to_owned()));
     }
     if policy.allow_headers.iter().any(|h| h == "*") {
-        out.push((Note, "Allow-Headers * never covers Authorization: list it by name for bearer tokens.".to_owned()));
+        out.push((Note, "The Fetch standard says Allow-Headers * never covers Authorization (Chromium still lets it through): list it by name for bearer tokens.".to_owned()));
     } else if !policy.allow_headers.iter().any(|h| h.eq_ignore_ascii_case("authorization")) {
         out.push((Refused, "Authorization is not in Allow-Headers: requests with a bearer token fail at the preflight.".to_owned()));
     }

@@ -1,0 +1,388 @@
+//! The UI's scenario matrix (preset × auth mode × credentials × request), in one Chromium
+//! session against one backend, in an order where each scenario builds on the previous
+//! one's state. Each asserts the three views: what the page could read, what the server
+//! received and sent, and the explanation.
+
+use e2e::{Browser, Lab};
+
+/// A UI action that prepares a scenario.
+enum Step {
+    Preset(&'static str),
+    Click(&'static str),
+    /// Clicks a button that sends a lab request, and waits for its result.
+    Send(&'static str),
+    Fill(&'static str, &'static str),
+    Select(&'static str, &'static str),
+    Check(&'static str, bool),
+    /// Waits until an input has a non-empty value.
+    WaitValue(&'static str),
+}
+
+struct Scenario {
+    name: &'static str,
+    setup: Vec<Step>,
+    /// The button whose request this scenario is about.
+    act: &'static str,
+    /// `read` or `blocked`, and a part of the headline.
+    browser: (&'static str, &'static str),
+    /// Parts of the page's body (only when read).
+    body: &'static [&'static str],
+    server: &'static [&'static str],
+    not_server: &'static [&'static str],
+    explanation: &'static [&'static str],
+}
+
+use Step::*;
+
+const LOGIN_TEXT: &str = r#"{"email":"a@b.com","password":"123"}"#;
+
+fn scenarios() -> Vec<Scenario> {
+    vec![
+        Scenario {
+            name: "secure: a JSON cookie login needs a preflight, then sets the session",
+            setup: vec![Preset("secure")],
+            act: "#login-cookie",
+            browser: ("read", "200"),
+            body: &["\"email\":\"a@b.com\"", "expires_at"],
+            server: &["preflight: OPTIONS /api/login → 204", "request: POST /api/login → 200", "login ok", "set-cookie: sessionId="],
+            not_server: &[],
+            explanation: &["Needed a preflight because Content-Type application/json", "let the page read the answer (200)"],
+        },
+        Scenario {
+            name: "secure: the profile with the cookie",
+            setup: vec![],
+            act: "#profile-cookie",
+            browser: ("read", "200 OK"),
+            body: &["\"auth\":\"session\""],
+            server: &["request: GET /api/profile → 200", "session present", "ok: user 1 (a@b.com) by session"],
+            not_server: &["preflight"],
+            explanation: &["No preflight: a \"simple\" request", "let the page read the answer (200)"],
+        },
+        Scenario {
+            name: "secure: credentials \"omit\" sends no cookie",
+            setup: vec![Select("#req-credentials", "omit")],
+            act: "#send",
+            browser: ("read", "401"),
+            body: &["no_credentials"],
+            server: &["Cookie: none", "refused: no_credentials"],
+            not_server: &[],
+            explanation: &["let the page read the answer (401)"],
+        },
+        Scenario {
+            name: "CORS off: a simple GET is blocked in the page but arrived at the server",
+            setup: vec![Preset("off"), Select("#req-credentials", "include")],
+            act: "#send",
+            browser: ("blocked", "TypeError: Failed to fetch"),
+            body: &[],
+            server: &["request: GET /api/profile → 200", "CORS is off", "ok: user 1"],
+            not_server: &["access-control-allow-origin"],
+            explanation: &["reached the server, which answered 200", "no Access-Control-Allow-Origin", "DevTools"],
+        },
+        Scenario {
+            name: "CORS off: a JSON login stops at the preflight; the server saw only OPTIONS",
+            setup: vec![],
+            act: "#login-cookie",
+            browser: ("blocked", "Failed to fetch"),
+            body: &[],
+            server: &["preflight: OPTIONS /api/login → 405"],
+            not_server: &["POST /api/login"],
+            explanation: &["Blocked at the preflight", "never sent the request itself"],
+        },
+        Scenario {
+            name: "CORS off: a text/plain login is simple: sent, run, and hidden",
+            setup: vec![
+                Select("#req-method", "POST"),
+                Fill("#req-path", "/api/login"),
+                Select("#req-content-type", "text/plain"),
+                Fill("#req-body", LOGIN_TEXT),
+            ],
+            act: "#send",
+            browser: ("blocked", "Failed to fetch"),
+            body: &[],
+            server: &["request: POST /api/login → 200", "login ok"],
+            not_server: &["preflight: OPTIONS"],
+            explanation: &["No preflight", "reached the server, which answered 200"],
+        },
+        Scenario {
+            name: "* with credentials: the browser refuses the wildcard",
+            setup: vec![
+                Preset("star-credentials"),
+                Select("#req-method", "GET"),
+                Fill("#req-path", "/api/profile"),
+                Select("#req-content-type", ""),
+                Fill("#req-body", ""),
+            ],
+            act: "#send",
+            browser: ("blocked", "Failed to fetch"),
+            body: &[],
+            server: &["access-control-allow-origin: *", "access-control-allow-credentials: true"],
+            not_server: &[],
+            explanation: &["wildcard is refused", "send the exact origin"],
+        },
+        Scenario {
+            name: "* without credentials: any page may read it",
+            setup: vec![Select("#req-credentials", "omit")],
+            act: "#send",
+            browser: ("read", "401"),
+            body: &["no_credentials"],
+            server: &["access-control-allow-origin: *", "Cookie: none"],
+            not_server: &[],
+            explanation: &["let the page read the answer (401)"],
+        },
+        Scenario {
+            name: "mini-cors: PUT is allowed after a preflight",
+            setup: vec![Preset("mini-cors"), Select("#req-method", "PUT")],
+            act: "#send",
+            browser: ("read", "405"),
+            body: &["method_not_allowed"],
+            server: &["preflight: OPTIONS /api/profile → 204", "access-control-allow-methods: GET, POST, PUT, DELETE", "request: PUT /api/profile → 405"],
+            not_server: &[],
+            explanation: &["Needed a preflight because PUT is not a CORS-safelisted method"],
+        },
+        Scenario {
+            name: "secure: PUT is refused at the preflight",
+            setup: vec![Preset("secure"), Select("#req-credentials", "include")],
+            act: "#send",
+            browser: ("blocked", "Failed to fetch"),
+            body: &[],
+            server: &["preflight: OPTIONS /api/profile → 403", "method PUT is not in allow_methods"],
+            not_server: &["request: PUT"],
+            explanation: &["Blocked at the preflight", "method PUT is not in allow_methods"],
+        },
+        Scenario {
+            name: "secure: a custom header must be listed",
+            setup: vec![Select("#req-method", "GET"), Fill("#req-custom-name", "X-Custom")],
+            act: "#send",
+            browser: ("blocked", "Failed to fetch"),
+            body: &[],
+            server: &["preflight: OPTIONS /api/profile → 403", "request header x-custom is not in allow_headers"],
+            not_server: &["request: GET"],
+            explanation: &["the x-custom header is not CORS-safelisted", "Blocked at the preflight"],
+        },
+        Scenario {
+            name: "secure: getting a JWT (JSON, preflight allowed)",
+            setup: vec![Fill("#req-custom-name", "")],
+            act: "#get-token",
+            browser: ("read", "200"),
+            body: &["\"token_type\":\"Bearer\""],
+            server: &["preflight: OPTIONS /api/token → 204", "token issued to user 1"],
+            not_server: &[],
+            explanation: &["Needed a preflight"],
+        },
+        Scenario {
+            name: "secure: the profile with the JWT (Authorization is listed)",
+            setup: vec![],
+            act: "#profile-token",
+            browser: ("read", "200"),
+            body: &["\"auth\":\"jwt\""],
+            server: &["preflight: OPTIONS /api/profile → 204", "bearer present (eyJhbGci…)", "by valid JWT"],
+            not_server: &[],
+            explanation: &["the authorization header is not CORS-safelisted"],
+        },
+        Scenario {
+            name: "forgot Authorization: the bearer request fails at the preflight",
+            setup: vec![Preset("forgot-authorization")],
+            act: "#profile-token",
+            browser: ("blocked", "Failed to fetch"),
+            body: &[],
+            server: &["preflight: OPTIONS /api/profile → 403", "request header authorization is not in allow_headers"],
+            not_server: &["request: GET"],
+            explanation: &["Blocked at the preflight"],
+        },
+        Scenario {
+            // The Fetch standard says `*` never covers Authorization; Chromium 156 still lets
+            // it through. Asserted as the browser really behaves, and explained as such.
+            name: "express defaults: Allow-Headers * and Authorization (Chromium lets it through)",
+            setup: vec![Preset("express-defaults")],
+            act: "#profile-token",
+            browser: ("read", "200"),
+            body: &["\"auth\":\"jwt\""],
+            server: &["preflight: OPTIONS /api/profile → 204", "access-control-allow-headers: *", "request: GET /api/profile → 200"],
+            not_server: &[],
+            explanation: &["never covers Authorization", "Chromium still lets it through", "list Authorization in Access-Control-Allow-Headers"],
+        },
+        Scenario {
+            name: "reflect + credentials (vulnerable): a login from any origin works",
+            setup: vec![Preset("reflect-credentials")],
+            act: "#login-cookie",
+            browser: ("read", "200"),
+            body: &["a@b.com"],
+            server: &["origin reflected", "access-control-allow-credentials: true"],
+            not_server: &[],
+            explanation: &["let the page read the answer (200)"],
+        },
+        Scenario {
+            name: "trust null (vulnerable): the page's own origin still reads its profile",
+            setup: vec![Preset("trust-null")],
+            act: "#profile-cookie",
+            browser: ("read", "200"),
+            body: &["\"auth\":\"session\""],
+            server: &["origin is in the list"],
+            not_server: &[],
+            explanation: &["let the page read the answer (200)"],
+        },
+        Scenario {
+            name: "a tampered JWT re-signed with a guessed secret: bad_signature",
+            setup: vec![
+                Preset("secure"),
+                Fill("#jwt-payload", r#"{"sub":"2","email":"bob@example.com","exp":4102444800}"#),
+                Fill("#jwt-secret", "mySecretKey"),
+                Click("#jwt-resign"),
+            ],
+            act: "#jwt-send",
+            browser: ("read", "401"),
+            body: &["bad_signature"],
+            server: &["refused: bad_signature", "www-authenticate: Bearer error=\"invalid_token\""],
+            not_server: &[],
+            explanation: &["let the page read the answer (401)"],
+        },
+        Scenario {
+            name: "an expired JWT signed with the real secret: expired_token",
+            setup: vec![
+                Fill("#jwt-secret", ""),
+                Click("#jwt-use-server-secret"),
+                WaitValue("#jwt-secret"),
+                Fill("#jwt-payload", r#"{"sub":"1","exp":1000000000}"#),
+                Click("#jwt-resign"),
+            ],
+            act: "#jwt-send",
+            browser: ("read", "401"),
+            body: &["expired_token"],
+            server: &["refused: expired_token"],
+            not_server: &[],
+            explanation: &["let the page read the answer (401)"],
+        },
+        Scenario {
+            name: "Max-Age 600: the first bearer request is preflighted",
+            setup: vec![
+                Send("#get-token"),
+                Click("#policy details.editor summary"),
+                Fill("#policy-max-age", "600"),
+                Click("#policy-apply"),
+                Check("#req-bearer", true),
+                Select("#req-credentials", "omit"),
+            ],
+            act: "#send",
+            browser: ("read", "200"),
+            body: &["\"auth\":\"jwt\""],
+            server: &["preflight: OPTIONS /api/profile → 204", "access-control-max-age: 600"],
+            not_server: &[],
+            explanation: &["Needed a preflight"],
+        },
+        Scenario {
+            name: "Max-Age 600: the same URL again reuses the cached preflight",
+            setup: vec![],
+            act: "#send-again",
+            browser: ("read", "200"),
+            body: &["\"auth\":\"jwt\""],
+            server: &["request: GET /api/profile → 200"],
+            not_server: &["preflight: OPTIONS"],
+            explanation: &["No preflight (cached,"],
+        },
+        Scenario {
+            name: "logout deletes the session server-side",
+            setup: vec![Check("#req-bearer", false)],
+            act: "#logout",
+            browser: ("read", "204"),
+            body: &[],
+            server: &["request: POST /api/logout → 204", "logout: session deleted", "Max-Age=0"],
+            not_server: &[],
+            explanation: &["let the page read the answer (204)"],
+        },
+        Scenario {
+            name: "after logout the browser has no cookie left",
+            setup: vec![],
+            act: "#profile-cookie",
+            browser: ("read", "401"),
+            body: &["no_credentials"],
+            server: &["Cookie: none"],
+            not_server: &[],
+            explanation: &["let the page read the answer (401)"],
+        },
+    ]
+}
+
+/// Clicks `css` (which sends a lab request) and waits until its result is shown.
+async fn send(b: &Browser, css: &str, sent: &mut u32) {
+    *sent += 1;
+    let n = sent.to_string();
+    b.click(css).await;
+    b.wait_attr("#latest", "data-probe", |p| p == n).await;
+    b.wait_attr("#latest .views", "data-rid", |r| !r.is_empty()).await;
+}
+
+#[tokio::test]
+async fn the_lab_matrix_shows_all_three_views_for_every_scenario() {
+    let lab = Lab::start().await;
+    let b = &lab.browser;
+    b.client.goto(&lab.page_url()).await.expect("page loads");
+    b.wait_text("#policy-summary", |t| t.starts_with("Allows")).await;
+    let mut sent = 0;
+    let scenarios = scenarios();
+    assert!(scenarios.len() >= 20);
+    for s in scenarios {
+        for step in &s.setup {
+            match step {
+                Preset(id) => {
+                    b.click(&format!("#preset-{id}")).await;
+                    b.wait_attr(&format!("#preset-{id}"), "aria-pressed", |p| p == "true").await;
+                }
+                Click(css) => b.click(css).await,
+                Send(css) => send(b, css, &mut sent).await,
+                Fill(css, text) => b.fill(css, text).await,
+                Select(css, value) => b.select(css, value).await,
+                Check(css, on) => b.set_checked(css, *on).await,
+                WaitValue(css) => {
+                    let deadline = std::time::Instant::now() + e2e::UI_TIMEOUT;
+                    while b.value(css).await.is_empty() {
+                        assert!(std::time::Instant::now() < deadline, "{}: {css} stayed empty", s.name);
+                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    }
+                }
+            }
+        }
+        if s.name.starts_with("Max-Age 600: the first") {
+            b.wait_text("#policy-summary", |t| t.contains("Preflights cached 600 s")).await;
+        }
+        send(b, s.act, &mut sent).await;
+
+        let state = b.attr("#latest .browser-view", "data-state").await.unwrap_or_default();
+        let headline = b.text("#latest .browser-view .headline").await;
+        assert_eq!(state, s.browser.0, "{}: browser view {headline}", s.name);
+        assert!(headline.contains(s.browser.1), "{}: headline {headline:?}", s.name);
+        let body = b.text("#latest .browser-view pre").await;
+        for part in s.body {
+            assert!(body.contains(part), "{}: body lacks {part:?}: {body}", s.name);
+        }
+        let server = b.text("#latest .server-view").await;
+        for part in s.server {
+            assert!(server.contains(part), "{}: server view lacks {part:?}:\n{server}", s.name);
+        }
+        for part in s.not_server {
+            assert!(!server.contains(part), "{}: server view has {part:?}:\n{server}", s.name);
+        }
+        let explanation = b.text("#latest .explanation").await;
+        for part in s.explanation {
+            assert!(explanation.contains(part), "{}: explanation lacks {part:?}:\n{explanation}", s.name);
+        }
+    }
+    lab.browser.close().await;
+}
+
+/// Normal use (the secure default: log in, read the profile, log out) leaves no error or
+/// warning in the console.
+#[tokio::test]
+async fn normal_use_leaves_the_console_clean() {
+    let lab = Lab::start().await;
+    let b = &lab.browser;
+    b.client.goto(&lab.page_url()).await.expect("page loads");
+    b.wait_text("#policy-summary", |t| t.starts_with("Allows")).await;
+    let mut sent = 0;
+    for button in ["#login-cookie", "#profile-cookie", "#get-token", "#profile-token", "#logout"] {
+        send(b, button, &mut sent).await;
+        assert_eq!(b.attr("#latest .browser-view", "data-state").await.as_deref(), Some("read"), "{button}");
+    }
+    let noisy: Vec<(String, String)> = b.console().await.into_iter().filter(|(level, _)| level == "SEVERE" || level == "WARNING").collect();
+    assert!(noisy.is_empty(), "console: {noisy:#?}");
+    lab.browser.close().await;
+}
