@@ -18,12 +18,17 @@ pub fn App() -> impl IntoView {
     let api = Api::from_location();
     let lab = Lab::new(api.clone());
     provide_context(lab);
-    lab.load();
-    // A shared link restores its lab: the policy and cookie settings go to the server.
-    if let Some(shared) = leptos::prelude::location_hash().and_then(|h| from_fragment(&h)) {
-        lab.request.set(shared.request);
-        lab.apply_policy(shared.policy);
-        lab.apply_cookie(shared.cookie);
+    // A shared link restores its lab: the policy and cookie settings go to the server (and
+    // nothing is loaded from it that could race with them); otherwise the page shows what
+    // is live there.
+    match leptos::prelude::location_hash().and_then(|h| from_fragment(&h)) {
+        Some(shared) => {
+            lab.request.set(shared.request);
+            lab.apply_policy(shared.policy);
+            lab.apply_cookie(shared.cookie);
+            lab.load_log();
+        }
+        None => lab.load(),
     }
     live_log::connect(lab);
     view! {

@@ -216,7 +216,7 @@ impl Lab {
         });
     }
 
-    /// Loads what is live on the server.
+    /// Loads what is live on the server: policy, cookie settings, log.
     pub fn load(&self) {
         let lab = *self;
         spawn_local(async move {
@@ -228,7 +228,15 @@ impl Lab {
             if let Ok(c) = api.get_cookie().await {
                 lab.cookie.set(Some(c));
             }
-            if let Ok(entries) = api.log_after(0).await {
+        });
+        self.load_log();
+    }
+
+    /// Loads the request log so far (the event stream brings what follows).
+    pub fn load_log(&self) {
+        let lab = *self;
+        spawn_local(async move {
+            if let Ok(entries) = lab.api().log_after(0).await {
                 lab.add_log(entries);
             }
         });

@@ -386,3 +386,30 @@ async fn normal_use_leaves_the_console_clean() {
     assert!(noisy.is_empty(), "console: {noisy:#?}");
     lab.browser.close().await;
 }
+
+/// From a 360 px phone to a wide screen, nothing sticks out sideways (after a request, so the
+/// three views and the diagram are on the page too).
+#[tokio::test]
+async fn the_page_fits_a_360_px_phone_and_a_wide_screen() {
+    let lab = Lab::start().await;
+    let b = &lab.browser;
+    b.client.goto(&lab.page_url()).await.expect("page loads");
+    b.wait_text("#policy-summary", |t| t.starts_with("Allows")).await;
+    let mut sent = 0;
+    send(b, "#get-token", &mut sent).await;
+    send(b, "#profile-token", &mut sent).await;
+    for (width, height) in [(360, 800), (1600, 1000)] {
+        b.client.set_window_size(width, height).await.unwrap();
+        let overflow = b
+            .client
+            .execute(
+                "const wide = [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).map(e => e.tagName + (e.id ? '#' + e.id : '') + '.' + e.className).slice(0, 5); return [document.documentElement.scrollWidth, document.documentElement.clientWidth, wide];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let (scroll, client) = (overflow[0].as_u64().unwrap(), overflow[1].as_u64().unwrap());
+        assert!(scroll <= client, "{width} px: the page is {scroll} px wide; too wide: {}", overflow[2]);
+    }
+    lab.browser.close().await;
+}

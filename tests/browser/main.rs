@@ -2,3 +2,4 @@
 
 mod first_screen;
 mod lab_matrix;
+mod share_link;

@@ -16,6 +16,10 @@ use crate::{
     lab_request::LabRequest,
 };
 
+const TOKEN_NOTE: &str = "<summary>Where to keep a token?</summary><p class=\"small\">Memory (here): gone on reload, and an XSS \
+can only use it while it runs. localStorage: survives reloads, but any script on the page can read and send it away. An HttpOnly \
+cookie: no script can read it, but the browser attaches it by itself, so you need CSRF defences (SameSite, Origin checks).</p>";
+
 fn login_request(path: &str, email: &str, password: &str, credentials: CredentialsMode) -> LabRequest {
     LabRequest {
         method: "POST".into(),
@@ -146,7 +150,8 @@ fn SessionStore() -> impl IntoView {
                 }
                 rows.into_iter()
                     .map(|row| {
-                        let left = ((js_sys::Date::parse(&row.expires_at) - now.get()) / 1000.0).max(0.0).round();
+                        // Whole seconds as an integer: formatting an f64 would pull in kilobytes of float printing.
+                        let left = ((js_sys::Date::parse(&row.expires_at) - now.get()) / 1000.0).max(0.0).round() as i64;
                         let id = row.id.clone();
                         view! {
                             <p class="session-row">
@@ -239,14 +244,7 @@ fn TokenPanel() -> impl IntoView {
                 </button>
             </div>
             <p class="small" id="jwt-compact"><code class="wrap">{move || lab.token.get()}</code></p>
-            <details>
-                <summary>"Where to keep a token?"</summary>
-                <p class="small">
-                    "Memory (here): gone on reload, and an XSS can only use it while it runs. "
-                    "localStorage: survives reloads, but any script on the page can read and send it away. "
-                    "An HttpOnly cookie: no script can read it, but the browser attaches it by itself, so you need CSRF defences (SameSite, Origin checks)."
-                </p>
-            </details>
+            <details inner_html=TOKEN_NOTE></details>
         </div>
     }
 }

@@ -1,0 +1,38 @@
+//! The lab in a link: opening it restores the policy, the cookie settings and the request,
+//! and applies the policy on the server.
+
+use e2e::Lab;
+
+#[tokio::test]
+async fn a_shared_link_restores_and_applies_the_lab() {
+    // Arrange: a lab worth sharing
+    let lab = Lab::start().await;
+    let b = &lab.browser;
+    b.client.goto(&lab.page_url()).await.expect("page loads");
+    b.wait_text("#policy-summary", |t| t.starts_with("Allows")).await;
+    b.click("#preset-trust-null").await;
+    b.wait_text("#policy-summary", |t| t.contains("null")).await;
+    b.select("#req-method", "PUT").await;
+    b.select("#cookie-same-site", "Strict").await;
+    b.wait_text("#cookie-preview", |t| t.contains("SameSite=Strict")).await;
+    let link = b.value("#share-link").await;
+    assert!(link.starts_with(&lab.page_url()) && link.contains("#lab="), "{link}");
+
+    // Act: reset everything, then open the link afresh
+    b.click("#reset").await;
+    b.wait_text("#policy-summary", |t| t.starts_with("Allows") && !t.contains("null")).await;
+    b.client.goto("about:blank").await.unwrap();
+    b.client.goto(&link).await.unwrap();
+
+    // Assert: the page and the server have the shared lab again
+    b.wait_text("#policy-summary", |t| t.contains("null")).await;
+    assert_eq!(b.value("#req-method").await, "PUT");
+    b.wait_text("#cookie-preview", |t| t.contains("SameSite=Strict")).await;
+    let policy: serde_json::Value =
+        lab.http.get(format!("{}/control/cors", lab.backend.api)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(policy["allow_origin"]["origins"], serde_json::json!([lab.frontend.origin, "null"]));
+    let cookie: serde_json::Value =
+        lab.http.get(format!("{}/control/cookie", lab.backend.api)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(cookie["same_site"], "Strict");
+    lab.browser.close().await;
+}
