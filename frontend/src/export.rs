@@ -5,8 +5,14 @@ use shared::cors::{AllowOrigin, CorsPolicy, CorsRequest, decide};
 
 use crate::lab_request::LabRequest;
 
+/// A string literal valid in Rust and JavaScript. (Not `{:?}`: Debug's escaping pulls
+/// Unicode tables into the wasm.)
+fn lit(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_default()
+}
+
 fn quoted(items: &[String]) -> String {
-    items.iter().map(|i| format!("{i:?}")).collect::<Vec<_>>().join(", ")
+    items.iter().map(|i| lit(i)).collect::<Vec<_>>().join(", ")
 }
 
 /// The policy as a `tower_http::cors::CorsLayer`.
@@ -112,21 +118,21 @@ pub fn raw_headers(policy: &CorsPolicy, origin: &str, request: &LabRequest, toke
 
 /// The request as the `fetch()` call the page makes.
 pub fn fetch(request: &LabRequest, api: &str) -> String {
-    let mut init = vec![format!("  method: {:?}", request.method), format!("  credentials: {:?}", request.credentials.as_str())];
+    let mut init = vec![format!("  method: {}", lit(&request.method)), format!("  credentials: {}", lit(request.credentials.as_str()))];
     let headers: Vec<String> = request
         .headers(Some("<token>"))
         .into_iter()
-        .map(|(n, v)| format!("    {n:?}: {v:?}"))
+        .map(|(n, v)| format!("    {}: {}", lit(&n), lit(&v)))
         .collect();
     if !headers.is_empty() {
         init.push(format!("  headers: {{\n{},\n  }}", headers.join(",\n")));
     }
     if request.sends_body() {
-        init.push(format!("  body: {:?}", request.body.clone().unwrap_or_default()));
+        init.push(format!("  body: {}", lit(request.body.as_deref().unwrap_or_default())));
     }
     format!(
-        "const response = await fetch({:?}, {{\n{},\n}});\n// Blocked by CORS? Then this line throws TypeError: Failed to fetch.\nconsole.log(response.status, await response.text());",
-        format!("{api}{}", request.path),
+        "const response = await fetch({}, {{\n{},\n}});\n// Blocked by CORS? Then this line throws TypeError: Failed to fetch.\nconsole.log(response.status, await response.text());",
+        lit(&format!("{api}{}", request.path)),
         init.join(",\n")
     )
 }

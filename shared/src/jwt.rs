@@ -160,7 +160,7 @@ impl<'de> Deserialize<'de> for UniqueObject {
                 let mut out = BTreeMap::new();
                 while let Some((key, value)) = map.next_entry::<String, Value>()? {
                     if out.contains_key(&key) {
-                        return Err(serde::de::Error::custom(format!("duplicate name {key:?}")));
+                        return Err(serde::de::Error::custom(format!("duplicate name \"{key}\"")));
                     }
                     out.insert(key, value);
                 }

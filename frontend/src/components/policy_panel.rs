@@ -84,7 +84,7 @@ impl Draft {
         };
         let max_age = match self.max_age.get().trim() {
             "" => None,
-            text => Some(text.parse::<u32>().map_err(|_| format!("max_age: {text:?} is not a whole number of seconds"))?),
+            text => Some(text.parse::<u32>().map_err(|_| format!("max_age: \"{text}\" is not a whole number of seconds"))?),
         };
         let policy = CorsPolicy {
             enabled: self.enabled.get(),

@@ -181,7 +181,7 @@ pub fn cors_check(req: &BrowserRequest, headers: Headers<'_>) -> Result<(), Bloc
     match combined(headers, "access-control-allow-credentials").as_deref() {
         Some("true") => Ok(()),
         Some(other) => Err(block(
-            format!("Access-Control-Allow-Credentials is {other:?}; with credentials it must be exactly \"true\""),
+            format!("Access-Control-Allow-Credentials is \"{other}\"; with credentials it must be exactly \"true\""),
             "send Access-Control-Allow-Credentials: true",
         )),
         None => Err(block(

@@ -92,7 +92,7 @@ pub fn check_origin(origin: &str) -> Result<(), PolicyError> {
     if origin == "null" {
         return Ok(());
     }
-    let bad = |why: &str| Err(PolicyError(format!("allow_origin.origins: {origin:?} {why}")));
+    let bad = |why: &str| Err(PolicyError(format!("allow_origin.origins: \"{origin}\" {why}")));
     let Some((scheme, rest)) = origin.split_once("://") else {
         return bad("is not an origin: write scheme://host[:port], e.g. http://localhost:8080");
     };
@@ -123,7 +123,7 @@ fn check_names(field: &str, names: &[String]) -> Result<(), PolicyError> {
             continue;
         }
         if name.is_empty() || !name.bytes().all(is_token_byte) {
-            return Err(PolicyError(format!("{field}: {name:?} is not a valid HTTP token")));
+            return Err(PolicyError(format!("{field}: \"{name}\" is not a valid HTTP token")));
         }
     }
     Ok(())
