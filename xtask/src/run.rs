@@ -22,8 +22,9 @@ pub fn run(backend_args: &[String]) -> Result<(), String> {
     let backend_args: Vec<&String> = backend_args.iter().skip_while(|a| *a == "--").collect();
     let setup = Setup::prepare(false)?;
 
-    step("Building the backend");
+    step("Building the backend, and the frontend for trunk serve");
     cmd::run(setup.command("cargo").args(["build", "--package", "backend"]))?;
+    setup.prebuild_frontend("dev")?;
 
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();

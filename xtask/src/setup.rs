@@ -54,6 +54,23 @@ impl Setup {
         command
     }
 
+    /// Builds the frontend's wasm with cargo (online) before trunk runs it `--offline`
+    /// (Trunk.toml): cargo fetches what is missing, std's own dependencies included on the
+    /// Debian route, and trunk then finds everything built.
+    pub fn prebuild_frontend(&self, profile: &str) -> Result<(), String> {
+        cmd::run(self.wasm_command("cargo").args([
+            "build",
+            "--package",
+            "frontend",
+            "--bin",
+            "frontend",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--profile",
+            profile,
+        ]))
+    }
+
     /// A command for the host with the installed tools on `PATH`.
     pub fn command(&self, program: &str) -> Command {
         let mut command = Command::new(program);

@@ -17,6 +17,7 @@ pub fn test() -> Result<(), String> {
     let dist = target.join("e2e-dist");
 
     step("Building the frontend with Trunk (release profile, as users get it)");
+    setup.prebuild_frontend("wasm-release")?;
     cmd::run(setup.wasm_command("trunk").arg("build").arg("--release").arg("--dist").arg(&dist))?;
     report_wasm_size(&dist);
 
