@@ -5,6 +5,7 @@ pub mod bank;
 pub mod clock;
 pub mod config;
 pub mod cookie;
+pub mod csrf;
 pub mod error;
 pub mod extract;
 pub mod lab_cors;

@@ -18,7 +18,7 @@ use tower_http::{
 use crate::{
     clock::now_ms,
     config::{Config, StoreSpec},
-    error, lab_cors, request_log,
+    csrf, error, lab_cors, request_log,
     routes::{api, control},
     server,
     sessions::{SessionStore, memory::MemoryStore},
@@ -44,6 +44,8 @@ pub fn app(state: AppState) -> Router {
         .method_not_allowed_fallback(error::method_not_allowed)
         // Answers about who you are must never come from a cache.
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, api::no_store()))
+        // Inside CORS, so a refused request still carries the policy's CORS headers.
+        .layer(from_fn_with_state(state.clone(), csrf::middleware))
         // Order matters: the log sits outside CORS so it records what CORS sent back.
         .layer(from_fn_with_state(state.clone(), lab_cors::middleware))
         .layer(from_fn_with_state(state.clone(), request_log::middleware));
@@ -58,6 +60,8 @@ pub fn app(state: AppState) -> Router {
         .route("/sessions", get(control::sessions))
         .route("/sessions/{id}", delete(control::revoke))
         .route("/accounts", get(control::accounts))
+        .route("/defenses", get(control::get_defenses).put(control::put_defenses))
+        .route("/site", get(control::site))
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(control_cors(state.config()));
@@ -135,7 +139,8 @@ pub async fn bind(config: Config) -> Result<Bound, StartError> {
         Some(secret) if !secret.is_empty() => secret.clone(),
         _ => random_secret().map_err(StartError::Store)?,
     };
-    Ok(Bound { api_addr: local(&api)?, site_addr: local(&site)?, api, site, state: AppState::new(config, store, secret) })
+    let (api_addr, site_addr) = (local(&api)?, local(&site)?);
+    Ok(Bound { api_addr, site_addr, api, site, state: AppState::new(config, store, secret, site_addr) })
 }
 
 /// 32 random bytes, base64url: a secret nobody can guess, shown in the control plane.
@@ -159,7 +164,7 @@ impl Bound {
             let _ = stop_tx.send(());
         });
         let api = server::serve(self.api, app(self.state.clone()), stop_rx.clone());
-        let site = server::serve(self.site, site::router(), stop_rx);
+        let site = server::serve(self.site, site::router(self.api_addr.port()), stop_rx);
         let served = tokio::try_join!(api, site);
         sweeper.abort();
         served.map(|_| ()).map_err(StartError::Serve)

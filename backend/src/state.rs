@@ -2,7 +2,9 @@
 
 use std::sync::{Arc, RwLock};
 
-use shared::cors::CorsPolicy;
+use std::net::SocketAddr;
+
+use shared::{cors::CorsPolicy, wire::Defenses};
 
 use crate::{
     auth::throttle::LoginThrottle,
@@ -31,7 +33,10 @@ struct Inner {
     /// Swapped whole: a request clones the `Arc` once, so no response mixes two policies.
     policy: RwLock<Arc<CorsPolicy>>,
     cookie: RwLock<CookiePolicy>,
+    defenses: RwLock<Defenses>,
     jwt: RwLock<JwtSettings>,
+    /// Where the other site listens (for the links the UI shows).
+    site_addr: SocketAddr,
     sessions: Arc<dyn SessionStore>,
     throttle: LoginThrottle,
     bank: Bank,
@@ -49,13 +54,15 @@ fn write<T>(lock: &RwLock<T>, value: T) {
 }
 
 impl AppState {
-    pub fn new(config: Config, sessions: Arc<dyn SessionStore>, jwt_secret: String) -> Self {
+    pub fn new(config: Config, sessions: Arc<dyn SessionStore>, jwt_secret: String, site_addr: SocketAddr) -> Self {
         let policy = CorsPolicy::secure_default(config.primary_frontend_origin());
         let jwt = JwtSettings { secret: jwt_secret, ttl_seconds: config.jwt_ttl };
         Self {
             inner: Arc::new(Inner {
                 policy: RwLock::new(Arc::new(policy)),
                 cookie: RwLock::new(CookiePolicy::default()),
+                defenses: RwLock::new(Defenses::default()),
+                site_addr,
                 jwt: RwLock::new(jwt),
                 sessions,
                 throttle: LoginThrottle::default(),
@@ -89,6 +96,18 @@ impl AppState {
 
     pub fn set_cookie_policy(&self, policy: CookiePolicy) {
         write(&self.inner.cookie, policy);
+    }
+
+    pub fn defenses(&self) -> Defenses {
+        read(&self.inner.defenses)
+    }
+
+    pub fn set_defenses(&self, defenses: Defenses) {
+        write(&self.inner.defenses, defenses);
+    }
+
+    pub fn site_addr(&self) -> SocketAddr {
+        self.inner.site_addr
     }
 
     pub fn jwt(&self) -> JwtSettings {

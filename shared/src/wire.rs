@@ -61,3 +61,24 @@ pub struct Credentials {
     pub cookie: String,
     pub authorization: String,
 }
+
+/// `GET/PUT /control/defenses`: the CSRF defences of the lab API, off by default so the
+/// attack can be watched first.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Defenses {
+    /// Refuse state-changing requests whose `Origin` is not a frontend origin (403).
+    pub origin_check: bool,
+    /// Refuse `text/plain` bodies (415): a cross-origin JSON request needs a preflight,
+    /// which the lab policy can refuse.
+    pub json_only: bool,
+}
+
+/// `GET /control/site`: where the "other site" (attacker) pages are.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteLinks {
+    /// `http://localhost:PORT/`: another origin, but the same site as the playground.
+    pub same_site: String,
+    /// `http://127.0.0.1:PORT/`: another site, so SameSite=Lax cookies stay home.
+    pub cross_site: String,
+}

@@ -33,6 +33,12 @@ pub struct LoginBody {
     password: String,
 }
 
+/// What bodies the routes read: JSON or `text/plain` holding JSON, unless the "JSON only"
+/// defence is on (then a cross-origin write needs a preflight).
+fn accept(state: &AppState) -> Accept {
+    if state.defenses().json_only { Accept::Json } else { Accept::JsonOrText }
+}
+
 fn note(text: impl Into<String>) -> Extension<AuthNote> {
     Extension(AuthNote(text.into()))
 }
@@ -64,7 +70,7 @@ async fn check_login(state: &AppState, body: LoginBody) -> Result<User, Response
 
 /// `POST /api/login`: a new session (a new id every time), in an HttpOnly cookie.
 pub async fn login(State(state): State<AppState>, headers: HeaderMap, RawBody(body): RawBody) -> Result<Response, Response> {
-    let body: LoginBody = parse_body(&headers, &body, Accept::JsonOrText).map_err(IntoResponse::into_response)?;
+    let body: LoginBody = parse_body(&headers, &body, accept(&state)).map_err(IntoResponse::into_response)?;
     let user = check_login(&state, body).await?;
     let fail = |e: AppError| (note(format!("failed: {}", e.code)), e).into_response();
     // The browser's previous session ends: one browser, one session (and no fixation).
@@ -108,7 +114,7 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Respon
 
 /// `POST /api/token`: an HS256 JWT; nothing is stored server-side.
 pub async fn token(State(state): State<AppState>, headers: HeaderMap, RawBody(body): RawBody) -> Result<Response, Response> {
-    let body: LoginBody = parse_body(&headers, &body, Accept::JsonOrText).map_err(IntoResponse::into_response)?;
+    let body: LoginBody = parse_body(&headers, &body, accept(&state)).map_err(IntoResponse::into_response)?;
     let user = check_login(&state, body).await?;
     let settings = state.jwt();
     let now = (now_ms() / 1000) as i64;
@@ -141,7 +147,7 @@ struct TransferBody {
 pub async fn transfer(State(state): State<AppState>, headers: HeaderMap, RawBody(body): RawBody) -> Result<Response, Response> {
     let authed = auth::authenticate(&state, &headers).await.map_err(IntoResponse::into_response)?;
     let refuse = |e: AppError| (Extension(AuthNote(format!("{}; transfer refused: {}", authed.note().0, e.code))), e).into_response();
-    let body: TransferBody = parse_body(&headers, &body, Accept::JsonOrText).map_err(refuse)?;
+    let body: TransferBody = parse_body(&headers, &body, accept(&state)).map_err(refuse)?;
     let unprocessable = |code, message: String| refuse(AppError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message));
     let amount = match &body.amount {
         Value::Number(n) => n.as_u64().filter(|a| *a > 0),

@@ -11,7 +11,11 @@ use axum::{
 use futures_util::{Stream, StreamExt};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use shared::{cors::CorsPolicy, jwt, wire::LogEntry};
+use shared::{
+    cors::CorsPolicy,
+    jwt,
+    wire::{Defenses, LogEntry, SiteLinks},
+};
 use tokio_stream::wrappers::BroadcastStream;
 
 use crate::{
@@ -45,6 +49,7 @@ pub async fn reset(State(state): State<AppState>) -> Result<StatusCode, AppError
     state.sessions().clear().await.map_err(store_unavailable)?;
     state.set_policy(state.default_policy());
     state.set_cookie_policy(CookiePolicy::default());
+    state.set_defenses(Defenses::default());
     state.throttle().clear();
     state.bank().reset();
     state.log().clear();
@@ -127,6 +132,23 @@ pub async fn revoke(State(state): State<AppState>, Path(id): Path<String>) -> Re
     let unknown = || AppError::new(StatusCode::NOT_FOUND, "unknown_session", "No session with this id exists.");
     let id = SessionId::parse(&id).ok_or_else(unknown)?;
     if state.sessions().remove(id).await.map_err(store_unavailable)? { Ok(StatusCode::NO_CONTENT) } else { Err(unknown()) }
+}
+
+/// `GET /control/defenses`
+pub async fn get_defenses(State(state): State<AppState>) -> Json<Defenses> {
+    Json(state.defenses())
+}
+
+/// `PUT /control/defenses`: the CSRF defences, applied from the next request.
+pub async fn put_defenses(State(state): State<AppState>, ApiJson(defenses): ApiJson<Defenses>) -> Json<Defenses> {
+    state.set_defenses(defenses);
+    Json(defenses)
+}
+
+/// `GET /control/site`: the attacker page, from the same site and from another site.
+pub async fn site(State(state): State<AppState>) -> Json<SiteLinks> {
+    let port = state.site_addr().port();
+    Json(SiteLinks { same_site: format!("http://localhost:{port}/"), cross_site: format!("http://127.0.0.1:{port}/") })
 }
 
 /// `GET /control/accounts`

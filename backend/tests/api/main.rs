@@ -3,6 +3,7 @@
 mod auth;
 mod binary;
 mod control_plane;
+mod defenses;
 mod errors;
 mod events;
 mod helpers;

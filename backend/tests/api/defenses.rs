@@ -1,0 +1,92 @@
+//! CSRF defences (`/control/defenses`) and the other site's page.
+
+use reqwest::Client;
+use serde_json::{Value, json};
+
+use crate::helpers::{FRONT, TestApp, assert_error, spawn_app};
+
+async fn logged_in(app: &TestApp) -> Client {
+    let client = Client::builder().cookie_store(true).build().unwrap();
+    let r = client.post(format!("{}/api/login", app.base)).json(&json!({"email": "a@b.com", "password": "123"})).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    client
+}
+
+async fn transfer(app: &TestApp, client: &Client, origin: Option<&str>, content_type: &str) -> reqwest::Response {
+    let mut r = client.post(format!("{}/api/transfer", app.base)).header("content-type", content_type).body(r#"{"to":"bob@example.com","amount":100}"#);
+    if let Some(o) = origin {
+        r = r.header("origin", o);
+    }
+    r.send().await.unwrap()
+}
+
+async fn balance(app: &TestApp) -> u64 {
+    let accounts: Vec<Value> = app.client.get(format!("{}/control/accounts", app.base)).send().await.unwrap().json().await.unwrap();
+    accounts[0]["balance"].as_u64().unwrap()
+}
+
+async fn set_defenses(app: &TestApp, body: Value) -> reqwest::Response {
+    app.client.put(format!("{}/control/defenses", app.base)).json(&body).send().await.unwrap()
+}
+
+#[tokio::test]
+async fn without_defences_a_cross_origin_text_plain_transfer_runs() {
+    let app = spawn_app().await;
+    let victim = logged_in(&app).await;
+    let r = transfer(&app, &victim, Some("http://localhost:3001"), "text/plain;charset=UTF-8").await;
+    assert_eq!(r.status(), 200);
+    assert!(r.headers().get("access-control-allow-origin").is_none(), "the attacker may not read it");
+    assert_eq!(balance(&app).await, 900);
+}
+
+#[tokio::test]
+async fn the_origin_check_refuses_foreign_origins_before_the_route_runs() {
+    let app = spawn_app().await;
+    let victim = logged_in(&app).await;
+    let body = set_defenses(&app, json!({"origin_check": true, "json_only": false})).await;
+    assert_eq!(body.json::<Value>().await.unwrap(), json!({"origin_check": true, "json_only": false}));
+    assert_error(transfer(&app, &victim, Some("http://localhost:3001"), "text/plain").await, 403, "origin_refused").await;
+    assert_error(transfer(&app, &victim, Some("null"), "text/plain").await, 403, "origin_refused").await;
+    assert_eq!(balance(&app).await, 1000);
+    let entry = app.log().await.pop().unwrap();
+    assert!(entry["auth"].as_str().unwrap().contains("Origin check"), "{}", entry["auth"]);
+    assert_eq!(transfer(&app, &victim, Some(FRONT), "application/json").await.status(), 200);
+    assert_eq!(transfer(&app, &victim, None, "application/json").await.status(), 200, "no Origin: not a browser");
+    assert_eq!(balance(&app).await, 800);
+}
+
+#[tokio::test]
+async fn json_only_refuses_text_plain_everywhere_a_body_is_read() {
+    let app = spawn_app().await;
+    let victim = logged_in(&app).await;
+    set_defenses(&app, json!({"origin_check": false, "json_only": true})).await;
+    assert_error(transfer(&app, &victim, Some("http://localhost:3001"), "text/plain").await, 415, "unsupported_media_type").await;
+    let login = app.client.post(format!("{}/api/login", app.base)).header("content-type", "text/plain").body(r#"{"email":"a@b.com","password":"123"}"#).send().await.unwrap();
+    assert_error(login, 415, "unsupported_media_type").await;
+    assert_eq!(balance(&app).await, 1000);
+    assert_eq!(transfer(&app, &victim, Some(FRONT), "application/json").await.status(), 200);
+}
+
+#[tokio::test]
+async fn defences_are_strict_json_and_reset_turns_them_off() {
+    let app = spawn_app().await;
+    assert_error(set_defenses(&app, json!({"origin_check": true})).await, 400, "invalid_field").await;
+    assert_error(set_defenses(&app, json!({"origin_check": true, "json_only": false, "x": 1})).await, 400, "invalid_field").await;
+    set_defenses(&app, json!({"origin_check": true, "json_only": true})).await;
+    app.client.post(format!("{}/control/reset", app.base)).send().await.unwrap();
+    let now: Value = app.client.get(format!("{}/control/defenses", app.base)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(now, json!({"origin_check": false, "json_only": false}));
+}
+
+#[tokio::test]
+async fn the_other_site_serves_the_attack_aimed_at_the_api() {
+    let app = spawn_app().await;
+    let links: Value = app.client.get(format!("{}/control/site", app.base)).send().await.unwrap().json().await.unwrap();
+    let same = links["same_site"].as_str().unwrap().to_owned();
+    assert!(same.starts_with("http://localhost:"), "{same}");
+    assert_eq!(links["cross_site"].as_str().unwrap(), same.replace("localhost", "127.0.0.1"));
+    let page = reqwest::get(links["cross_site"].as_str().unwrap()).await.unwrap().text().await.unwrap();
+    let api_port = app.base.rsplit(':').next().unwrap();
+    assert!(page.contains(&format!("const api = \"http://localhost:{api_port}\"")), "{page}");
+    assert!(page.contains("credentials: \"include\""));
+}
