@@ -19,7 +19,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     if writes && state.defenses().origin_check {
         let origin = req.headers().get(header::ORIGIN).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
         if let Some(origin) = origin
-            && !state.config().frontend_origins.iter().any(|o| *o == origin)
+            && !state.config().frontend_origins.contains(&origin)
         {
             let error = AppError::new(
                 StatusCode::FORBIDDEN,
