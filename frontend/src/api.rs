@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use shared::{
     cookie::CookiePolicy,
     cors::{CorsPolicy, browser::CredentialsMode},
-    wire::LogEntry,
+    wire::{Defenses, LogEntry, SiteLinks},
 };
 use web_sys::RequestCredentials;
 
@@ -57,6 +57,23 @@ pub struct SessionRow {
     pub expires_at: String,
 }
 
+/// A row of `GET /control/accounts`.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct Account {
+    pub id: u64,
+    pub email: String,
+    pub balance: u64,
+    pub transfers: Vec<Transfer>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct Transfer {
+    pub from: String,
+    pub to: String,
+    pub amount: u64,
+    pub at: String,
+}
+
 /// Where the backend is; chosen once at start (see `Api::from_location`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Api {
@@ -100,6 +117,22 @@ impl Api {
 
     pub async fn put_cookie(&self, policy: &CookiePolicy) -> Result<CookiePolicy> {
         put_json(&self.url("/control/cookie"), policy).await
+    }
+
+    pub async fn get_defenses(&self) -> Result<Defenses> {
+        get_json(&self.url("/control/defenses")).await
+    }
+
+    pub async fn put_defenses(&self, defenses: &Defenses) -> Result<Defenses> {
+        put_json(&self.url("/control/defenses"), defenses).await
+    }
+
+    pub async fn site(&self) -> Result<SiteLinks> {
+        get_json(&self.url("/control/site")).await
+    }
+
+    pub async fn accounts(&self) -> Result<Vec<Account>> {
+        get_json(&self.url("/control/accounts")).await
     }
 
     pub async fn get_jwt(&self) -> Result<JwtSettings> {

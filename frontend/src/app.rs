@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::{
     api::Api,
     components::{
-        auth_lab::AuthLab, code_export::CodeExport, comparison::Comparison, composer::Composer, policy_panel::PolicyPanel,
+        auth_lab::AuthLab, bank::Bank, code_export::CodeExport, comparison::Comparison, composer::Composer, policy_panel::PolicyPanel,
         results::Results,
     },
     lab::Lab,
@@ -42,7 +42,7 @@ pub fn App() -> impl IntoView {
             </p>
             <nav aria-label="Labs">
                 <a href="#policy">"Policy"</a> <a href="#auth-lab">"Auth"</a> <a href="#composer">"Composer"</a>
-                <a href="#results">"Results"</a> <a href="#comparison">"Sessions vs JWT"</a> <a href="#code">"Code"</a>
+                <a href="#results">"Results"</a> <a href="#bank">"CSRF"</a> <a href="#comparison">"Sessions vs JWT"</a> <a href="#code">"Code"</a>
                 <button id="reset" class="link" on:click=move |_| reset(lab)>"Reset the lab"</button>
             </nav>
         </header>
@@ -57,6 +57,7 @@ pub fn App() -> impl IntoView {
                     <Results/>
                 </div>
             </div>
+            <Bank/>
             <Comparison/>
             <CodeExport/>
         </main>

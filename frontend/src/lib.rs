@@ -5,6 +5,7 @@
 //! state and the flow of a request, `components` the views.
 
 pub mod api;
+pub mod attack;
 pub mod app;
 pub mod components;
 pub mod diagram;

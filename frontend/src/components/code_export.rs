@@ -53,14 +53,14 @@ pub fn CodeExport() -> impl IntoView {
     let link = Signal::derive(move || share_url(&lab));
     view! {
         <section class="panel" id="code" aria-labelledby="code-title">
-            <h2 id="code-title">"6. As code"</h2>
+            <h2 id="code-title">"7. As code"</h2>
             <div class="code-grid">
                 <CodeBlock id="code-tower" title="Axum: tower_http::cors::CorsLayer" code=tower/>
                 <CodeBlock id="code-express" title="Express: cors({...})" code=express/>
                 <CodeBlock id="code-headers" title="Raw response headers" code=headers/>
                 <CodeBlock id="code-fetch" title="The request as fetch()" code=fetch/>
             </div>
-            <h3>"7. Share this lab"</h3>
+            <h3>"8. Share this lab"</h3>
             <p class="small">"The link holds the policy, the cookie settings and the request; opening it restores them and applies the policy."</p>
             <div class="code-head">
                 <input id="share-link" readonly prop:value=move || link.get() aria-label="Link to this lab"/>

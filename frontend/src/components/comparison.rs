@@ -19,7 +19,7 @@ const TABLE: &str = r##"<table>
 pub fn Comparison() -> impl IntoView {
     view! {
         <section class="panel" id="comparison" aria-labelledby="comparison-title">
-            <h2 id="comparison-title">"5. Sessions vs JWT"</h2>
+            <h2 id="comparison-title">"6. Sessions vs JWT"</h2>
             <div class="table-scroll" inner_html=TABLE></div>
         </section>
     }
