@@ -21,7 +21,7 @@ use crate::{
     csrf, error, lab_cors, request_log,
     routes::{api, control},
     server,
-    sessions::{SessionStore, memory::MemoryStore},
+    sessions::{SessionStore, memory::MemoryStore, redis::RedisStore},
     site,
     state::AppState,
 };
@@ -131,9 +131,7 @@ pub async fn bind(config: Config) -> Result<Bound, StartError> {
     let local = |l: &TcpListener| l.local_addr().map_err(StartError::Serve);
     let store: Arc<dyn SessionStore> = match &config.session_store {
         StoreSpec::Memory => Arc::new(MemoryStore::new(config.session_cap)),
-        StoreSpec::Redis(_) => {
-            return Err(StartError::Store("the Redis store is not built yet; use `memory`".to_owned()));
-        }
+        StoreSpec::Redis(url) => Arc::new(RedisStore::new(url, config.session_cap).map_err(|e| StartError::Store(e.to_string()))?),
     };
     let secret = match &config.jwt_secret {
         Some(secret) if !secret.is_empty() => secret.clone(),

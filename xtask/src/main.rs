@@ -30,7 +30,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("run") => run::run(&args[1..]),
         Some("test") => test::test(),
-        Some("setup") => setup::Setup::prepare(args.iter().any(|a| a == "--tests")).map(|_| ()),
+        Some("setup") => setup::Setup::prepare(args.iter().any(|a| a == "--tests"), false).map(|_| ()),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())

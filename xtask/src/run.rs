@@ -20,7 +20,7 @@ const URL: &str = "http://localhost:8080";
 
 pub fn run(backend_args: &[String]) -> Result<(), String> {
     let backend_args: Vec<&String> = backend_args.iter().skip_while(|a| *a == "--").collect();
-    let setup = Setup::prepare(false)?;
+    let setup = Setup::prepare(false, false)?;
 
     step("Building the backend, and the frontend for trunk serve");
     cmd::run(setup.command("cargo").args(["build", "--package", "backend"]))?;

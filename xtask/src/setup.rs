@@ -16,6 +16,7 @@ use crate::cmd::{self, output, root, run, step};
 const TRUNK_VERSION: &str = "0.22.1";
 /// Must match `[tools] wasm_opt` in Trunk.toml. Debian's binaryen 108 breaks the wasm.
 const BINARYEN_VERSION: &str = "132.0.0";
+pub const REDIS_SERVER: &str = "/usr/bin/redis-server";
 /// How long `rustup target add` may take before we take the route that needs no download.
 const RUSTUP_TARGET_TIMEOUT: Duration = Duration::from_secs(180);
 
@@ -31,7 +32,7 @@ pub struct Setup {
 
 impl Setup {
     /// Installs what is missing; with `tests`, the browser and its driver too.
-    pub fn prepare(tests: bool) -> Result<Setup, String> {
+    pub fn prepare(tests: bool, scale: bool) -> Result<Setup, String> {
         step("Checking tools (each step is skipped when already done)");
         let wasm_env = wasm_target()?;
         let cargo_bin = cargo_home().join("bin");
@@ -42,6 +43,9 @@ impl Setup {
         let (chromium, chromedriver) = (PathBuf::from("/usr/bin/chromium"), PathBuf::from("/usr/bin/chromedriver"));
         if tests {
             ensure_apt("Chromium and ChromeDriver", &[&chromium, &chromedriver], &["chromium", "chromium-driver"])?;
+        }
+        if tests || scale {
+            ensure_apt("redis-server", &[Path::new(REDIS_SERVER)], &["redis-server"])?;
         }
         println!("    all tools ready");
         Ok(Setup { wasm_env, path: cmd::path_with(&[cargo_bin, binaryen_bin]), chromium, chromedriver })

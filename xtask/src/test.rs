@@ -12,7 +12,7 @@ use crate::{
 
 pub fn test() -> Result<(), String> {
     let started = Instant::now();
-    let setup = Setup::prepare(true)?;
+    let setup = Setup::prepare(true, false)?;
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from);
     let dist = target.join("e2e-dist");
 

@@ -2,6 +2,7 @@
 //! Redis) implement.
 
 pub mod memory;
+pub mod redis;
 
 use std::{future::Future, pin::Pin};
 

@@ -10,3 +10,5 @@ mod helpers;
 mod lab_cors;
 mod oracle;
 mod reliability;
+mod scaling;
+mod store_contract;

@@ -1,0 +1,132 @@
+//! Two real backend processes: sessions shared through Redis or not at all, JWTs everywhere,
+//! and Redis faults handled as users expect.
+
+use std::{
+    io::{BufRead, BufReader},
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use reqwest::Client;
+use serde_json::{Value, json};
+
+use crate::helpers::{RedisServer, assert_error};
+
+const SECRET: &str = "a-shared-secret-for-both-instances-0123456789";
+
+/// The backend binary on free ports, stopped on drop.
+struct Instance {
+    child: Child,
+    base: String,
+}
+
+impl Instance {
+    fn start(store: &str) -> Instance {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_backend"))
+            .args(["--api-addr", "127.0.0.1:0", "--site-addr", "127.0.0.1:0", "--session-store", store, "--jwt-secret", SECRET])
+            .env("RUST_LOG", "off")
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("backend starts");
+        let line = BufReader::new(child.stdout.take().unwrap()).lines().next().unwrap().unwrap();
+        let base = line.strip_prefix("api listening on ").expect("api line").to_owned();
+        Instance { child, base }
+    }
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Logs in on `instance` and returns the session cookie header value.
+async fn login(instance: &Instance) -> reqwest::Response {
+    Client::new()
+        .post(format!("{}/api/login", instance.base))
+        .json(&json!({"email": "a@b.com", "password": "123"}))
+        .send()
+        .await
+        .unwrap()
+}
+
+fn cookie_of(response: &reqwest::Response) -> String {
+    response.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned()
+}
+
+async fn profile(instance: &Instance, cookie: &str) -> reqwest::Response {
+    Client::new().get(format!("{}/api/profile", instance.base)).header("cookie", cookie).send().await.unwrap()
+}
+
+async fn token(instance: &Instance) -> String {
+    let r = Client::new().post(format!("{}/api/token", instance.base)).json(&json!({"email": "a@b.com", "password": "123"})).send().await.unwrap();
+    r.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned()
+}
+
+async fn bearer(instance: &Instance, token: &str) -> u16 {
+    Client::new().get(format!("{}/api/profile", instance.base)).bearer_auth(token).send().await.unwrap().status().as_u16()
+}
+
+#[tokio::test]
+async fn with_redis_a_session_made_on_a_is_known_to_b() {
+    let redis = RedisServer::start();
+    let (a, b) = (Instance::start(&redis.url()), Instance::start(&redis.url()));
+    let cookie = cookie_of(&login(&a).await);
+    let on_b = profile(&b, &cookie).await;
+    assert_eq!(on_b.status(), 200);
+    assert_eq!(on_b.json::<Value>().await.unwrap()["auth"], "session");
+    let t = token(&a).await;
+    assert_eq!((bearer(&a, &t).await, bearer(&b, &t).await), (200, 200));
+}
+
+#[tokio::test]
+async fn with_memory_stores_b_does_not_know_a_session_of_a_but_a_jwt_works_on_both() {
+    let (a, b) = (Instance::start("memory"), Instance::start("memory"));
+    let cookie = cookie_of(&login(&a).await);
+    assert_eq!(profile(&a, &cookie).await.status(), 200);
+    assert_error(profile(&b, &cookie).await, 401, "unknown_session").await;
+    let t = token(&a).await;
+    assert_eq!((bearer(&a, &t).await, bearer(&b, &t).await), (200, 200));
+}
+
+#[tokio::test]
+async fn redis_down_is_a_quick_503_and_recovers_by_itself() {
+    let redis = RedisServer::start();
+    let a = Instance::start(&redis.url());
+    let cookie = cookie_of(&login(&a).await);
+    let port = redis.stop();
+
+    let started = Instant::now();
+    let down = profile(&a, &cookie).await;
+    assert!(started.elapsed() < Duration::from_secs(3), "took {:?}", started.elapsed());
+    let body = assert_error(down, 503, "store_unavailable").await;
+    assert!(!body["message"].as_str().unwrap().contains("127.0.0.1"), "no internals in the message: {body}");
+    assert_error(login(&a).await, 503, "store_unavailable").await;
+    // JWTs need no store.
+    let t = token(&a).await;
+    assert_eq!(bearer(&a, &t).await, 200);
+
+    let _redis = RedisServer::start_on(port);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let r = login(&a).await;
+        if r.status() == 200 {
+            assert_eq!(profile(&a, &cookie_of(&r)).await.status(), 200);
+            break;
+        }
+        assert!(Instant::now() < deadline, "never recovered: {}", r.status());
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_redis_held_session_survives_a_backend_restart() {
+    let redis = RedisServer::start();
+    let cookie = {
+        let a = Instance::start(&redis.url());
+        cookie_of(&login(&a).await)
+    };
+    let restarted = Instance::start(&redis.url());
+    assert_eq!(profile(&restarted, &cookie).await.status(), 200);
+}
