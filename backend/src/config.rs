@@ -49,6 +49,14 @@ pub struct Config {
     #[arg(long, env = "PLAYGROUND_SESSION_MAX_AGE", default_value_t = 28_800, value_parser = clap::value_parser!(u64).range(1..=31_536_000))]
     pub session_max_age: u64,
 
+    /// This instance's name, shown by the UI when several backends run (`cargo xtask run --scale`).
+    #[arg(long, env = "PLAYGROUND_INSTANCE_NAME", default_value = "A")]
+    pub instance_name: String,
+
+    /// API origin of another instance of this playground (repeatable), for the scaling lab.
+    #[arg(long = "peer", env = "PLAYGROUND_PEER", value_delimiter = ',')]
+    pub peers: Vec<String>,
+
     /// Sessions the memory store keeps at most; beyond it the oldest is evicted.
     #[arg(long, env = "PLAYGROUND_SESSION_CAP", default_value_t = 1_000_000)]
     pub session_cap: usize,

@@ -62,6 +62,7 @@ pub fn app(state: AppState) -> Router {
         .route("/accounts", get(control::accounts))
         .route("/defenses", get(control::get_defenses).put(control::put_defenses))
         .route("/site", get(control::site))
+        .route("/instance", get(control::instance))
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(control_cors(state.config()));

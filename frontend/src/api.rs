@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use shared::{
     cookie::CookiePolicy,
     cors::{CorsPolicy, browser::CredentialsMode},
-    wire::{Defenses, LogEntry, SiteLinks},
+    wire::{Defenses, Instance, LogEntry, SiteLinks},
 };
 use web_sys::RequestCredentials;
 
@@ -129,6 +129,10 @@ impl Api {
 
     pub async fn site(&self) -> Result<SiteLinks> {
         get_json(&self.url("/control/site")).await
+    }
+
+    pub async fn instance(&self) -> Result<Instance> {
+        get_json(&self.url("/control/instance")).await
     }
 
     pub async fn accounts(&self) -> Result<Vec<Account>> {

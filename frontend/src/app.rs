@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::{
     api::Api,
     components::{
-        auth_lab::AuthLab, bank::Bank, code_export::CodeExport, comparison::Comparison, composer::Composer, policy_panel::PolicyPanel,
+        auth_lab::AuthLab, bank::Bank, code_export::CodeExport, comparison::Comparison, composer::Composer, policy_panel::PolicyPanel, scaling::Scaling,
         results::Results,
     },
     lab::Lab,
@@ -58,6 +58,7 @@ pub fn App() -> impl IntoView {
                 </div>
             </div>
             <Bank/>
+            <Scaling/>
             <Comparison/>
             <CodeExport/>
         </main>

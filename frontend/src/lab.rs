@@ -24,6 +24,9 @@ pub struct Probe {
     pub sent_at_ms: f64,
     /// `None` while the request is in flight.
     pub browser: Option<BrowserView>,
+    /// The server's entries when the request went to another instance (whose log the
+    /// page does not stream); `None` for the page's own backend.
+    pub remote_entries: Option<Vec<LogEntry>>,
 }
 
 /// A preflight the browser may have cached: the URL (with its `rid`) and until when.
@@ -111,6 +114,11 @@ impl Lab {
     /// Sends `request` as the page's code would, records it as a probe, and fetches the
     /// server's entries for it (the event stream may bring them first).
     pub fn send(&self, label: impl Into<String>, request: LabRequest, rid: Option<String>) {
+        self.send_to(None, label, request, rid);
+    }
+
+    /// Like `send`, to another instance of the backend when `peer` is its API origin.
+    pub fn send_to(&self, peer: Option<Api>, label: impl Into<String>, request: LabRequest, rid: Option<String>) {
         let lab = *self;
         let id = self.next_id.get_untracked();
         self.next_id.set(id + 1);
@@ -125,22 +133,29 @@ impl Lab {
             after_seq: self.last_seq(),
             sent_at_ms: now_ms(),
             browser: None,
+            remote_entries: None,
         };
         self.probes.update(|p| {
             p.insert(0, probe.clone());
             p.truncate(KEEP_PROBES);
         });
         spawn_local(async move {
-            let api = lab.api();
+            let remote = peer.is_some();
+            let api = peer.unwrap_or_else(|| lab.api());
             let view = api.lab_fetch(&request, token.as_deref(), &rid).await;
             // The log entry is written before the response leaves the server, so this fetch
             // finds it even when the event stream is slower.
-            if let Ok(entries) = api.log_after(probe.after_seq).await {
+            let mut remote_entries = None;
+            if remote {
+                let entries = api.log_after(0).await.unwrap_or_default();
+                remote_entries = Some(entries.into_iter().filter(|e| e.rid.as_deref() == Some(rid.as_str())).collect());
+            } else if let Ok(entries) = api.log_after(probe.after_seq).await {
                 lab.add_log(entries);
             }
             lab.probes.update(|p| {
                 if let Some(p) = p.iter_mut().find(|p| p.id == id) {
                     p.browser = Some(view.clone());
+                    p.remote_entries = remote_entries.clone();
                 }
             });
             lab.after_lab_response(&request, &view);
@@ -189,6 +204,9 @@ impl Lab {
 
     /// The server's entries for a probe.
     pub fn entries_for(&self, probe: &Probe) -> Vec<LogEntry> {
+        if let Some(remote) = &probe.remote_entries {
+            return remote.clone();
+        }
         self.log.with(|log| log.iter().filter(|e| e.seq > probe.after_seq && e.rid.as_deref() == Some(probe.rid.as_str())).cloned().collect())
     }
 

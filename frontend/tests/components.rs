@@ -44,6 +44,7 @@ fn probe(browser: BrowserView) -> Probe {
         after_seq: 0,
         sent_at_ms: 0.0,
         browser: Some(browser),
+        remote_entries: None,
     }
 }
 

@@ -74,6 +74,16 @@ pub struct Defenses {
     pub json_only: bool,
 }
 
+/// `GET /control/instance`: which backend this is, for the scaling lab.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Instance {
+    pub name: String,
+    /// `memory` or `redis` (never the URL: it may hold a password).
+    pub store: String,
+    /// API origins of the other instances.
+    pub peers: Vec<String>,
+}
+
 /// `GET /control/site`: where the "other site" (attacker) pages are.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SiteLinks {

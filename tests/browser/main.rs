@@ -3,4 +3,5 @@
 mod csrf;
 mod first_screen;
 mod lab_matrix;
+mod scaling;
 mod share_link;

@@ -37,9 +37,15 @@ pub struct Backend {
 
 impl Backend {
     pub fn start(frontend_origin: &str) -> Backend {
+        Self::start_with(frontend_origin, &["--api-addr", "127.0.0.1:0"])
+    }
+
+    /// With more flags (they come after the defaults, so they win).
+    pub fn start_with(frontend_origin: &str, extra: &[&str]) -> Backend {
         let bin = required_path("PLAYGROUND_BACKEND_BIN");
         let mut child = Command::new(&bin)
-            .args(["--api-addr", "127.0.0.1:0", "--site-addr", "127.0.0.1:0", "--frontend-origin", frontend_origin])
+            .args(["--site-addr", "127.0.0.1:0", "--frontend-origin", frontend_origin])
+            .args(extra)
             .env("RUST_LOG", "backend=warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -270,7 +276,7 @@ impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
     }
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     StdListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
 }
 

@@ -16,8 +16,11 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  run [-- BACKEND_ARGS…]   install what is missing, start the backend (:3000, :3001) and
-                           `trunk serve` (:8080); Ctrl-C stops both
+  run [--scale memory|redis] [-- BACKEND_ARGS…]
+                           install what is missing, start the backend (:3000, :3001) and
+                           `trunk serve` (:8080); Ctrl-C stops everything. With --scale: two
+                           backends, A on :3000 and B on :3002, both with memory stores or
+                           both on one redis-server started on a free port
   test                     install what is missing (Chromium included), run every test
   setup [--tests]          only install what is missing (with --tests: the test tools too)
 

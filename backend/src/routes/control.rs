@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use shared::{
     cors::CorsPolicy,
     jwt,
-    wire::{Defenses, LogEntry, SiteLinks},
+    wire::{Defenses, Instance, LogEntry, SiteLinks},
 };
 use tokio_stream::wrappers::BroadcastStream;
 
@@ -22,6 +22,7 @@ use crate::{
     auth::store_unavailable,
     bank::Account,
     clock::now_ms,
+    config::StoreSpec,
     cookie::CookiePolicy,
     error::AppError,
     extract::ApiJson,
@@ -149,6 +150,16 @@ pub async fn put_defenses(State(state): State<AppState>, ApiJson(defenses): ApiJ
 pub async fn site(State(state): State<AppState>) -> Json<SiteLinks> {
     let port = state.site_addr().port();
     Json(SiteLinks { same_site: format!("http://localhost:{port}/"), cross_site: format!("http://127.0.0.1:{port}/") })
+}
+
+/// `GET /control/instance`
+pub async fn instance(State(state): State<AppState>) -> Json<Instance> {
+    let config = state.config();
+    let store = match config.session_store {
+        StoreSpec::Memory => "memory",
+        StoreSpec::Redis(_) => "redis",
+    };
+    Json(Instance { name: config.instance_name.clone(), store: store.to_owned(), peers: config.peers.clone() })
 }
 
 /// `GET /control/accounts`

@@ -32,7 +32,8 @@ fn login_request(path: &str, email: &str, password: &str, credentials: Credentia
     }
 }
 
-fn profile_request(bearer: bool) -> LabRequest {
+/// `GET /api/profile` with the cookie, or with the JWT (then no cookie).
+pub fn profile_request(bearer: bool) -> LabRequest {
     LabRequest {
         bearer,
         credentials: if bearer { CredentialsMode::Omit } else { CredentialsMode::Include },

@@ -7,3 +7,4 @@ pub mod comparison;
 pub mod composer;
 pub mod policy_panel;
 pub mod results;
+pub mod scaling;

@@ -1,0 +1,61 @@
+//! The scaling lab: two backends, sessions in each one's memory or shared in Redis, and a
+//! JWT that any instance with the secret accepts.
+
+use leptos::{prelude::*, task::spawn_local};
+use shared::wire::Instance;
+
+use crate::{api::Api, components::auth_lab::profile_request, lab::Lab};
+
+#[component]
+pub fn Scaling() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let me = RwSignal::new(None::<Instance>);
+    let peers = RwSignal::new(Vec::<(Api, Instance)>::new());
+    spawn_local(async move {
+        let Ok(mine) = lab.api().instance().await else { return };
+        for origin in &mine.peers {
+            let api = Api::new(origin.clone());
+            if let Ok(theirs) = api.instance().await {
+                peers.update(|p| p.push((api, theirs)));
+            }
+        }
+        me.set(Some(mine));
+    });
+    view! {
+        <section class="panel" id="scaling" aria-labelledby="scaling-title">
+            <h2 id="scaling-title">"Scaling: one store or many"</h2>
+            {move || me.get().map(|mine| {
+                let store = if mine.store == "redis" { "a Redis store shared by the instances" } else { "its own memory" };
+                view! { <p id="instance">{format!("This page talks to instance {}, which keeps sessions in {store}.", mine.name)}</p> }
+            })}
+            {move || {
+                let list = peers.get();
+                if list.is_empty() {
+                    return view! {
+                        <p class="small">
+                            "One backend runs now. " <code>"cargo xtask run --scale memory"</code> " (or " <code>"--scale redis"</code>
+                            ") starts two, A on :3000 and B on :3002: log in on A, then ask B who you are."
+                        </p>
+                    }.into_any();
+                }
+                let mine = me.get().map(|m| m.name).unwrap_or_default();
+                list.into_iter().map(|(api, theirs)| {
+                    let (cookie_api, jwt_api) = (api.clone(), api);
+                    let name = theirs.name.clone();
+                    view! {
+                        <p class="small">"1. Log in with the session cookie (auth lab) on " {mine.clone()} ". 2. Ask " {name.clone()} " with the same cookie (cookies belong to the host, not the port, so it goes along). With memory stores " {name.clone()} " answers unknown_session; with Redis it knows you. 3. A JWT from " {mine.clone()} " works on both."</p>
+                        <div class="buttons">
+                            <button class="peer-cookie" on:click=move |_| lab.send_to(Some(cookie_api.clone()), format!("Profile on {} with the cookie", theirs.name), profile_request(false), None)>
+                                {format!("GET /api/profile on {name} with the cookie")}
+                            </button>
+                            <button class="peer-jwt" disabled=move || lab.token.with(Option::is_none)
+                                on:click=move |_| lab.send_to(Some(jwt_api.clone()), "Profile on the other instance with the JWT", profile_request(true), None)>
+                                "…on the other instance with the JWT"
+                            </button>
+                        </div>
+                    }
+                }).collect_view().into_any()
+            }}
+        </section>
+    }
+}
