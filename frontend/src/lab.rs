@@ -240,7 +240,14 @@ impl Lab {
         spawn_local(async move {
             let api = lab.api();
             match api.get_policy().await {
-                Ok(p) => lab.policy.set(Some(p)),
+                Ok(p) => {
+                    lab.policy.set(Some(p));
+                    // The first screen is interactive once the live policy is shown; the
+                    // benchmark reads this mark.
+                    if let Some(perf) = web_sys::window().and_then(|w| w.performance()) {
+                        let _ = perf.mark("playground-interactive");
+                    }
+                }
                 Err(e) => lab.error.set(Some(format!("Could not load the policy: {e}"))),
             }
             if let Ok(c) = api.get_cookie().await {

@@ -6,6 +6,7 @@
 //!
 //! Each install step says what it does and is skipped when done already.
 
+mod bench;
 mod cmd;
 mod run;
 mod setup;
@@ -22,6 +23,8 @@ commands:
                            backends, A on :3000 and B on :3002, both with memory stores or
                            both on one redis-server started on a free port
   test                     install what is missing (Chromium included), run every test
+  bench                    load, memory, size and start-up figures against Express and bare
+                           Axum (installs wrk and the Express app's npm packages)
   setup [--tests]          only install what is missing (with --tests: the test tools too)
 
 environment:
@@ -33,6 +36,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("run") => run::run(&args[1..]),
         Some("test") => test::test(),
+        Some("bench") => bench::bench(),
         Some("setup") => setup::Setup::prepare(args.iter().any(|a| a == "--tests"), false).map(|_| ()),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");

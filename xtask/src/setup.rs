@@ -75,6 +75,11 @@ impl Setup {
         ]))
     }
 
+    /// Installs Debian's `package` unless `/usr/bin/<binary>` exists.
+    pub fn ensure_apt_tool(&self, binary: &str, package: &str) -> Result<(), String> {
+        ensure_apt(binary, &[&Path::new("/usr/bin").join(binary)], &[package])
+    }
+
     /// A command for the host with the installed tools on `PATH`.
     pub fn command(&self, program: &str) -> Command {
         let mut command = Command::new(program);

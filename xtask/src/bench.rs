@@ -1,0 +1,270 @@
+//! `cargo xtask bench`: our backend against the seed's Express stack and bare Axum under the
+//! same load (wrk), the memory store's footprint, the wasm's size and first screen, and the
+//! criterion micro-benchmarks. Prints a table; numbers are for this machine, now.
+
+use std::{
+    io::{BufRead, BufReader},
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    time::Duration,
+};
+
+use crate::{
+    cmd::{self, output, root, step},
+    setup::Setup,
+};
+
+const CONNECTIONS: &str = "64";
+const DURATION: &str = "5s";
+const FRONT: &str = "http://localhost:8080";
+const SECRET: &str = "bench-secret-of-at-least-thirty-two-bytes";
+
+/// One server under test, stopped on drop.
+struct Server {
+    name: &'static str,
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `command` and waits for its "... listening on http://ADDR" line.
+fn start(name: &'static str, command: &mut Command) -> Result<Server, String> {
+    let mut child = command.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().map_err(|e| format!("cannot start {name}: {e}"))?;
+    let stdout = child.stdout.take().ok_or("no stdout")?;
+    let line = BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+        .find(|l| l.contains("listening on http://"))
+        .ok_or_else(|| format!("{name} did not say where it listens"))?;
+    let base = line.split("listening on ").nth(1).unwrap_or_default().trim().to_owned();
+    Ok(Server { name, child, base })
+}
+
+/// A load scenario: a wrk Lua script (method, headers, body) per server.
+struct Scenario {
+    name: &'static str,
+    script: Box<dyn Fn(&Creds) -> String>,
+}
+
+/// What a server handed out at login, for the authenticated scenarios.
+struct Creds {
+    cookie: String,
+    token: String,
+}
+
+fn lua(method: &str, headers: &[(&str, &str)], body: Option<&str>) -> String {
+    let mut s = format!("wrk.method = \"{method}\"\n");
+    for (n, v) in headers {
+        s.push_str(&format!("wrk.headers[\"{n}\"] = \"{}\"\n", v.replace('"', "\\\"")));
+    }
+    if let Some(b) = body {
+        s.push_str(&format!("wrk.body = '{b}'\n"));
+    }
+    s
+}
+
+fn scenarios() -> Vec<Scenario> {
+    let login = r#"{"email":"a@b.com","password":"123"}"#;
+    vec![
+        Scenario {
+            name: "GET /api/profile, session cookie",
+            script: Box::new(|c: &Creds| lua("GET", &[("Origin", FRONT), ("Cookie", &c.cookie)], None)),
+        },
+        Scenario {
+            name: "GET /api/profile, bearer JWT",
+            script: Box::new(|c: &Creds| lua("GET", &[("Origin", FRONT), ("Authorization", &format!("Bearer {}", c.token))], None)),
+        },
+        Scenario {
+            name: "OPTIONS preflight",
+            script: Box::new(|_: &Creds| {
+                lua(
+                    "OPTIONS",
+                    &[("Origin", FRONT), ("Access-Control-Request-Method", "GET"), ("Access-Control-Request-Headers", "authorization")],
+                    None,
+                )
+            }),
+        },
+        Scenario {
+            name: "POST /api/login",
+            script: Box::new(move |_: &Creds| lua("POST", &[("Origin", FRONT), ("Content-Type", "application/json")], Some(login))),
+        },
+    ]
+}
+
+/// Logs in and gets a token with curl (no HTTP client in xtask).
+fn creds(base: &str) -> Creds {
+    let body = r#"{"email":"a@b.com","password":"123"}"#;
+    let headers = output(
+        "curl",
+        &["-s", "-D", "-", "-o", "/dev/null", "-H", "content-type: application/json", "-d", body, &format!("{base}/api/login")],
+    )
+    .unwrap_or_default();
+    let cookie = headers
+        .lines()
+        .find_map(|l| l.to_ascii_lowercase().starts_with("set-cookie:").then(|| l[11..].trim().split(';').next().unwrap_or("").to_owned()))
+        .unwrap_or_default();
+    let token_json = output("curl", &["-s", "-H", "content-type: application/json", "-d", body, &format!("{base}/api/token")]).unwrap_or_default();
+    let token = token_json.split("\"token\":\"").nth(1).and_then(|t| t.split('"').next()).unwrap_or_default().to_owned();
+    Creds { cookie, token }
+}
+
+/// What wrk measured.
+#[derive(Default, Clone, Copy)]
+struct Load {
+    rps: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    errors: u64,
+}
+
+fn wrk(base: &str, path: &str, script: &str, dir: &Path) -> Result<Load, String> {
+    let file = dir.join("scenario.lua");
+    std::fs::write(&file, script).map_err(|e| e.to_string())?;
+    let out = Command::new("wrk")
+        .args(["-t2", "-c", CONNECTIONS, "-d", DURATION, "--latency", "-s"])
+        .arg(&file)
+        .arg(format!("{base}{path}"))
+        .output()
+        .map_err(|e| format!("wrk: {e}"))?;
+    Ok(parse_wrk(&String::from_utf8_lossy(&out.stdout)))
+}
+
+fn parse_wrk(text: &str) -> Load {
+    let ms = |v: &str| -> f64 {
+        let v = v.trim();
+        let (n, unit) = v.split_at(v.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(v.len()));
+        let n: f64 = n.parse().unwrap_or(f64::NAN);
+        match unit {
+            "us" => n / 1000.0,
+            "ms" => n,
+            "s" => n * 1000.0,
+            _ => f64::NAN,
+        }
+    };
+    let mut load = Load::default();
+    for line in text.lines().map(str::trim) {
+        if let Some(v) = line.strip_prefix("Requests/sec:") {
+            load.rps = v.trim().parse().unwrap_or(0.0);
+        } else if let Some(v) = line.strip_prefix("50%") {
+            load.p50_ms = ms(v);
+        } else if let Some(v) = line.strip_prefix("99%") {
+            load.p99_ms = ms(v);
+        } else if let Some(v) = line.strip_prefix("Non-2xx or 3xx responses:") {
+            load.errors += v.trim().parse::<u64>().unwrap_or(0);
+        } else if let Some(v) = line.strip_prefix("Socket errors:") {
+            load.errors += v.split(',').filter_map(|p| p.split_whitespace().last()?.parse::<u64>().ok()).sum::<u64>();
+        }
+    }
+    load
+}
+
+pub fn bench() -> Result<(), String> {
+    let setup = Setup::prepare(true, false)?;
+    setup.ensure_apt_tool("wrk", "wrk")?;
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from);
+
+    step("Building release binaries and the frontend");
+    cmd::run(setup.command("cargo").args(["build", "--release", "--package", "backend", "--package", "bare-axum"]))?;
+    let dist = target.join("bench-dist");
+    setup.prebuild_frontend("wasm-release")?;
+    cmd::run(setup.wasm_command("trunk").arg("build").arg("--release").arg("--dist").arg(&dist))?;
+    let express_dir = root().join("bench/express");
+    if !express_dir.join("node_modules/express").exists() {
+        cmd::run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&express_dir))?;
+    }
+
+    step(&format!("Load: wrk, 2 threads, {CONNECTIONS} connections, {DURATION} per scenario and server"));
+    let release = target.join("release");
+    let servers = [
+        start(
+            "ours",
+            Command::new(release.join("backend"))
+                .args(["--api-addr", "127.0.0.1:0", "--site-addr", "127.0.0.1:0", "--jwt-secret", SECRET])
+                .env("RUST_LOG", "off"),
+        )?,
+        start("bare axum", Command::new(release.join("bare-axum")).arg("127.0.0.1:0"))?,
+        start("express", Command::new("node").arg(express_dir.join("server.js")).args(["0", FRONT, SECRET]))?,
+    ];
+    std::thread::sleep(Duration::from_millis(300));
+    let tmp = std::env::temp_dir().join(format!("playground-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).map_err(|e| e.to_string())?;
+    let creds: Vec<Creds> = servers.iter().map(|s| creds(&s.base)).collect();
+    let mut rows = Vec::new();
+    for scenario in scenarios() {
+        let path = if scenario.name.contains("login") { "/api/login" } else { "/api/profile" };
+        let mut loads = Vec::new();
+        for (server, c) in servers.iter().zip(&creds) {
+            let load = wrk(&server.base, path, &(scenario.script)(c), &tmp)?;
+            println!(
+                "    {:<34} {:<10} {:>9.0} req/s  p50 {:>7.2} ms  p99 {:>7.2} ms  errors {}",
+                scenario.name, server.name, load.rps, load.p50_ms, load.p99_ms, load.errors
+            );
+            loads.push(load);
+        }
+        rows.push((scenario.name, loads));
+    }
+    drop(servers);
+    let _ = std::fs::remove_dir_all(&tmp);
+
+    step("Memory store: 1,000,000 sessions");
+    cmd::run(setup.command("cargo").args(["run", "--quiet", "--release", "--package", "backend", "--example", "session_memory"]))?;
+
+    step("Frontend: size and first interactive screen (headless Chromium)");
+    let wasm = std::fs::read_dir(&dist)
+        .ok()
+        .and_then(|d| d.flatten().map(|e| e.path()).find(|p| p.extension().is_some_and(|x| x == "wasm")))
+        .ok_or("no wasm in the dist folder")?;
+    let raw = std::fs::metadata(&wasm).map(|m| m.len()).unwrap_or(0);
+    let gzip = output("sh", &["-c", &format!("gzip -9 -c '{}' | wc -c", wasm.display())]).unwrap_or_default();
+    println!("    wasm: {:.1} KB raw, {:.1} KB gzip", raw as f64 / 1000.0, gzip.parse::<f64>().unwrap_or(0.0) / 1000.0);
+    cmd::run(
+        setup
+            .command("cargo")
+            .args(["run", "--quiet", "--release", "--package", "e2e", "--bin", "first_screen"])
+            .env("PLAYGROUND_DIST", &dist)
+            .env("PLAYGROUND_BACKEND_BIN", release.join("backend"))
+            .env("PLAYGROUND_CHROMIUM", &setup.chromium)
+            .env("PLAYGROUND_CHROMEDRIVER", &setup.chromedriver),
+    )?;
+
+    step("Micro-benchmarks (criterion)");
+    cmd::run(setup.command("cargo").args(["bench", "--package", "shared", "--package", "backend", "--bench", "rules", "--bench", "sessions"]))?;
+
+    step("Summary: requests per second (ours / Express, ours / bare Axum)");
+    println!("    {:<34} {:>10} {:>10} {:>10} {:>12} {:>12}", "scenario", "ours", "express", "bare axum", "ours/express", "ours/bare");
+    for (name, loads) in rows {
+        let (ours, bare, express) = (loads[0], loads[1], loads[2]);
+        println!(
+            "    {:<34} {:>10.0} {:>10.0} {:>10.0} {:>11.1}x {:>11.0}%",
+            name,
+            ours.rps,
+            express.rps,
+            bare.rps,
+            ours.rps / express.rps,
+            100.0 * ours.rps / bare.rps
+        );
+    }
+    println!("    (POST /api/login: ours verifies an argon2id hash per request, on purpose; the seed compares plain text.)");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrk_output_is_read() {
+        let text = "  Latency Distribution\n     50%  412.00us\n     75%    1.00ms\n     99%    2.50ms\n  123 requests in 5.00s\n  Socket errors: connect 0, read 2, write 0, timeout 1\n  Non-2xx or 3xx responses: 5\nRequests/sec:  24690.12\n";
+        let load = parse_wrk(text);
+        assert_eq!(load.rps, 24690.12);
+        assert!((load.p50_ms - 0.412).abs() < 1e-9);
+        assert_eq!(load.p99_ms, 2.5);
+        assert_eq!(load.errors, 8);
+    }
+}
