@@ -1,5 +1,11 @@
 //! The server's request log, live: `/control/events` (Server-Sent Events) into `Lab::log`.
 //! `EventSource` reconnects by itself and sends `Last-Event-ID`, so nothing is missed.
+//!
+//! The stream is closed on `pagehide` and opened again on `pageshow`: a page kept in the
+//! back/forward cache would otherwise hold its connection, and after six of them Chromium's
+//! per-host limit leaves no connection for the next page's requests.
+
+use std::{cell::RefCell, rc::Rc};
 
 use leptos::prelude::Set;
 use wasm_bindgen::{JsCast, closure::Closure};
@@ -8,9 +14,34 @@ use web_sys::{EventSource, MessageEvent};
 use crate::lab::Lab;
 
 pub fn connect(lab: Lab) {
+    let current: Rc<RefCell<Option<EventSource>>> = Rc::new(RefCell::new(open(lab)));
+    let Some(window) = web_sys::window() else { return };
+    let on_hide = {
+        let current = current.clone();
+        Closure::<dyn Fn()>::new(move || {
+            if let Some(source) = current.borrow_mut().take() {
+                source.close();
+            }
+        })
+    };
+    let on_show = Closure::<dyn Fn()>::new(move || {
+        if current.borrow().is_none() {
+            // Back from the cache: pick up what happened meanwhile, then follow again.
+            lab.load_log();
+            *current.borrow_mut() = open(lab);
+        }
+    });
+    let _ = window.add_event_listener_with_callback("pagehide", on_hide.as_ref().unchecked_ref());
+    let _ = window.add_event_listener_with_callback("pageshow", on_show.as_ref().unchecked_ref());
+    // Both listeners live as long as the page.
+    on_hide.forget();
+    on_show.forget();
+}
+
+fn open(lab: Lab) -> Option<EventSource> {
     let Ok(source) = EventSource::new(&lab.api().url("/control/events")) else {
         lab.error.set(Some("This browser cannot open the live log (EventSource).".to_owned()));
-        return;
+        return None;
     };
     let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
         if let Some(entry) = event.data().as_string().and_then(|d| serde_json::from_str(&d).ok()) {
@@ -18,6 +49,7 @@ pub fn connect(lab: Lab) {
         }
     });
     source.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    // The stream lives as long as the page.
+    // One closure per stream, kept for the page's life (a reopened stream adds one).
     on_message.forget();
+    Some(source)
 }

@@ -413,3 +413,19 @@ async fn the_page_fits_a_360_px_phone_and_a_wide_screen() {
     }
     lab.browser.close().await;
 }
+
+/// Leaving the page and coming back many times: each visit's live-log stream must be closed
+/// when the page is hidden, or Chromium's six connections per host run out and a later visit
+/// hangs on "Loading…" (found by the first-screen benchmark).
+#[tokio::test]
+async fn leaving_and_coming_back_eight_times_still_loads() {
+    let lab = Lab::start().await;
+    let b = &lab.browser;
+    for visit in 0..8 {
+        b.client.goto("about:blank").await.unwrap();
+        b.client.goto(&lab.page_url()).await.unwrap();
+        let summary = b.wait_text("#policy-summary", |t| t.starts_with("Allows")).await;
+        assert!(summary.contains(&lab.frontend.origin), "visit {visit}: {summary}");
+    }
+    lab.browser.close().await;
+}
