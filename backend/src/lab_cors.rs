@@ -1,56 +1,55 @@
-//! The live CORS policy as middleware on `/api/*`: HTTP in, `shared::cors::decide`, HTTP out.
+//! The live CORS policy on HTTP: request headers into `shared::cors::decide`, its decision
+//! onto the response.
 
-use axum::{
-    extract::{Request, State},
-    http::{HeaderMap, HeaderValue, StatusCode, header},
-    middleware::Next,
-    response::{IntoResponse, Response},
-};
-use shared::cors::{Action, CorsRequest, decide};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, header};
+use shared::cors::{CorsRequest, Decision};
 
-use crate::{error::AppError, state::AppState};
+/// The CORS-relevant request headers, copied out (cheaply: values are reference-counted) so
+/// the decision can outlive the request, which goes on to the route.
+pub struct CorsHeaders {
+    method: Method,
+    pub origin: Option<HeaderValue>,
+    request_method: Option<HeaderValue>,
+    request_headers: Option<HeaderValue>,
+}
 
-/// The CORS engine's reason, left on the response for the request log.
-#[derive(Clone, Debug)]
-pub struct CorsNote(pub String);
-
-pub async fn middleware(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    // One snapshot per request: a policy swap meanwhile cannot mix into this response.
-    let policy = state.policy();
-    let headers = req.headers();
-    let cors_request = CorsRequest {
-        method: req.method().as_str(),
-        origin: text(headers, header::ORIGIN),
-        request_method: text(headers, header::ACCESS_CONTROL_REQUEST_METHOD),
-        request_headers: text(headers, header::ACCESS_CONTROL_REQUEST_HEADERS),
-    };
-    let decision = decide(&policy, &cors_request);
-    let mut response = match decision.action {
-        // Preflights carry no credentials and never reach the route.
-        Action::AnswerPreflight { allowed: true } => StatusCode::NO_CONTENT.into_response(),
-        Action::AnswerPreflight { allowed: false } => {
-            AppError::new(StatusCode::FORBIDDEN, "cors_preflight_refused", format!("The lab CORS policy refused this preflight: {}.", decision.reason))
-                .into_response()
+impl CorsHeaders {
+    pub fn of(method: &Method, headers: &HeaderMap) -> CorsHeaders {
+        let get = |name: HeaderName| headers.get(name).cloned();
+        CorsHeaders {
+            method: method.clone(),
+            origin: get(header::ORIGIN),
+            request_method: get(header::ACCESS_CONTROL_REQUEST_METHOD),
+            request_headers: get(header::ACCESS_CONTROL_REQUEST_HEADERS),
         }
-        Action::Continue => next.run(req).await,
-    };
-    let out = response.headers_mut();
-    for (name, value) in decision.headers {
-        // `insert`, not `append`: exactly one of each, whatever the route set.
-        // A value that cannot be a header (a reflected junk origin) is left out.
-        if let Ok(value) = HeaderValue::from_str(&value) {
-            out.insert(name, value);
+    }
+
+    /// For the engine (a header that is not visible ASCII counts as absent).
+    pub fn request(&self) -> CorsRequest<'_> {
+        fn text(v: &Option<HeaderValue>) -> Option<&str> {
+            v.as_ref().and_then(|v| v.to_str().ok())
+        }
+        CorsRequest {
+            method: self.method.as_str(),
+            origin: text(&self.origin),
+            request_method: text(&self.request_method),
+            request_headers: text(&self.request_headers),
+        }
+    }
+}
+
+/// Puts the decision's headers on a response: `insert`, not `append`, so there is exactly one
+/// of each whatever the route set; a value that cannot be a header (a reflected junk origin)
+/// is left out. `Vary: Origin` is appended.
+pub fn apply(decision: &Decision<'_>, out: &mut HeaderMap) {
+    for (name, value) in &decision.headers {
+        if let Ok(value) = HeaderValue::from_str(value) {
+            out.insert(*name, value);
         }
     }
     if decision.vary_origin {
         append_vary(out, "Origin");
     }
-    response.extensions_mut().insert(CorsNote(decision.reason));
-    response
-}
-
-fn text(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
-    headers.get(name).and_then(|v| v.to_str().ok())
 }
 
 /// Adds `name` to `Vary` unless it is there already; never overwrites what the route set.
@@ -63,5 +62,24 @@ pub fn append_vary(headers: &mut HeaderMap, name: &'static str) {
         .any(|v| v.trim().eq_ignore_ascii_case(name) || v.trim() == "*");
     if !present {
         headers.append(header::VARY, HeaderValue::from_static(name));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vary_is_appended_never_overwritten_nor_doubled() {
+        let mut h = HeaderMap::new();
+        h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+        append_vary(&mut h, "Origin");
+        append_vary(&mut h, "Origin");
+        let all: Vec<&str> = h.get_all(header::VARY).iter().map(|v| v.to_str().unwrap()).collect();
+        assert_eq!(all, ["Accept-Encoding", "Origin"]);
+        let mut star = HeaderMap::new();
+        star.insert(header::VARY, HeaderValue::from_static("*"));
+        append_vary(&mut star, "Origin");
+        assert_eq!(star.get_all(header::VARY).iter().count(), 1);
     }
 }

@@ -10,6 +10,7 @@ pub mod error;
 pub mod extract;
 pub mod lab_cors;
 pub mod request_log;
+pub mod pipeline;
 pub mod routes;
 pub mod server;
 pub mod sessions;

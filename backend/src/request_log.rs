@@ -1,131 +1,208 @@
-//! The request log: one entry per lab request, what arrived and what went back, with secrets cut.
+//! The request log: one record per lab request, what arrived and what went back.
+//!
+//! The hot path keeps a compact `Record` (header values are reference-counted, the CORS reason
+//! an enum, secrets already cut); the JSON `LogEntry` of API.md is built only when someone
+//! reads the log. Records are shared (`Arc`) between the ring and the live stream.
 
 use std::{
+    borrow::Cow,
     collections::{BTreeMap, VecDeque},
-    sync::Mutex,
+    sync::{Arc, Mutex},
     time::SystemTime,
 };
 
-use axum::{
-    extract::{OriginalUri, Request, State},
-    http::{HeaderMap, Method, header},
-    middleware::Next,
-    response::Response,
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, header};
+use shared::{
+    cors::Reason,
+    wire::{Credentials, LogEntry},
 };
-use shared::wire::{Credentials, LogEntry};
 use tokio::sync::broadcast;
-
-use crate::{lab_cors::CorsNote, state::AppState};
 
 /// The auth outcome in words, left on a response by the route for the log.
 #[derive(Clone, Debug)]
 pub struct AuthNote(pub String);
 
-/// A bounded ring of entries; `seq` keeps growing across resets so pollers never go back.
-pub struct RequestLog {
-    capacity: usize,
-    inner: Mutex<Ring>,
-    live: broadcast::Sender<LogEntry>,
-}
-
-struct Ring {
-    next_seq: u64,
-    entries: VecDeque<LogEntry>,
-}
-
-impl RequestLog {
-    pub fn new(capacity: usize) -> Self {
-        let (live, _) = broadcast::channel(256);
-        Self { capacity, inner: Mutex::new(Ring { next_seq: 1, entries: VecDeque::new() }), live }
-    }
-
-    /// Stores `entry` under the next `seq` and tells live listeners.
-    pub fn push(&self, mut entry: LogEntry) -> u64 {
-        let mut ring = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        entry.seq = ring.next_seq;
-        ring.next_seq += 1;
-        if ring.entries.len() == self.capacity {
-            ring.entries.pop_front();
-        }
-        ring.entries.push_back(entry.clone());
-        drop(ring);
-        // No listener is fine: the entry stays in the ring.
-        let _ = self.live.send(entry.clone());
-        entry.seq
-    }
-
-    /// Entries with `seq > after`, oldest first.
-    pub fn after(&self, after: u64) -> Vec<LogEntry> {
-        let ring = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        ring.entries.iter().filter(|e| e.seq > after).cloned().collect()
-    }
-
-    pub fn subscribe(&self) -> broadcast::Receiver<LogEntry> {
-        self.live.subscribe()
-    }
-
-    pub fn clear(&self) {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner()).entries.clear();
-    }
+/// One lab request as the server saw it.
+#[derive(Debug)]
+pub struct Record {
+    pub seq: u64,
+    pub at: SystemTime,
+    pub rid: Option<Box<str>>,
+    pub method: Method,
+    pub path: Box<str>,
+    pub origin: Option<HeaderValue>,
+    pub preflight: bool,
+    pub request_headers: Vec<(HeaderName, HeaderValue)>,
+    pub cookie: Cow<'static, str>,
+    pub authorization: Cow<'static, str>,
+    pub status: u16,
+    pub response_headers: Vec<(HeaderName, HeaderValue)>,
+    pub cors: Option<Reason>,
+    pub auth: Cow<'static, str>,
 }
 
 /// Request headers worth showing: the CORS ones, and the Fetch metadata that tells who sent it.
-const SHOWN_REQUEST_HEADERS: &[&str] = &[
-    "access-control-request-method",
-    "access-control-request-headers",
-    "content-type",
-    "sec-fetch-site",
-    "sec-fetch-mode",
+const SHOWN_REQUEST_HEADERS: [HeaderName; 5] = [
+    header::ACCESS_CONTROL_REQUEST_METHOD,
+    header::ACCESS_CONTROL_REQUEST_HEADERS,
+    header::CONTENT_TYPE,
+    HeaderName::from_static("sec-fetch-site"),
+    HeaderName::from_static("sec-fetch-mode"),
 ];
 
 /// Longest `rid` kept; a client id, not a payload.
 const MAX_RID: usize = 128;
 
-pub async fn middleware(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let headers = req.headers();
-    let origin = headers.get(header::ORIGIN).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-    let preflight = req.method() == Method::OPTIONS && origin.is_some() && headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
-    let mut entry = LogEntry {
-        seq: 0,
-        at: humantime::format_rfc3339_millis(SystemTime::now()).to_string(),
-        rid: req.uri().query().and_then(rid),
-        method: req.method().to_string(),
-        // Nested routers see the path without their prefix; the log shows what was asked for.
-        path: req.extensions().get::<OriginalUri>().map_or_else(|| req.uri().path(), |u| u.0.path()).to_owned(),
-        origin,
-        preflight,
-        request_headers: pick(headers, |name| SHOWN_REQUEST_HEADERS.contains(&name)),
-        credentials: credentials(headers),
-        status: 0,
-        response_headers: BTreeMap::new(),
-        cors: String::new(),
-        auth: String::new(),
-    };
-
-    let response = next.run(req).await;
-
-    entry.status = response.status().as_u16();
-    entry.response_headers = pick(response.headers(), |name| {
-        name.starts_with("access-control-") || matches!(name, "vary" | "www-authenticate" | "set-cookie" | "cache-control")
-    });
-    if let Some(cookie) = entry.response_headers.get_mut("set-cookie") {
-        *cookie = mask_cookie_pairs(cookie);
+impl Record {
+    /// What arrived. `path` is the full path (nested routers see less of it).
+    pub fn arrived(method: &Method, path: &str, query: Option<&str>, headers: &HeaderMap) -> Record {
+        let origin = headers.get(header::ORIGIN).cloned();
+        let preflight = method == Method::OPTIONS && origin.is_some() && headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+        let (cookie, authorization) = credentials(headers);
+        Record {
+            seq: 0,
+            at: SystemTime::now(),
+            rid: query.and_then(rid),
+            method: method.clone(),
+            path: path.into(),
+            origin,
+            preflight,
+            request_headers: SHOWN_REQUEST_HEADERS
+                .iter()
+                .flat_map(|name| headers.get_all(name).iter().map(move |v| (name.clone(), v.clone())))
+                .collect(),
+            cookie,
+            authorization,
+            status: 0,
+            response_headers: Vec::new(),
+            cors: None,
+            auth: Cow::Borrowed(""),
+        }
     }
-    entry.cors = response.extensions().get::<CorsNote>().map_or_else(|| "no CORS decision".to_owned(), |n| n.0.clone());
-    entry.auth = match response.extensions().get::<AuthNote>() {
-        Some(note) => note.0.clone(),
-        None if preflight && entry.status != 405 => "not checked on a preflight".to_owned(),
-        None => "not checked".to_owned(),
-    };
-    state.log().push(entry);
-    response
+
+    /// What went back: the status and the CORS and auth headers.
+    pub fn answered(&mut self, status: u16, headers: &HeaderMap, cors: Option<Reason>, auth: Option<String>) {
+        self.status = status;
+        self.response_headers = headers
+            .iter()
+            .filter(|(name, _)| {
+                let name = name.as_str();
+                name.starts_with("access-control-") || matches!(name, "vary" | "www-authenticate" | "set-cookie" | "cache-control")
+            })
+            .map(|(n, v)| (n.clone(), v.clone()))
+            .collect();
+        self.cors = cors;
+        self.auth = match auth {
+            Some(note) => Cow::Owned(note),
+            None if self.preflight && status != 405 => Cow::Borrowed("not checked on a preflight"),
+            None => Cow::Borrowed("not checked"),
+        };
+    }
+
+    /// The JSON entry of API.md, with every secret cut to 8 characters.
+    pub fn to_entry(&self) -> LogEntry {
+        LogEntry {
+            seq: self.seq,
+            at: humantime::format_rfc3339_millis(self.at).to_string(),
+            rid: self.rid.as_deref().map(str::to_owned),
+            method: self.method.to_string(),
+            path: self.path.to_string(),
+            origin: self.origin.as_ref().map(lossy),
+            preflight: self.preflight,
+            request_headers: joined(&self.request_headers),
+            credentials: Credentials { cookie: self.cookie.to_string(), authorization: self.authorization.to_string() },
+            status: self.status,
+            response_headers: {
+                let mut map = joined(&self.response_headers);
+                if let Some(cookie) = map.get_mut("set-cookie") {
+                    *cookie = mask_cookie_pairs(cookie);
+                }
+                map
+            },
+            cors: self.cors.as_ref().map_or_else(|| "no CORS decision".to_owned(), ToString::to_string),
+            auth: self.auth.to_string(),
+        }
+    }
 }
 
-fn rid(query: &str) -> Option<String> {
+fn lossy(value: &HeaderValue) -> String {
+    String::from_utf8_lossy(value.as_bytes()).into_owned()
+}
+
+/// Several values of one name joined by ", ", names in lower case.
+fn joined(pairs: &[(HeaderName, HeaderValue)]) -> BTreeMap<String, String> {
+    let mut out: BTreeMap<String, String> = BTreeMap::new();
+    for (name, value) in pairs {
+        let value = lossy(value);
+        out.entry(name.as_str().to_owned())
+            .and_modify(|v| {
+                v.push_str(", ");
+                v.push_str(&value);
+            })
+            .or_insert(value);
+    }
+    out
+}
+
+/// A bounded ring of records; `seq` keeps growing across resets so pollers never go back.
+pub struct RequestLog {
+    capacity: usize,
+    inner: Mutex<Ring>,
+    live: broadcast::Sender<Arc<Record>>,
+}
+
+struct Ring {
+    next_seq: u64,
+    records: VecDeque<Arc<Record>>,
+}
+
+impl RequestLog {
+    pub fn new(capacity: usize) -> Self {
+        let (live, _) = broadcast::channel(256);
+        Self { capacity, inner: Mutex::new(Ring { next_seq: 1, records: VecDeque::with_capacity(capacity) }), live }
+    }
+
+    /// Stores `record` under the next `seq` and tells live listeners.
+    pub fn push(&self, mut record: Record) -> u64 {
+        let mut ring = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        record.seq = ring.next_seq;
+        ring.next_seq += 1;
+        let record = Arc::new(record);
+        if ring.records.len() == self.capacity {
+            ring.records.pop_front();
+        }
+        ring.records.push_back(record.clone());
+        drop(ring);
+        let seq = record.seq;
+        // No listener is fine: the record stays in the ring.
+        let _ = self.live.send(record);
+        seq
+    }
+
+    /// Entries with `seq > after`, oldest first.
+    pub fn after(&self, after: u64) -> Vec<LogEntry> {
+        let newer: Vec<Arc<Record>> = {
+            let ring = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+            ring.records.iter().filter(|r| r.seq > after).cloned().collect()
+        };
+        // Rendering happens outside the lock.
+        newer.iter().map(|r| r.to_entry()).collect()
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Record>> {
+        self.live.subscribe()
+    }
+
+    pub fn clear(&self) {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner()).records.clear();
+    }
+}
+
+fn rid(query: &str) -> Option<Box<str>> {
     query.split('&').find_map(|pair| {
         let value = pair.strip_prefix("rid=")?;
         let decoded = percent_decode(value);
-        Some(decoded.chars().take(MAX_RID).collect())
+        Some(decoded.chars().take(MAX_RID).collect::<String>().into_boxed_str())
     })
 }
 
@@ -155,47 +232,25 @@ fn hex(b: u8) -> Option<u8> {
     (b as char).to_digit(16).map(|d| d as u8)
 }
 
-/// Selected headers, several values of one name joined by ", ".
-fn pick(headers: &HeaderMap, keep: impl Fn(&str) -> bool) -> BTreeMap<String, String> {
-    let mut out: BTreeMap<String, String> = BTreeMap::new();
-    for (name, value) in headers {
-        if keep(name.as_str()) {
-            let value = String::from_utf8_lossy(value.as_bytes());
-            out.entry(name.as_str().to_owned())
-                .and_modify(|v| {
-                    v.push_str(", ");
-                    v.push_str(&value);
-                })
-                .or_insert_with(|| value.into_owned());
-        }
-    }
-    out
-}
-
-/// Whether credentials came, without ever logging one whole.
-fn credentials(headers: &HeaderMap) -> Credentials {
-    let cookie = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-        .collect::<Vec<_>>()
-        .join("; ");
-    let cookie = if cookie.is_empty() {
-        "none".to_owned()
-    } else if cookie.split(';').any(|c| c.trim().starts_with("sessionId=")) {
-        format!("session present ({})", mask_cookie_pairs(&cookie))
+/// Whether credentials came, without keeping one whole.
+fn credentials(headers: &HeaderMap) -> (Cow<'static, str>, Cow<'static, str>) {
+    let mut cookies = headers.get_all(header::COOKIE).iter().peekable();
+    let cookie = if cookies.peek().is_none() {
+        Cow::Borrowed("none")
     } else {
-        format!("no session cookie ({})", mask_cookie_pairs(&cookie))
+        let all = cookies.map(lossy).collect::<Vec<_>>().join("; ");
+        let kind = if all.split(';').any(|c| c.trim().starts_with("sessionId=")) { "session present" } else { "no session cookie" };
+        Cow::Owned(format!("{kind} ({})", mask_cookie_pairs(&all)))
     };
-    let authorization = match headers.get(header::AUTHORIZATION).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()) {
-        None => "none".to_owned(),
-        Some(value) => match value.split_once(' ') {
+    let authorization = match headers.get(header::AUTHORIZATION).map(lossy) {
+        None => Cow::Borrowed("none"),
+        Some(value) => Cow::Owned(match value.split_once(' ') {
             Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => format!("bearer present ({})", mask(token.trim())),
             Some((scheme, _)) => format!("{scheme} present (not a bearer token)"),
             None => "present, without a scheme".to_owned(),
-        },
+        }),
     };
-    Credentials { cookie, authorization }
+    (cookie, authorization)
 }
 
 /// `a=secretvalue; b=x` → `a=secretva…; b=x`: every cookie value cut to 8 characters.
@@ -236,43 +291,30 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(header::AUTHORIZATION, "Bearer eyJhbGciOiJIUzI1NiJ9.e30.sig".parse().unwrap());
         headers.insert(header::COOKIE, "theme=dark; sessionId=0123456789abcdef".parse().unwrap());
-        let c = credentials(&headers);
-        assert_eq!(c.authorization, "bearer present (eyJhbGci…)");
-        assert_eq!(c.cookie, "session present (theme=dark; sessionId=01234567…)");
+        let (cookie, authorization) = credentials(&headers);
+        assert_eq!(authorization, "bearer present (eyJhbGci…)");
+        assert_eq!(cookie, "session present (theme=dark; sessionId=01234567…)");
     }
 
     #[test]
     fn rid_is_decoded_and_bounded() {
-        assert_eq!(rid("a=1&rid=req%201+x"), Some("req 1 x".to_owned()));
+        assert_eq!(rid("a=1&rid=req%201+x").as_deref(), Some("req 1 x"));
         assert_eq!(rid("a=1"), None);
-        assert_eq!(rid("rid=%zz%4"), Some("%zz%4".to_owned()));
+        assert_eq!(rid("rid=%zz%4").as_deref(), Some("%zz%4"));
         assert_eq!(rid(&format!("rid={}", "x".repeat(1000))).map(|r| r.len()), Some(MAX_RID));
     }
 
     #[test]
     fn ring_is_bounded_and_seq_keeps_growing() {
         let log = RequestLog::new(2);
-        let entry = LogEntry {
-            seq: 0,
-            at: String::new(),
-            rid: None,
-            method: "GET".into(),
-            path: "/".into(),
-            origin: None,
-            preflight: false,
-            request_headers: BTreeMap::new(),
-            credentials: Credentials::default(),
-            status: 200,
-            response_headers: BTreeMap::new(),
-            cors: String::new(),
-            auth: String::new(),
-        };
+        let record = || Record::arrived(&Method::GET, "/api/profile", Some("rid=x"), &HeaderMap::new());
         for _ in 0..3 {
-            log.push(entry.clone());
+            log.push(record());
         }
         assert_eq!(log.after(0).iter().map(|e| e.seq).collect::<Vec<_>>(), vec![2, 3]);
         log.clear();
-        assert_eq!(log.push(entry), 4);
-        assert_eq!(log.after(3).len(), 1);
+        assert_eq!(log.push(record()), 4);
+        let entry = &log.after(3)[0];
+        assert_eq!((entry.rid.as_deref(), entry.path.as_str(), entry.credentials.cookie.as_str()), (Some("x"), "/api/profile", "none"));
     }
 }

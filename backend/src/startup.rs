@@ -10,15 +10,12 @@ use axum::{
     routing::{delete, get, post},
 };
 use tokio::net::TcpListener;
-use tower_http::{
-    cors::{AllowOrigin, CorsLayer},
-    set_header::SetResponseHeaderLayer,
-};
+use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::{
     clock::now_ms,
     config::{Config, StoreSpec},
-    csrf, error, lab_cors, request_log,
+    error, pipeline,
     routes::{api, control},
     server,
     sessions::{SessionStore, memory::MemoryStore, redis::RedisStore},
@@ -42,13 +39,7 @@ pub fn app(state: AppState) -> Router {
         .route("/transfer", post(api::transfer))
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
-        // Answers about who you are must never come from a cache.
-        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, api::no_store()))
-        // Inside CORS, so a refused request still carries the policy's CORS headers.
-        .layer(from_fn_with_state(state.clone(), csrf::middleware))
-        // Order matters: the log sits outside CORS so it records what CORS sent back.
-        .layer(from_fn_with_state(state.clone(), lab_cors::middleware))
-        .layer(from_fn_with_state(state.clone(), request_log::middleware));
+        .layer(from_fn_with_state(state.clone(), pipeline::lab_api));
 
     let control = Router::new()
         .route("/cors", get(control::get_cors).put(control::put_cors))

@@ -5,7 +5,7 @@ use std::time::Instant;
 use axum::{
     Extension, Json,
     extract::State,
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use serde::Deserialize;
@@ -162,9 +162,4 @@ pub async fn transfer(State(state): State<AppState>, headers: HeaderMap, RawBody
     })?;
     let done = AuthNote(format!("{}; transferred {amount} to {}", authed.note().0, body.to));
     Ok((Extension(done), Json(json!({ "balance": balance, "transfer": { "to": body.to, "amount": amount } }))).into_response())
-}
-
-/// Auth answers must never be stored by a cache.
-pub fn no_store() -> HeaderValue {
-    HeaderValue::from_static("no-store")
 }

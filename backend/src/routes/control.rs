@@ -183,7 +183,7 @@ pub async fn events(State(state): State<AppState>, headers: HeaderMap) -> Sse<im
         }
         std::future::ready(entry)
     });
-    let stream = futures_util::stream::iter(backlog).chain(live).map(|entry| Ok(to_event(&entry)));
+    let stream = futures_util::stream::iter(backlog).chain(live.map(|record| record.to_entry())).map(|entry| Ok(to_event(&entry)));
     Sse::new(stream).keep_alive(KeepAlive::default())
 }
 

@@ -5,4 +5,4 @@ pub mod policy;
 pub mod server;
 
 pub use policy::{AllowOrigin, CorsPolicy, PolicyError};
-pub use server::{Action, CorsRequest, Decision, decide};
+pub use server::{Action, CorsRequest, Decision, Reason, decide};

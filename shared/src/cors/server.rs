@@ -3,6 +3,8 @@
 //! The backend's middleware only moves bytes between HTTP and these types; every rule of
 //! API.md ("The lab CORS policy") lives here so that it can be tested without a socket.
 
+use std::borrow::Cow;
+
 use super::policy::{AllowOrigin, CorsPolicy};
 
 /// The CORS-relevant parts of an incoming request.
@@ -35,14 +37,71 @@ pub enum Action {
 
 /// The verdict for one request, computed from one policy snapshot.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Decision {
+pub struct Decision<'a> {
     pub action: Action,
-    /// `Access-Control-*` headers to send, names in lower case.
-    pub headers: Vec<(&'static str, String)>,
+    /// `Access-Control-*` headers to send, names in lower case. Values borrow from the
+    /// request and the policy where they can: the hot path allocates nothing it can avoid.
+    pub headers: Vec<(&'static str, Cow<'a, str>)>,
     /// Whether the answer depends on `Origin`, so `Vary: Origin` must be appended.
     pub vary_origin: bool,
-    /// Which rule decided, in words, for the request log.
-    pub reason: String,
+    /// Which rule decided; rendered in words (`Display`) only when someone reads the log.
+    pub reason: Reason,
+}
+
+/// Which rule of the policy decided.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reason {
+    Off,
+    NoOrigin,
+    Allowed(OriginRule),
+    Refused { preflight: bool, why: Refusal },
+}
+
+/// How an origin was allowed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OriginRule {
+    InList,
+    Any,
+    Reflected,
+}
+
+/// Why a request was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    ModeNone,
+    NotInList { origin: String },
+    Method { method: String, allowed: String },
+    Header { name: String, allowed: String },
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Off => f.write_str("CORS is off: no CORS headers are sent, whatever the request"),
+            Self::NoOrigin => f.write_str("no Origin header: not a CORS request, no CORS headers"),
+            Self::Allowed(OriginRule::InList) => f.write_str("allowed: origin is in the list"),
+            Self::Allowed(OriginRule::Any) => f.write_str("allowed: any origin (*)"),
+            Self::Allowed(OriginRule::Reflected) => f.write_str("allowed: origin reflected (any origin is accepted)"),
+            Self::Refused { preflight: true, why } => write!(f, "preflight refused: {why}"),
+            Self::Refused { preflight: false, why } => write!(
+                f,
+                "refused: {why}; the route ran, but without Access-Control-Allow-Origin the browser keeps the response from the page"
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::ModeNone => f.write_str("allow_origin is \"none\": no origin is ever allowed"),
+            Self::NotInList { origin } => write!(f, "origin {origin} is not in the list (exact match)"),
+            Self::Method { method, allowed } => {
+                write!(f, "method {method} is not in allow_methods [{allowed}] (methods match case-sensitively)")
+            }
+            Self::Header { name, allowed } => write!(f, "request header {name} is not in allow_headers [{allowed}]"),
+        }
+    }
 }
 
 pub const ALLOW_ORIGIN: &str = "access-control-allow-origin";
@@ -53,105 +112,75 @@ pub const EXPOSE_HEADERS: &str = "access-control-expose-headers";
 pub const MAX_AGE: &str = "access-control-max-age";
 
 /// Applies `policy` to `req`.
-pub fn decide(policy: &CorsPolicy, req: &CorsRequest<'_>) -> Decision {
+pub fn decide<'a>(policy: &'a CorsPolicy, req: &CorsRequest<'a>) -> Decision<'a> {
     if !policy.enabled {
-        return Decision {
-            action: Action::Continue,
-            headers: vec![],
-            vary_origin: false,
-            reason: "CORS is off: no CORS headers are sent, whatever the request".to_owned(),
-        };
+        return Decision { action: Action::Continue, headers: vec![], vary_origin: false, reason: Reason::Off };
     }
     let vary_origin = matches!(policy.allow_origin, AllowOrigin::List { .. } | AllowOrigin::Reflect);
     let Some(origin) = req.origin else {
-        return Decision {
-            action: Action::Continue,
-            headers: vec![],
-            vary_origin,
-            reason: "no Origin header: not a CORS request, no CORS headers".to_owned(),
-        };
+        return Decision { action: Action::Continue, headers: vec![], vary_origin, reason: Reason::NoOrigin };
     };
     let preflight = req.is_preflight();
-    let (allow_origin, origin_reason) = match match_origin(&policy.allow_origin, origin) {
-        Ok(found) => found,
-        Err(why) => {
-            let reason = if preflight {
-                format!("preflight refused: {why}")
-            } else {
-                format!(
-                    "refused: {why}; the route ran, but without Access-Control-Allow-Origin \
-                     the browser keeps the response from the page"
-                )
-            };
-            let action = if preflight { Action::AnswerPreflight { allowed: false } } else { Action::Continue };
-            return Decision { action, headers: vec![], vary_origin, reason };
-        }
-    };
-
-    let mut headers = vec![(ALLOW_ORIGIN, allow_origin)];
-    if policy.allow_credentials {
-        headers.push((ALLOW_CREDENTIALS, "true".to_owned()));
-    }
-    if !preflight {
-        if !policy.expose_headers.is_empty() {
-            headers.push((EXPOSE_HEADERS, policy.expose_headers.join(", ")));
-        }
-        return Decision { action: Action::Continue, headers, vary_origin, reason: format!("allowed: {origin_reason}") };
-    }
-
-    let refuse = |why: String| Decision {
-        action: Action::AnswerPreflight { allowed: false },
+    let refuse = |why: Refusal| Decision {
+        action: if preflight { Action::AnswerPreflight { allowed: false } } else { Action::Continue },
         headers: vec![],
         vary_origin,
-        reason: format!("preflight refused: {why}"),
+        reason: Reason::Refused { preflight, why },
     };
+    let (allow_origin, rule): (Cow<'a, str>, OriginRule) = match &policy.allow_origin {
+        AllowOrigin::None => return refuse(Refusal::ModeNone),
+        AllowOrigin::Any => (Cow::Borrowed("*"), OriginRule::Any),
+        AllowOrigin::Reflect => (Cow::Borrowed(origin), OriginRule::Reflected),
+        AllowOrigin::List { origins } => {
+            if !origins.iter().any(|o| o == origin) {
+                return refuse(Refusal::NotInList { origin: origin.to_owned() });
+            }
+            (Cow::Borrowed(origin), OriginRule::InList)
+        }
+    };
+
+    let mut headers = Vec::with_capacity(if preflight { 5 } else { 3 });
+    headers.push((ALLOW_ORIGIN, allow_origin));
+    if policy.allow_credentials {
+        headers.push((ALLOW_CREDENTIALS, Cow::Borrowed("true")));
+    }
+    let mut allowed = Decision { action: Action::Continue, headers, vary_origin, reason: Reason::Allowed(rule) };
+    if !preflight {
+        if !policy.expose_headers.is_empty() {
+            allowed.headers.push((EXPOSE_HEADERS, list(&policy.expose_headers)));
+        }
+        return allowed;
+    }
+
     let method = req.request_method.unwrap_or_default();
     if !is_wildcard(&policy.allow_methods) && !policy.allow_methods.iter().any(|m| m == method) {
-        return refuse(format!(
-            "method {method} is not in allow_methods [{}] (methods match case-sensitively)",
-            policy.allow_methods.join(", ")
-        ));
+        return refuse(Refusal::Method { method: method.to_owned(), allowed: policy.allow_methods.join(", ") });
     }
     if !is_wildcard(&policy.allow_headers) {
         for name in parse_header_list(req.request_headers.unwrap_or_default()) {
             if !policy.allow_headers.iter().any(|h| h.eq_ignore_ascii_case(name)) {
-                return refuse(format!(
-                    "request header {name} is not in allow_headers [{}]",
-                    policy.allow_headers.join(", ")
-                ));
+                return refuse(Refusal::Header { name: name.to_owned(), allowed: policy.allow_headers.join(", ") });
             }
         }
     }
+    allowed.action = Action::AnswerPreflight { allowed: true };
     if !policy.allow_methods.is_empty() {
-        headers.push((ALLOW_METHODS, policy.allow_methods.join(", ")));
+        allowed.headers.push((ALLOW_METHODS, list(&policy.allow_methods)));
     }
     if !policy.allow_headers.is_empty() {
-        headers.push((ALLOW_HEADERS, policy.allow_headers.join(", ")));
+        allowed.headers.push((ALLOW_HEADERS, list(&policy.allow_headers)));
     }
     if let Some(seconds) = policy.max_age {
-        headers.push((MAX_AGE, seconds.to_string()));
+        allowed.headers.push((MAX_AGE, Cow::Owned(seconds.to_string())));
     }
-    Decision {
-        action: Action::AnswerPreflight { allowed: true },
-        headers,
-        vary_origin,
-        reason: format!("allowed: {origin_reason}"),
-    }
+    allowed
 }
 
-/// The value for `Access-Control-Allow-Origin` and the rule that gave it, or why none.
-fn match_origin(rule: &AllowOrigin, origin: &str) -> Result<(String, &'static str), String> {
-    match rule {
-        AllowOrigin::None => Err("allow_origin is \"none\": no origin is ever allowed".to_owned()),
-        AllowOrigin::Any => Ok(("*".to_owned(), "any origin (*)")),
-        AllowOrigin::Reflect => Ok((origin.to_owned(), "origin reflected (any origin is accepted)")),
-        AllowOrigin::List { origins } => {
-            if origins.iter().any(|o| o == origin) {
-                Ok((origin.to_owned(), "origin is in the list"))
-            } else {
-                Err(format!("origin {origin} is not in the list (exact match)"))
-            }
-        }
+/// `a, b, c`, borrowed when the list has one element.
+fn list(items: &[String]) -> Cow<'_, str> {
+    match items {
+        [only] => Cow::Borrowed(only),
+        _ => Cow::Owned(items.join(", ")),
     }
 }
 
@@ -183,8 +212,8 @@ mod tests {
         CorsRequest { method: "OPTIONS", origin: Some(origin), request_method: Some(method), request_headers: headers }
     }
 
-    fn header<'d>(d: &'d Decision, name: &str) -> Option<&'d str> {
-        d.headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
+    fn header<'d>(d: &'d Decision<'_>, name: &str) -> Option<&'d str> {
+        d.headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_ref())
     }
 
     struct Row {
@@ -405,10 +434,11 @@ mod tests {
         for row in rows() {
             let d = decide(&row.policy, &row.request);
             assert_eq!(d.action, row.action, "{}", row.name);
-            let expected: Vec<(&str, String)> = row.headers.iter().map(|(n, v)| (*n, (*v).to_owned())).collect();
+            let expected: Vec<(&str, Cow<'_, str>)> = row.headers.iter().map(|(n, v)| (*n, Cow::Borrowed(*v))).collect();
             assert_eq!(d.headers, expected, "{}", row.name);
             assert_eq!(d.vary_origin, row.vary, "{}", row.name);
-            assert!(d.reason.contains(row.reason_has), "{}: reason {:?}", row.name, d.reason);
+            let reason = d.reason.to_string();
+            assert!(reason.contains(row.reason_has), "{}: reason {reason:?}", row.name);
             assert!(
                 d.headers.iter().filter(|(n, _)| *n == ALLOW_ORIGIN).count() <= 1,
                 "{}: at most one Access-Control-Allow-Origin",
@@ -419,7 +449,8 @@ mod tests {
 
     #[test]
     fn refused_preflight_never_carries_a_cors_header() {
-        let d = decide(&secure(), &preflight(FRONT, "PUT", Some("x-a")));
+        let policy = secure();
+        let d = decide(&policy, &preflight(FRONT, "PUT", Some("x-a")));
         assert_eq!(d.action, Action::AnswerPreflight { allowed: false });
         assert_eq!(header(&d, ALLOW_ORIGIN), None);
         assert!(d.headers.is_empty());
@@ -428,7 +459,8 @@ mod tests {
     #[test]
     fn comma_flood_is_handled_lazily() {
         let flood = ",".repeat(100_000);
-        let d = decide(&secure(), &preflight(FRONT, "GET", Some(&flood)));
+        let policy = secure();
+        let d = decide(&policy, &preflight(FRONT, "GET", Some(&flood)));
         assert_eq!(d.action, Action::AnswerPreflight { allowed: true });
     }
 }
