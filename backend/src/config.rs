@@ -57,6 +57,10 @@ pub struct Config {
     #[arg(long = "peer", env = "PLAYGROUND_PEER", value_delimiter = ',')]
     pub peers: Vec<String>,
 
+    /// Open connections served at once (per address); more wait to be accepted.
+    #[arg(long, env = "PLAYGROUND_MAX_CONNECTIONS", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+
     /// Sessions the memory store keeps at most; beyond it the oldest is evicted.
     #[arg(long, env = "PLAYGROUND_SESSION_CAP", default_value_t = 1_000_000)]
     pub session_cap: usize,

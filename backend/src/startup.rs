@@ -10,12 +10,17 @@ use axum::{
     routing::{delete, get, post},
 };
 use tokio::net::TcpListener;
-use tower_http::cors::{AllowOrigin, CorsLayer};
+use axum::{http::StatusCode, response::IntoResponse};
+use tower_http::{
+    catch_panic::CatchPanicLayer,
+    cors::{AllowOrigin, CorsLayer},
+};
 
 use crate::{
     clock::now_ms,
     config::{Config, StoreSpec},
-    error, pipeline,
+    error::{self, AppError},
+    pipeline,
     routes::{api, control},
     server,
     sessions::{SessionStore, memory::MemoryStore, redis::RedisStore},
@@ -58,12 +63,40 @@ pub fn app(state: AppState) -> Router {
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(control_cors(state.config()));
 
-    Router::new()
-        .nest("/api", lab)
-        .nest("/control", control)
-        .fallback(error::not_found)
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .with_state(state)
+    harden(
+        Router::new()
+            .nest("/api", lab)
+            .nest("/control", control)
+            .fallback(error::not_found)
+            .layer(DefaultBodyLimit::max(BODY_LIMIT))
+            .with_state(state),
+    )
+}
+
+/// Longest request target (path and query) any route answers; longer gets 414.
+pub const MAX_URI: usize = 8 * 1024;
+
+/// The outermost layers, the same for every router: a URI length limit, and a panic in a
+/// handler becomes a 500 JSON error (the details go to the server log, never to the client)
+/// while the server keeps serving.
+pub fn harden(router: Router) -> Router {
+    router
+        .layer(axum::middleware::from_fn(limit_uri))
+        .layer(CatchPanicLayer::custom(|panic: Box<dyn std::any::Any + Send>| {
+            let what = panic.downcast_ref::<&str>().map(|s| (*s).to_owned()).or_else(|| panic.downcast_ref::<String>().cloned());
+            tracing::error!(panic = what.as_deref().unwrap_or("(not a string)"), "a handler panicked");
+            AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "The server failed on this request; it keeps serving others.")
+                .into_response()
+        }))
+}
+
+async fn limit_uri(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let len = req.uri().path_and_query().map_or(0, |pq| pq.as_str().len());
+    if len > MAX_URI {
+        return AppError::new(StatusCode::URI_TOO_LONG, "uri_too_long", format!("The request target is longer than {MAX_URI} bytes."))
+            .into_response();
+    }
+    next.run(req).await
 }
 
 /// The control plane answers CORS for the playground's own origins only, whatever the lab
@@ -153,8 +186,9 @@ impl Bound {
             shutdown.await;
             let _ = stop_tx.send(());
         });
-        let api = server::serve(self.api, app(self.state.clone()), stop_rx.clone());
-        let site = server::serve(self.site, site::router(self.api_addr.port()), stop_rx);
+        let max = self.state.config().max_connections;
+        let api = server::serve(self.api, app(self.state.clone()), max, stop_rx.clone());
+        let site = server::serve(self.site, harden(site::router(self.api_addr.port())), max, stop_rx);
         let served = tokio::try_join!(api, site);
         sweeper.abort();
         served.map(|_| ()).map_err(StartError::Serve)

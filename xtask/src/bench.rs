@@ -209,8 +209,42 @@ pub fn bench() -> Result<(), String> {
         }
         rows.push((scenario.name, loads));
     }
+    step("Login flood: GET /api/profile p99 alone, then while 64 connections hammer POST /api/login");
+    let ours = &servers[0];
+    let profile = (scenarios()[0].script)(&creds[0]);
+    let idle = wrk(&ours.base, "/api/profile", &profile, &tmp)?;
+    let flood_script = (scenarios()[3].script)(&creds[0]);
+    let flood_file = tmp.join("flood.lua");
+    std::fs::write(&flood_file, flood_script).map_err(|e| e.to_string())?;
+    let mut flood = Command::new("wrk")
+        .args(["-t1", "-c64", "-d8s", "-s"])
+        .arg(&flood_file)
+        .arg(format!("{}/api/login", ours.base))
+        .stdout(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("wrk: {e}"))?;
+    std::thread::sleep(Duration::from_millis(1500));
+    let busy = wrk(&ours.base, "/api/profile", &profile, &tmp)?;
+    let _ = flood.wait();
+    println!(
+        "    profile p99 alone {:.2} ms, during the login flood {:.2} ms ({:.1}x); req/s {:.0} → {:.0}",
+        idle.p99_ms,
+        busy.p99_ms,
+        busy.p99_ms / idle.p99_ms,
+        idle.rps,
+        busy.rps
+    );
     drop(servers);
     let _ = std::fs::remove_dir_all(&tmp);
+
+    step("Churn: 100,000 mixed requests at concurrency 64 with 1,000 policy changes");
+    cmd::run(
+        setup
+            .command("cargo")
+            .args(["test", "--quiet", "--release", "--package", "backend", "--test", "api", "churn", "--", "--nocapture"])
+            .env("PLAYGROUND_CHURN_REQUESTS", "100000")
+            .env("PLAYGROUND_CHURN_POLICY_CHANGES", "1000"),
+    )?;
 
     step("Memory store: 1,000,000 sessions");
     cmd::run(setup.command("cargo").args(["run", "--quiet", "--release", "--package", "backend", "--example", "session_memory"]))?;

@@ -44,9 +44,17 @@ pub fn by_id(id: u64) -> Option<&'static DemoUser> {
     USERS.iter().find(|u| u.id == id)
 }
 
+/// Hash verifications running at once: all cores but one, so a login flood queues here
+/// (without holding a thread) while one core keeps answering everything else.
+static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    tokio::sync::Semaphore::new(cores.saturating_sub(1).max(1))
+});
+
 /// The user these credentials belong to, if any. CPU-heavy (tens of milliseconds): runs on
-/// the blocking pool so it never stalls the async workers.
+/// the blocking pool so it never stalls the async workers, a bounded number at a time.
 pub async fn check_credentials(email: String, password: String) -> Option<User> {
+    let _permit = HASHING.acquire().await.ok()?;
     tokio::task::spawn_blocking(move || {
         let user = by_email(&email);
         let phc = user.map_or(DUMMY_PHC, |u| u.phc);

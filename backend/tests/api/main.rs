@@ -2,6 +2,7 @@
 
 mod auth;
 mod binary;
+mod churn;
 mod control_plane;
 mod defenses;
 mod errors;

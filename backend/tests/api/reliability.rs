@@ -67,3 +67,95 @@ async fn too_many_headers_get_431() {
     s.read_to_end(&mut buf).await.unwrap();
     assert!(String::from_utf8_lossy(&buf).starts_with("HTTP/1.1 431"), "{}", String::from_utf8_lossy(&buf));
 }
+
+/// Sends raw bytes and returns the whole answer (the server closes: `Connection: close`).
+async fn raw(app_base: &str, bytes: &[u8]) -> String {
+    let mut s = TcpStream::connect(app_base.trim_start_matches("http://")).await.unwrap();
+    s.write_all(bytes).await.unwrap();
+    let mut buf = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(5), s.read_to_end(&mut buf)).await.expect("answered in time");
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+#[tokio::test]
+async fn malformed_request_lines_get_400() {
+    let app = spawn_app().await;
+    for junk in [&b"GARBAGE\r\n\r\n"[..], b"GET /api/profile HTTP/9.9\r\n\r\n", b"GET  HTTP/1.1\r\nHost: x\r\n\r\n", b"\x00\x01\x02\r\n\r\n"] {
+        let answer = raw(&app.base, junk).await;
+        assert!(answer.starts_with("HTTP/1.1 400"), "{junk:?}: {answer}");
+    }
+    assert_eq!(app.request(Method::GET, "/control/cors", &[]).await.status(), 200, "still serving");
+}
+
+#[tokio::test]
+async fn a_long_uri_gets_414_and_a_huge_head_431() {
+    let app = spawn_app().await;
+    let long = format!("/api/profile?rid={}", "x".repeat(9 * 1024));
+    let r = app.request(Method::GET, &long, &[]).await;
+    assert_eq!(r.status(), 414);
+    assert_eq!(r.json::<serde_json::Value>().await.unwrap()["error"], "uri_too_long");
+    let huge = format!("GET /api/profile HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\nConnection: close\r\n\r\n", "a".repeat(70 * 1024));
+    let answer = raw(&app.base, huge.as_bytes()).await;
+    assert!(answer.starts_with("HTTP/1.1 431"), "{}", &answer[..answer.len().min(200)]);
+}
+
+#[tokio::test]
+async fn a_comma_flood_in_request_headers_is_answered_fast() {
+    let app = spawn_app().await;
+    // Under the head limit: parsed lazily, answered at once.
+    let flood = ",".repeat(60 * 1024);
+    let started = Instant::now();
+    let r = app.preflight("/api/profile", "http://localhost:8080", "GET", Some(&flood)).await;
+    assert_eq!(r.status(), 204, "only empty elements: nothing to refuse");
+    assert!(started.elapsed() < Duration::from_secs(1), "{:?}", started.elapsed());
+    // Over it: refused before any parsing.
+    let over = format!(
+        "OPTIONS /api/profile HTTP/1.1\r\nHost: x\r\nOrigin: http://localhost:8080\r\nAccess-Control-Request-Method: GET\r\nAccess-Control-Request-Headers: {}\r\nConnection: close\r\n\r\n",
+        ",".repeat(100 * 1024)
+    );
+    assert!(raw(&app.base, over.as_bytes()).await.starts_with("HTTP/1.1 431"));
+}
+
+async fn boom() -> &'static str {
+    let items: Vec<&str> = Vec::new();
+    // An out-of-bounds index: the kind of bug a handler can have.
+    items.get(3).copied().unwrap_or_else(|| panic!("a bug in a handler"))
+}
+
+#[tokio::test]
+async fn a_panic_in_a_handler_is_a_500_json_error_and_the_server_keeps_serving() {
+    let router = backend::startup::harden(
+        axum::Router::new()
+            .route("/boom", axum::routing::get(boom))
+            .route("/fine", axum::routing::get(|| async { "fine" })),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (_stop, stop_rx) = tokio::sync::watch::channel(());
+    tokio::spawn(backend::server::serve(listener, router, 16, stop_rx));
+    let boom = reqwest::get(format!("{base}/boom")).await.unwrap();
+    assert_eq!(boom.status(), 500);
+    let body: serde_json::Value = boom.json().await.unwrap();
+    assert_eq!(body["error"], "internal_error");
+    assert!(!body.to_string().contains("a bug in a handler"), "no internals to the client: {body}");
+    assert_eq!(reqwest::get(format!("{base}/fine")).await.unwrap().text().await.unwrap(), "fine");
+}
+
+#[tokio::test]
+async fn at_the_connection_cap_new_clients_wait_until_a_slot_frees() {
+    let app = crate::helpers::spawn_app_with(&["--max-connections", "2"]).await;
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    let idle_a = TcpStream::connect(&addr).await.unwrap();
+    let _idle_b = TcpStream::connect(&addr).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let client = reqwest::Client::new();
+    let waiting = tokio::spawn({
+        let url = format!("{}/control/cors", app.base);
+        async move { client.get(url).send().await.map(|r| r.status().as_u16()) }
+    });
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(!waiting.is_finished(), "the third client was served while two connections held both slots");
+    drop(idle_a);
+    let status = tokio::time::timeout(Duration::from_secs(5), waiting).await.expect("served once a slot freed").unwrap().unwrap();
+    assert_eq!(status, 200);
+}
