@@ -2,7 +2,7 @@
 //! onto the response.
 
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, header};
-use shared::cors::{CorsRequest, Decision};
+use shared::cors::{CorsRequest, Decision, server};
 
 /// The CORS-relevant request headers, copied out (cheaply: values are reference-counted) so
 /// the decision can outlive the request, which goes on to the route.
@@ -41,11 +41,32 @@ impl CorsHeaders {
 /// Puts the decision's headers on a response: `insert`, not `append`, so there is exactly one
 /// of each whatever the route set; a value that cannot be a header (a reflected junk origin)
 /// is left out. `Vary: Origin` is appended.
-pub fn apply(decision: &Decision<'_>, out: &mut HeaderMap) {
+pub fn apply(decision: &Decision<'_>, request_origin: Option<&HeaderValue>, out: &mut HeaderMap) {
     for (name, value) in &decision.headers {
-        if let Ok(value) = HeaderValue::from_str(value) {
-            out.insert(*name, value);
-        }
+        // Per request, so no parsing where it can be avoided: the names are known constants,
+        // a reflected or listed origin is the request's own header value (shared, not copied).
+        let name = match *name {
+            server::ALLOW_ORIGIN => header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            server::ALLOW_CREDENTIALS => header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+            server::ALLOW_METHODS => header::ACCESS_CONTROL_ALLOW_METHODS,
+            server::ALLOW_HEADERS => header::ACCESS_CONTROL_ALLOW_HEADERS,
+            server::EXPOSE_HEADERS => header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            server::MAX_AGE => header::ACCESS_CONTROL_MAX_AGE,
+            other => match HeaderName::from_bytes(other.as_bytes()) {
+                Ok(name) => name,
+                Err(_) => continue,
+            },
+        };
+        let value = match (value.as_ref(), request_origin) {
+            ("true", _) => HeaderValue::from_static("true"),
+            ("*", _) => HeaderValue::from_static("*"),
+            (v, Some(origin)) if v.as_bytes() == origin.as_bytes() => origin.clone(),
+            (v, _) => match HeaderValue::from_str(v) {
+                Ok(value) => value,
+                Err(_) => continue,
+            },
+        };
+        out.insert(name, value);
     }
     if decision.vary_origin {
         append_vary(out, "Origin");

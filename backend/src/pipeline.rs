@@ -1,11 +1,15 @@
-//! Everything the lab API does around a route, in one middleware (one pass is measurably
-//! cheaper than a stack of them): record what arrived, decide CORS with one policy snapshot,
-//! answer preflights, apply the CSRF defences, run the route, decorate its answer, log it.
+//! Everything the lab API does around a route, in one handler for all of `/api/*`: record
+//! what arrived, decide CORS with one policy snapshot, answer preflights, apply the CSRF
+//! defences, run the route, decorate its answer, log it.
+//!
+//! The lab's routes are a `match`, not a nested router with a middleware: each axum layer
+//! and nesting level clones a boxed service per request, and that cost more CPU than the CORS
+//! decision, the auth and the log together (`cargo xtask bench`; see README, Benchmarks).
 
 use axum::{
-    extract::{OriginalUri, Request, State},
-    http::{HeaderValue, StatusCode, header},
-    middleware::Next,
+    extract::{Request, State},
+    handler::Handler,
+    http::{HeaderValue, Method, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use shared::cors::{Action, decide};
@@ -15,13 +19,36 @@ use crate::{
     error::AppError,
     lab_cors,
     request_log::{AuthNote, Record},
+    routes::api,
     state::AppState,
 };
 
-pub async fn lab_api(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    // Nested routers see the path without their prefix; the log shows what was asked for.
-    let path = req.extensions().get::<OriginalUri>().map_or_else(|| req.uri().path(), |u| u.0.path());
-    let mut record = Record::arrived(req.method(), path, req.uri().query(), req.headers());
+/// The lab's routes, the methods each answers, and the handler.
+async fn route(state: AppState, req: Request) -> Response {
+    let allow = match req.uri().path() {
+        "/api/login" if req.method() == Method::POST => return api::login.call(req, state).await,
+        "/api/logout" if req.method() == Method::POST => return api::logout.call(req, state).await,
+        "/api/token" if req.method() == Method::POST => return api::token.call(req, state).await,
+        "/api/transfer" if req.method() == Method::POST => return api::transfer.call(req, state).await,
+        // HEAD as GET (hyper sends no body for it), as axum's `get` does.
+        "/api/profile" if matches!(*req.method(), Method::GET | Method::HEAD) => return api::profile.call(req, state).await,
+        "/api/login" | "/api/logout" | "/api/token" | "/api/transfer" => "POST",
+        "/api/profile" => "GET,HEAD",
+        _ => return AppError::not_found().into_response(),
+    };
+    // RFC 9110 §15.5.6: a 405 lists the methods the route does answer.
+    let mut response = AppError::method_not_allowed().into_response();
+    response.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allow));
+    response
+}
+
+/// Everything that is not the control plane: `/api` and below is the lab, the rest a 404.
+pub async fn lab_api(State(state): State<AppState>, req: Request) -> Response {
+    let path = req.uri().path();
+    if !(path == "/api" || path.starts_with("/api/")) {
+        return AppError::not_found().into_response();
+    }
+    let mut record = Record::arrived(req.method(), req.uri().path(), req.uri().query(), req.headers());
 
     // One snapshot per request: a policy swap meanwhile cannot mix into this response.
     let policy = state.policy();
@@ -38,10 +65,10 @@ pub async fn lab_api(State(state): State<AppState>, req: Request, next: Next) ->
         .into_response(),
         Action::Continue => match csrf::origin_check(&state, req.method(), cors.origin.as_ref()) {
             Some(refused) => refused,
-            None => next.run(req).await,
+            None => route(state.clone(), req).await,
         },
     };
-    lab_cors::apply(&decision, response.headers_mut());
+    lab_cors::apply(&decision, cors.origin.as_ref(), response.headers_mut());
     // Answers about who you are must never come from a cache.
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
 

@@ -67,9 +67,11 @@ impl Record {
             path: path.into(),
             origin,
             preflight,
-            request_headers: SHOWN_REQUEST_HEADERS
+            // One pass over the few headers that came, rather than a lookup per shown name.
+            request_headers: headers
                 .iter()
-                .flat_map(|name| headers.get_all(name).iter().map(move |v| (name.clone(), v.clone())))
+                .filter(|(name, _)| SHOWN_REQUEST_HEADERS.contains(name))
+                .map(|(name, value)| (name.clone(), value.clone()))
                 .collect(),
             cookie,
             authorization,
@@ -174,8 +176,10 @@ impl RequestLog {
         ring.records.push_back(record.clone());
         drop(ring);
         let seq = record.seq;
-        // No listener is fine: the record stays in the ring.
-        let _ = self.live.send(record);
+        // No listener is fine: the record stays in the ring (and `send` would take a lock).
+        if self.live.receiver_count() > 0 {
+            let _ = self.live.send(record);
+        }
         seq
     }
 
@@ -232,20 +236,35 @@ fn hex(b: u8) -> Option<u8> {
     (b as char).to_digit(16).map(|d| d as u8)
 }
 
-/// Whether credentials came, without keeping one whole.
+/// Whether credentials came, without keeping one whole. On every lab request, so each side
+/// is written into one string (no intermediate pieces).
 fn credentials(headers: &HeaderMap) -> (Cow<'static, str>, Cow<'static, str>) {
     let mut cookies = headers.get_all(header::COOKIE).iter().peekable();
     let cookie = if cookies.peek().is_none() {
         Cow::Borrowed("none")
     } else {
-        let all = cookies.map(lossy).collect::<Vec<_>>().join("; ");
-        let kind = if all.split(';').any(|c| c.trim().starts_with("sessionId=")) { "session present" } else { "no session cookie" };
-        Cow::Owned(format!("{kind} ({})", mask_cookie_pairs(&all)))
+        let values: Vec<Cow<'_, str>> = cookies.map(|v| String::from_utf8_lossy(v.as_bytes())).collect();
+        let session = values.iter().flat_map(|v| v.split(';')).any(|c| c.trim().starts_with("sessionId="));
+        let mut out = String::with_capacity(64);
+        out.push_str(if session { "session present (" } else { "no session cookie (" });
+        for (i, value) in values.iter().enumerate() {
+            if i > 0 {
+                out.push_str("; ");
+            }
+            push_masked_pairs(&mut out, value);
+        }
+        out.push(')');
+        Cow::Owned(out)
     };
-    let authorization = match headers.get(header::AUTHORIZATION).map(lossy) {
+    let authorization = match headers.get(header::AUTHORIZATION).map(|v| String::from_utf8_lossy(v.as_bytes())) {
         None => Cow::Borrowed("none"),
         Some(value) => Cow::Owned(match value.split_once(' ') {
-            Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => format!("bearer present ({})", mask(token.trim())),
+            Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => {
+                let mut out = String::from("bearer present (");
+                push_masked(&mut out, token.trim());
+                out.push(')');
+                out
+            }
             Some((scheme, _)) => format!("{scheme} present (not a bearer token)"),
             None => "present, without a scheme".to_owned(),
         }),
@@ -255,14 +274,25 @@ fn credentials(headers: &HeaderMap) -> (Cow<'static, str>, Cow<'static, str>) {
 
 /// `a=secretvalue; b=x` → `a=secretva…; b=x`: every cookie value cut to 8 characters.
 fn mask_cookie_pairs(cookies: &str) -> String {
-    cookies
-        .split(';')
-        .map(|part| match part.split_once('=') {
-            Some((name, value)) if !is_attribute(name) => format!("{}={}", name.trim(), mask(value.trim())),
-            _ => part.trim().to_owned(),
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
+    let mut out = String::with_capacity(cookies.len().min(256));
+    push_masked_pairs(&mut out, cookies);
+    out
+}
+
+fn push_masked_pairs(out: &mut String, cookies: &str) {
+    for (i, part) in cookies.split(';').enumerate() {
+        if i > 0 {
+            out.push_str("; ");
+        }
+        match part.split_once('=') {
+            Some((name, value)) if !is_attribute(name) => {
+                out.push_str(name.trim());
+                out.push('=');
+                push_masked(out, value.trim());
+            }
+            _ => out.push_str(part.trim()),
+        }
+    }
 }
 
 fn is_attribute(name: &str) -> bool {
@@ -271,9 +301,19 @@ fn is_attribute(name: &str) -> bool {
 
 /// The first 8 characters and an ellipsis when anything was cut.
 pub fn mask(secret: &str) -> String {
-    let mut chars = secret.chars();
-    let head: String = chars.by_ref().take(8).collect();
-    if chars.next().is_some() { format!("{head}…") } else { head }
+    let mut out = String::with_capacity(12);
+    push_masked(&mut out, secret);
+    out
+}
+
+fn push_masked(out: &mut String, secret: &str) {
+    match secret.char_indices().nth(8) {
+        Some((cut, _)) => {
+            out.push_str(&secret[..cut]);
+            out.push('…');
+        }
+        None => out.push_str(secret),
+    }
 }
 
 #[cfg(test)]

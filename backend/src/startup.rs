@@ -4,24 +4,17 @@ use std::{io::Write, net::SocketAddr, sync::Arc, time::Duration};
 
 use axum::{
     Router,
-    extract::DefaultBodyLimit,
     http::{HeaderValue, Method, header},
-    middleware::from_fn_with_state,
     routing::{delete, get, post},
 };
 use tokio::net::TcpListener;
-use axum::{http::StatusCode, response::IntoResponse};
-use tower_http::{
-    catch_panic::CatchPanicLayer,
-    cors::{AllowOrigin, CorsLayer},
-};
+use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::{
     clock::now_ms,
     config::{Config, StoreSpec},
-    error::{self, AppError},
-    pipeline,
-    routes::{api, control},
+    error, pipeline,
+    routes::control,
     server,
     sessions::{SessionStore, memory::MemoryStore, redis::RedisStore},
     site,
@@ -31,21 +24,9 @@ use crate::{
 /// How often expired sessions are swept from the memory store.
 const SWEEP_EVERY: Duration = Duration::from_secs(30);
 
-/// Largest request body any route reads (API.md).
-pub const BODY_LIMIT: usize = 64 * 1024;
-
-/// The lab API and the control plane, as served on `--api-addr`.
+/// The lab API and the control plane, as served on `--api-addr`. The lab's own routes are
+/// a table in `pipeline` (one handler for all of `/api/*`).
 pub fn app(state: AppState) -> Router {
-    let lab = Router::new()
-        .route("/login", post(api::login))
-        .route("/logout", post(api::logout))
-        .route("/token", post(api::token))
-        .route("/profile", get(api::profile))
-        .route("/transfer", post(api::transfer))
-        .fallback(error::not_found)
-        .method_not_allowed_fallback(error::method_not_allowed)
-        .layer(from_fn_with_state(state.clone(), pipeline::lab_api));
-
     let control = Router::new()
         .route("/cors", get(control::get_cors).put(control::put_cors))
         .route("/reset", post(control::reset))
@@ -63,40 +44,9 @@ pub fn app(state: AppState) -> Router {
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(control_cors(state.config()));
 
-    harden(
-        Router::new()
-            .nest("/api", lab)
-            .nest("/control", control)
-            .fallback(error::not_found)
-            .layer(DefaultBodyLimit::max(BODY_LIMIT))
-            .with_state(state),
-    )
-}
-
-/// Longest request target (path and query) any route answers; longer gets 414.
-pub const MAX_URI: usize = 8 * 1024;
-
-/// The outermost layers, the same for every router: a URI length limit, and a panic in a
-/// handler becomes a 500 JSON error (the details go to the server log, never to the client)
-/// while the server keeps serving.
-pub fn harden(router: Router) -> Router {
-    router
-        .layer(axum::middleware::from_fn(limit_uri))
-        .layer(CatchPanicLayer::custom(|panic: Box<dyn std::any::Any + Send>| {
-            let what = panic.downcast_ref::<&str>().map(|s| (*s).to_owned()).or_else(|| panic.downcast_ref::<String>().cloned());
-            tracing::error!(panic = what.as_deref().unwrap_or("(not a string)"), "a handler panicked");
-            AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "The server failed on this request; it keeps serving others.")
-                .into_response()
-        }))
-}
-
-async fn limit_uri(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
-    let len = req.uri().path_and_query().map_or(0, |pq| pq.as_str().len());
-    if len > MAX_URI {
-        return AppError::new(StatusCode::URI_TOO_LONG, "uri_too_long", format!("The request target is longer than {MAX_URI} bytes."))
-            .into_response();
-    }
-    next.run(req).await
+    // `/api` and everything below it reach the lab through the fallback: a `/api/{*rest}`
+    // route would parse a path parameter nobody reads on every request.
+    Router::new().nest("/control", control).fallback(pipeline::lab_api).with_state(state)
 }
 
 /// The control plane answers CORS for the playground's own origins only, whatever the lab
@@ -188,7 +138,7 @@ impl Bound {
         });
         let max = self.state.config().max_connections;
         let api = server::serve(self.api, app(self.state.clone()), max, stop_rx.clone());
-        let site = server::serve(self.site, harden(site::router(self.api_addr.port())), max, stop_rx);
+        let site = server::serve(self.site, site::router(self.api_addr.port()), max, stop_rx);
         let served = tokio::try_join!(api, site);
         sweeper.abort();
         served.map(|_| ()).map_err(StartError::Serve)

@@ -4,7 +4,7 @@ use std::sync::{Arc, RwLock};
 
 use std::net::SocketAddr;
 
-use shared::{cors::CorsPolicy, wire::Defenses};
+use shared::{cors::CorsPolicy, jwt, wire::Defenses};
 
 use crate::{
     auth::throttle::LoginThrottle,
@@ -20,6 +20,15 @@ use crate::{
 pub struct JwtSettings {
     pub secret: String,
     pub ttl_seconds: u64,
+    /// `secret` prepared for HMAC once, not on every verified token.
+    pub key: jwt::Key,
+}
+
+impl JwtSettings {
+    pub fn new(secret: String, ttl_seconds: u64) -> Self {
+        let key = jwt::Key::new(secret.as_bytes());
+        Self { secret, ttl_seconds, key }
+    }
 }
 
 /// Cheap to clone; everything lives behind one `Arc`.
@@ -34,7 +43,8 @@ struct Inner {
     policy: RwLock<Arc<CorsPolicy>>,
     cookie: RwLock<CookiePolicy>,
     defenses: RwLock<Defenses>,
-    jwt: RwLock<JwtSettings>,
+    /// Swapped whole, like the policy: a reader clones the `Arc`, not the secret.
+    jwt: RwLock<Arc<JwtSettings>>,
     /// Where the other site listens (for the links the UI shows).
     site_addr: SocketAddr,
     sessions: Arc<dyn SessionStore>,
@@ -56,7 +66,7 @@ fn write<T>(lock: &RwLock<T>, value: T) {
 impl AppState {
     pub fn new(config: Config, sessions: Arc<dyn SessionStore>, jwt_secret: String, site_addr: SocketAddr) -> Self {
         let policy = CorsPolicy::secure_default(config.primary_frontend_origin());
-        let jwt = JwtSettings { secret: jwt_secret, ttl_seconds: config.jwt_ttl };
+        let jwt = Arc::new(JwtSettings::new(jwt_secret, config.jwt_ttl));
         Self {
             inner: Arc::new(Inner {
                 policy: RwLock::new(Arc::new(policy)),
@@ -110,12 +120,12 @@ impl AppState {
         self.inner.site_addr
     }
 
-    pub fn jwt(&self) -> JwtSettings {
+    pub fn jwt(&self) -> Arc<JwtSettings> {
         read(&self.inner.jwt)
     }
 
     pub fn set_jwt(&self, settings: JwtSettings) {
-        write(&self.inner.jwt, settings);
+        write(&self.inner.jwt, Arc::new(settings));
     }
 
     pub fn sessions(&self) -> &dyn SessionStore {

@@ -57,12 +57,13 @@ pub struct Authed {
 impl Authed {
     /// The log's words for it.
     pub fn note(&self) -> AuthNote {
-        let how = match (self.kind, self.session) {
-            (AuthKind::Jwt, _) => "valid JWT".to_owned(),
-            (AuthKind::Session, Some(id)) => format!("session {}…", &id.encode()[..8]),
-            (AuthKind::Session, None) => "session".to_owned(),
-        };
-        AuthNote(format!("ok: user {} ({}) by {how}", self.user.id, self.user.email))
+        let (user, email) = (self.user.id, &self.user.email);
+        // One `format!`: this runs on every authenticated lab request.
+        AuthNote(match (self.kind, self.session) {
+            (AuthKind::Jwt, _) => format!("ok: user {user} ({email}) by valid JWT"),
+            (AuthKind::Session, Some(id)) => format!("ok: user {user} ({email}) by session {}…", id.prefix()),
+            (AuthKind::Session, None) => format!("ok: user {user} ({email}) by session"),
+        })
     }
 }
 
@@ -113,9 +114,8 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Authe
             "Neither a session cookie nor a bearer token came with this request.",
         )),
         Credential::Bearer(token) => {
-            let secret = state.jwt().secret;
             let now = (now_ms() / 1000) as i64;
-            let claims = jwt::verify(token, secret.as_bytes(), now).map_err(|e| AuthError::token(e.code(), capitalised(&e.to_string())))?;
+            let claims = jwt::verify_with(token, &state.jwt().key, now).map_err(|e| AuthError::token(e.code(), capitalised(&e.to_string())))?;
             let user = claims.sub.parse::<u64>().ok().and_then(password::by_id).ok_or_else(|| {
                 AuthError::token("unknown_user", format!("The token's sub ({}) names no user of this server.", claims.sub))
             })?;

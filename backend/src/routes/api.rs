@@ -84,7 +84,7 @@ pub async fn login(State(state): State<AppState>, headers: HeaderMap, RawBody(bo
     let body = json!({ "user": user, "expires_at": rfc3339(session.expires_at) });
     Ok((
         [(header::SET_COOKIE, set_cookie)],
-        note(format!("login ok: user {} got new session {}…", user.id, &id.encode()[..8])),
+        note(format!("login ok: user {} got new session {}…", user.id, id.prefix())),
         Json(body),
     )
         .into_response())

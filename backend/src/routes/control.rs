@@ -118,7 +118,7 @@ pub async fn put_jwt(State(state): State<AppState>, ApiJson(body): ApiJson<JwtBo
     if !(1..=31_536_000).contains(&body.ttl_seconds) {
         return Err(invalid("ttl_seconds must be between 1 and 31536000 (a year)."));
     }
-    state.set_jwt(JwtSettings { secret: body.secret, ttl_seconds: body.ttl_seconds });
+    state.set_jwt(JwtSettings::new(body.secret, body.ttl_seconds));
     Ok(jwt_view(&state))
 }
 

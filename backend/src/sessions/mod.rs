@@ -34,12 +34,17 @@ impl SessionId {
     pub fn encode(&self) -> String {
         shared::jwt::b64url(&self.0)
     }
+
+    /// The first 8 characters of `encode()` (6 bytes encode to exactly 8), for logs.
+    pub fn prefix(&self) -> String {
+        shared::jwt::b64url(&self.0[..6])
+    }
 }
 
 impl std::fmt::Debug for SessionId {
     /// Never the whole id: debug output ends up in logs.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "SessionId({}…)", &self.encode()[..8])
+        write!(f, "SessionId({}…)", self.prefix())
     }
 }
 

@@ -12,6 +12,12 @@ async fn unknown_routes_and_methods_answer_json_errors() {
     assert_error(app.request(Method::GET, "/control/nowhere", &[]).await, 404, "not_found").await;
     assert_error(app.request(Method::DELETE, "/api/profile", &[]).await, 405, "method_not_allowed").await;
     assert_error(app.request(Method::DELETE, "/control/cors", &[]).await, 405, "method_not_allowed").await;
+    // The lab's 405 says which methods the route answers (RFC 9110 §15.5.6).
+    let wrong = app.request(Method::GET, "/api/login", &[]).await;
+    assert_eq!(wrong.headers().get("allow").map(|v| v.to_str().unwrap().to_owned()).as_deref(), Some("POST"));
+    assert_error(wrong, 405, "method_not_allowed").await;
+    let head = app.request(Method::HEAD, "/api/profile", &[]).await;
+    assert_eq!(head.status(), 401, "HEAD is answered like GET");
 }
 
 #[tokio::test]

@@ -124,11 +124,10 @@ async fn boom() -> &'static str {
 
 #[tokio::test]
 async fn a_panic_in_a_handler_is_a_500_json_error_and_the_server_keeps_serving() {
-    let router = backend::startup::harden(
-        axum::Router::new()
-            .route("/boom", axum::routing::get(boom))
-            .route("/fine", axum::routing::get(|| async { "fine" })),
-    );
+    // Any router served by `server::serve` gets the same hardening.
+    let router = axum::Router::new()
+        .route("/boom", axum::routing::get(boom))
+        .route("/fine", axum::routing::get(|| async { "fine" }));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (_stop, stop_rx) = tokio::sync::watch::channel(());
