@@ -430,4 +430,16 @@ mod tests {
         assert!(is_weak_secret(b"mySecretKey"));
         assert!(!is_weak_secret(SECRET));
     }
+
+    /// Found by `cargo fuzz run jwt` (2026-11-25): a payload that is JSON but repeats a name
+    /// (`{"": 6, "": {}}`, with whitespace) re-signs into a token that `decode` and `verify`
+    /// refuse as a malformed payload, not as anything else, and never panic.
+    #[test]
+    fn re_signed_payload_with_a_repeated_name_is_a_malformed_payload() {
+        let payload = b"{\n \"\"    :\n\n\n         \t6\t\n, \"\" :\n\n   {}}";
+        let token = sign_parts(br#"{"alg":"HS256"}"#, payload, b"k");
+        let err = decode(&token).unwrap_err();
+        assert!(err.to_string().contains("payload") && err.to_string().contains("duplicate"), "{err}");
+        assert_eq!(verify(&token, b"k", NOW).unwrap_err().code(), "malformed_token");
+    }
 }
