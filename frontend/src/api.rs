@@ -2,7 +2,7 @@
 //! decides what counts as success.
 
 use gloo_net::http::{Request, RequestBuilder, Response};
-use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use serde::Serialize;
 use shared::{
     cookie::CookiePolicy,
     cors::{CorsPolicy, browser::CredentialsMode},
@@ -10,7 +10,11 @@ use shared::{
 };
 use web_sys::RequestCredentials;
 
-use crate::{lab_request::LabRequest, outcome::BrowserView};
+use crate::{
+    json::{FromJson, from_json_objects},
+    lab_request::LabRequest,
+    outcome::BrowserView,
+};
 
 /// Why a control-plane call failed.
 #[derive(Clone, Debug, PartialEq)]
@@ -37,7 +41,7 @@ impl std::fmt::Display for ClientError {
 pub type Result<T> = std::result::Result<T, ClientError>;
 
 /// `GET /control/jwt`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct JwtSettings {
     pub secret: String,
     pub ttl_seconds: u64,
@@ -48,7 +52,7 @@ pub struct JwtSettings {
 }
 
 /// A row of `GET /control/sessions`.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SessionRow {
     pub id: String,
     pub user_id: u64,
@@ -58,7 +62,7 @@ pub struct SessionRow {
 }
 
 /// A row of `GET /control/accounts`.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Account {
     pub id: u64,
     pub email: String,
@@ -66,12 +70,19 @@ pub struct Account {
     pub transfers: Vec<Transfer>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Transfer {
     pub from: String,
     pub to: String,
     pub amount: u64,
     pub at: String,
+}
+
+from_json_objects! {
+    JwtSettings { secret, ttl_seconds, weak, warning }
+    SessionRow { id, user_id, created_at, last_seen_at, expires_at }
+    Account { id, email, balance, transfers }
+    Transfer { from, to, amount, at }
 }
 
 /// Where the backend is; chosen once at start (see `Api::from_location`).
@@ -214,11 +225,11 @@ fn credentials(mode: CredentialsMode) -> RequestCredentials {
     }
 }
 
-async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T> {
+async fn get_json<T: FromJson>(url: &str) -> Result<T> {
     json(check(Request::get(url).send().await)?).await
 }
 
-async fn put_json<T: DeserializeOwned>(url: &str, body: &impl Serialize) -> Result<T> {
+async fn put_json<T: FromJson>(url: &str, body: &impl Serialize) -> Result<T> {
     let request = Request::put(url).json(body).map_err(|e| ClientError::Decode(e.to_string()))?;
     json(check(request.send().await)?).await
 }
@@ -236,9 +247,9 @@ async fn check_status(response: Response) -> Result<Response> {
     }
 }
 
-async fn json<T: DeserializeOwned>(response: Response) -> Result<T> {
-    let response = check_status(response).await?;
-    response.json().await.map_err(|e| ClientError::Decode(e.to_string()))
+async fn json<T: FromJson>(response: Response) -> Result<T> {
+    let text = check_status(response).await?.text().await.map_err(|e| ClientError::Decode(e.to_string()))?;
+    crate::json::parse(&text).ok_or_else(|| ClientError::Decode("not the JSON the page expects".to_owned()))
 }
 
 /// The value of `name` in a `?a=b&c=d` query, percent-decoded.

@@ -1,7 +1,7 @@
 //! The playground's UI: a Leptos client-side app on one origin calling the backend on another.
 //!
 //! Plain modules hold the logic (tested natively): `presets`, `lab_request`, `outcome`,
-//! `diagram`, `export`, `share`. `api` is the one client of the backend, `lab` the reactive
+//! `diagram`, `export`, `share`, `json` (reading JSON without serde's derived code). `api` is the one client of the backend, `lab` the reactive
 //! state and the flow of a request, `components` the views.
 
 pub mod api;
@@ -10,6 +10,7 @@ pub mod app;
 pub mod components;
 pub mod diagram;
 pub mod export;
+pub mod json;
 pub mod lab;
 pub mod lab_request;
 pub mod live_log;

@@ -1,16 +1,20 @@
 //! The whole lab in the URL: open a shared link and the same policy, cookie settings and
 //! request are back (and the policy is applied).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use shared::{cookie::CookiePolicy, cors::CorsPolicy, jwt};
 
 use crate::lab_request::LabRequest;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SharedLab {
     pub policy: CorsPolicy,
     pub cookie: CookiePolicy,
     pub request: LabRequest,
+}
+
+crate::json::from_json_objects! {
+    SharedLab { policy, cookie, request }
 }
 
 const KEY: &str = "lab=";
@@ -24,7 +28,7 @@ pub fn to_fragment(lab: &SharedLab) -> String {
 pub fn from_fragment(fragment: &str) -> Option<SharedLab> {
     let encoded = fragment.trim_start_matches('#').strip_prefix(KEY)?;
     let json = jwt::b64url_decode(encoded)?;
-    let lab: SharedLab = serde_json::from_slice(&json).ok()?;
+    let lab: SharedLab = crate::json::parse(std::str::from_utf8(&json).ok()?)?;
     lab.policy.validate().ok()?;
     Some(lab)
 }

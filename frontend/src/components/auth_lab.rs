@@ -193,7 +193,7 @@ fn TokenPanel() -> impl IntoView {
         }
     });
     let resign = move |_| {
-        let compact: Option<String> = serde_json::from_str::<serde_json::Value>(&payload.get_untracked()).ok().map(|v| v.to_string());
+        let compact: Option<String> = crate::json::value(&payload.get_untracked()).map(|v| v.to_string());
         match compact {
             Some(p) => {
                 let t = jwt::sign_parts(br#"{"alg":"HS256","typ":"JWT"}"#, p.as_bytes(), secret.get_untracked().as_bytes());
