@@ -1,7 +1,6 @@
 //! The one typed client of the backend: every request goes through here, and here alone
 //! decides what counts as success.
 
-use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use shared::{
     cookie::CookiePolicy,
@@ -11,6 +10,7 @@ use shared::{
 use web_sys::RequestCredentials;
 
 use crate::{
+    fetch,
     json::{FromJson, from_json_objects},
     lab_request::LabRequest,
     outcome::BrowserView,
@@ -115,62 +115,60 @@ impl Api {
     }
 
     pub async fn get_policy(&self) -> Result<CorsPolicy> {
-        get_json(&self.url("/control/cors")).await
+        self.get("/control/cors").await
     }
 
     pub async fn put_policy(&self, policy: &CorsPolicy) -> Result<CorsPolicy> {
-        put_json(&self.url("/control/cors"), policy).await
+        self.put("/control/cors", policy).await
     }
 
     pub async fn get_cookie(&self) -> Result<CookiePolicy> {
-        get_json(&self.url("/control/cookie")).await
+        self.get("/control/cookie").await
     }
 
     pub async fn put_cookie(&self, policy: &CookiePolicy) -> Result<CookiePolicy> {
-        put_json(&self.url("/control/cookie"), policy).await
+        self.put("/control/cookie", policy).await
     }
 
     pub async fn get_defenses(&self) -> Result<Defenses> {
-        get_json(&self.url("/control/defenses")).await
+        self.get("/control/defenses").await
     }
 
     pub async fn put_defenses(&self, defenses: &Defenses) -> Result<Defenses> {
-        put_json(&self.url("/control/defenses"), defenses).await
+        self.put("/control/defenses", defenses).await
     }
 
     pub async fn site(&self) -> Result<SiteLinks> {
-        get_json(&self.url("/control/site")).await
+        self.get("/control/site").await
     }
 
     pub async fn instance(&self) -> Result<Instance> {
-        get_json(&self.url("/control/instance")).await
+        self.get("/control/instance").await
     }
 
     pub async fn accounts(&self) -> Result<Vec<Account>> {
-        get_json(&self.url("/control/accounts")).await
+        self.get("/control/accounts").await
     }
 
     pub async fn get_jwt(&self) -> Result<JwtSettings> {
-        get_json(&self.url("/control/jwt")).await
+        self.get("/control/jwt").await
     }
 
     pub async fn sessions(&self) -> Result<Vec<SessionRow>> {
-        get_json(&self.url("/control/sessions")).await
+        self.get("/control/sessions").await
     }
 
     pub async fn revoke(&self, id: &str) -> Result<()> {
-        let response = check(Request::delete(&self.url(&format!("/control/sessions/{id}"))).send().await)?;
-        check_status(response).await.map(|_| ())
+        self.control("DELETE", &format!("/control/sessions/{id}"), None).await.map(drop)
     }
 
     pub async fn reset(&self) -> Result<()> {
-        let response = check(Request::post(&self.url("/control/reset")).send().await)?;
-        check_status(response).await.map(|_| ())
+        self.control("POST", "/control/reset", None).await.map(drop)
     }
 
     /// Log entries newer than `after`.
     pub async fn log_after(&self, after: u64) -> Result<Vec<LogEntry>> {
-        get_json(&self.url(&format!("/control/log?after={after}"))).await
+        self.get(&format!("/control/log?after={after}")).await
     }
 
     /// A lab request exactly as the page's own code would send it: whatever the browser does
@@ -178,43 +176,46 @@ impl Api {
     pub async fn lab_fetch(&self, request: &LabRequest, token: Option<&str>, rid: &str) -> BrowserView {
         let separator = if request.path.contains('?') { '&' } else { '?' };
         let url = format!("{}{}{separator}rid={rid}", self.base, request.path);
-        let mut builder = RequestBuilder::new(&url).method(method(&request.method)).credentials(credentials(request.credentials));
-        for (name, value) in request.headers(token) {
-            builder = builder.header(&name, &value);
+        let body = request.sends_body().then(|| request.body.as_deref().unwrap_or_default());
+        let headers = request.headers(token);
+        let sent = fetch::Request { method: &request.method, url: &url, headers: &headers, body, credentials: Some(credentials(request.credentials)) };
+        match sent.send().await {
+            Ok(response) => BrowserView::Response {
+                status: response.status(),
+                status_text: response.status_text(),
+                headers: fetch::headers(&response),
+                body: fetch::text(&response).await.unwrap_or_default(),
+            },
+            Err(e) => BrowserView::NetworkError(e),
         }
-        let sent = if request.sends_body() {
-            match builder.body(request.body.clone().unwrap_or_default()) {
-                Ok(r) => r.send().await,
-                Err(e) => return BrowserView::NetworkError(e.to_string()),
-            }
+    }
+
+    async fn get<T: FromJson>(&self, path: &str) -> Result<T> {
+        decode(&self.control("GET", path, None).await?)
+    }
+
+    async fn put<T: FromJson>(&self, path: &str, body: &impl Serialize) -> Result<T> {
+        let json = serde_json::to_string(body).map_err(|e| ClientError::Decode(e.to_string()))?;
+        decode(&self.control("PUT", path, Some(&json)).await?)
+    }
+
+    /// The one place that decides what a control-plane call came to: the body of a 2xx
+    /// answer, or why there is none.
+    async fn control(&self, method: &str, path: &str, json: Option<&str>) -> Result<String> {
+        let headers = json.map(|_| vec![("Content-Type".to_owned(), "application/json".to_owned())]).unwrap_or_default();
+        let request = fetch::Request { method, url: &self.url(path), headers: &headers, body: json, credentials: None };
+        let response = request.send().await.map_err(ClientError::Network)?;
+        let body = fetch::text(&response).await;
+        if response.ok() {
+            body.map_err(ClientError::Decode)
         } else {
-            builder.send().await
-        };
-        match sent {
-            Ok(response) => {
-                let status = response.status();
-                let status_text = response.status_text();
-                let headers = response.headers().entries().collect();
-                let body = response.text().await.unwrap_or_default();
-                BrowserView::Response { status, status_text, headers, body }
-            }
-            Err(e) => BrowserView::NetworkError(e.to_string()),
+            Err(ClientError::Status { status: response.status(), body: body.unwrap_or_default() })
         }
     }
 }
 
-fn method(name: &str) -> gloo_net::http::Method {
-    use gloo_net::http::Method;
-    match name {
-        "GET" => Method::GET,
-        "HEAD" => Method::HEAD,
-        "POST" => Method::POST,
-        "PUT" => Method::PUT,
-        "DELETE" => Method::DELETE,
-        "PATCH" => Method::PATCH,
-        "OPTIONS" => Method::OPTIONS,
-        other => Method::from_bytes(other.as_bytes()).unwrap_or(Method::GET),
-    }
+fn decode<T: FromJson>(body: &str) -> Result<T> {
+    crate::json::parse(body).ok_or_else(|| ClientError::Decode("not the JSON the page expects".to_owned()))
 }
 
 fn credentials(mode: CredentialsMode) -> RequestCredentials {
@@ -223,33 +224,6 @@ fn credentials(mode: CredentialsMode) -> RequestCredentials {
         CredentialsMode::SameOrigin => RequestCredentials::SameOrigin,
         CredentialsMode::Include => RequestCredentials::Include,
     }
-}
-
-async fn get_json<T: FromJson>(url: &str) -> Result<T> {
-    json(check(Request::get(url).send().await)?).await
-}
-
-async fn put_json<T: FromJson>(url: &str, body: &impl Serialize) -> Result<T> {
-    let request = Request::put(url).json(body).map_err(|e| ClientError::Decode(e.to_string()))?;
-    json(check(request.send().await)?).await
-}
-
-fn check(sent: std::result::Result<Response, gloo_net::Error>) -> Result<Response> {
-    sent.map_err(|e| ClientError::Network(e.to_string()))
-}
-
-/// The one place that decides what a failed control-plane call is.
-async fn check_status(response: Response) -> Result<Response> {
-    if response.ok() {
-        Ok(response)
-    } else {
-        Err(ClientError::Status { status: response.status(), body: response.text().await.unwrap_or_default() })
-    }
-}
-
-async fn json<T: FromJson>(response: Response) -> Result<T> {
-    let text = check_status(response).await?.text().await.map_err(|e| ClientError::Decode(e.to_string()))?;
-    crate::json::parse(&text).ok_or_else(|| ClientError::Decode("not the JSON the page expects".to_owned()))
 }
 
 /// The value of `name` in a `?a=b&c=d` query, percent-decoded.

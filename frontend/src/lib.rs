@@ -10,6 +10,7 @@ pub mod app;
 pub mod components;
 pub mod diagram;
 pub mod export;
+pub mod fetch;
 pub mod json;
 pub mod lab;
 pub mod lab_request;
