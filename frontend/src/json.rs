@@ -91,7 +91,12 @@ impl<A: FromJson, B: FromJson> FromJson for (A, B) {
 
 impl FromJson for BTreeMap<String, String> {
     fn from_json(value: &Value) -> Option<Self> {
-        value.as_object()?.iter().map(|(k, v)| Some((k.clone(), String::from_json(v)?))).collect()
+        // Inserted one by one: collecting into a map would sort, and a sort costs kilobytes.
+        let mut map = BTreeMap::new();
+        for (name, v) in value.as_object()? {
+            map.insert(name.clone(), String::from_json(v)?);
+        }
+        Some(map)
     }
 }
 

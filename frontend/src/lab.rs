@@ -94,12 +94,12 @@ impl Lab {
             return;
         }
         self.log.update(|log| {
+            // Inserted in place rather than sorted afterwards: a sort costs the wasm kilobytes.
             for entry in entries {
-                if !log.iter().any(|e| e.seq == entry.seq) {
-                    log.push(entry);
+                if let Err(at) = log.binary_search_by_key(&entry.seq, |e| e.seq) {
+                    log.insert(at, entry);
                 }
             }
-            log.sort_by_key(|e| e.seq);
             let excess = log.len().saturating_sub(KEEP_LOG);
             log.drain(..excess);
         });
