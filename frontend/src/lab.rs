@@ -36,9 +36,21 @@ pub struct CachedPreflight {
     pub until_ms: f64,
 }
 
-/// The lab's signals, `Copy` so closures can take them freely.
+/// The lab's state: a reference to its signals, so closures can take it freely. One pointer
+/// wide on purpose: dozens of view closures capture it, and copying the ten signals into
+/// each of them cost the wasm several kilobytes.
 #[derive(Clone, Copy)]
-pub struct Lab {
+pub struct Lab(&'static LabSignals);
+
+impl std::ops::Deref for Lab {
+    type Target = LabSignals;
+
+    fn deref(&self) -> &LabSignals {
+        self.0
+    }
+}
+
+pub struct LabSignals {
     pub policy: RwSignal<Option<CorsPolicy>>,
     pub cookie: RwSignal<Option<CookiePolicy>>,
     pub request: RwSignal<LabRequest>,
@@ -69,8 +81,10 @@ pub fn new_rid() -> String {
 }
 
 impl Lab {
+    /// The page's lab. Made once per mounted app and kept for the page's life (leaked: a few
+    /// dozen bytes), as the signals it holds are.
     pub fn new(api: Api) -> Lab {
-        Lab {
+        Lab(Box::leak(Box::new(LabSignals {
             policy: RwSignal::new(None),
             cookie: RwSignal::new(None),
             request: RwSignal::new(LabRequest::default()),
@@ -81,7 +95,7 @@ impl Lab {
             error: RwSignal::new(None),
             next_id: RwSignal::new(1),
             api: StoredValue::new(api),
-        }
+        })))
     }
 
     pub fn api(&self) -> Api {
