@@ -1,7 +1,6 @@
 //! The one typed client of the backend: every request goes through here, and here alone
 //! decides what counts as success.
 
-use serde::Serialize;
 use shared::{
     cookie::CookiePolicy,
     cors::{CorsPolicy, browser::CredentialsMode},
@@ -11,7 +10,7 @@ use web_sys::RequestCredentials;
 
 use crate::{
     fetch,
-    json::{FromJson, from_json_objects},
+    json::{self, FromJson, ToJson, json_objects},
     lab_request::LabRequest,
     outcome::BrowserView,
 };
@@ -41,13 +40,11 @@ impl std::fmt::Display for ClientError {
 pub type Result<T> = std::result::Result<T, ClientError>;
 
 /// `GET /control/jwt`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JwtSettings {
     pub secret: String,
     pub ttl_seconds: u64,
-    #[serde(default, skip_serializing)]
     pub weak: bool,
-    #[serde(default, skip_serializing)]
     pub warning: Option<String>,
 }
 
@@ -78,7 +75,7 @@ pub struct Transfer {
     pub at: String,
 }
 
-from_json_objects! {
+json_objects! {
     JwtSettings { secret, ttl_seconds, weak, warning }
     SessionRow { id, user_id, created_at, last_seen_at, expires_at }
     Account { id, email, balance, transfers }
@@ -194,9 +191,8 @@ impl Api {
         decode(&self.control("GET", path, None).await?)
     }
 
-    async fn put<T: FromJson>(&self, path: &str, body: &impl Serialize) -> Result<T> {
-        let json = serde_json::to_string(body).map_err(|e| ClientError::Decode(e.to_string()))?;
-        decode(&self.control("PUT", path, Some(&json)).await?)
+    async fn put<T: FromJson>(&self, path: &str, body: &impl ToJson) -> Result<T> {
+        decode(&self.control("PUT", path, Some(&json::to_string(body))).await?)
     }
 
     /// The one place that decides what a control-plane call came to: the body of a 2xx
@@ -215,7 +211,7 @@ impl Api {
 }
 
 fn decode<T: FromJson>(body: &str) -> Result<T> {
-    crate::json::parse(body).ok_or_else(|| ClientError::Decode("not the JSON the page expects".to_owned()))
+    json::parse(body).ok_or_else(|| ClientError::Decode("not the JSON the page expects".to_owned()))
 }
 
 fn credentials(mode: CredentialsMode) -> RequestCredentials {

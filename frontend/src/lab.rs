@@ -180,7 +180,7 @@ impl Lab {
     fn after_lab_response(&self, request: &LabRequest, view: &BrowserView) {
         if let BrowserView::Response { status: 200, body, .. } = view
             && request.path.starts_with("/api/token")
-            && let Some(token) = crate::json::value(body).and_then(|v| v["token"].as_str().map(str::to_owned))
+            && let Some(token) = crate::json::value(body).and_then(|v| crate::json::member::<String>(&v, "token"))
         {
             self.token.set(Some(token));
         }

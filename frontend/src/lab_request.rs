@@ -1,9 +1,8 @@
 //! The request the composer builds: what the page's code will hand to `fetch()`.
 
-use serde::Serialize;
 use shared::cors::browser::{BrowserRequest, CredentialsMode};
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LabRequest {
     pub method: String,
     /// Path on the lab API, e.g. `/api/profile`.
@@ -18,7 +17,7 @@ pub struct LabRequest {
     pub body: Option<String>,
 }
 
-crate::json::from_json_objects! {
+crate::json::json_objects! {
     LabRequest { method, path, content_type, bearer, custom_header, credentials, body }
 }
 

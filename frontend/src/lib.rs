@@ -1,8 +1,9 @@
 //! The playground's UI: a Leptos client-side app on one origin calling the backend on another.
 //!
-//! Plain modules hold the logic (tested natively): `presets`, `lab_request`, `outcome`,
-//! `diagram`, `export`, `share`, `json` (reading JSON without serde's derived code). `api` is the one client of the backend, `lab` the reactive
-//! state and the flow of a request, `components` the views.
+//! Plain modules hold the logic: `presets`, `lab_request`, `outcome`, `diagram`, `export`,
+//! `attack` (tested natively), `json`, `share`, `token` (JSON without serde, read by the
+//! browser: tested in it, `tests/`). `api` is the one client of the backend, `fetch` its
+//! transport, `lab` the reactive state and the flow of a request, `components` the views.
 
 pub mod api;
 pub mod attack;
@@ -18,5 +19,6 @@ pub mod live_log;
 pub mod outcome;
 pub mod presets;
 pub mod share;
+pub mod token;
 
 pub use app::App;

@@ -12,8 +12,10 @@ use shared::{
 
 use crate::{
     api::SessionRow,
+    json::{self, ObjectWriter},
     lab::{Lab, now_ms},
     lab_request::LabRequest,
+    token,
 };
 
 const TOKEN_NOTE: &str = "<summary>Where to keep a token?</summary><p class=\"small\">Memory (here): gone on reload, and an XSS \
@@ -28,8 +30,18 @@ fn login_request(path: &str, email: &str, password: &str, credentials: Credentia
         bearer: false,
         custom_header: None,
         credentials,
-        body: Some(serde_json::json!({ "email": email, "password": password }).to_string()),
+        body: Some(login_body(email, password)),
     }
+}
+
+/// `{"email": …, "password": …}`.
+fn login_body(email: &str, password: &str) -> String {
+    let mut body = String::new();
+    let mut object = ObjectWriter::new(&mut body);
+    object.member("email", email);
+    object.member("password", password);
+    object.end();
+    body
 }
 
 /// `GET /api/profile` with the cookie, or with the JWT (then no cookie).
@@ -185,15 +197,15 @@ fn TokenPanel() -> impl IntoView {
     let secret = RwSignal::new(String::new());
     let now = RwSignal::new(now_ms());
     set_interval(move || now.set(now_ms()), Duration::from_secs(1));
-    let decoded = move || lab.token.get().and_then(|t| jwt::decode(&t).ok());
+    let decoded = move || lab.token.get().and_then(|t| token::show(&t));
     // A new token fills the editor with its payload.
     Effect::new(move |_| {
         if let Some(d) = decoded() {
-            payload.set(serde_json::to_string_pretty(&d.payload).unwrap_or_default());
+            payload.set(d.payload);
         }
     });
     let resign = move |_| {
-        let compact: Option<String> = crate::json::value(&payload.get_untracked()).map(|v| v.to_string());
+        let compact = json::value(&payload.get_untracked()).map(|v| json::stringify(&v, false));
         match compact {
             Some(p) => {
                 let t = jwt::sign_parts(br#"{"alg":"HS256","typ":"JWT"}"#, p.as_bytes(), secret.get_untracked().as_bytes());
@@ -216,18 +228,17 @@ fn TokenPanel() -> impl IntoView {
             {move || match decoded() {
                 None => view! { <p class="small">"No token yet: press \u{201c}Get a JWT\u{201d}."</p> }.into_any(),
                 Some(d) => {
-                    let exp = d.payload.get("exp").and_then(serde_json::Value::as_i64);
-                    let iat = d.payload.get("iat").and_then(serde_json::Value::as_i64);
+                    let (iat, exp) = (d.iat, d.exp);
                     let left = exp.map(|e| e - (now.get() / 1000.0) as i64);
                     view! {
                         <p class="small">"Header"</p>
-                        <pre id="jwt-header">{serde_json::to_string_pretty(&d.header).unwrap_or_default()}</pre>
+                        <pre id="jwt-header">{d.header}</pre>
                         <p class="small" id="jwt-times">
                             {iat.map(|i| format!("Issued {}. ", time(i)))}
                             {exp.map(|e| format!("Expires {}", time(e)))}
                             {left.map(|l| if l > 0 { format!(" ({l} s left).") } else { format!(" (expired {} s ago).", -l) })}
                         </p>
-                        <p class="small">"Signature (HMAC-SHA256, base64url): " <code class="wrap">{jwt::b64url(&d.signature)}</code></p>
+                        <p class="small">"Signature (HMAC-SHA256, base64url): " <code class="wrap">{d.signature}</code></p>
                     }
                     .into_any()
                 }
