@@ -12,6 +12,7 @@ use shared::{
 
 use crate::{
     api::SessionRow,
+    components::options::options,
     json::{self, ObjectWriter},
     lab::{Lab, now_ms},
     lab_request::LabRequest,
@@ -118,7 +119,7 @@ fn CookieSettings() -> impl IntoView {
                         let v = event_target_value(&ev);
                         if let Some(s) = SameSite::ALL.into_iter().find(|s| s.as_str() == v) { change(&|p| p.same_site = s) }
                     }>
-                    {SameSite::ALL.map(|s| view! { <option value=s.as_str()>{s.as_str()}</option> }).collect_view()}
+                    {options(&SameSite::ALL.map(SameSite::as_str))}
                 </select>
             </label>
             <label><input type="checkbox" id="cookie-secure" prop:checked=move || current().secure
@@ -173,6 +174,7 @@ fn SessionStore() -> impl IntoView {
                                 <button class="revoke" on:click=move |_| revoke(id.clone())>"Revoke"</button>
                             </p>
                         }
+                        .into_any()
                     })
                     .collect_view()
                     .into_any()

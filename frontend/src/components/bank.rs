@@ -64,7 +64,7 @@ pub fn Bank() -> impl IntoView {
                 {move || site.get().map(|s| view! {
                     <a id="attack-same-site" href=s.same_site target="_blank" rel="noopener">"Open the attack from the same site (localhost)"</a>
                     <a id="attack-cross-site" href=s.cross_site target="_blank" rel="noopener">"Open it from another site (127.0.0.1)"</a>
-                })}
+                }.into_any())}
             </p>
             <fieldset>
                 <legend>"Defences that really stop it"</legend>
@@ -89,9 +89,10 @@ pub fn Bank() -> impl IntoView {
                     view! {
                         <p class="account" data-email=a.email.clone()>
                             <strong>{a.email.clone()}</strong> ": balance " <span class="balance">{a.balance}</span>
-                            {(!history.is_empty()).then(|| view! { <span class="small">" · " {history}</span> })}
+                            {(!history.is_empty()).then(|| view! { <span class="small">" · " {history}</span> }.into_any())}
                         </p>
                     }
+                    .into_any()
                 }).collect_view()}
             </div>
             <h3>"Transfers from other origins, as the server saw them"</h3>
@@ -106,7 +107,7 @@ pub fn Bank() -> impl IntoView {
                             <code>{format!("#{} POST /api/transfer from {} → {}; cookie: {}", e.seq, e.origin.clone().unwrap_or_default(), e.status, e.credentials.cookie)}</code>
                             <br/>{explain(&e)}
                         </li>
-                    }).collect_view().into_any()
+                    }.into_any()).collect_view().into_any()
                 }}
             </ul>
         </section>

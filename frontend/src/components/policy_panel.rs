@@ -143,6 +143,7 @@ pub fn PolicyPanel() -> impl IntoView {
                             </button>
                             <p class="lesson">{preset.lesson()}</p>
                         }
+                        .into_any()
                     })
                     .collect_view()}
             </div>
@@ -178,7 +179,7 @@ pub fn PolicyPanel() -> impl IntoView {
                                 Severity::Vulnerable => ("vulnerable", "Vulnerable: "),
                                 Severity::Note => ("note", "Note: "),
                             };
-                            view! { <li class=class><strong>{tag}</strong>{text}</li> }
+                            view! { <li class=class><strong>{tag}</strong>{text}</li> }.into_any()
                         })
                         .collect_view()
                 }}

@@ -37,6 +37,7 @@ pub fn Results() -> impl IntoView {
                                 <ProbeResult probe=probe entries=entries cached_for=cached/>
                             </details>
                         }
+                        .into_any()
                     })
                     .collect_view()
                     .into_any()
@@ -69,7 +70,7 @@ pub fn ProbeResult(
             vec![],
         ),
     };
-    let readable = headers.into_iter().map(|(n, v)| view! { <li><code>{format!("{n}: {v}")}</code></li> }).collect_view();
+    let readable = headers.iter().map(|(n, v)| header_item(n, v)).collect_view();
     view! {
         <div class="views" data-rid=probe.rid.clone()>
             <div class="view browser-view" data-state=state>
@@ -87,12 +88,17 @@ pub fn ProbeResult(
                 <h3>"Why"</h3>
                 <p class="preflight-note">{explanation.preflight}</p>
                 <p class="summary">{explanation.summary}</p>
-                {explanation.fix.map(|fix| view! { <p class="fix">"Fix on the server: " {fix}</p> })}
+                {explanation.fix.map(|fix| view! { <p class="fix">"Fix on the server: " {fix}</p> }.into_any())}
             </div>
         </div>
         <SequenceDiagram picture/>
     }
     .into_any()
+}
+
+/// One header as `name: value`, in the browser's list and in the server's.
+fn header_item(name: &str, value: &str) -> AnyView {
+    view! { <li><code>{format!("{name}: {value}")}</code></li> }.into_any()
 }
 
 /// The entries of one request (preflight and/or actual), oldest first.
@@ -108,7 +114,7 @@ pub fn ServerView(entries: Vec<LogEntry>) -> impl IntoView {
             let headers = e
                 .response_headers
                 .iter()
-                .map(|(name, value)| view! { <li><code>{format!("{name}: {value}")}</code></li> })
+                .map(|(name, value)| header_item(name, value))
                 .collect_view();
             view! {
                 <article class="log-entry" data-preflight=e.preflight.to_string()>
@@ -121,6 +127,7 @@ pub fn ServerView(entries: Vec<LogEntry>) -> impl IntoView {
                     <ul>{headers}</ul>
                 </article>
             }
+            .into_any()
         })
         .collect_view()
         .into_any()
@@ -145,6 +152,7 @@ fn SequenceDiagram(picture: Diagram) -> impl IntoView {
                 <line x1=x1 y1=y x2=x2 y2=y class="arrow" class:cached=a.cached marker-end="url(#head)"/>
                 <text x=(BROWSER_X + SERVER_X) / 2 y=y - 6 text-anchor="middle">{a.label.clone()}</text>
             }
+            .into_any()
         })
         .collect_view();
     let stop = picture.stop.map(|(i, text)| {
@@ -153,6 +161,7 @@ fn SequenceDiagram(picture: Diagram) -> impl IntoView {
             <text x=BROWSER_X - 8 y=y + 4 class="stop" text-anchor="end">"✕"</text>
             <text x=BROWSER_X + 6 y=y + 4 class="stop">{text}</text>
         }
+        .into_any()
     });
     let label = if picture.arrows.is_empty() { "No message reached the server." } else { "Sequence of messages" };
     view! {

@@ -26,7 +26,7 @@ pub fn Scaling() -> impl IntoView {
             <h2 id="scaling-title">"Scaling: one store or many"</h2>
             {move || me.get().map(|mine| {
                 let store = if mine.store == "redis" { "a Redis store shared by the instances" } else { "its own memory" };
-                view! { <p id="instance">{format!("This page talks to instance {}, which keeps sessions in {store}.", mine.name)}</p> }
+                view! { <p id="instance">{format!("This page talks to instance {}, which keeps sessions in {store}.", mine.name)}</p> }.into_any()
             })}
             {move || {
                 let list = peers.get();
@@ -54,6 +54,7 @@ pub fn Scaling() -> impl IntoView {
                             </button>
                         </div>
                     }
+                    .into_any()
                 }).collect_view().into_any()
             }}
         </section>
