@@ -257,7 +257,7 @@ fn TokenPanel() -> impl IntoView {
                     "Send it"
                 </button>
             </div>
-            <p class="small" id="jwt-compact"><code class="wrap">{move || lab.token.get()}</code></p>
+            <p class="small" id="jwt-compact"><code class="wrap">{move || lab.token.get().unwrap_or_default()}</code></p>
             <details inner_html=TOKEN_NOTE></details>
         </div>
     }

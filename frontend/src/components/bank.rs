@@ -64,7 +64,7 @@ pub fn Bank() -> impl IntoView {
                 {move || site.get().map(|s| view! {
                     <a id="attack-same-site" href=s.same_site target="_blank" rel="noopener">"Open the attack from the same site (localhost)"</a>
                     <a id="attack-cross-site" href=s.cross_site target="_blank" rel="noopener">"Open it from another site (127.0.0.1)"</a>
-                }.into_any())}
+                }.into_any()).unwrap_or_else(|| ().into_any())}
             </p>
             <fieldset>
                 <legend>"Defences that really stop it"</legend>
@@ -93,7 +93,7 @@ pub fn Bank() -> impl IntoView {
                         </p>
                     }
                     .into_any()
-                }).collect_view()}
+                }).collect_view().into_any()}
             </div>
             <h3>"Transfers from other origins, as the server saw them"</h3>
             <ul id="attacks">

@@ -77,7 +77,7 @@ pub fn Composer() -> impl IntoView {
                     </textarea>
                 </label>
             </div>
-            <p id="req-prediction" class="small">{prediction}</p>
+            <p id="req-prediction" class="small">{move || prediction()}</p>
             <div class="buttons">
                 <button id="send" on:click=send>"Send"</button>
                 <button id="send-again" on:click=send_again disabled=move || lab.probes.with(Vec::is_empty)>

@@ -167,7 +167,7 @@ pub fn PolicyPanel() -> impl IntoView {
                     <label>"max_age (s) " <input id="policy-max-age" inputmode="numeric" bind:value=draft.max_age placeholder="empty: no header"/></label>
                     <button id="policy-apply" on:click=apply>"Apply"</button>
                 </div>
-                <p class="error" role="alert">{move || invalid.get()}</p>
+                <p class="error" role="alert">{move || invalid.get().unwrap_or_default()}</p>
             </details>
             <ul id="policy-warnings" class="warnings">
                 {move || {
@@ -182,9 +182,10 @@ pub fn PolicyPanel() -> impl IntoView {
                             view! { <li class=class><strong>{tag}</strong>{text}</li> }.into_any()
                         })
                         .collect_view()
+                        .into_any()
                 }}
             </ul>
-            <p class="error" role="alert">{move || lab.error.get()}</p>
+            <p class="error" role="alert">{move || lab.error.get().unwrap_or_default()}</p>
         </section>
     }
 }

@@ -27,7 +27,7 @@ pub fn Scaling() -> impl IntoView {
             {move || me.get().map(|mine| {
                 let store = if mine.store == "redis" { "a Redis store shared by the instances" } else { "its own memory" };
                 view! { <p id="instance">{format!("This page talks to instance {}, which keeps sessions in {store}.", mine.name)}</p> }.into_any()
-            })}
+            }).unwrap_or_else(|| ().into_any())}
             {move || {
                 let list = peers.get();
                 if list.is_empty() {
