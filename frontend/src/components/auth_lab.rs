@@ -12,7 +12,7 @@ use shared::{
 
 use crate::{
     api::SessionRow,
-    components::options::options,
+    components::controls::{options, set_text},
     json::{self, ObjectWriter},
     lab::{Lab, now_ms},
     lab_request::LabRequest,
@@ -76,8 +76,8 @@ pub fn AuthLab() -> impl IntoView {
             <h2 id="auth-title">"2. Auth lab"</h2>
             <p class="small">"Demo users: a@b.com / 123 and bob@example.com / hunter2."</p>
             <div class="fields">
-                <label>"Email " <input id="email" autocomplete="username" bind:value=email/></label>
-                <label>"Password " <input id="password" type="password" autocomplete="current-password" bind:value=password/></label>
+                <label>"Email " <input id="email" autocomplete="username" prop:value=email on:input=set_text(email)/></label>
+                <label>"Password " <input id="password" type="password" autocomplete="current-password" prop:value=password on:input=set_text(password)/></label>
             </div>
             <div class="buttons">
                 <button id="login-cookie" on:click=login>"Log in: session cookie"</button>
@@ -246,9 +246,9 @@ fn TokenPanel() -> impl IntoView {
                 }
             }}
             <label class="wide">"Payload (edit, then re-sign)"
-                <textarea id="jwt-payload" rows="6" bind:value=payload></textarea>
+                <textarea id="jwt-payload" rows="6" prop:value=payload on:input=set_text(payload)></textarea>
             </label>
-            <label>"Secret " <input id="jwt-secret" bind:value=secret placeholder="guess it: mySecretKey?"/></label>
+            <label>"Secret " <input id="jwt-secret" prop:value=secret on:input=set_text(secret) placeholder="guess it: mySecretKey?"/></label>
             <div class="buttons">
                 <button id="jwt-use-server-secret" on:click=use_server_secret>"Use the server's secret"</button>
                 <button id="jwt-resign" on:click=resign>"Re-sign"</button>

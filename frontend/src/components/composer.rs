@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use shared::cors::browser::{CredentialsMode, preflight_reasons};
 
-use crate::{app::page_origin, components::options::options, lab::Lab, lab_request::LabRequest};
+use crate::{app::page_origin, components::controls::options, lab::Lab, lab_request::LabRequest};
 
 const METHODS: [&str; 5] = ["GET", "POST", "PUT", "DELETE", "PATCH"];
 const PATHS: [&str; 5] = ["/api/profile", "/api/login", "/api/token", "/api/transfer", "/api/logout"];

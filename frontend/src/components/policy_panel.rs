@@ -6,7 +6,12 @@ use shared::cors::{
     policy::{Severity, warnings},
 };
 
-use crate::{app::page_origin, lab::Lab, presets::Preset};
+use crate::{
+    app::page_origin,
+    components::controls::{set_checked, set_text},
+    lab::Lab,
+    presets::Preset,
+};
 
 /// One line on what a policy does.
 pub fn summary(policy: &CorsPolicy) -> String {
@@ -150,7 +155,7 @@ pub fn PolicyPanel() -> impl IntoView {
             <details class="editor">
                 <summary>"Edit every field"</summary>
                 <div class="fields">
-                    <label><input type="checkbox" id="policy-enabled" bind:checked=draft.enabled/>" CORS enabled"</label>
+                    <label><input type="checkbox" id="policy-enabled" prop:checked=draft.enabled on:change=set_checked(draft.enabled)/>" CORS enabled"</label>
                     <label>"allow_origin "
                         <select id="policy-origin-mode" on:change=move |ev| draft.mode.set(event_target_value(&ev)) prop:value=move || draft.mode.get()>
                             <option value="list">"list: exact origins"</option>
@@ -159,12 +164,12 @@ pub fn PolicyPanel() -> impl IntoView {
                             <option value="none">"none: never"</option>
                         </select>
                     </label>
-                    <label>"origins " <input id="policy-origins" bind:value=draft.origins placeholder="http://localhost:8080, null"/></label>
-                    <label><input type="checkbox" id="policy-credentials" bind:checked=draft.credentials/>" allow_credentials"</label>
-                    <label>"allow_methods " <input id="policy-methods" bind:value=draft.methods placeholder="GET, POST or *"/></label>
-                    <label>"allow_headers " <input id="policy-headers" bind:value=draft.headers placeholder="Content-Type, Authorization or *"/></label>
-                    <label>"expose_headers " <input id="policy-expose" bind:value=draft.expose/></label>
-                    <label>"max_age (s) " <input id="policy-max-age" inputmode="numeric" bind:value=draft.max_age placeholder="empty: no header"/></label>
+                    <label>"origins " <input id="policy-origins" prop:value=draft.origins on:input=set_text(draft.origins) placeholder="http://localhost:8080, null"/></label>
+                    <label><input type="checkbox" id="policy-credentials" prop:checked=draft.credentials on:change=set_checked(draft.credentials)/>" allow_credentials"</label>
+                    <label>"allow_methods " <input id="policy-methods" prop:value=draft.methods on:input=set_text(draft.methods) placeholder="GET, POST or *"/></label>
+                    <label>"allow_headers " <input id="policy-headers" prop:value=draft.headers on:input=set_text(draft.headers) placeholder="Content-Type, Authorization or *"/></label>
+                    <label>"expose_headers " <input id="policy-expose" prop:value=draft.expose on:input=set_text(draft.expose)/></label>
+                    <label>"max_age (s) " <input id="policy-max-age" inputmode="numeric" prop:value=draft.max_age on:input=set_text(draft.max_age) placeholder="empty: no header"/></label>
                     <button id="policy-apply" on:click=apply>"Apply"</button>
                 </div>
                 <p class="error" role="alert">{move || invalid.get().unwrap_or_default()}</p>
