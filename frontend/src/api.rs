@@ -111,48 +111,51 @@ impl Api {
         format!("{}{path}", self.base)
     }
 
-    pub async fn get_policy(&self) -> Result<CorsPolicy> {
-        self.get("/control/cors").await
+    // The typed calls hand back `get`'s or `put`'s future as it is: an `async fn` wrapper
+    // around it would add a state machine of its own to the wasm for each call.
+
+    pub fn get_policy(&self) -> impl Future<Output = Result<CorsPolicy>> {
+        self.get("/control/cors")
     }
 
-    pub async fn put_policy(&self, policy: &CorsPolicy) -> Result<CorsPolicy> {
-        self.put("/control/cors", policy).await
+    pub fn put_policy(&self, policy: &CorsPolicy) -> impl Future<Output = Result<CorsPolicy>> {
+        self.put("/control/cors", policy)
     }
 
-    pub async fn get_cookie(&self) -> Result<CookiePolicy> {
-        self.get("/control/cookie").await
+    pub fn get_cookie(&self) -> impl Future<Output = Result<CookiePolicy>> {
+        self.get("/control/cookie")
     }
 
-    pub async fn put_cookie(&self, policy: &CookiePolicy) -> Result<CookiePolicy> {
-        self.put("/control/cookie", policy).await
+    pub fn put_cookie(&self, policy: &CookiePolicy) -> impl Future<Output = Result<CookiePolicy>> {
+        self.put("/control/cookie", policy)
     }
 
-    pub async fn get_defenses(&self) -> Result<Defenses> {
-        self.get("/control/defenses").await
+    pub fn get_defenses(&self) -> impl Future<Output = Result<Defenses>> {
+        self.get("/control/defenses")
     }
 
-    pub async fn put_defenses(&self, defenses: &Defenses) -> Result<Defenses> {
-        self.put("/control/defenses", defenses).await
+    pub fn put_defenses(&self, defenses: &Defenses) -> impl Future<Output = Result<Defenses>> {
+        self.put("/control/defenses", defenses)
     }
 
-    pub async fn site(&self) -> Result<SiteLinks> {
-        self.get("/control/site").await
+    pub fn site(&self) -> impl Future<Output = Result<SiteLinks>> {
+        self.get("/control/site")
     }
 
-    pub async fn instance(&self) -> Result<Instance> {
-        self.get("/control/instance").await
+    pub fn instance(&self) -> impl Future<Output = Result<Instance>> {
+        self.get("/control/instance")
     }
 
-    pub async fn accounts(&self) -> Result<Vec<Account>> {
-        self.get("/control/accounts").await
+    pub fn accounts(&self) -> impl Future<Output = Result<Vec<Account>>> {
+        self.get("/control/accounts")
     }
 
-    pub async fn get_jwt(&self) -> Result<JwtSettings> {
-        self.get("/control/jwt").await
+    pub fn get_jwt(&self) -> impl Future<Output = Result<JwtSettings>> {
+        self.get("/control/jwt")
     }
 
-    pub async fn sessions(&self) -> Result<Vec<SessionRow>> {
-        self.get("/control/sessions").await
+    pub fn sessions(&self) -> impl Future<Output = Result<Vec<SessionRow>>> {
+        self.get("/control/sessions")
     }
 
     pub async fn revoke(&self, id: &str) -> Result<()> {

@@ -169,7 +169,7 @@ fn SessionStore() -> impl IntoView {
                         let id = row.id.clone();
                         view! {
                             <p class="session-row">
-                                <code>{format!("sessionStore[\"{}…\"] → {{ userId: {} }}", &row.id[..8.min(row.id.len())], row.user_id)}</code>
+                                <code>{format!("sessionStore[\"{}…\"] → {{ userId: {} }}", row.id.get(..8).unwrap_or(&row.id), row.user_id)}</code>
                                 " expires in " <span class="countdown">{format!("{left} s")}</span> " "
                                 <button class="revoke" on:click=move |_| revoke(id.clone())>"Revoke"</button>
                             </p>
