@@ -184,6 +184,14 @@ fn SessionStore() -> impl IntoView {
     }
 }
 
+/// "Issued …. Expires … (… s left)." for what the token states.
+fn times(iat: Option<i64>, exp: Option<i64>, left: Option<i64>) -> String {
+    let issued = iat.map(|i| format!("Issued {}. ", time(i))).unwrap_or_default();
+    let expires = exp.map(|e| format!("Expires {}", time(e))).unwrap_or_default();
+    let left = left.map(|l| if l > 0 { format!(" ({l} s left).") } else { format!(" (expired {} s ago).", -l) }).unwrap_or_default();
+    format!("{issued}{expires}{left}")
+}
+
 /// Seconds since the epoch → readable UTC time.
 fn time(seconds: i64) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(seconds as f64 * 1000.0));
@@ -236,9 +244,7 @@ fn TokenPanel() -> impl IntoView {
                         <p class="small">"Header"</p>
                         <pre id="jwt-header">{d.header}</pre>
                         <p class="small" id="jwt-times">
-                            {iat.map(|i| format!("Issued {}. ", time(i)))}
-                            {exp.map(|e| format!("Expires {}", time(e)))}
-                            {left.map(|l| if l > 0 { format!(" ({l} s left).") } else { format!(" (expired {} s ago).", -l) })}
+                            {times(iat, exp, left)}
                         </p>
                         <p class="small">"Signature (HMAC-SHA256, base64url): " <code class="wrap">{d.signature}</code></p>
                     }

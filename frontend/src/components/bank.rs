@@ -89,7 +89,7 @@ pub fn Bank() -> impl IntoView {
                     view! {
                         <p class="account" data-email=a.email.clone()>
                             <strong>{a.email.clone()}</strong> ": balance " <span class="balance">{a.balance}</span>
-                            {(!history.is_empty()).then(|| view! { <span class="small">" · " {history}</span> }.into_any())}
+                            {(!history.is_empty()).then(|| view! { <span class="small">{format!(" · {history}")}</span> }.into_any())}
                         </p>
                     }
                     .into_any()

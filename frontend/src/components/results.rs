@@ -88,7 +88,7 @@ pub fn ProbeResult(
                 <h3>"Why"</h3>
                 <p class="preflight-note">{explanation.preflight}</p>
                 <p class="summary">{explanation.summary}</p>
-                {explanation.fix.map(|fix| view! { <p class="fix">"Fix on the server: " {fix}</p> }.into_any())}
+                {explanation.fix.map(|fix| view! { <p class="fix">{format!("Fix on the server: {fix}")}</p> }.into_any())}
             </div>
         </div>
         <SequenceDiagram picture/>
@@ -120,9 +120,9 @@ pub fn ServerView(entries: Vec<LogEntry>) -> impl IntoView {
                 <article class="log-entry" data-preflight=e.preflight.to_string()>
                     <h4>{format!("#{} {kind}: {} {} → {}", e.seq, e.method, e.path, e.status)}</h4>
                     <p>"Origin: " <code>{e.origin.unwrap_or_else(|| "(none)".to_owned())}</code></p>
-                    <p>"Cookie: " {e.credentials.cookie} "; Authorization: " {e.credentials.authorization}</p>
-                    <p class="cors-reason">"CORS: " {e.cors}</p>
-                    <p class="auth-outcome">"Auth: " {e.auth}</p>
+                    <p>{format!("Cookie: {}; Authorization: {}", e.credentials.cookie, e.credentials.authorization)}</p>
+                    <p class="cors-reason">{format!("CORS: {}", e.cors)}</p>
+                    <p class="auth-outcome">{format!("Auth: {}", e.auth)}</p>
                     <p>"Headers sent back:"</p>
                     <ul>{headers}</ul>
                 </article>

@@ -43,7 +43,7 @@ pub fn Scaling() -> impl IntoView {
                     let (cookie_api, jwt_api) = (api.clone(), api);
                     let name = theirs.name.clone();
                     view! {
-                        <p class="small">"1. Log in with the session cookie (auth lab) on " {mine.clone()} ". 2. Ask " {name.clone()} " with the same cookie (cookies belong to the host, not the port, so it goes along). With memory stores " {name.clone()} " answers unknown_session; with Redis it knows you. 3. A JWT from " {mine.clone()} " works on both."</p>
+                        <p class="small">{format!("1. Log in with the session cookie (auth lab) on {mine}. 2. Ask {name} with the same cookie (cookies belong to the host, not the port, so it goes along). With memory stores {name} answers unknown_session; with Redis it knows you. 3. A JWT from {mine} works on both.")}</p>
                         <div class="buttons">
                             <button class="peer-cookie" on:click=move |_| lab.send_to(Some(cookie_api.clone()), format!("Profile on {} with the cookie", theirs.name), profile_request(false), None)>
                                 {format!("GET /api/profile on {name} with the cookie")}
