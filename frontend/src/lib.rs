@@ -1,7 +1,7 @@
 //! The playground's UI: a Leptos client-side app on one origin calling the backend on another.
 //!
 //! Plain modules hold the logic: `presets`, `lab_request`, `outcome`, `diagram`, `export`,
-//! `attack` (tested natively), `json`, `share`, `token` (JSON without serde, read by the
+//! `attack`, `html` (tested natively), `json`, `share`, `token` (JSON without serde, read by the
 //! browser: tested in it, `tests/`). `api` is the one client of the backend, `fetch` its
 //! transport, `lab` the reactive state and the flow of a request, `components` the views.
 
@@ -12,6 +12,7 @@ pub mod components;
 pub mod diagram;
 pub mod export;
 pub mod fetch;
+pub mod html;
 pub mod json;
 pub mod lab;
 pub mod lab_request;
