@@ -74,6 +74,13 @@ pub fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
+/// `now_ms()`, updated every second, for the countdowns.
+pub fn clock() -> RwSignal<f64> {
+    let now = RwSignal::new(now_ms());
+    set_interval(move || now.set(now_ms()), std::time::Duration::from_secs(1));
+    now
+}
+
 /// A fresh request id: unique enough for one person's log, and free of characters that
 /// would need escaping in a query string.
 pub fn new_rid() -> String {

@@ -1,8 +1,6 @@
 //! The auth lab: log in with a session cookie or get a JWT, call the profile, log out; beside
 //! it the server's session store and the token, decoded, editable and re-signable.
 
-use std::time::Duration;
-
 use leptos::{prelude::*, task::spawn_local};
 use shared::{
     cookie::{CookiePolicy, SameSite},
@@ -14,7 +12,7 @@ use crate::{
     api::SessionRow,
     components::controls::{options, set_text},
     json::{self, ObjectWriter},
-    lab::{Lab, now_ms},
+    lab::{Lab, clock},
     lab_request::LabRequest,
     token,
 };
@@ -136,8 +134,7 @@ fn CookieSettings() -> impl IntoView {
 fn SessionStore() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let sessions = RwSignal::new(Vec::<SessionRow>::new());
-    let now = RwSignal::new(now_ms());
-    set_interval(move || now.set(now_ms()), Duration::from_secs(1));
+    let now = clock();
     // Every lab request may change the store: reload when the log grows.
     Effect::new(move |_| {
         lab.log.with(Vec::len);
@@ -205,8 +202,7 @@ fn TokenPanel() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let payload = RwSignal::new(String::new());
     let secret = RwSignal::new(String::new());
-    let now = RwSignal::new(now_ms());
-    set_interval(move || now.set(now_ms()), Duration::from_secs(1));
+    let now = clock();
     let decoded = move || lab.token.get().and_then(|t| token::show(&t));
     // A new token fills the editor with its payload.
     Effect::new(move |_| {
