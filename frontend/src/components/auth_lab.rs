@@ -181,20 +181,6 @@ fn SessionStore() -> impl IntoView {
     }
 }
 
-/// "Issued …. Expires … (… s left)." for what the token states.
-fn times(iat: Option<i64>, exp: Option<i64>, left: Option<i64>) -> String {
-    let issued = iat.map(|i| format!("Issued {}. ", time(i))).unwrap_or_default();
-    let expires = exp.map(|e| format!("Expires {}", time(e))).unwrap_or_default();
-    let left = left.map(|l| if l > 0 { format!(" ({l} s left).") } else { format!(" (expired {} s ago).", -l) }).unwrap_or_default();
-    format!("{issued}{expires}{left}")
-}
-
-/// Seconds since the epoch → readable UTC time.
-fn time(seconds: i64) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(seconds as f64 * 1000.0));
-    date.to_iso_string().as_string().unwrap_or_default().replace(".000Z", "Z")
-}
-
 /// The JWT: decoded, its times readable, editable and re-signable with the same code the
 /// server verifies with.
 #[component]
@@ -231,22 +217,7 @@ fn TokenPanel() -> impl IntoView {
     view! {
         <div class="token" id="token">
             <h3>"The JWT (kept in this page's memory)"</h3>
-            {move || match decoded() {
-                None => view! { <p class="small">"No token yet: press \u{201c}Get a JWT\u{201d}."</p> }.into_any(),
-                Some(d) => {
-                    let (iat, exp) = (d.iat, d.exp);
-                    let left = exp.map(|e| e - (now.get() / 1000.0) as i64);
-                    view! {
-                        <p class="small">"Header"</p>
-                        <pre id="jwt-header">{d.header}</pre>
-                        <p class="small" id="jwt-times">
-                            {times(iat, exp, left)}
-                        </p>
-                        <p class="small">"Signature (HMAC-SHA256, base64url): " <code class="wrap">{d.signature}</code></p>
-                    }
-                    .into_any()
-                }
-            }}
+            <div inner_html=move || token::html(decoded().as_ref(), now.get())></div>
             <label class="wide">"Payload (edit, then re-sign)"
                 <textarea id="jwt-payload" rows="6" prop:value=payload on:input=set_text(payload)></textarea>
             </label>
