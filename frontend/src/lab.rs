@@ -134,12 +134,12 @@ impl Lab {
 
     /// Sends `request` as the page's code would, records it as a probe, and fetches the
     /// server's entries for it (the event stream may bring them first).
-    pub fn send(&self, label: impl Into<String>, request: LabRequest, rid: Option<String>) {
+    pub fn send(&self, label: &str, request: LabRequest, rid: Option<String>) {
         self.send_to(None, label, request, rid);
     }
 
     /// Like `send`, to another instance of the backend when `peer` is its API origin.
-    pub fn send_to(&self, peer: Option<Api>, label: impl Into<String>, request: LabRequest, rid: Option<String>) {
+    pub fn send_to(&self, peer: Option<Api>, label: &str, request: LabRequest, rid: Option<String>) {
         let lab = *self;
         let id = self.next_id.get_untracked();
         self.next_id.set(id + 1);
@@ -147,7 +147,7 @@ impl Lab {
         let token = if request.bearer { self.token.get_untracked() } else { None };
         let probe = Probe {
             id,
-            label: label.into(),
+            label: label.to_owned(),
             rid: rid.clone(),
             request: request.clone(),
             token: token.clone(),

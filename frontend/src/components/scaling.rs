@@ -45,7 +45,7 @@ pub fn Scaling() -> impl IntoView {
                     view! {
                         <p class="small">{format!("1. Log in with the session cookie (auth lab) on {mine}. 2. Ask {name} with the same cookie (cookies belong to the host, not the port, so it goes along). With memory stores {name} answers unknown_session; with Redis it knows you. 3. A JWT from {mine} works on both.")}</p>
                         <div class="buttons">
-                            <button class="peer-cookie" on:click=move |_| lab.send_to(Some(cookie_api.clone()), format!("Profile on {} with the cookie", theirs.name), profile_request(false), None)>
+                            <button class="peer-cookie" on:click=move |_| lab.send_to(Some(cookie_api.clone()), &format!("Profile on {} with the cookie", theirs.name), profile_request(false), None)>
                                 {format!("GET /api/profile on {name} with the cookie")}
                             </button>
                             <button class="peer-jwt" disabled=move || lab.token.with(Option::is_none)
