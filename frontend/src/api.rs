@@ -1,8 +1,6 @@
 //! The one typed client of the backend: every request goes through here, and here alone
 //! decides what counts as success.
 
-use gloo_net::http::{Request, RequestBuilder, Response};
-use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use shared::{
     cookie::CookiePolicy,
     cors::{CorsPolicy, browser::CredentialsMode},
@@ -10,7 +8,12 @@ use shared::{
 };
 use web_sys::RequestCredentials;
 
-use crate::{lab_request::LabRequest, outcome::BrowserView};
+use crate::{
+    fetch,
+    json::{self, FromJson, ToJson, json_objects},
+    lab_request::LabRequest,
+    outcome::BrowserView,
+};
 
 /// Why a control-plane call failed.
 #[derive(Clone, Debug, PartialEq)]
@@ -37,18 +40,16 @@ impl std::fmt::Display for ClientError {
 pub type Result<T> = std::result::Result<T, ClientError>;
 
 /// `GET /control/jwt`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JwtSettings {
     pub secret: String,
     pub ttl_seconds: u64,
-    #[serde(default, skip_serializing)]
     pub weak: bool,
-    #[serde(default, skip_serializing)]
     pub warning: Option<String>,
 }
 
 /// A row of `GET /control/sessions`.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SessionRow {
     pub id: String,
     pub user_id: u64,
@@ -58,7 +59,7 @@ pub struct SessionRow {
 }
 
 /// A row of `GET /control/accounts`.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Account {
     pub id: u64,
     pub email: String,
@@ -66,12 +67,19 @@ pub struct Account {
     pub transfers: Vec<Transfer>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Transfer {
     pub from: String,
     pub to: String,
     pub amount: u64,
     pub at: String,
+}
+
+json_objects! {
+    JwtSettings { secret, ttl_seconds, weak, warning }
+    SessionRow { id, user_id, created_at, last_seen_at, expires_at }
+    Account { id, email, balance, transfers }
+    Transfer { from, to, amount, at }
 }
 
 /// Where the backend is; chosen once at start (see `Api::from_location`).
@@ -103,63 +111,64 @@ impl Api {
         format!("{}{path}", self.base)
     }
 
-    pub async fn get_policy(&self) -> Result<CorsPolicy> {
-        get_json(&self.url("/control/cors")).await
+    // The typed calls hand back `get`'s or `put`'s future as it is: an `async fn` wrapper
+    // around it would add a state machine of its own to the wasm for each call.
+
+    pub fn get_policy(&self) -> impl Future<Output = Result<CorsPolicy>> {
+        self.get("/control/cors")
     }
 
-    pub async fn put_policy(&self, policy: &CorsPolicy) -> Result<CorsPolicy> {
-        put_json(&self.url("/control/cors"), policy).await
+    pub fn put_policy(&self, policy: &CorsPolicy) -> impl Future<Output = Result<CorsPolicy>> {
+        self.put("/control/cors", policy)
     }
 
-    pub async fn get_cookie(&self) -> Result<CookiePolicy> {
-        get_json(&self.url("/control/cookie")).await
+    pub fn get_cookie(&self) -> impl Future<Output = Result<CookiePolicy>> {
+        self.get("/control/cookie")
     }
 
-    pub async fn put_cookie(&self, policy: &CookiePolicy) -> Result<CookiePolicy> {
-        put_json(&self.url("/control/cookie"), policy).await
+    pub fn put_cookie(&self, policy: &CookiePolicy) -> impl Future<Output = Result<CookiePolicy>> {
+        self.put("/control/cookie", policy)
     }
 
-    pub async fn get_defenses(&self) -> Result<Defenses> {
-        get_json(&self.url("/control/defenses")).await
+    pub fn get_defenses(&self) -> impl Future<Output = Result<Defenses>> {
+        self.get("/control/defenses")
     }
 
-    pub async fn put_defenses(&self, defenses: &Defenses) -> Result<Defenses> {
-        put_json(&self.url("/control/defenses"), defenses).await
+    pub fn put_defenses(&self, defenses: &Defenses) -> impl Future<Output = Result<Defenses>> {
+        self.put("/control/defenses", defenses)
     }
 
-    pub async fn site(&self) -> Result<SiteLinks> {
-        get_json(&self.url("/control/site")).await
+    pub fn site(&self) -> impl Future<Output = Result<SiteLinks>> {
+        self.get("/control/site")
     }
 
-    pub async fn instance(&self) -> Result<Instance> {
-        get_json(&self.url("/control/instance")).await
+    pub fn instance(&self) -> impl Future<Output = Result<Instance>> {
+        self.get("/control/instance")
     }
 
-    pub async fn accounts(&self) -> Result<Vec<Account>> {
-        get_json(&self.url("/control/accounts")).await
+    pub fn accounts(&self) -> impl Future<Output = Result<Vec<Account>>> {
+        self.get("/control/accounts")
     }
 
-    pub async fn get_jwt(&self) -> Result<JwtSettings> {
-        get_json(&self.url("/control/jwt")).await
+    pub fn get_jwt(&self) -> impl Future<Output = Result<JwtSettings>> {
+        self.get("/control/jwt")
     }
 
-    pub async fn sessions(&self) -> Result<Vec<SessionRow>> {
-        get_json(&self.url("/control/sessions")).await
+    pub fn sessions(&self) -> impl Future<Output = Result<Vec<SessionRow>>> {
+        self.get("/control/sessions")
     }
 
     pub async fn revoke(&self, id: &str) -> Result<()> {
-        let response = check(Request::delete(&self.url(&format!("/control/sessions/{id}"))).send().await)?;
-        check_status(response).await.map(|_| ())
+        self.control("DELETE", &format!("/control/sessions/{id}"), None).await.map(drop)
     }
 
     pub async fn reset(&self) -> Result<()> {
-        let response = check(Request::post(&self.url("/control/reset")).send().await)?;
-        check_status(response).await.map(|_| ())
+        self.control("POST", "/control/reset", None).await.map(drop)
     }
 
     /// Log entries newer than `after`.
     pub async fn log_after(&self, after: u64) -> Result<Vec<LogEntry>> {
-        get_json(&self.url(&format!("/control/log?after={after}"))).await
+        self.get(&format!("/control/log?after={after}")).await
     }
 
     /// A lab request exactly as the page's own code would send it: whatever the browser does
@@ -167,43 +176,45 @@ impl Api {
     pub async fn lab_fetch(&self, request: &LabRequest, token: Option<&str>, rid: &str) -> BrowserView {
         let separator = if request.path.contains('?') { '&' } else { '?' };
         let url = format!("{}{}{separator}rid={rid}", self.base, request.path);
-        let mut builder = RequestBuilder::new(&url).method(method(&request.method)).credentials(credentials(request.credentials));
-        for (name, value) in request.headers(token) {
-            builder = builder.header(&name, &value);
+        let body = request.sends_body().then(|| request.body.as_deref().unwrap_or_default());
+        let headers = request.headers(token);
+        let sent = fetch::Request { method: &request.method, url: &url, headers: &headers, body, credentials: Some(credentials(request.credentials)) };
+        match sent.send().await {
+            Ok(response) => BrowserView::Response {
+                status: response.status(),
+                status_text: response.status_text(),
+                headers: fetch::headers(&response),
+                body: fetch::text(&response).await.unwrap_or_default(),
+            },
+            Err(e) => BrowserView::NetworkError(e),
         }
-        let sent = if request.sends_body() {
-            match builder.body(request.body.clone().unwrap_or_default()) {
-                Ok(r) => r.send().await,
-                Err(e) => return BrowserView::NetworkError(e.to_string()),
-            }
+    }
+
+    async fn get<T: FromJson>(&self, path: &str) -> Result<T> {
+        decode(&self.control("GET", path, None).await?)
+    }
+
+    async fn put<T: FromJson>(&self, path: &str, body: &impl ToJson) -> Result<T> {
+        decode(&self.control("PUT", path, Some(&json::to_string(body))).await?)
+    }
+
+    /// The one place that decides what a control-plane call came to: the body of a 2xx
+    /// answer, or why there is none.
+    async fn control(&self, method: &str, path: &str, json: Option<&str>) -> Result<String> {
+        let headers = json.map(|_| vec![("Content-Type".to_owned(), "application/json".to_owned())]).unwrap_or_default();
+        let request = fetch::Request { method, url: &self.url(path), headers: &headers, body: json, credentials: None };
+        let response = request.send().await.map_err(ClientError::Network)?;
+        let body = fetch::text(&response).await;
+        if response.ok() {
+            body.map_err(ClientError::Decode)
         } else {
-            builder.send().await
-        };
-        match sent {
-            Ok(response) => {
-                let status = response.status();
-                let status_text = response.status_text();
-                let headers = response.headers().entries().collect();
-                let body = response.text().await.unwrap_or_default();
-                BrowserView::Response { status, status_text, headers, body }
-            }
-            Err(e) => BrowserView::NetworkError(e.to_string()),
+            Err(ClientError::Status { status: response.status(), body: body.unwrap_or_default() })
         }
     }
 }
 
-fn method(name: &str) -> gloo_net::http::Method {
-    use gloo_net::http::Method;
-    match name {
-        "GET" => Method::GET,
-        "HEAD" => Method::HEAD,
-        "POST" => Method::POST,
-        "PUT" => Method::PUT,
-        "DELETE" => Method::DELETE,
-        "PATCH" => Method::PATCH,
-        "OPTIONS" => Method::OPTIONS,
-        other => Method::from_bytes(other.as_bytes()).unwrap_or(Method::GET),
-    }
+fn decode<T: FromJson>(body: &str) -> Result<T> {
+    json::parse(body).ok_or_else(|| ClientError::Decode("not the JSON the page expects".to_owned()))
 }
 
 fn credentials(mode: CredentialsMode) -> RequestCredentials {
@@ -212,33 +223,6 @@ fn credentials(mode: CredentialsMode) -> RequestCredentials {
         CredentialsMode::SameOrigin => RequestCredentials::SameOrigin,
         CredentialsMode::Include => RequestCredentials::Include,
     }
-}
-
-async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T> {
-    json(check(Request::get(url).send().await)?).await
-}
-
-async fn put_json<T: DeserializeOwned>(url: &str, body: &impl Serialize) -> Result<T> {
-    let request = Request::put(url).json(body).map_err(|e| ClientError::Decode(e.to_string()))?;
-    json(check(request.send().await)?).await
-}
-
-fn check(sent: std::result::Result<Response, gloo_net::Error>) -> Result<Response> {
-    sent.map_err(|e| ClientError::Network(e.to_string()))
-}
-
-/// The one place that decides what a failed control-plane call is.
-async fn check_status(response: Response) -> Result<Response> {
-    if response.ok() {
-        Ok(response)
-    } else {
-        Err(ClientError::Status { status: response.status(), body: response.text().await.unwrap_or_default() })
-    }
-}
-
-async fn json<T: DeserializeOwned>(response: Response) -> Result<T> {
-    let response = check_status(response).await?;
-    response.json().await.map_err(|e| ClientError::Decode(e.to_string()))
 }
 
 /// The value of `name` in a `?a=b&c=d` query, percent-decoded.

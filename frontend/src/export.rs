@@ -8,7 +8,7 @@ use crate::lab_request::LabRequest;
 /// A string literal valid in Rust and JavaScript. (Not `{:?}`: Debug's escaping pulls
 /// Unicode tables into the wasm.)
 fn lit(text: &str) -> String {
-    serde_json::to_string(text).unwrap_or_default()
+    crate::json::to_string(text)
 }
 
 fn quoted(items: &[String]) -> String {

@@ -36,9 +36,21 @@ pub struct CachedPreflight {
     pub until_ms: f64,
 }
 
-/// The lab's signals, `Copy` so closures can take them freely.
+/// The lab's state: a reference to its signals, so closures can take it freely. One pointer
+/// wide on purpose: dozens of view closures capture it, and copying the ten signals into
+/// each of them cost the wasm several kilobytes.
 #[derive(Clone, Copy)]
-pub struct Lab {
+pub struct Lab(&'static LabSignals);
+
+impl std::ops::Deref for Lab {
+    type Target = LabSignals;
+
+    fn deref(&self) -> &LabSignals {
+        self.0
+    }
+}
+
+pub struct LabSignals {
     pub policy: RwSignal<Option<CorsPolicy>>,
     pub cookie: RwSignal<Option<CookiePolicy>>,
     pub request: RwSignal<LabRequest>,
@@ -62,6 +74,13 @@ pub fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
+/// `now_ms()`, updated every second, for the countdowns.
+pub fn clock() -> RwSignal<f64> {
+    let now = RwSignal::new(now_ms());
+    set_interval(move || now.set(now_ms()), std::time::Duration::from_secs(1));
+    now
+}
+
 /// A fresh request id: unique enough for one person's log, and free of characters that
 /// would need escaping in a query string.
 pub fn new_rid() -> String {
@@ -69,8 +88,10 @@ pub fn new_rid() -> String {
 }
 
 impl Lab {
+    /// The page's lab. Made once per mounted app and kept for the page's life (leaked: a few
+    /// dozen bytes), as the signals it holds are.
     pub fn new(api: Api) -> Lab {
-        Lab {
+        Lab(Box::leak(Box::new(LabSignals {
             policy: RwSignal::new(None),
             cookie: RwSignal::new(None),
             request: RwSignal::new(LabRequest::default()),
@@ -81,7 +102,7 @@ impl Lab {
             error: RwSignal::new(None),
             next_id: RwSignal::new(1),
             api: StoredValue::new(api),
-        }
+        })))
     }
 
     pub fn api(&self) -> Api {
@@ -94,12 +115,12 @@ impl Lab {
             return;
         }
         self.log.update(|log| {
+            // Inserted in place rather than sorted afterwards: a sort costs the wasm kilobytes.
             for entry in entries {
-                if !log.iter().any(|e| e.seq == entry.seq) {
-                    log.push(entry);
+                if let Err(at) = log.binary_search_by_key(&entry.seq, |e| e.seq) {
+                    log.insert(at, entry);
                 }
             }
-            log.sort_by_key(|e| e.seq);
             let excess = log.len().saturating_sub(KEEP_LOG);
             log.drain(..excess);
         });
@@ -113,12 +134,12 @@ impl Lab {
 
     /// Sends `request` as the page's code would, records it as a probe, and fetches the
     /// server's entries for it (the event stream may bring them first).
-    pub fn send(&self, label: impl Into<String>, request: LabRequest, rid: Option<String>) {
+    pub fn send(&self, label: &str, request: LabRequest, rid: Option<String>) {
         self.send_to(None, label, request, rid);
     }
 
     /// Like `send`, to another instance of the backend when `peer` is its API origin.
-    pub fn send_to(&self, peer: Option<Api>, label: impl Into<String>, request: LabRequest, rid: Option<String>) {
+    pub fn send_to(&self, peer: Option<Api>, label: &str, request: LabRequest, rid: Option<String>) {
         let lab = *self;
         let id = self.next_id.get_untracked();
         self.next_id.set(id + 1);
@@ -126,7 +147,7 @@ impl Lab {
         let token = if request.bearer { self.token.get_untracked() } else { None };
         let probe = Probe {
             id,
-            label: label.into(),
+            label: label.to_owned(),
             rid: rid.clone(),
             request: request.clone(),
             token: token.clone(),
@@ -166,7 +187,7 @@ impl Lab {
     fn after_lab_response(&self, request: &LabRequest, view: &BrowserView) {
         if let BrowserView::Response { status: 200, body, .. } = view
             && request.path.starts_with("/api/token")
-            && let Some(token) = serde_json::from_str::<serde_json::Value>(body).ok().and_then(|v| v["token"].as_str().map(str::to_owned))
+            && let Some(token) = crate::json::value(body).and_then(|v| crate::json::member::<String>(&v, "token"))
         {
             self.token.set(Some(token));
         }

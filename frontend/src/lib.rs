@@ -1,8 +1,9 @@
 //! The playground's UI: a Leptos client-side app on one origin calling the backend on another.
 //!
-//! Plain modules hold the logic (tested natively): `presets`, `lab_request`, `outcome`,
-//! `diagram`, `export`, `share`. `api` is the one client of the backend, `lab` the reactive
-//! state and the flow of a request, `components` the views.
+//! Plain modules hold the logic: `presets`, `lab_request`, `outcome`, `diagram`, `export`,
+//! `attack`, `html` (tested natively), `json`, `share`, `token` (JSON without serde, read by the
+//! browser: tested in it, `tests/`). `api` is the one client of the backend, `fetch` its
+//! transport, `lab` the reactive state and the flow of a request, `components` the views.
 
 pub mod api;
 pub mod attack;
@@ -10,11 +11,15 @@ pub mod app;
 pub mod components;
 pub mod diagram;
 pub mod export;
+pub mod fetch;
+pub mod html;
+pub mod json;
 pub mod lab;
 pub mod lab_request;
 pub mod live_log;
 pub mod outcome;
 pub mod presets;
 pub mod share;
+pub mod token;
 
 pub use app::App;

@@ -44,7 +44,7 @@ fn open(lab: Lab) -> Option<EventSource> {
         return None;
     };
     let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
-        if let Some(entry) = event.data().as_string().and_then(|d| serde_json::from_str(&d).ok()) {
+        if let Some(entry) = event.data().as_string().and_then(|d| crate::json::parse(&d)) {
             lab.add_log(vec![entry]);
         }
     });

@@ -1,8 +1,6 @@
 //! The auth lab: log in with a session cookie or get a JWT, call the profile, log out; beside
 //! it the server's session store and the token, decoded, editable and re-signable.
 
-use std::time::Duration;
-
 use leptos::{prelude::*, task::spawn_local};
 use shared::{
     cookie::{CookiePolicy, SameSite},
@@ -12,8 +10,11 @@ use shared::{
 
 use crate::{
     api::SessionRow,
-    lab::{Lab, now_ms},
+    components::controls::{options, set_text},
+    json::{self, ObjectWriter},
+    lab::{Lab, clock},
     lab_request::LabRequest,
+    token,
 };
 
 const TOKEN_NOTE: &str = "<summary>Where to keep a token?</summary><p class=\"small\">Memory (here): gone on reload, and an XSS \
@@ -28,8 +29,18 @@ fn login_request(path: &str, email: &str, password: &str, credentials: Credentia
         bearer: false,
         custom_header: None,
         credentials,
-        body: Some(serde_json::json!({ "email": email, "password": password }).to_string()),
+        body: Some(login_body(email, password)),
     }
+}
+
+/// `{"email": …, "password": …}`.
+fn login_body(email: &str, password: &str) -> String {
+    let mut body = String::new();
+    let mut object = ObjectWriter::new(&mut body);
+    object.member("email", email);
+    object.member("password", password);
+    object.end();
+    body
 }
 
 /// `GET /api/profile` with the cookie, or with the JWT (then no cookie).
@@ -63,8 +74,8 @@ pub fn AuthLab() -> impl IntoView {
             <h2 id="auth-title">"2. Auth lab"</h2>
             <p class="small">"Demo users: a@b.com / 123 and bob@example.com / hunter2."</p>
             <div class="fields">
-                <label>"Email " <input id="email" autocomplete="username" bind:value=email/></label>
-                <label>"Password " <input id="password" type="password" autocomplete="current-password" bind:value=password/></label>
+                <label>"Email " <input id="email" autocomplete="username" prop:value=email on:input=set_text(email)/></label>
+                <label>"Password " <input id="password" type="password" autocomplete="current-password" prop:value=password on:input=set_text(password)/></label>
             </div>
             <div class="buttons">
                 <button id="login-cookie" on:click=login>"Log in: session cookie"</button>
@@ -106,7 +117,7 @@ fn CookieSettings() -> impl IntoView {
                         let v = event_target_value(&ev);
                         if let Some(s) = SameSite::ALL.into_iter().find(|s| s.as_str() == v) { change(&|p| p.same_site = s) }
                     }>
-                    {SameSite::ALL.map(|s| view! { <option value=s.as_str()>{s.as_str()}</option> }).collect_view()}
+                    {options(&SameSite::ALL.map(SameSite::as_str))}
                 </select>
             </label>
             <label><input type="checkbox" id="cookie-secure" prop:checked=move || current().secure
@@ -123,8 +134,7 @@ fn CookieSettings() -> impl IntoView {
 fn SessionStore() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let sessions = RwSignal::new(Vec::<SessionRow>::new());
-    let now = RwSignal::new(now_ms());
-    set_interval(move || now.set(now_ms()), Duration::from_secs(1));
+    let now = clock();
     // Every lab request may change the store: reload when the log grows.
     Effect::new(move |_| {
         lab.log.with(Vec::len);
@@ -156,11 +166,12 @@ fn SessionStore() -> impl IntoView {
                         let id = row.id.clone();
                         view! {
                             <p class="session-row">
-                                <code>{format!("sessionStore[\"{}…\"] → {{ userId: {} }}", &row.id[..8.min(row.id.len())], row.user_id)}</code>
+                                <code>{format!("sessionStore[\"{}…\"] → {{ userId: {} }}", row.id.get(..8).unwrap_or(&row.id), row.user_id)}</code>
                                 " expires in " <span class="countdown">{format!("{left} s")}</span> " "
                                 <button class="revoke" on:click=move |_| revoke(id.clone())>"Revoke"</button>
                             </p>
                         }
+                        .into_any()
                     })
                     .collect_view()
                     .into_any()
@@ -170,12 +181,6 @@ fn SessionStore() -> impl IntoView {
     }
 }
 
-/// Seconds since the epoch → readable UTC time.
-fn time(seconds: i64) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(seconds as f64 * 1000.0));
-    date.to_iso_string().as_string().unwrap_or_default().replace(".000Z", "Z")
-}
-
 /// The JWT: decoded, its times readable, editable and re-signable with the same code the
 /// server verifies with.
 #[component]
@@ -183,17 +188,16 @@ fn TokenPanel() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let payload = RwSignal::new(String::new());
     let secret = RwSignal::new(String::new());
-    let now = RwSignal::new(now_ms());
-    set_interval(move || now.set(now_ms()), Duration::from_secs(1));
-    let decoded = move || lab.token.get().and_then(|t| jwt::decode(&t).ok());
+    let now = clock();
+    let decoded = move || lab.token.get().and_then(|t| token::show(&t));
     // A new token fills the editor with its payload.
     Effect::new(move |_| {
         if let Some(d) = decoded() {
-            payload.set(serde_json::to_string_pretty(&d.payload).unwrap_or_default());
+            payload.set(d.payload);
         }
     });
     let resign = move |_| {
-        let compact: Option<String> = serde_json::from_str::<serde_json::Value>(&payload.get_untracked()).ok().map(|v| v.to_string());
+        let compact = json::value(&payload.get_untracked()).map(|v| json::stringify(&v, false));
         match compact {
             Some(p) => {
                 let t = jwt::sign_parts(br#"{"alg":"HS256","typ":"JWT"}"#, p.as_bytes(), secret.get_untracked().as_bytes());
@@ -213,29 +217,11 @@ fn TokenPanel() -> impl IntoView {
     view! {
         <div class="token" id="token">
             <h3>"The JWT (kept in this page's memory)"</h3>
-            {move || match decoded() {
-                None => view! { <p class="small">"No token yet: press \u{201c}Get a JWT\u{201d}."</p> }.into_any(),
-                Some(d) => {
-                    let exp = d.payload.get("exp").and_then(serde_json::Value::as_i64);
-                    let iat = d.payload.get("iat").and_then(serde_json::Value::as_i64);
-                    let left = exp.map(|e| e - (now.get() / 1000.0) as i64);
-                    view! {
-                        <p class="small">"Header"</p>
-                        <pre id="jwt-header">{serde_json::to_string_pretty(&d.header).unwrap_or_default()}</pre>
-                        <p class="small" id="jwt-times">
-                            {iat.map(|i| format!("Issued {}. ", time(i)))}
-                            {exp.map(|e| format!("Expires {}", time(e)))}
-                            {left.map(|l| if l > 0 { format!(" ({l} s left).") } else { format!(" (expired {} s ago).", -l) })}
-                        </p>
-                        <p class="small">"Signature (HMAC-SHA256, base64url): " <code class="wrap">{jwt::b64url(&d.signature)}</code></p>
-                    }
-                    .into_any()
-                }
-            }}
+            <div inner_html=move || token::html(decoded().as_ref(), now.get())></div>
             <label class="wide">"Payload (edit, then re-sign)"
-                <textarea id="jwt-payload" rows="6" bind:value=payload></textarea>
+                <textarea id="jwt-payload" rows="6" prop:value=payload on:input=set_text(payload)></textarea>
             </label>
-            <label>"Secret " <input id="jwt-secret" bind:value=secret placeholder="guess it: mySecretKey?"/></label>
+            <label>"Secret " <input id="jwt-secret" prop:value=secret on:input=set_text(secret) placeholder="guess it: mySecretKey?"/></label>
             <div class="buttons">
                 <button id="jwt-use-server-secret" on:click=use_server_secret>"Use the server's secret"</button>
                 <button id="jwt-resign" on:click=resign>"Re-sign"</button>
@@ -244,7 +230,7 @@ fn TokenPanel() -> impl IntoView {
                     "Send it"
                 </button>
             </div>
-            <p class="small" id="jwt-compact"><code class="wrap">{move || lab.token.get()}</code></p>
+            <p class="small" id="jwt-compact"><code class="wrap">{move || lab.token.get().unwrap_or_default()}</code></p>
             <details inner_html=TOKEN_NOTE></details>
         </div>
     }

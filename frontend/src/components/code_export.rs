@@ -16,15 +16,18 @@ fn copy(text: String) {
     }
 }
 
+/// One block of code, computed from the lab by `code`. A plain function rather than a
+/// derived signal per block: each `Signal::derive` cost the wasm a kilobyte.
 #[component]
-fn CodeBlock(id: &'static str, title: &'static str, code: Signal<String>) -> impl IntoView {
+fn CodeBlock(id: &'static str, title: &'static str, code: fn(Lab) -> String) -> impl IntoView {
+    let lab = expect_context::<Lab>();
     view! {
         <div class="code">
             <div class="code-head">
                 <h3>{title}</h3>
-                <button class="copy" aria-label=format!("Copy {title}") on:click=move |_| copy(code.get_untracked())>"Copy"</button>
+                <button class="copy" aria-label=format!("Copy {title}") on:click=move |_| copy(untrack(|| code(lab)))>"Copy"</button>
             </div>
-            <pre id=id>{move || code.get()}</pre>
+            <pre id=id>{move || code(lab)}</pre>
         </div>
     }
 }
@@ -40,17 +43,25 @@ pub fn share_url(lab: &Lab) -> String {
     format!("{base}{}", to_fragment(&shared))
 }
 
+fn tower(lab: Lab) -> String {
+    lab.policy.get().map(|p| export::tower_http(&p)).unwrap_or_default()
+}
+
+fn express(lab: Lab) -> String {
+    lab.policy.get().map(|p| export::express(&p)).unwrap_or_default()
+}
+
+fn headers(lab: Lab) -> String {
+    lab.policy.get().map(|p| export::raw_headers(&p, &page_origin(), &lab.request.get(), lab.token.get().as_deref())).unwrap_or_default()
+}
+
+fn fetch(lab: Lab) -> String {
+    export::fetch(&lab.request.get(), lab.api().base())
+}
+
 #[component]
 pub fn CodeExport() -> impl IntoView {
     let lab = expect_context::<Lab>();
-    let policy = move || lab.policy.get();
-    let tower = Signal::derive(move || policy().map(|p| export::tower_http(&p)).unwrap_or_default());
-    let express = Signal::derive(move || policy().map(|p| export::express(&p)).unwrap_or_default());
-    let headers = Signal::derive(move || {
-        policy().map(|p| export::raw_headers(&p, &page_origin(), &lab.request.get(), lab.token.get().as_deref())).unwrap_or_default()
-    });
-    let fetch = Signal::derive(move || export::fetch(&lab.request.get(), lab.api().base()));
-    let link = Signal::derive(move || share_url(&lab));
     view! {
         <section class="panel" id="code" aria-labelledby="code-title">
             <h2 id="code-title">"7. As code"</h2>
@@ -63,8 +74,8 @@ pub fn CodeExport() -> impl IntoView {
             <h3>"8. Share this lab"</h3>
             <p class="small">"The link holds the policy, the cookie settings and the request; opening it restores them and applies the policy."</p>
             <div class="code-head">
-                <input id="share-link" readonly prop:value=move || link.get() aria-label="Link to this lab"/>
-                <button class="copy" on:click=move |_| copy(link.get_untracked())>"Copy link"</button>
+                <input id="share-link" readonly prop:value=move || share_url(&lab) aria-label="Link to this lab"/>
+                <button class="copy" on:click=move |_| copy(untrack(|| share_url(&lab)))>"Copy link"</button>
             </div>
         </section>
     }

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use shared::cors::browser::{CredentialsMode, preflight_reasons};
 
-use crate::{app::page_origin, lab::Lab, lab_request::LabRequest};
+use crate::{app::page_origin, components::controls::options, lab::Lab, lab_request::LabRequest};
 
 const METHODS: [&str; 5] = ["GET", "POST", "PUT", "DELETE", "PATCH"];
 const PATHS: [&str; 5] = ["/api/profile", "/api/login", "/api/token", "/api/transfer", "/api/logout"];
@@ -36,18 +36,18 @@ pub fn Composer() -> impl IntoView {
                 <label>"Method "
                     <select id="req-method" prop:value=move || req.get().method
                         on:change=move |ev| { let v = event_target_value(&ev); edit(&|r| r.method = v.clone()) }>
-                        {METHODS.map(|m| view! { <option value=m>{m}</option> }).collect_view()}
+                        {options(&METHODS)}
                     </select>
                 </label>
                 <label>"Path "
                     <input id="req-path" list="paths" prop:value=move || req.get().path
                         on:change=move |ev| { let v = event_target_value(&ev); edit(&|r| r.path = v.clone()) }/>
-                    <datalist id="paths">{PATHS.map(|p| view! { <option value=p/> }).collect_view()}</datalist>
+                    <datalist id="paths">{options(&PATHS)}</datalist>
                 </label>
                 <label>"Content-Type "
                     <select id="req-content-type" prop:value=move || req.get().content_type.unwrap_or_default()
                         on:change=move |ev| { let v = event_target_value(&ev); edit(&|r| r.content_type = (!v.is_empty()).then(|| v.clone())) }>
-                        {CONTENT_TYPES.map(|t| view! { <option value=t>{if t.is_empty() { "(none)" } else { t }}</option> }).collect_view()}
+                        {options(&CONTENT_TYPES)}
                     </select>
                 </label>
                 <label>
@@ -68,7 +68,7 @@ pub fn Composer() -> impl IntoView {
                             let v = event_target_value(&ev);
                             if let Some(mode) = CredentialsMode::ALL.into_iter().find(|m| m.as_str() == v) { edit(&|r| r.credentials = mode) }
                         }>
-                        {CredentialsMode::ALL.map(|m| view! { <option value=m.as_str()>{m.as_str()}</option> }).collect_view()}
+                        {options(&CredentialsMode::ALL.map(CredentialsMode::as_str))}
                     </select>
                 </label>
                 <label class="wide">"Body "
@@ -77,7 +77,7 @@ pub fn Composer() -> impl IntoView {
                     </textarea>
                 </label>
             </div>
-            <p id="req-prediction" class="small">{prediction}</p>
+            <p id="req-prediction" class="small">{move || prediction()}</p>
             <div class="buttons">
                 <button id="send" on:click=send>"Send"</button>
                 <button id="send-again" on:click=send_again disabled=move || lab.probes.with(Vec::is_empty)>

@@ -6,7 +6,13 @@ use shared::cors::{
     policy::{Severity, warnings},
 };
 
-use crate::{app::page_origin, lab::Lab, presets::Preset};
+use crate::{
+    app::page_origin,
+    components::controls::{set_checked, set_text},
+    html::Html,
+    lab::Lab,
+    presets::Preset,
+};
 
 /// One line on what a policy does.
 pub fn summary(policy: &CorsPolicy) -> String {
@@ -143,13 +149,14 @@ pub fn PolicyPanel() -> impl IntoView {
                             </button>
                             <p class="lesson">{preset.lesson()}</p>
                         }
+                        .into_any()
                     })
                     .collect_view()}
             </div>
             <details class="editor">
                 <summary>"Edit every field"</summary>
                 <div class="fields">
-                    <label><input type="checkbox" id="policy-enabled" bind:checked=draft.enabled/>" CORS enabled"</label>
+                    <label><input type="checkbox" id="policy-enabled" prop:checked=draft.enabled on:change=set_checked(draft.enabled)/>" CORS enabled"</label>
                     <label>"allow_origin "
                         <select id="policy-origin-mode" on:change=move |ev| draft.mode.set(event_target_value(&ev)) prop:value=move || draft.mode.get()>
                             <option value="list">"list: exact origins"</option>
@@ -158,32 +165,32 @@ pub fn PolicyPanel() -> impl IntoView {
                             <option value="none">"none: never"</option>
                         </select>
                     </label>
-                    <label>"origins " <input id="policy-origins" bind:value=draft.origins placeholder="http://localhost:8080, null"/></label>
-                    <label><input type="checkbox" id="policy-credentials" bind:checked=draft.credentials/>" allow_credentials"</label>
-                    <label>"allow_methods " <input id="policy-methods" bind:value=draft.methods placeholder="GET, POST or *"/></label>
-                    <label>"allow_headers " <input id="policy-headers" bind:value=draft.headers placeholder="Content-Type, Authorization or *"/></label>
-                    <label>"expose_headers " <input id="policy-expose" bind:value=draft.expose/></label>
-                    <label>"max_age (s) " <input id="policy-max-age" inputmode="numeric" bind:value=draft.max_age placeholder="empty: no header"/></label>
+                    <label>"origins " <input id="policy-origins" prop:value=draft.origins on:input=set_text(draft.origins) placeholder="http://localhost:8080, null"/></label>
+                    <label><input type="checkbox" id="policy-credentials" prop:checked=draft.credentials on:change=set_checked(draft.credentials)/>" allow_credentials"</label>
+                    <label>"allow_methods " <input id="policy-methods" prop:value=draft.methods on:input=set_text(draft.methods) placeholder="GET, POST or *"/></label>
+                    <label>"allow_headers " <input id="policy-headers" prop:value=draft.headers on:input=set_text(draft.headers) placeholder="Content-Type, Authorization or *"/></label>
+                    <label>"expose_headers " <input id="policy-expose" prop:value=draft.expose on:input=set_text(draft.expose)/></label>
+                    <label>"max_age (s) " <input id="policy-max-age" inputmode="numeric" prop:value=draft.max_age on:input=set_text(draft.max_age) placeholder="empty: no header"/></label>
                     <button id="policy-apply" on:click=apply>"Apply"</button>
                 </div>
-                <p class="error" role="alert">{move || invalid.get()}</p>
+                <p class="error" role="alert">{move || invalid.get().unwrap_or_default()}</p>
             </details>
-            <ul id="policy-warnings" class="warnings">
-                {move || {
-                    draft_warnings()
-                        .into_iter()
-                        .map(|(severity, text)| {
-                            let (class, tag) = match severity {
-                                Severity::Refused => ("refused", "Browsers refuse: "),
-                                Severity::Vulnerable => ("vulnerable", "Vulnerable: "),
-                                Severity::Note => ("note", "Note: "),
-                            };
-                            view! { <li class=class><strong>{tag}</strong>{text}</li> }
-                        })
-                        .collect_view()
-                }}
-            </ul>
-            <p class="error" role="alert">{move || lab.error.get()}</p>
+            <ul id="policy-warnings" class="warnings" inner_html=move || warnings_html(&draft_warnings())></ul>
+            <p class="error" role="alert">{move || lab.error.get().unwrap_or_default()}</p>
         </section>
     }
+}
+
+/// The warnings as list items, written as markup (`html`): less wasm than view nodes.
+fn warnings_html(warnings: &[(Severity, String)]) -> String {
+    let mut html = Html::default();
+    for (severity, text) in warnings {
+        let (class, tag) = match severity {
+            Severity::Refused => ("refused", "Browsers refuse: "),
+            Severity::Vulnerable => ("vulnerable", "Vulnerable: "),
+            Severity::Note => ("note", "Note: "),
+        };
+        html.open("li", &[("class", class)]).element("strong", &[], tag).text(text).close("li");
+    }
+    html.finish()
 }

@@ -7,6 +7,7 @@ use shared::wire::LogEntry;
 use crate::{
     app::page_origin,
     diagram::{Diagram, diagram},
+    html::Html,
     lab::{Lab, Probe},
     outcome::{BrowserView, explain},
 };
@@ -37,6 +38,7 @@ pub fn Results() -> impl IntoView {
                                 <ProbeResult probe=probe entries=entries cached_for=cached/>
                             </details>
                         }
+                        .into_any()
                     })
                     .collect_view()
                     .into_any()
@@ -45,7 +47,8 @@ pub fn Results() -> impl IntoView {
     }
 }
 
-/// The three views of one request: browser, server, explanation, and the diagram.
+/// The three views of one request: browser, server, explanation, and the diagram. Shown
+/// once and never updated, so written as markup (`html`): far less wasm than view nodes.
 #[component]
 pub fn ProbeResult(
     probe: Probe,
@@ -62,68 +65,62 @@ pub fn ProbeResult(
     let needs_preflight = !shared::cors::browser::preflight_reasons(&request).is_empty();
     let picture = diagram(&browser, &entries, needs_preflight);
     let (state, body, headers) = match &browser {
-        BrowserView::Response { body, headers, .. } => ("read", body.clone(), headers.clone()),
+        BrowserView::Response { body, headers, .. } => ("read", body.as_str(), headers.as_slice()),
         BrowserView::NetworkError(_) => (
             "blocked",
-            "The page got no status, no headers, no body: only this error. Open DevTools' network tab to see the request and the reason.".to_owned(),
-            vec![],
+            "The page got no status, no headers, no body: only this error. Open DevTools' network tab to see the request and the reason.",
+            [].as_slice(),
         ),
     };
-    let readable = headers.into_iter().map(|(n, v)| view! { <li><code>{format!("{n}: {v}")}</code></li> }).collect_view();
-    view! {
-        <div class="views" data-rid=probe.rid.clone()>
-            <div class="view browser-view" data-state=state>
-                <h3>"What the page could read"</h3>
-                <p class="headline">{browser.headline()}</p>
-                <pre>{body}</pre>
-                <p class="small">"Response headers JavaScript can see:"</p>
-                <ul class="small">{readable}</ul>
-            </div>
-            <div class="view server-view">
-                <h3>"What the server received and sent"</h3>
-                <ServerView entries=entries/>
-            </div>
-            <div class="view explanation">
-                <h3>"Why"</h3>
-                <p class="preflight-note">{explanation.preflight}</p>
-                <p class="summary">{explanation.summary}</p>
-                {explanation.fix.map(|fix| view! { <p class="fix">"Fix on the server: " {fix}</p> })}
-            </div>
-        </div>
-        <SequenceDiagram picture/>
+    let mut html = Html::default();
+    html.open("div", &[("class", "views"), ("data-rid", &probe.rid)])
+        .open("div", &[("class", "view browser-view"), ("data-state", state)])
+        .markup("<h3>What the page could read</h3>")
+        .element("p", &[("class", "headline")], &browser.headline())
+        .element("pre", &[], body)
+        .markup(r#"<p class="small">Response headers JavaScript can see:</p><ul class="small">"#);
+    for (name, value) in headers {
+        header_item(&mut html, name, value);
     }
-    .into_any()
+    html.markup(r#"</ul></div><div class="view server-view"><h3>What the server received and sent</h3>"#);
+    server_view(&mut html, &entries);
+    html.markup(r#"</div><div class="view explanation"><h3>Why</h3>"#)
+        .element("p", &[("class", "preflight-note")], &explanation.preflight)
+        .element("p", &[("class", "summary")], &explanation.summary);
+    if let Some(fix) = &explanation.fix {
+        html.element("p", &[("class", "fix")], &format!("Fix on the server: {fix}"));
+    }
+    html.markup("</div></div>");
+    sequence_diagram(&mut html, &picture);
+    view! { <div inner_html=html.finish()></div> }.into_any()
+}
+
+/// One header as `name: value`, in the browser's list and in the server's.
+fn header_item(html: &mut Html, name: &str, value: &str) {
+    html.markup("<li><code>").text(name).markup(": ").text(value).markup("</code></li>");
 }
 
 /// The entries of one request (preflight and/or actual), oldest first.
-#[component]
-pub fn ServerView(entries: Vec<LogEntry>) -> impl IntoView {
+fn server_view(html: &mut Html, entries: &[LogEntry]) {
     if entries.is_empty() {
-        return view! { <p>"No entry (yet) in the server's log for this request."</p> }.into_any();
+        html.markup("<p>No entry (yet) in the server's log for this request.</p>");
     }
-    entries
-        .into_iter()
-        .map(|e| {
-            let kind = if e.preflight { "preflight" } else { "request" };
-            let headers = e
-                .response_headers
-                .iter()
-                .map(|(name, value)| view! { <li><code>{format!("{name}: {value}")}</code></li> })
-                .collect_view();
-            view! {
-                <article class="log-entry" data-preflight=e.preflight.to_string()>
-                    <h4>{format!("#{} {kind}: {} {} → {}", e.seq, e.method, e.path, e.status)}</h4>
-                    <p>"Origin: " <code>{e.origin.unwrap_or_else(|| "(none)".to_owned())}</code></p>
-                    <p>"Cookie: " {e.credentials.cookie} "; Authorization: " {e.credentials.authorization}</p>
-                    <p class="cors-reason">"CORS: " {e.cors}</p>
-                    <p class="auth-outcome">"Auth: " {e.auth}</p>
-                    <p>"Headers sent back:"</p>
-                    <ul>{headers}</ul>
-                </article>
-            }
-        })
-        .collect_view()
-        .into_any()
+    for e in entries {
+        let kind = if e.preflight { "preflight" } else { "request" };
+        html.open("article", &[("class", "log-entry"), ("data-preflight", if e.preflight { "true" } else { "false" })])
+            .element("h4", &[], &format!("#{} {kind}: {} {} → {}", e.seq, e.method, e.path, e.status))
+            .markup("<p>Origin: ")
+            .element("code", &[], e.origin.as_deref().unwrap_or("(none)"))
+            .markup("</p>")
+            .element("p", &[], &format!("Cookie: {}; Authorization: {}", e.credentials.cookie, e.credentials.authorization))
+            .element("p", &[("class", "cors-reason")], &format!("CORS: {}", e.cors))
+            .element("p", &[("class", "auth-outcome")], &format!("Auth: {}", e.auth))
+            .markup("<p>Headers sent back:</p><ul>");
+        for (name, value) in &e.response_headers {
+            header_item(html, name, value);
+        }
+        html.markup("</ul></article>");
+    }
 }
 
 const BROWSER_X: i32 = 70;
@@ -131,43 +128,42 @@ const SERVER_X: i32 = 330;
 const ROW: i32 = 34;
 
 /// Browser and server as two lanes, one arrow per message, a cross where the browser stopped.
-#[component]
-fn SequenceDiagram(picture: Diagram) -> impl IntoView {
+fn sequence_diagram(html: &mut Html, picture: &Diagram) {
     let height = 40 + ROW * picture.arrows.len() as i32 + 30;
-    let arrows = picture
-        .arrows
-        .iter()
-        .enumerate()
-        .map(|(i, a)| {
-            let y = 50 + ROW * i as i32;
-            let (x1, x2) = if a.to_server { (BROWSER_X, SERVER_X) } else { (SERVER_X, BROWSER_X) };
-            view! {
-                <line x1=x1 y1=y x2=x2 y2=y class="arrow" class:cached=a.cached marker-end="url(#head)"/>
-                <text x=(BROWSER_X + SERVER_X) / 2 y=y - 6 text-anchor="middle">{a.label.clone()}</text>
-            }
-        })
-        .collect_view();
-    let stop = picture.stop.map(|(i, text)| {
-        let y = 50 + ROW * i as i32 + 16;
-        view! {
-            <text x=BROWSER_X - 8 y=y + 4 class="stop" text-anchor="end">"✕"</text>
-            <text x=BROWSER_X + 6 y=y + 4 class="stop">{text}</text>
-        }
-    });
     let label = if picture.arrows.is_empty() { "No message reached the server." } else { "Sequence of messages" };
-    view! {
-        <svg class="sequence" viewBox=format!("0 0 400 {height}") role="img" aria-label=label>
-            <defs>
-                <marker id="head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
-                    <path d="M 0 0 L 10 5 L 0 10 z"/>
-                </marker>
-            </defs>
-            <text x=BROWSER_X y=18 text-anchor="middle" class="lane">"Browser"</text>
-            <text x=SERVER_X y=18 text-anchor="middle" class="lane">"Server"</text>
-            <line x1=BROWSER_X y1=26 x2=BROWSER_X y2=height - 8 class="lifeline"/>
-            <line x1=SERVER_X y1=26 x2=SERVER_X y2=height - 8 class="lifeline"/>
-            {arrows}
-            {stop}
-        </svg>
+    html.open("svg", &[("class", "sequence"), ("viewBox", &format!("0 0 400 {height}")), ("role", "img"), ("aria-label", label)]).markup(
+        r#"<defs><marker id="head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z"/></marker></defs>"#,
+    );
+    for (x, lane) in [(BROWSER_X, "Browser"), (SERVER_X, "Server")] {
+        svg_text(html, x, 18, &[("text-anchor", "middle"), ("class", "lane")], lane);
+        line(html, (x, 26), (x, height - 8), "lifeline");
     }
+    for (i, arrow) in picture.arrows.iter().enumerate() {
+        let y = 50 + ROW * i as i32;
+        let (x1, x2) = if arrow.to_server { (BROWSER_X, SERVER_X) } else { (SERVER_X, BROWSER_X) };
+        line(html, (x1, y), (x2, y), if arrow.cached { "arrow cached" } else { "arrow" });
+        svg_text(html, (BROWSER_X + SERVER_X) / 2, y - 6, &[("text-anchor", "middle")], &arrow.label);
+    }
+    if let Some((i, text)) = &picture.stop {
+        let y = 50 + ROW * *i as i32 + 20;
+        svg_text(html, BROWSER_X - 8, y, &[("class", "stop"), ("text-anchor", "end")], "✕");
+        svg_text(html, BROWSER_X + 6, y, &[("class", "stop")], text);
+    }
+    html.close("svg");
+}
+
+fn line(html: &mut Html, (x1, y1): (i32, i32), (x2, y2): (i32, i32), class: &str) {
+    let [x1, y1, x2, y2] = [x1, y1, x2, y2].map(|n| n.to_string());
+    let mut attributes = vec![("x1", x1.as_str()), ("y1", &y1), ("x2", &x2), ("y2", &y2), ("class", class)];
+    if class != "lifeline" {
+        attributes.push(("marker-end", "url(#head)"));
+    }
+    html.open("line", &attributes).close("line");
+}
+
+fn svg_text(html: &mut Html, x: i32, y: i32, attributes: &[(&str, &str)], text: &str) {
+    let (x, y) = (x.to_string(), y.to_string());
+    let mut all = vec![("x", x.as_str()), ("y", &y)];
+    all.extend_from_slice(attributes);
+    html.element("text", &all, text);
 }

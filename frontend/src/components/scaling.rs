@@ -26,8 +26,8 @@ pub fn Scaling() -> impl IntoView {
             <h2 id="scaling-title">"Scaling: one store or many"</h2>
             {move || me.get().map(|mine| {
                 let store = if mine.store == "redis" { "a Redis store shared by the instances" } else { "its own memory" };
-                view! { <p id="instance">{format!("This page talks to instance {}, which keeps sessions in {store}.", mine.name)}</p> }
-            })}
+                view! { <p id="instance">{format!("This page talks to instance {}, which keeps sessions in {store}.", mine.name)}</p> }.into_any()
+            }).unwrap_or_else(|| ().into_any())}
             {move || {
                 let list = peers.get();
                 if list.is_empty() {
@@ -43,9 +43,9 @@ pub fn Scaling() -> impl IntoView {
                     let (cookie_api, jwt_api) = (api.clone(), api);
                     let name = theirs.name.clone();
                     view! {
-                        <p class="small">"1. Log in with the session cookie (auth lab) on " {mine.clone()} ". 2. Ask " {name.clone()} " with the same cookie (cookies belong to the host, not the port, so it goes along). With memory stores " {name.clone()} " answers unknown_session; with Redis it knows you. 3. A JWT from " {mine.clone()} " works on both."</p>
+                        <p class="small">{format!("1. Log in with the session cookie (auth lab) on {mine}. 2. Ask {name} with the same cookie (cookies belong to the host, not the port, so it goes along). With memory stores {name} answers unknown_session; with Redis it knows you. 3. A JWT from {mine} works on both.")}</p>
                         <div class="buttons">
-                            <button class="peer-cookie" on:click=move |_| lab.send_to(Some(cookie_api.clone()), format!("Profile on {} with the cookie", theirs.name), profile_request(false), None)>
+                            <button class="peer-cookie" on:click=move |_| lab.send_to(Some(cookie_api.clone()), &format!("Profile on {} with the cookie", theirs.name), profile_request(false), None)>
                                 {format!("GET /api/profile on {name} with the cookie")}
                             </button>
                             <button class="peer-jwt" disabled=move || lab.token.with(Option::is_none)
@@ -54,6 +54,7 @@ pub fn Scaling() -> impl IntoView {
                             </button>
                         </div>
                     }
+                    .into_any()
                 }).collect_view().into_any()
             }}
         </section>

@@ -1,0 +1,26 @@
+//! Pieces every form shares: the options of a select, and inputs tied to a signal.
+//!
+//! Written once here because each use site of its own cost the wasm its own code: a
+//! `map(view!)` per select, and `bind:` (a few kilobytes of generic machinery for eleven
+//! fields) where a property plus one shared handler type does the same.
+
+use leptos::{ev::Event, prelude::*};
+
+/// One `<option>` per value, labelled with the value itself; the empty value reads "(none)".
+pub fn options(values: &[&'static str]) -> AnyView {
+    values
+        .iter()
+        .map(|&value| view! { <option value=value>{if value.is_empty() { "(none)" } else { value }}</option> }.into_any())
+        .collect_view()
+        .into_any()
+}
+
+/// For `on:input` beside `prop:value=text`: typing sets `text`.
+pub fn set_text(text: RwSignal<String>) -> impl FnMut(Event) + 'static {
+    move |ev| text.set(event_target_value(&ev))
+}
+
+/// For `on:change` beside `prop:checked=on`: a click sets `on`.
+pub fn set_checked(on: RwSignal<bool>) -> impl FnMut(Event) + 'static {
+    move |ev| on.set(event_target_checked(&ev))
+}
