@@ -1,6 +1,7 @@
-//! The browser's `fetch()`, bare: the page needs a method, a URL, headers, a text body and a
-//! credentials mode, and back a status, headers and text. A client library (gloo-net, with
-//! the `http` crate's methods and URL rebuilding) cost the wasm far more than these calls.
+//! The browser's `fetch()`: the page needs a method, a URL, headers, a text body and a
+//! credentials mode, and back a status, headers and text. The request is built with web-sys,
+//! exactly as typed (gloo-net's builder goes through the `http` crate's methods and cost the
+//! wasm 1.7 KB gzip more); gloo-net sends it and hands back the response.
 
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -33,9 +34,9 @@ impl Request<'_> {
         if let Some(body) = self.body {
             init.set_body(&JsValue::from_str(body));
         }
-        let window = web_sys::window().ok_or("no window")?;
-        let response = JsFuture::from(window.fetch_with_str_and_init(self.url, &init)).await.map_err(error_text)?;
-        Ok(response.unchecked_into())
+        let request = web_sys::Request::new_with_str_and_init(self.url, &init).map_err(error_text)?;
+        let response = gloo_net::http::Request::from(request).send().await.map_err(|e| e.to_string())?;
+        Ok(response.into())
     }
 }
 
