@@ -48,7 +48,7 @@ pub async fn lab_api(State(state): State<AppState>, req: Request) -> Response {
     if !(path == "/api" || path.starts_with("/api/")) {
         return AppError::not_found().into_response();
     }
-    let mut record = Record::arrived(req.method(), req.uri().path(), req.uri().query(), req.headers());
+    let mut record = Record::arrived(req.method(), path, req.uri().query(), req.headers());
 
     // One snapshot per request: a policy swap meanwhile cannot mix into this response.
     let policy = state.policy();

@@ -244,15 +244,11 @@ fn credentials(headers: &HeaderMap) -> (Cow<'static, str>, Cow<'static, str>) {
         Cow::Borrowed("none")
     } else {
         let values: Vec<Cow<'_, str>> = cookies.map(|v| String::from_utf8_lossy(v.as_bytes())).collect();
-        let session = values.iter().flat_map(|v| v.split(';')).any(|c| c.trim().starts_with("sessionId="));
+        let pairs = || values.iter().flat_map(|v| v.split(';'));
+        let session = pairs().any(|c| c.trim().starts_with("sessionId="));
         let mut out = String::with_capacity(64);
         out.push_str(if session { "session present (" } else { "no session cookie (" });
-        for (i, value) in values.iter().enumerate() {
-            if i > 0 {
-                out.push_str("; ");
-            }
-            push_masked_pairs(&mut out, value);
-        }
+        push_masked_pairs(&mut out, pairs());
         out.push(')');
         Cow::Owned(out)
     };
@@ -275,12 +271,13 @@ fn credentials(headers: &HeaderMap) -> (Cow<'static, str>, Cow<'static, str>) {
 /// `a=secretvalue; b=x` → `a=secretva…; b=x`: every cookie value cut to 8 characters.
 fn mask_cookie_pairs(cookies: &str) -> String {
     let mut out = String::with_capacity(cookies.len().min(256));
-    push_masked_pairs(&mut out, cookies);
+    push_masked_pairs(&mut out, cookies.split(';'));
     out
 }
 
-fn push_masked_pairs(out: &mut String, cookies: &str) {
-    for (i, part) in cookies.split(';').enumerate() {
+/// The `;`-separated parts of one or more cookie headers, each value masked, joined by `; `.
+fn push_masked_pairs<'a>(out: &mut String, parts: impl Iterator<Item = &'a str>) {
+    for (i, part) in parts.enumerate() {
         if i > 0 {
             out.push_str("; ");
         }

@@ -4,7 +4,9 @@
 //! - a request head must arrive within `HEADER_READ_TIMEOUT` (stalled clients are closed);
 //! - at most `--max-connections` connections are served at once; more wait in the kernel's
 //!   backlog instead of costing a task and buffers each;
-//! - more than `MAX_HEADERS` headers, or a head larger than `MAX_HEAD_BYTES`: 431;
+//! - more than 100 headers (hyper's default, left implicit on purpose: setting `max_headers`
+//!   explicitly, even to 100, makes hyper allocate and zero a header array per request,
+//!   5% of a request in callgrind), or a head larger than `MAX_HEAD_BYTES`: 431;
 //! - a malformed request line: 400 (hyper answers before any route runs);
 //! - a request target longer than `MAX_URI`: 414; a body over `BODY_LIMIT`: 413;
 //! - a panic in a handler: a 500 JSON error (details to the server log only), and the
@@ -28,19 +30,16 @@ use hyper_util::{
     server::{conn::auto::Builder, graceful::GracefulShutdown},
 };
 use futures_util::FutureExt;
-use tower::{ServiceBuilder, ServiceExt};
-use crate::error::AppError;
 use tokio::{
     net::TcpListener,
     sync::{Semaphore, watch},
 };
+use tower::{ServiceBuilder, ServiceExt};
+
+use crate::error::AppError;
 
 /// A client must send its whole request head within this time.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
-/// Request headers allowed at most (hyper answers 431 beyond). It is hyper's default, and
-/// left implicit on purpose: setting `max_headers` explicitly, even to this value, makes
-/// hyper allocate and zero a header array on every request (callgrind: 5% of a request).
-pub const MAX_HEADERS: usize = 100;
 /// Largest request head (request line and headers) read into memory; beyond it 431.
 pub const MAX_HEAD_BYTES: usize = 64 * 1024;
 /// Largest request body any route reads (API.md).

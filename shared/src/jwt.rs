@@ -120,7 +120,7 @@ pub struct Decoded {
 }
 
 /// The three dot-separated parts of a compact JWS, within the size limit.
-fn split(token: &str) -> Result<(&str, &str, &str), JwtError> {
+pub fn split(token: &str) -> Result<(&str, &str, &str), JwtError> {
     if token.len() > MAX_TOKEN_LEN {
         return Err(malformed(format!("it is {} bytes long; the limit is {MAX_TOKEN_LEN}", token.len())));
     }

@@ -56,7 +56,7 @@ struct Job {
 /// blocking pool a login flood took CPU from every other request (profile p99 3.5x its idle
 /// value in `cargo xtask bench`). Here the hashing gets only CPU the rest leaves over, and
 /// queued logins wait in the channel without holding a thread.
-static HASHERS: std::sync::LazyLock<std::sync::Mutex<std::sync::mpsc::Sender<Job>>> = std::sync::LazyLock::new(|| {
+static HASHERS: std::sync::LazyLock<std::sync::mpsc::Sender<Job>> = std::sync::LazyLock::new(|| {
     let (jobs, queue) = std::sync::mpsc::channel::<Job>();
     let queue = std::sync::Arc::new(std::sync::Mutex::new(queue));
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
@@ -81,7 +81,7 @@ static HASHERS: std::sync::LazyLock<std::sync::Mutex<std::sync::mpsc::Sender<Job
             tracing::error!(error = %e, "could not start a password-hashing thread");
         }
     }
-    std::sync::Mutex::new(jobs)
+    jobs
 });
 
 #[cfg(target_os = "linux")]
@@ -102,7 +102,7 @@ fn lower_priority() {}
 /// a low-priority hashing thread, so it never stalls the async workers nor other requests.
 pub async fn check_credentials(email: String, password: String) -> Option<User> {
     let (answer, answered) = tokio::sync::oneshot::channel();
-    HASHERS.lock().unwrap_or_else(|e| e.into_inner()).send(Job { email, password, answer }).ok()?;
+    HASHERS.send(Job { email, password, answer }).ok()?;
     answered.await.ok().flatten()
 }
 
