@@ -1,18 +1,14 @@
 //! CSRF defences of the lab API, switched on in the control plane: the Origin check here;
 //! "JSON only" where bodies are parsed (`routes::api`).
 
-use axum::{
-    Extension,
-    http::{HeaderValue, Method, StatusCode},
-    response::{IntoResponse, Response},
-};
+use axum::http::{HeaderValue, Method, StatusCode};
 
-use crate::{error::AppError, request_log::AuthNote, state::AppState};
+use crate::{error::AppError, request_log::Answer, state::AppState};
 
 /// With the Origin check on, a POST/PUT/PATCH/DELETE whose `Origin` is not one of the
 /// frontend origins is refused before the route runs. A request without `Origin` passes:
 /// browsers always send one on cross-origin writes, so only non-browser clients lack it.
-pub fn origin_check(state: &AppState, method: &Method, origin: Option<&HeaderValue>) -> Option<Response> {
+pub fn origin_check(state: &AppState, method: &Method, origin: Option<&HeaderValue>) -> Option<Answer> {
     let writes = matches!(*method, Method::POST | Method::PUT | Method::PATCH | Method::DELETE);
     if !writes || !state.defenses().origin_check {
         return None;
@@ -26,5 +22,5 @@ pub fn origin_check(state: &AppState, method: &Method, origin: Option<&HeaderVal
         "origin_refused",
         format!("The Origin check refused {origin}: only the playground's own origins may change state."),
     );
-    Some((Extension(AuthNote(format!("refused by the Origin check ({origin}); the route did not run"))), error).into_response())
+    Some(Answer::text(error, format!("refused by the Origin check ({origin}); the route did not run")))
 }

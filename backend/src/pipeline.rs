@@ -2,13 +2,14 @@
 //! what arrived, decide CORS with one policy snapshot, answer preflights, apply the CSRF
 //! defences, run the route, decorate its answer, log it.
 //!
-//! The lab's routes are a `match`, not a nested router with a middleware: each axum layer
-//! and nesting level clones a boxed service per request, and that cost more CPU than the CORS
-//! decision, the auth and the log together (`cargo xtask bench`; see README, Benchmarks).
+//! The lab's routes are a `match` calling plain async functions, not a nested router with a
+//! middleware and axum handlers: each axum layer and nesting level clones a boxed service per
+//! request, and each handler call copies the header map and boxes its future; together that
+//! cost more CPU than the CORS decision, the auth and the log (`cargo xtask bench`; README,
+//! Benchmarks).
 
 use axum::{
     extract::{Request, State},
-    handler::Handler,
     http::{HeaderValue, Method, StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -18,28 +19,32 @@ use crate::{
     csrf,
     error::AppError,
     lab_cors,
-    request_log::{AuthNote, Record},
+    request_log::{Answer, Record},
     routes::api,
     state::AppState,
 };
 
 /// The lab's routes, the methods each answers, and the handler.
-async fn route(state: AppState, req: Request) -> Response {
-    let allow = match req.uri().path() {
-        "/api/login" if req.method() == Method::POST => return api::login.call(req, state).await,
-        "/api/logout" if req.method() == Method::POST => return api::logout.call(req, state).await,
-        "/api/token" if req.method() == Method::POST => return api::token.call(req, state).await,
-        "/api/transfer" if req.method() == Method::POST => return api::transfer.call(req, state).await,
+async fn route(state: &AppState, req: Request) -> Answer {
+    let handled = match req.uri().path() {
+        "/api/login" if req.method() == Method::POST => api::login(state, req).await,
+        "/api/logout" if req.method() == Method::POST => api::logout(state, req.headers()).await,
+        "/api/token" if req.method() == Method::POST => api::token(state, req).await,
+        "/api/transfer" if req.method() == Method::POST => api::transfer(state, req).await,
         // HEAD as GET (hyper sends no body for it), as axum's `get` does.
-        "/api/profile" if matches!(*req.method(), Method::GET | Method::HEAD) => return api::profile.call(req, state).await,
-        "/api/login" | "/api/logout" | "/api/token" | "/api/transfer" => "POST",
-        "/api/profile" => "GET,HEAD",
-        _ => return AppError::not_found().into_response(),
+        "/api/profile" if matches!(*req.method(), Method::GET | Method::HEAD) => api::profile(state, req.headers()).await,
+        "/api/login" | "/api/logout" | "/api/token" | "/api/transfer" => return method_not_allowed("POST"),
+        "/api/profile" => return method_not_allowed("GET,HEAD"),
+        _ => return Answer::unchecked(AppError::not_found()),
     };
-    // RFC 9110 §15.5.6: a 405 lists the methods the route does answer.
+    handled.unwrap_or_else(|refused| refused)
+}
+
+/// RFC 9110 §15.5.6: a 405 lists the methods the route does answer.
+fn method_not_allowed(allow: &'static str) -> Answer {
     let mut response = AppError::method_not_allowed().into_response();
     response.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allow));
-    response
+    Answer::unchecked(response)
 }
 
 /// Everything that is not the control plane: `/api` and below is the lab, the rest a 404.
@@ -48,31 +53,29 @@ pub async fn lab_api(State(state): State<AppState>, req: Request) -> Response {
     if !(path == "/api" || path.starts_with("/api/")) {
         return AppError::not_found().into_response();
     }
-    let mut record = Record::arrived(req.method(), path, req.uri().query(), req.headers());
+    let mut record = Record::arrived(req.method(), req.uri(), req.headers());
 
     // One snapshot per request: a policy swap meanwhile cannot mix into this response.
     let policy = state.policy();
     let cors = lab_cors::CorsHeaders::of(req.method(), req.headers());
     let decision = decide(&policy, &cors.request());
-    let mut response = match decision.action {
+    let Answer { mut response, auth } = match decision.action {
         // Preflights carry no credentials and never reach the route.
-        Action::AnswerPreflight { allowed: true } => StatusCode::NO_CONTENT.into_response(),
-        Action::AnswerPreflight { allowed: false } => AppError::new(
+        Action::AnswerPreflight { allowed: true } => Answer::unchecked(StatusCode::NO_CONTENT),
+        Action::AnswerPreflight { allowed: false } => Answer::unchecked(AppError::new(
             StatusCode::FORBIDDEN,
             "cors_preflight_refused",
             format!("The lab CORS policy refused this preflight: {}.", decision.reason),
-        )
-        .into_response(),
+        )),
         Action::Continue => match csrf::origin_check(&state, req.method(), cors.origin.as_ref()) {
             Some(refused) => refused,
-            None => route(state.clone(), req).await,
+            None => route(&state, req).await,
         },
     };
     lab_cors::apply(&decision, cors.origin.as_ref(), response.headers_mut());
     // Answers about who you are must never come from a cache.
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
 
-    let auth = response.extensions_mut().remove::<AuthNote>().map(|n| n.0);
     record.answered(response.status().as_u16(), response.headers(), Some(decision.reason), auth);
     state.log().push(record);
     response

@@ -1,128 +1,191 @@
 //! The request log: one record per lab request, what arrived and what went back.
 //!
-//! The hot path keeps a compact `Record` (header values are reference-counted, the CORS reason
-//! an enum, secrets already cut); the JSON `LogEntry` of API.md is built only when someone
-//! reads the log. Records are shared (`Arc`) between the ring and the live stream.
+//! The hot path keeps a compact `Record`: header values shared with the request (reference
+//! counted, not copied), the path and query as they came, the CORS reason and the auth outcome
+//! as data. Everything in words (the JSON `LogEntry` of API.md, with every secret cut to 8
+//! characters) is built only when someone reads the log. So the ring holds whole credentials
+//! in memory, as the session store does; none of them ever leaves the process uncut.
+//! Records are shared (`Arc`) between the ring and the live stream.
 
 use std::{
     borrow::Cow,
     collections::{BTreeMap, VecDeque},
+    fmt,
     sync::{Arc, Mutex},
     time::SystemTime,
 };
 
-use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, header};
+use axum::{
+    http::{HeaderMap, HeaderName, HeaderValue, Method, Uri, header},
+    response::{IntoResponse, Response},
+};
 use shared::{
     cors::Reason,
     wire::{Credentials, LogEntry},
 };
 use tokio::sync::broadcast;
 
-/// The auth outcome in words, left on a response by the route for the log.
+use crate::auth::Authed;
+
+/// The auth outcome of a lab request, as data; put in words when the log is read.
 #[derive(Clone, Debug)]
-pub struct AuthNote(pub String);
+pub enum AuthNote {
+    /// `ok: user 1 (a@b.com) by session AbCdEfGh…`
+    Ok(Authed),
+    /// `refused: <error code>`
+    Refused(&'static str),
+    /// Rarer outcomes (logins, transfers, the Origin check), in words already.
+    Text(String),
+}
+
+impl fmt::Display for AuthNote {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AuthNote::Ok(authed) => authed.fmt(f),
+            AuthNote::Refused(code) => write!(f, "refused: {code}"),
+            AuthNote::Text(text) => f.write_str(text),
+        }
+    }
+}
+
+/// What a lab route answered, and what the log says about its auth.
+pub struct Answer {
+    pub response: Response,
+    pub auth: Option<AuthNote>,
+}
+
+impl Answer {
+    pub fn new(response: impl IntoResponse, auth: AuthNote) -> Answer {
+        Answer { response: response.into_response(), auth: Some(auth) }
+    }
+
+    /// An answer given before any credential was looked at.
+    pub fn unchecked(response: impl IntoResponse) -> Answer {
+        Answer { response: response.into_response(), auth: None }
+    }
+
+    pub fn text(response: impl IntoResponse, note: impl Into<String>) -> Answer {
+        Answer::new(response, AuthNote::Text(note.into()))
+    }
+}
 
 /// One lab request as the server saw it.
 #[derive(Debug)]
 pub struct Record {
     pub seq: u64,
     pub at: SystemTime,
-    pub rid: Option<Box<str>>,
     pub method: Method,
-    pub path: Box<str>,
-    pub origin: Option<HeaderValue>,
+    /// The request target as it came (the `rid` query parameter is read from it on render).
+    pub target: Uri,
     pub preflight: bool,
-    pub request_headers: Vec<(HeaderName, HeaderValue)>,
-    pub cookie: Cow<'static, str>,
-    pub authorization: Cow<'static, str>,
+    /// The request headers the log shows (`KEPT_REQUEST_HEADERS`), then from `response_from`
+    /// on the response headers it shows: one vector for both, so one allocation.
+    headers: Vec<(HeaderName, HeaderValue)>,
+    response_from: usize,
     pub status: u16,
-    pub response_headers: Vec<(HeaderName, HeaderValue)>,
     pub cors: Option<Reason>,
-    pub auth: Cow<'static, str>,
+    pub auth: Option<AuthNote>,
 }
 
-/// Request headers worth showing: the CORS ones, and the Fetch metadata that tells who sent it.
-const SHOWN_REQUEST_HEADERS: [HeaderName; 5] = [
+/// Request headers the log keeps: the CORS ones, the Fetch metadata that tells who sent it,
+/// and the credentials (shown only as whether they came, cut to 8 characters).
+const KEPT_REQUEST_HEADERS: [HeaderName; 8] = [
+    header::ORIGIN,
     header::ACCESS_CONTROL_REQUEST_METHOD,
     header::ACCESS_CONTROL_REQUEST_HEADERS,
     header::CONTENT_TYPE,
     HeaderName::from_static("sec-fetch-site"),
     HeaderName::from_static("sec-fetch-mode"),
+    header::COOKIE,
+    header::AUTHORIZATION,
 ];
+
+/// Of those, the ones `request_headers` of a log entry lists by name.
+fn shown_by_name(name: &HeaderName) -> bool {
+    !matches!(*name, header::ORIGIN | header::COOKIE | header::AUTHORIZATION)
+}
+
+/// Response headers the log keeps.
+fn kept_response_header(name: &HeaderName) -> bool {
+    let name = name.as_str();
+    name.starts_with("access-control-") || matches!(name, "vary" | "www-authenticate" | "set-cookie" | "cache-control")
+}
 
 /// Longest `rid` kept; a client id, not a payload.
 const MAX_RID: usize = 128;
 
 impl Record {
-    /// What arrived. `path` is the full path (nested routers see less of it).
-    pub fn arrived(method: &Method, path: &str, query: Option<&str>, headers: &HeaderMap) -> Record {
-        let origin = headers.get(header::ORIGIN).cloned();
-        let preflight = method == Method::OPTIONS && origin.is_some() && headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
-        let (cookie, authorization) = credentials(headers);
+    /// What arrived: cheap on purpose (every lab request), no text is built here.
+    pub fn arrived(method: &Method, target: &Uri, headers: &HeaderMap) -> Record {
+        let preflight =
+            method == Method::OPTIONS && headers.contains_key(header::ORIGIN) && headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+        // Room for the response headers too; one pass over the few headers that came.
+        let mut kept = Vec::with_capacity(12);
+        kept.extend(
+            headers.iter().filter(|(name, _)| KEPT_REQUEST_HEADERS.contains(name)).map(|(name, value)| (name.clone(), value.clone())),
+        );
         Record {
             seq: 0,
             at: SystemTime::now(),
-            rid: query.and_then(rid),
             method: method.clone(),
-            path: path.into(),
-            origin,
+            target: target.clone(),
             preflight,
-            // One pass over the few headers that came, rather than a lookup per shown name.
-            request_headers: headers
-                .iter()
-                .filter(|(name, _)| SHOWN_REQUEST_HEADERS.contains(name))
-                .map(|(name, value)| (name.clone(), value.clone()))
-                .collect(),
-            cookie,
-            authorization,
+            response_from: kept.len(),
+            headers: kept,
             status: 0,
-            response_headers: Vec::new(),
             cors: None,
-            auth: Cow::Borrowed(""),
+            auth: None,
         }
     }
 
-    /// What went back: the status and the CORS and auth headers.
-    pub fn answered(&mut self, status: u16, headers: &HeaderMap, cors: Option<Reason>, auth: Option<String>) {
+    /// What went back: the status, the CORS and auth headers, the auth outcome.
+    pub fn answered(&mut self, status: u16, headers: &HeaderMap, cors: Option<Reason>, auth: Option<AuthNote>) {
         self.status = status;
-        self.response_headers = headers
-            .iter()
-            .filter(|(name, _)| {
-                let name = name.as_str();
-                name.starts_with("access-control-") || matches!(name, "vary" | "www-authenticate" | "set-cookie" | "cache-control")
-            })
-            .map(|(n, v)| (n.clone(), v.clone()))
-            .collect();
+        self.headers.truncate(self.response_from);
+        self.headers.extend(headers.iter().filter(|(name, _)| kept_response_header(name)).map(|(n, v)| (n.clone(), v.clone())));
         self.cors = cors;
-        self.auth = match auth {
-            Some(note) => Cow::Owned(note),
-            None if self.preflight && status != 405 => Cow::Borrowed("not checked on a preflight"),
-            None => Cow::Borrowed("not checked"),
-        };
+        self.auth = auth;
+    }
+
+    fn request_headers(&self) -> &[(HeaderName, HeaderValue)] {
+        &self.headers[..self.response_from]
+    }
+
+    fn request_values(&self, name: HeaderName) -> impl Iterator<Item = &HeaderValue> {
+        self.request_headers().iter().filter(move |(n, _)| *n == name).map(|(_, v)| v)
     }
 
     /// The JSON entry of API.md, with every secret cut to 8 characters.
     pub fn to_entry(&self) -> LogEntry {
+        let shown: Vec<_> = self.request_headers().iter().filter(|(name, _)| shown_by_name(name)).cloned().collect();
+        let auth = match &self.auth {
+            Some(note) => note.to_string(),
+            None if self.preflight && self.status != 405 => "not checked on a preflight".to_owned(),
+            None => "not checked".to_owned(),
+        };
         LogEntry {
             seq: self.seq,
             at: humantime::format_rfc3339_millis(self.at).to_string(),
-            rid: self.rid.as_deref().map(str::to_owned),
+            rid: self.target.query().and_then(rid),
             method: self.method.to_string(),
-            path: self.path.to_string(),
-            origin: self.origin.as_ref().map(lossy),
+            path: self.target.path().to_owned(),
+            origin: self.request_values(header::ORIGIN).next().map(lossy),
             preflight: self.preflight,
-            request_headers: joined(&self.request_headers),
-            credentials: Credentials { cookie: self.cookie.to_string(), authorization: self.authorization.to_string() },
+            request_headers: joined(&shown),
+            credentials: Credentials {
+                cookie: cookie_words(self.request_values(header::COOKIE)),
+                authorization: authorization_words(self.request_values(header::AUTHORIZATION).next()),
+            },
             status: self.status,
             response_headers: {
-                let mut map = joined(&self.response_headers);
+                let mut map = joined(&self.headers[self.response_from..]);
                 if let Some(cookie) = map.get_mut("set-cookie") {
                     *cookie = mask_cookie_pairs(cookie);
                 }
                 map
             },
             cors: self.cors.as_ref().map_or_else(|| "no CORS decision".to_owned(), ToString::to_string),
-            auth: self.auth.to_string(),
+            auth,
         }
     }
 }
@@ -202,11 +265,10 @@ impl RequestLog {
     }
 }
 
-fn rid(query: &str) -> Option<Box<str>> {
+fn rid(query: &str) -> Option<String> {
     query.split('&').find_map(|pair| {
         let value = pair.strip_prefix("rid=")?;
-        let decoded = percent_decode(value);
-        Some(decoded.chars().take(MAX_RID).collect::<String>().into_boxed_str())
+        Some(percent_decode(value).chars().take(MAX_RID).collect())
     })
 }
 
@@ -236,36 +298,35 @@ fn hex(b: u8) -> Option<u8> {
     (b as char).to_digit(16).map(|d| d as u8)
 }
 
-/// Whether credentials came, without keeping one whole. On every lab request, so each side
-/// is written into one string (no intermediate pieces).
-fn credentials(headers: &HeaderMap) -> (Cow<'static, str>, Cow<'static, str>) {
-    let mut cookies = headers.get_all(header::COOKIE).iter().peekable();
-    let cookie = if cookies.peek().is_none() {
-        Cow::Borrowed("none")
-    } else {
-        let values: Vec<Cow<'_, str>> = cookies.map(|v| String::from_utf8_lossy(v.as_bytes())).collect();
-        let pairs = || values.iter().flat_map(|v| v.split(';'));
-        let session = pairs().any(|c| c.trim().starts_with("sessionId="));
-        let mut out = String::with_capacity(64);
-        out.push_str(if session { "session present (" } else { "no session cookie (" });
-        push_masked_pairs(&mut out, pairs());
-        out.push(')');
-        Cow::Owned(out)
+/// Whether cookies came, and which, each value cut to 8 characters.
+fn cookie_words<'a>(values: impl Iterator<Item = &'a HeaderValue>) -> String {
+    let values: Vec<Cow<'_, str>> = values.map(|v| String::from_utf8_lossy(v.as_bytes())).collect();
+    if values.is_empty() {
+        return "none".to_owned();
+    }
+    let pairs = || values.iter().flat_map(|v| v.split(';'));
+    let session = pairs().any(|c| c.trim().starts_with("sessionId="));
+    let mut out = String::from(if session { "session present (" } else { "no session cookie (" });
+    push_masked_pairs(&mut out, pairs());
+    out.push(')');
+    out
+}
+
+/// Whether an `Authorization` header came, and its token cut to 8 characters.
+fn authorization_words(value: Option<&HeaderValue>) -> String {
+    let Some(value) = value.map(|v| String::from_utf8_lossy(v.as_bytes())) else {
+        return "none".to_owned();
     };
-    let authorization = match headers.get(header::AUTHORIZATION).map(|v| String::from_utf8_lossy(v.as_bytes())) {
-        None => Cow::Borrowed("none"),
-        Some(value) => Cow::Owned(match value.split_once(' ') {
-            Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => {
-                let mut out = String::from("bearer present (");
-                push_masked(&mut out, token.trim());
-                out.push(')');
-                out
-            }
-            Some((scheme, _)) => format!("{scheme} present (not a bearer token)"),
-            None => "present, without a scheme".to_owned(),
-        }),
-    };
-    (cookie, authorization)
+    match value.split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => {
+            let mut out = String::from("bearer present (");
+            push_masked(&mut out, token.trim());
+            out.push(')');
+            out
+        }
+        Some((scheme, _)) => format!("{scheme} present (not a bearer token)"),
+        None => "present, without a scheme".to_owned(),
+    }
 }
 
 /// `a=secretvalue; b=x` → `a=secretva…; b=x`: every cookie value cut to 8 characters.
@@ -328,9 +389,24 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(header::AUTHORIZATION, "Bearer eyJhbGciOiJIUzI1NiJ9.e30.sig".parse().unwrap());
         headers.insert(header::COOKIE, "theme=dark; sessionId=0123456789abcdef".parse().unwrap());
-        let (cookie, authorization) = credentials(&headers);
-        assert_eq!(authorization, "bearer present (eyJhbGci…)");
-        assert_eq!(cookie, "session present (theme=dark; sessionId=01234567…)");
+        headers.insert(header::ORIGIN, "http://localhost:8080".parse().unwrap());
+        headers.insert(header::CONTENT_TYPE, "text/plain".parse().unwrap());
+        let mut record = Record::arrived(&Method::POST, &"/api/transfer?rid=r1".parse().unwrap(), &headers);
+        let mut response = HeaderMap::new();
+        response.insert(header::SET_COOKIE, "sessionId=AAAABBBBCCCCDDDD; HttpOnly".parse().unwrap());
+        response.insert(header::CONTENT_TYPE, "application/json".parse().unwrap());
+        record.answered(200, &response, None, None);
+        let entry = record.to_entry();
+        assert_eq!(entry.credentials.authorization, "bearer present (eyJhbGci…)");
+        assert_eq!(entry.credentials.cookie, "session present (theme=dark; sessionId=01234567…)");
+        assert_eq!(entry.origin.as_deref(), Some("http://localhost:8080"));
+        // Credentials and Origin have their own fields; the response keeps only the headers it shows.
+        assert_eq!(entry.request_headers.keys().collect::<Vec<_>>(), ["content-type"]);
+        assert_eq!(entry.response_headers.keys().collect::<Vec<_>>(), ["set-cookie"]);
+        assert_eq!(entry.response_headers["set-cookie"], "sessionId=AAAABBBB…; HttpOnly");
+        assert_eq!((entry.path.as_str(), entry.rid.as_deref(), entry.auth.as_str()), ("/api/transfer", Some("r1"), "not checked"));
+        assert_eq!(authorization_words(Some(&HeaderValue::from_static("Basic eDp5"))), "Basic present (not a bearer token)");
+        assert_eq!(cookie_words(std::iter::empty()), "none");
     }
 
     #[test]
@@ -344,7 +420,8 @@ mod tests {
     #[test]
     fn ring_is_bounded_and_seq_keeps_growing() {
         let log = RequestLog::new(2);
-        let record = || Record::arrived(&Method::GET, "/api/profile", Some("rid=x"), &HeaderMap::new());
+        let target: Uri = "/api/profile?rid=x".parse().unwrap();
+        let record = || Record::arrived(&Method::GET, &target, &HeaderMap::new());
         for _ in 0..3 {
             log.push(record());
         }

@@ -4,24 +4,23 @@
 pub mod password;
 pub mod throttle;
 
+use std::fmt;
+
 use axum::{
-    Extension,
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use shared::{
-    jwt,
-    wire::{AuthKind, User},
-};
+use shared::{jwt, wire::AuthKind};
 
 use crate::{
     clock::now_ms,
     cookie,
     error::AppError,
-    request_log::AuthNote,
+    request_log::{Answer, AuthNote},
     sessions::{Lookup, SessionId},
     state::AppState,
 };
+use password::DemoUser;
 
 /// The credential a request carries.
 #[derive(Debug, PartialEq, Eq)]
@@ -45,25 +44,24 @@ pub fn credential(headers: &HeaderMap) -> Credential<'_> {
     }
 }
 
-/// An authenticated request.
-#[derive(Clone, Debug)]
+/// An authenticated request: plain data (no text, no copies), so it costs nothing to log.
+#[derive(Clone, Copy, Debug)]
 pub struct Authed {
-    pub user: User,
+    pub user: &'static DemoUser,
     pub kind: AuthKind,
     /// The session, when it was a cookie.
     pub session: Option<SessionId>,
 }
 
-impl Authed {
-    /// The log's words for it.
-    pub fn note(&self) -> AuthNote {
-        let (user, email) = (self.user.id, &self.user.email);
-        // One `format!`: this runs on every authenticated lab request.
-        AuthNote(match (self.kind, self.session) {
-            (AuthKind::Jwt, _) => format!("ok: user {user} ({email}) by valid JWT"),
-            (AuthKind::Session, Some(id)) => format!("ok: user {user} ({email}) by session {}…", id.prefix()),
-            (AuthKind::Session, None) => format!("ok: user {user} ({email}) by session"),
-        })
+/// The log's words for it (built when the log is read).
+impl fmt::Display for Authed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (user, email) = (self.user.id, self.user.email);
+        match (self.kind, self.session) {
+            (AuthKind::Jwt, _) => write!(f, "ok: user {user} ({email}) by valid JWT"),
+            (AuthKind::Session, Some(id)) => write!(f, "ok: user {user} ({email}) by session {}…", id.prefix()),
+            (AuthKind::Session, None) => write!(f, "ok: user {user} ({email}) by session"),
+        }
     }
 }
 
@@ -91,10 +89,16 @@ impl From<AppError> for AuthError {
     }
 }
 
+impl From<AuthError> for Answer {
+    fn from(refused: AuthError) -> Answer {
+        let code = refused.error.code;
+        Answer::new(refused, AuthNote::Refused(code))
+    }
+}
+
 impl IntoResponse for AuthError {
     fn into_response(self) -> Response {
-        let note = AuthNote(format!("refused: {}", self.error.code));
-        let mut response = (Extension(note), self.error.clone()).into_response();
+        let mut response = self.error.clone().into_response();
         if self.bearer_error {
             // A quoted-string may not hold `"` or `\`.
             let description = self.error.message.replace(['"', '\\'], "'");
@@ -119,7 +123,7 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Authe
             let user = claims.sub.parse::<u64>().ok().and_then(password::by_id).ok_or_else(|| {
                 AuthError::token("unknown_user", format!("The token's sub ({}) names no user of this server.", claims.sub))
             })?;
-            Ok(Authed { user: user.user(), kind: AuthKind::Jwt, session: None })
+            Ok(Authed { user, kind: AuthKind::Jwt, session: None })
         }
         Credential::Session(text) => {
             let unknown = || AuthError::unauthorized("unknown_session", "No session with this id exists (never did, logged out or revoked).");
@@ -127,7 +131,7 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Authe
             match state.sessions().touch(id, now_ms(), state.lifetimes()).await.map_err(store_unavailable)? {
                 Lookup::Found(session) => {
                     let user = password::by_id(session.user_id).ok_or_else(unknown)?;
-                    Ok(Authed { user: user.user(), kind: AuthKind::Session, session: Some(id) })
+                    Ok(Authed { user, kind: AuthKind::Session, session: Some(id) })
                 }
                 Lookup::Expired => Err(AuthError::unauthorized("expired_session", "The session has expired; log in again.")),
                 Lookup::Unknown => Err(unknown()),
@@ -157,6 +161,17 @@ mod tests {
             h.append(*n, v.parse().unwrap());
         }
         h
+    }
+
+    #[test]
+    fn the_log_says_who_and_how() {
+        let user = password::by_id(1).unwrap();
+        let session = SessionId::parse("AAECAwQFBgcICQoLDA0ODw");
+        assert!(session.is_some());
+        let by_session = Authed { user, kind: AuthKind::Session, session };
+        assert_eq!(AuthNote::Ok(by_session).to_string(), "ok: user 1 (a@b.com) by session AAECAwQF…");
+        assert_eq!(Authed { user, kind: AuthKind::Jwt, session: None }.to_string(), "ok: user 1 (a@b.com) by valid JWT");
+        assert_eq!(AuthNote::Refused("expired_session").to_string(), "refused: expired_session");
     }
 
     #[test]

@@ -1,31 +1,39 @@
 //! The lab API (`/api/*`): the routes the live CORS policy governs.
+//!
+//! Each route is a plain async function called by `pipeline`'s route table: it answers with
+//! the response and the auth outcome for the log (`Answer`), both as data. Going through
+//! axum's `Handler` instead cost a header-map copy, a boxed future and a response extension
+//! per request (`cargo xtask bench`; README, Benchmarks).
 
 use std::time::Instant;
 
 use axum::{
-    Extension, Json,
-    extract::State,
+    Json,
+    body::Bytes,
+    extract::{FromRequest, Request},
     http::{HeaderMap, StatusCode, header},
-    response::{IntoResponse, Response},
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use shared::{
     jwt::{self, Claims},
-    wire::{Profile, User},
+    wire::{AuthKind, User},
 };
 
 use crate::{
-    auth::{self, AuthError, password::check_credentials, store_unavailable},
+    auth::{self, password::check_credentials, store_unavailable},
     bank::TransferError,
     clock::{now_ms, rfc3339},
     cookie,
     error::AppError,
     extract::{Accept, RawBody, parse_body},
-    request_log::AuthNote,
+    request_log::{Answer, AuthNote},
     sessions::{Session, SessionId},
     state::AppState,
 };
+
+/// A route's answer; `Err` is an answer too (a refusal), so `?` reads naturally.
+pub type Handled = Result<Answer, Answer>;
 
 #[derive(Deserialize)]
 pub struct LoginBody {
@@ -39,12 +47,16 @@ fn accept(state: &AppState) -> Accept {
     if state.defenses().json_only { Accept::Json } else { Accept::JsonOrText }
 }
 
-fn note(text: impl Into<String>) -> Extension<AuthNote> {
-    Extension(AuthNote(text.into()))
+/// The headers and the body (within the body limit) of a POST. These routes are rare next
+/// to the profile (argon2 alone takes milliseconds), so the header copy does not matter.
+async fn read(req: Request) -> Result<(HeaderMap, Bytes), Answer> {
+    let headers = req.headers().clone();
+    let RawBody(body) = RawBody::from_request(req, &()).await.map_err(Answer::unchecked)?;
+    Ok((headers, body))
 }
 
 /// Throttle, then argon2: the shared part of `/api/login` and `/api/token`.
-async fn check_login(state: &AppState, body: LoginBody) -> Result<User, Response> {
+async fn check_login(state: &AppState, body: LoginBody) -> Result<User, Answer> {
     let now = Instant::now();
     if let Err(wait) = state.throttle().check(&body.email, now) {
         let error = AppError::new(
@@ -53,7 +65,7 @@ async fn check_login(state: &AppState, body: LoginBody) -> Result<User, Response
             format!("Too many failed logins for this account; try again in {wait} s."),
         );
         let retry = [(header::RETRY_AFTER, wait.to_string())];
-        return Err((retry, note("refused: too_many_attempts (throttled)"), error).into_response());
+        return Err(Answer::text((retry, error), "refused: too_many_attempts (throttled)"));
     }
     match check_credentials(body.email.clone(), body.password).await {
         Some(user) => {
@@ -62,17 +74,20 @@ async fn check_login(state: &AppState, body: LoginBody) -> Result<User, Response
         }
         None => {
             state.throttle().record_failure(&body.email, now);
-            let error = AppError::unauthorized("invalid_credentials", "The email or password is wrong.");
-            Err((note("refused: invalid_credentials"), error).into_response())
+            Err(Answer::new(AppError::unauthorized("invalid_credentials", "The email or password is wrong."), AuthNote::Refused("invalid_credentials")))
         }
     }
 }
 
 /// `POST /api/login`: a new session (a new id every time), in an HttpOnly cookie.
-pub async fn login(State(state): State<AppState>, headers: HeaderMap, RawBody(body): RawBody) -> Result<Response, Response> {
-    let body: LoginBody = parse_body(&headers, &body, accept(&state)).map_err(IntoResponse::into_response)?;
-    let user = check_login(&state, body).await?;
-    let fail = |e: AppError| (note(format!("failed: {}", e.code)), e).into_response();
+pub async fn login(state: &AppState, req: Request) -> Handled {
+    let (headers, body) = read(req).await?;
+    let body: LoginBody = parse_body(&headers, &body, accept(state)).map_err(Answer::unchecked)?;
+    let user = check_login(state, body).await?;
+    let fail = |e: AppError| {
+        let note = format!("failed: {}", e.code);
+        Answer::text(e, note)
+    };
     // The browser's previous session ends: one browser, one session (and no fixation).
     if let Some(old) = cookie::session_cookie(&headers).and_then(SessionId::parse) {
         state.sessions().remove(old).await.map_err(|e| fail(store_unavailable(e)))?;
@@ -81,41 +96,35 @@ pub async fn login(State(state): State<AppState>, headers: HeaderMap, RawBody(bo
     let session = Session::new(id, user.id, now_ms(), state.lifetimes());
     state.sessions().insert(session).await.map_err(|e| fail(store_unavailable(e)))?;
     let set_cookie = state.cookie_policy().set(&id.encode(), state.config().session_ttl);
+    let note = format!("login ok: user {} got new session {}…", user.id, id.prefix());
     let body = json!({ "user": user, "expires_at": rfc3339(session.expires_at) });
-    Ok((
-        [(header::SET_COOKIE, set_cookie)],
-        note(format!("login ok: user {} got new session {}…", user.id, id.prefix())),
-        Json(body),
-    )
-        .into_response())
+    Ok(Answer::text(([(header::SET_COOKIE, set_cookie)], Json(body)), note))
 }
 
 /// `POST /api/logout`: the session is deleted server-side, and the cookie cleared.
-pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn logout(state: &AppState, headers: &HeaderMap) -> Handled {
     let clear = [(header::SET_COOKIE, state.cookie_policy().clear())];
-    let Some(text) = cookie::session_cookie(&headers) else {
+    let Some(text) = cookie::session_cookie(headers) else {
         let error = AppError::unauthorized("no_credentials", "There was no session cookie to log out.");
-        return (note("refused: no_credentials"), error).into_response();
+        return Err(Answer::new(error, AuthNote::Refused("no_credentials")));
     };
     let removed = match SessionId::parse(text) {
-        Some(id) => match state.sessions().remove(id).await {
-            Ok(removed) => removed,
-            Err(e) => return (note("failed: store_unavailable"), store_unavailable(e)).into_response(),
-        },
+        Some(id) => state.sessions().remove(id).await.map_err(|e| Answer::text(store_unavailable(e), "failed: store_unavailable"))?,
         None => false,
     };
     if removed {
-        (StatusCode::NO_CONTENT, clear, note("logout: session deleted")).into_response()
+        Ok(Answer::text((StatusCode::NO_CONTENT, clear), "logout: session deleted"))
     } else {
         let error = AppError::unauthorized("unknown_session", "No session with this id exists (already logged out, revoked or expired).");
-        (clear, note("refused: unknown_session"), error).into_response()
+        Err(Answer::new((clear, error), AuthNote::Refused("unknown_session")))
     }
 }
 
 /// `POST /api/token`: an HS256 JWT; nothing is stored server-side.
-pub async fn token(State(state): State<AppState>, headers: HeaderMap, RawBody(body): RawBody) -> Result<Response, Response> {
-    let body: LoginBody = parse_body(&headers, &body, accept(&state)).map_err(IntoResponse::into_response)?;
-    let user = check_login(&state, body).await?;
+pub async fn token(state: &AppState, req: Request) -> Handled {
+    let (headers, body) = read(req).await?;
+    let body: LoginBody = parse_body(&headers, &body, accept(state)).map_err(Answer::unchecked)?;
+    let user = check_login(state, body).await?;
     let settings = state.jwt();
     let now = (now_ms() / 1000) as i64;
     let claims = Claims {
@@ -127,14 +136,28 @@ pub async fn token(State(state): State<AppState>, headers: HeaderMap, RawBody(bo
     };
     let token = jwt::encode(&claims, settings.secret.as_bytes());
     let body = json!({ "token": token, "token_type": "Bearer", "expires_in": settings.ttl_seconds });
-    Ok((note(format!("token issued to user {}", user.id)), Json(body)).into_response())
+    Ok(Answer::text(Json(body), format!("token issued to user {}", user.id)))
+}
+
+/// API.md's `Profile` (`shared::wire::Profile`), borrowing the account's email rather than
+/// copying it: this is the route every lab request hits. A test holds the two to one shape.
+#[derive(Serialize)]
+struct ProfileBody {
+    user: UserBody,
+    auth: AuthKind,
+}
+
+#[derive(Serialize)]
+struct UserBody {
+    id: u64,
+    email: &'static str,
 }
 
 /// `GET /api/profile`: who the credentials say you are.
-pub async fn profile(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AuthError> {
-    let authed = auth::authenticate(&state, &headers).await?;
-    let profile = Profile { user: authed.user.clone(), auth: authed.kind };
-    Ok((Extension(authed.note()), Json(profile)).into_response())
+pub async fn profile(state: &AppState, headers: &HeaderMap) -> Handled {
+    let authed = auth::authenticate(state, headers).await?;
+    let body = ProfileBody { user: UserBody { id: authed.user.id, email: authed.user.email }, auth: authed.kind };
+    Ok(Answer::new(Json(body), AuthNote::Ok(authed)))
 }
 
 #[derive(Deserialize)]
@@ -143,11 +166,15 @@ struct TransferBody {
     amount: Value,
 }
 
-/// `POST /api/transfer`: the seed's bank transfer. Authenticates first, then reads the body.
-pub async fn transfer(State(state): State<AppState>, headers: HeaderMap, RawBody(body): RawBody) -> Result<Response, Response> {
-    let authed = auth::authenticate(&state, &headers).await.map_err(IntoResponse::into_response)?;
-    let refuse = |e: AppError| (Extension(AuthNote(format!("{}; transfer refused: {}", authed.note().0, e.code))), e).into_response();
-    let body: TransferBody = parse_body(&headers, &body, accept(&state)).map_err(refuse)?;
+/// `POST /api/transfer`: the seed's bank transfer. Authenticates, then parses the body.
+pub async fn transfer(state: &AppState, req: Request) -> Handled {
+    let (headers, body) = read(req).await?;
+    let authed = auth::authenticate(state, &headers).await?;
+    let refuse = |e: AppError| {
+        let note = format!("{authed}; transfer refused: {}", e.code);
+        Answer::text(e, note)
+    };
+    let body: TransferBody = parse_body(&headers, &body, accept(state)).map_err(refuse)?;
     let unprocessable = |code, message: String| refuse(AppError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message));
     let amount = match &body.amount {
         Value::Number(n) => n.as_u64().filter(|a| *a > 0),
@@ -160,6 +187,21 @@ pub async fn transfer(State(state): State<AppState>, headers: HeaderMap, RawBody
             unprocessable("insufficient_funds", format!("The balance is {balance}, less than {amount}."))
         }
     })?;
-    let done = AuthNote(format!("{}; transferred {amount} to {}", authed.note().0, body.to));
-    Ok((Extension(done), Json(json!({ "balance": balance, "transfer": { "to": body.to, "amount": amount } }))).into_response())
+    let note = format!("{authed}; transferred {amount} to {}", body.to);
+    Ok(Answer::text(Json(json!({ "balance": balance, "transfer": { "to": body.to, "amount": amount } })), note))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::wire::Profile;
+
+    #[test]
+    fn the_borrowed_profile_is_the_wire_profile() {
+        let body = ProfileBody { user: UserBody { id: 7, email: "a\"b@c.com" }, auth: AuthKind::Jwt };
+        let text = serde_json::to_string(&body).unwrap();
+        let wire: Profile = serde_json::from_str(&text).unwrap();
+        assert_eq!(wire, Profile { user: User { id: 7, email: "a\"b@c.com".to_owned() }, auth: AuthKind::Jwt });
+        assert_eq!(serde_json::to_string(&wire).unwrap(), text);
+    }
 }
