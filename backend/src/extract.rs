@@ -2,13 +2,14 @@
 //! (400 malformed JSON or a field of the wrong shape, 413 too large, 415 wrong content type).
 
 use axum::{
-    body::Bytes,
+    body::{Body, Bytes},
     extract::{FromRequest, Request},
     http::{HeaderMap, StatusCode, header},
 };
+use http_body_util::LengthLimitError;
 use serde::de::DeserializeOwned;
 
-use crate::error::AppError;
+use crate::{error::AppError, server::BODY_LIMIT};
 
 /// Which content types a route reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,28 +26,18 @@ pub struct ApiJson<T>(pub T);
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = AppError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let headers = req.headers().clone();
-        let bytes = read(req, state).await?;
-        parse_body(&headers, &bytes, Accept::Json).map(ApiJson)
+    async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
+        let (parts, body) = req.into_parts();
+        let bytes = read_body(body).await?;
+        parse_body(&parts.headers, &bytes, Accept::Json).map(ApiJson)
     }
 }
 
-/// The raw body, read within the body limit. Routes that authenticate before they parse
-/// take this and call `parse_body` themselves.
-pub struct RawBody(pub Bytes);
-
-impl<S: Send + Sync> FromRequest<S> for RawBody {
-    type Rejection = AppError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        read(req, state).await.map(RawBody)
-    }
-}
-
-async fn read<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, AppError> {
-    Bytes::from_request(req, state).await.map_err(|rejection| {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+/// The whole body, up to `BODY_LIMIT` (413 beyond, whatever `Content-Length` claimed): the one
+/// place every route reads a body.
+pub async fn read_body(body: Body) -> Result<Bytes, AppError> {
+    axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|e| {
+        if e.into_inner().is::<LengthLimitError>() {
             AppError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "The body is larger than the 64 KiB limit.")
         } else {
             AppError::new(StatusCode::BAD_REQUEST, "unreadable_body", "The body could not be read.")

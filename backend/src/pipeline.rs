@@ -9,7 +9,7 @@
 //! Benchmarks).
 
 use axum::{
-    extract::{Request, State},
+    extract::Request,
     http::{HeaderValue, Method, StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -47,12 +47,13 @@ fn method_not_allowed(allow: &'static str) -> Answer {
     Answer::unchecked(response)
 }
 
-/// Everything that is not the control plane: `/api` and below is the lab, the rest a 404.
-pub async fn lab_api(State(state): State<AppState>, req: Request) -> Response {
-    let path = req.uri().path();
-    if !(path == "/api" || path.starts_with("/api/")) {
-        return AppError::not_found().into_response();
-    }
+/// Whether `path` belongs to the lab: `/api` and everything below it.
+pub fn is_lab(path: &str) -> bool {
+    path == "/api" || path.starts_with("/api/")
+}
+
+/// One lab request, start to end.
+pub async fn lab(state: AppState, req: Request) -> Response {
     let mut record = Record::arrived(req.method(), req.uri(), req.headers());
 
     // One snapshot per request: a policy swap meanwhile cannot mix into this response.

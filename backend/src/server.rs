@@ -12,15 +12,15 @@
 //! - a panic in a handler: a 500 JSON error (details to the server log only), and the
 //!   server keeps serving.
 //!
-//! These wrap the router here, once, as plain tower layers: as `Router::layer`s each would
-//! add a boxed-service clone to every request.
+//! These are checked here, once per request, around whatever the listener serves (`App`):
+//! as `Router::layer`s each would add a boxed-service clone to every request. The body limit
+//! is `extract::read_body`'s, the one way routes read bodies.
 
-use std::{io, panic::AssertUnwindSafe, sync::Arc, time::Duration};
+use std::{future::Future, io, panic::AssertUnwindSafe, sync::Arc, time::Duration};
 
 use axum::{
     Router,
     body::Body,
-    extract::DefaultBodyLimit,
     http::{Request, StatusCode},
     response::{IntoResponse, Response},
 };
@@ -34,7 +34,7 @@ use tokio::{
     net::TcpListener,
     sync::{Semaphore, watch},
 };
-use tower::{ServiceBuilder, ServiceExt};
+use tower::ServiceExt;
 
 use crate::error::AppError;
 
@@ -49,8 +49,18 @@ pub const MAX_URI: usize = 8 * 1024;
 /// How long a stop waits for open connections (SSE streams never end by themselves).
 const DRAIN: Duration = Duration::from_secs(3);
 
-pub async fn serve(listener: TcpListener, router: Router, max_connections: u32, mut stop: watch::Receiver<()>) -> io::Result<()> {
-    let app = ServiceBuilder::new().layer(DefaultBodyLimit::max(BODY_LIMIT)).service(router);
+/// What a listener answers each request with.
+pub trait App: Clone + Send + Sync + 'static {
+    fn answer(self, req: Request<Body>) -> impl Future<Output = Response> + Send;
+}
+
+impl App for Router {
+    fn answer(self, req: Request<Body>) -> impl Future<Output = Response> + Send {
+        async move { self.oneshot(req).await.unwrap_or_else(|never| match never {}) }
+    }
+}
+
+pub async fn serve(listener: TcpListener, app: impl App, max_connections: u32, mut stop: watch::Receiver<()>) -> io::Result<()> {
     let mut builder = Builder::new(TokioExecutor::new());
     builder
         .http1()
@@ -90,8 +100,8 @@ pub async fn serve(listener: TcpListener, router: Router, max_connections: u32, 
                     return Ok(AppError::new(StatusCode::URI_TOO_LONG, "uri_too_long", message).into_response());
                 }
                 // The task must outlive a panicking handler; nothing it held is reused.
-                match AssertUnwindSafe(app.oneshot(req.map(Body::new))).catch_unwind().await {
-                    Ok(answered) => answered,
+                match AssertUnwindSafe(app.answer(req.map(Body::new))).catch_unwind().await {
+                    Ok(answered) => Ok::<_, std::convert::Infallible>(answered),
                     Err(panic) => Ok(panic_response(panic)),
                 }
             }

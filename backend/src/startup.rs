@@ -4,7 +4,9 @@ use std::{io::Write, net::SocketAddr, sync::Arc, time::Duration};
 
 use axum::{
     Router,
+    extract::Request,
     http::{HeaderValue, Method, header},
+    response::Response,
     routing::{delete, get, post},
 };
 use tokio::net::TcpListener;
@@ -15,7 +17,7 @@ use crate::{
     config::{Config, StoreSpec},
     error, pipeline,
     routes::control,
-    server,
+    server::{self, App},
     sessions::{SessionStore, memory::MemoryStore, redis::RedisStore},
     site,
     state::AppState,
@@ -24,9 +26,32 @@ use crate::{
 /// How often expired sessions are swept from the memory store.
 const SWEEP_EVERY: Duration = Duration::from_secs(30);
 
-/// The lab API and the control plane, as served on `--api-addr`. The lab's own routes are
-/// a table in `pipeline` (one handler for all of `/api/*`).
-pub fn app(state: AppState) -> Router {
+/// What `--api-addr` serves: `/api` and below go straight to the lab, which has its own
+/// route table (`pipeline`): through axum's router too, a lab request would be routed twice,
+/// and that cost as much as the CORS decision and the log together. Everything else goes to
+/// the control plane's router.
+#[derive(Clone)]
+pub struct Api {
+    state: AppState,
+    control: Router,
+}
+
+impl Api {
+    pub fn new(state: AppState) -> Api {
+        Api { control: control_plane(state.clone()), state }
+    }
+}
+
+impl App for Api {
+    fn answer(self, req: Request) -> impl Future<Output = Response> + Send {
+        async move {
+            if pipeline::is_lab(req.uri().path()) { pipeline::lab(self.state, req).await } else { self.control.answer(req).await }
+        }
+    }
+}
+
+/// The control plane (`/control/*`); any other path is a 404.
+fn control_plane(state: AppState) -> Router {
     let control = Router::new()
         .route("/cors", get(control::get_cors).put(control::put_cors))
         .route("/reset", post(control::reset))
@@ -44,9 +69,7 @@ pub fn app(state: AppState) -> Router {
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(control_cors(state.config()));
 
-    // `/api` and everything below it reach the lab through the fallback: a `/api/{*rest}`
-    // route would parse a path parameter nobody reads on every request.
-    Router::new().nest("/control", control).fallback(pipeline::lab_api).with_state(state)
+    Router::new().nest("/control", control).fallback(error::not_found).with_state(state)
 }
 
 /// The control plane answers CORS for the playground's own origins only, whatever the lab
@@ -137,7 +160,7 @@ impl Bound {
             let _ = stop_tx.send(());
         });
         let max = self.state.config().max_connections;
-        let api = server::serve(self.api, app(self.state.clone()), max, stop_rx.clone());
+        let api = server::serve(self.api, Api::new(self.state.clone()), max, stop_rx.clone());
         let site = server::serve(self.site, site::router(self.api_addr.port()), max, stop_rx);
         let served = tokio::try_join!(api, site);
         sweeper.abort();

@@ -10,7 +10,7 @@ use std::time::Instant;
 use axum::{
     Json,
     body::Bytes,
-    extract::{FromRequest, Request},
+    extract::Request,
     http::{HeaderMap, StatusCode, header},
 };
 use serde::{Deserialize, Serialize};
@@ -26,7 +26,7 @@ use crate::{
     clock::{now_ms, rfc3339},
     cookie,
     error::AppError,
-    extract::{Accept, RawBody, parse_body},
+    extract::{Accept, parse_body, read_body},
     request_log::{Answer, AuthNote},
     sessions::{Session, SessionId},
     state::AppState,
@@ -47,12 +47,11 @@ fn accept(state: &AppState) -> Accept {
     if state.defenses().json_only { Accept::Json } else { Accept::JsonOrText }
 }
 
-/// The headers and the body (within the body limit) of a POST. These routes are rare next
-/// to the profile (argon2 alone takes milliseconds), so the header copy does not matter.
+/// The headers and the body (within the body limit) of a POST.
 async fn read(req: Request) -> Result<(HeaderMap, Bytes), Answer> {
-    let headers = req.headers().clone();
-    let RawBody(body) = RawBody::from_request(req, &()).await.map_err(Answer::unchecked)?;
-    Ok((headers, body))
+    let (parts, body) = req.into_parts();
+    let body = read_body(body).await.map_err(Answer::unchecked)?;
+    Ok((parts.headers, body))
 }
 
 /// Throttle, then argon2: the shared part of `/api/login` and `/api/token`.
