@@ -55,8 +55,8 @@ pub trait App: Clone + Send + Sync + 'static {
 }
 
 impl App for Router {
-    fn answer(self, req: Request<Body>) -> impl Future<Output = Response> + Send {
-        async move { self.oneshot(req).await.unwrap_or_else(|never| match never {}) }
+    async fn answer(self, req: Request<Body>) -> Response {
+        self.oneshot(req).await.unwrap_or_else(|never| match never {})
     }
 }
 

@@ -43,10 +43,8 @@ impl Api {
 }
 
 impl App for Api {
-    fn answer(self, req: Request) -> impl Future<Output = Response> + Send {
-        async move {
-            if pipeline::is_lab(req.uri().path()) { pipeline::lab(self.state, req).await } else { self.control.answer(req).await }
-        }
+    async fn answer(self, req: Request) -> Response {
+        if pipeline::is_lab(req.uri().path()) { pipeline::lab(self.state, req).await } else { self.control.answer(req).await }
     }
 }
 
