@@ -23,11 +23,7 @@ impl SessionId {
 
     /// Parses the cookie form; anything else (wrong length, other alphabet) is no id of ours.
     pub fn parse(text: &str) -> Option<SessionId> {
-        if text.len() != 22 {
-            return None;
-        }
-        let bytes = shared::jwt::b64url_decode(text)?;
-        bytes.try_into().ok().map(SessionId)
+        shared::jwt::b64url_decode_exact(text).map(SessionId)
     }
 
     /// URL-safe base64 without padding: 22 characters, safe in a cookie.
