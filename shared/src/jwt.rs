@@ -14,7 +14,7 @@ use base64::{
 };
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Value, value::RawValue};
 use sha2::Sha256;
 
 /// Unpadded base64url that refuses padding, the standard alphabet and non-canonical trailing bits.
@@ -154,33 +154,122 @@ fn json_object(part: &str, bytes: &[u8]) -> Result<BTreeMap<String, Value>, JwtE
 
 /// A JSON object with no name twice, checked without keeping anything: values are skipped.
 fn check_unique_object(part: &str, bytes: &[u8]) -> Result<(), JwtError> {
-    struct Names;
-    impl<'de> Deserialize<'de> for Names {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            struct Visitor;
-            impl<'de> serde::de::Visitor<'de> for Visitor {
-                type Value = Names;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("a JSON object")
-                }
-                fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Names, A::Error> {
-                    let mut seen: Vec<std::borrow::Cow<'de, str>> = Vec::new();
-                    while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                        if seen.contains(&key) {
-                            return Err(serde::de::Error::custom(format!("duplicate name \"{key}\"")));
-                        }
-                        map.next_value::<serde::de::IgnoredAny>()?;
-                        seen.push(key);
-                    }
-                    Ok(Names)
-                }
-            }
-            d.deserialize_map(Visitor)
-        }
-    }
-    serde_json::from_slice::<Names>(bytes)
-        .map(|_| ())
+    unique_object::<()>(part, bytes)
+}
+
+/// One pass over a JSON object that refuses a name seen before and hands each value to `C`.
+fn unique_object<'de, C: Collect<'de>>(part: &str, bytes: &'de [u8]) -> Result<C, JwtError> {
+    serde_json::from_slice::<Unique<C>>(bytes)
+        .map(|unique| unique.0)
         .map_err(|e| malformed(format!("the {part} is not a JSON object with unique names ({e})")))
+}
+
+/// What a pass over an object keeps of its values.
+trait Collect<'de>: Default {
+    fn value<A: serde::de::MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<(), A::Error>;
+}
+
+/// Keeps nothing.
+impl<'de> Collect<'de> for () {
+    fn value<A: serde::de::MapAccess<'de>>(&mut self, _: &str, map: &mut A) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(|_| ())
+    }
+}
+
+struct Unique<C>(C);
+
+impl<'de, C: Collect<'de>> Deserialize<'de> for Unique<C> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor<C>(std::marker::PhantomData<C>);
+        impl<'de, C: Collect<'de>> serde::de::Visitor<'de> for Visitor<C> {
+            type Value = Unique<C>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Unique<C>, A::Error> {
+                let mut collected = C::default();
+                let mut seen: Vec<Name<'de>> = Vec::with_capacity(8);
+                while let Some(name) = map.next_key::<Name<'de>>()? {
+                    if seen.contains(&name) {
+                        return Err(serde::de::Error::custom(format!("duplicate name \"{}\"", name.0)));
+                    }
+                    collected.value(&name.0, &mut map)?;
+                    seen.push(name);
+                }
+                Ok(Unique(collected))
+            }
+        }
+        d.deserialize_map(Visitor(std::marker::PhantomData))
+    }
+}
+
+/// A member name, borrowed from the input unless it holds escapes (serde's own `Cow<str>`
+/// always copies).
+#[derive(PartialEq)]
+struct Name<'de>(std::borrow::Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Name<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Name<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a member name")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Name<'de>, E> {
+                Ok(Name(std::borrow::Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Name<'de>, E> {
+                Ok(Name(std::borrow::Cow::Owned(v.to_owned())))
+            }
+        }
+        d.deserialize_str(Visitor)
+    }
+}
+
+/// The claims' JSON values as they stand in the payload, found by the pass that also refuses
+/// repeated names. They are typed only after the signature holds, the order `verify` has
+/// always had: a forged token is `bad_signature` whatever its claims look like.
+#[derive(Default)]
+struct RawClaims<'de> {
+    sub: Option<&'de RawValue>,
+    email: Option<&'de RawValue>,
+    iat: Option<&'de RawValue>,
+    exp: Option<&'de RawValue>,
+    nbf: Option<&'de RawValue>,
+}
+
+impl<'de> Collect<'de> for RawClaims<'de> {
+    fn value<A: serde::de::MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<(), A::Error> {
+        let slot = match name {
+            "sub" => &mut self.sub,
+            "email" => &mut self.email,
+            "iat" => &mut self.iat,
+            "exp" => &mut self.exp,
+            "nbf" => &mut self.nbf,
+            _ => return map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
+        };
+        *slot = Some(map.next_value()?);
+        Ok(())
+    }
+}
+
+impl RawClaims<'_> {
+    /// The typed claims: `sub` a string, `exp` a NumericDate, the rest optional.
+    fn typed(&self) -> Result<Claims, String> {
+        fn required<'a>(name: &str, raw: Option<&'a RawValue>) -> Result<&'a RawValue, String> {
+            raw.ok_or_else(|| format!("missing field `{name}`"))
+        }
+        let bad = |name: &'static str| move |e: serde_json::Error| format!("{name}: {e}");
+        let date = |name, raw: &RawValue| numeric_date(&mut serde_json::Deserializer::from_str(raw.get())).map_err(bad(name));
+        Ok(Claims {
+            sub: serde_json::from_str(required("sub", self.sub)?.get()).map_err(bad("sub"))?,
+            email: self.email.map(|raw| serde_json::from_str::<Option<String>>(raw.get())).transpose().map_err(bad("email"))?.flatten(),
+            iat: self.iat.map(|raw| date("iat", raw)).transpose()?,
+            exp: date("exp", required("exp", self.exp)?)?,
+            nbf: self.nbf.map(|raw| date("nbf", raw)).transpose()?,
+        })
+    }
 }
 
 fn mac(secret: &[u8]) -> Hmac<Sha256> {
@@ -231,13 +320,14 @@ pub fn verify(token: &str, secret: &[u8], now: i64) -> Result<Claims, JwtError> 
 
 /// `verify` with a prepared key. The checks and their order are `decode`'s, then the
 /// algorithm, then the signature, then the claims; the work is less: the MAC runs over the
-/// received bytes in place and the claims are read straight from the payload's JSON.
+/// received bytes in place, and one pass over the payload both checks its names and finds
+/// the claims.
 pub fn verify_with(token: &str, key: &Key, now: i64) -> Result<Claims, JwtError> {
     let (h, p, s) = split(token)?;
     // The standard header always parses to the same answer (HS256, no `crit`): skip the work.
     let header = if h == STANDARD_HEADER { None } else { Some(json_object("header", &b64("header", h)?)?) };
     let payload = b64("payload", p)?;
-    check_unique_object("payload", &payload)?;
+    let claims = unique_object::<RawClaims<'_>>("payload", &payload)?;
     let signature = b64("signature", s)?;
     // The algorithm first, before anything else is trusted (alg confusion, "none").
     if let Some(header) = header {
@@ -257,8 +347,7 @@ pub fn verify_with(token: &str, key: &Key, now: i64) -> Result<Claims, JwtError>
     // `verify_slice` compares in constant time and needs the full 32 bytes: no truncated MACs.
     mac.verify_slice(&signature).map_err(|_| JwtError::BadSignature)?;
 
-    let claims: Claims = serde_json::from_slice(&payload)
-        .map_err(|e| malformed(format!("its claims are not as expected ({e}): sub a string, exp a number")))?;
+    let claims = claims.typed().map_err(|e| malformed(format!("its claims are not as expected ({e}): sub a string, exp a number")))?;
     if now >= claims.exp {
         return Err(JwtError::Expired { exp: claims.exp, now });
     }
