@@ -4,37 +4,16 @@
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, header};
 use shared::cors::{CorsRequest, Decision, server};
 
-/// The CORS-relevant request headers, copied out (cheaply: values are reference-counted) so
-/// the decision can outlive the request, which goes on to the route.
-pub struct CorsHeaders {
-    method: Method,
-    pub origin: Option<HeaderValue>,
-    request_method: Option<HeaderValue>,
-    request_headers: Option<HeaderValue>,
-}
-
-impl CorsHeaders {
-    pub fn of(method: &Method, headers: &HeaderMap) -> CorsHeaders {
-        let get = |name: HeaderName| headers.get(name).cloned();
-        CorsHeaders {
-            method: method.clone(),
-            origin: get(header::ORIGIN),
-            request_method: get(header::ACCESS_CONTROL_REQUEST_METHOD),
-            request_headers: get(header::ACCESS_CONTROL_REQUEST_HEADERS),
-        }
-    }
-
-    /// For the engine (a header that is not visible ASCII counts as absent).
-    pub fn request(&self) -> CorsRequest<'_> {
-        fn text(v: &Option<HeaderValue>) -> Option<&str> {
-            v.as_ref().and_then(|v| v.to_str().ok())
-        }
-        CorsRequest {
-            method: self.method.as_str(),
-            origin: text(&self.origin),
-            request_method: text(&self.request_method),
-            request_headers: text(&self.request_headers),
-        }
+/// The request's side for the engine. `header` finds a request header (the pipeline reads
+/// them from the log record, which picked them out already); one that is not visible ASCII
+/// counts as absent.
+pub fn request<'a>(method: &'a Method, header: impl Fn(&HeaderName) -> Option<&'a HeaderValue>) -> CorsRequest<'a> {
+    let text = |name| header(&name).and_then(|v| v.to_str().ok());
+    CorsRequest {
+        method: method.as_str(),
+        origin: text(header::ORIGIN),
+        request_method: text(header::ACCESS_CONTROL_REQUEST_METHOD),
+        request_headers: text(header::ACCESS_CONTROL_REQUEST_HEADERS),
     }
 }
 

@@ -58,8 +58,8 @@ pub async fn lab(state: AppState, req: Request) -> Response {
 
     // One snapshot per request: a policy swap meanwhile cannot mix into this response.
     let policy = state.policy();
-    let cors = lab_cors::CorsHeaders::of(req.method(), req.headers());
-    let decision = decide(&policy, &cors.request());
+    let decision = decide(&policy, &lab_cors::request(&record.method, |name| record.request_header(name)));
+    let origin = record.request_header(&header::ORIGIN);
     let Answer { mut response, auth } = match decision.action {
         // Preflights carry no credentials and never reach the route.
         Action::AnswerPreflight { allowed: true } => Answer::unchecked(StatusCode::NO_CONTENT),
@@ -68,12 +68,12 @@ pub async fn lab(state: AppState, req: Request) -> Response {
             "cors_preflight_refused",
             format!("The lab CORS policy refused this preflight: {}.", decision.reason),
         )),
-        Action::Continue => match csrf::origin_check(&state, req.method(), cors.origin.as_ref()) {
+        Action::Continue => match csrf::origin_check(&state, req.method(), origin) {
             Some(refused) => refused,
             None => route(&state, req).await,
         },
     };
-    lab_cors::apply(&decision, cors.origin.as_ref(), response.headers_mut());
+    lab_cors::apply(&decision, origin, response.headers_mut());
     // Answers about who you are must never come from a cache.
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
 

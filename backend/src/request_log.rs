@@ -151,6 +151,11 @@ impl Record {
         &self.headers[..self.response_from]
     }
 
+    /// The first value of a request header the record keeps (`KEPT_REQUEST_HEADERS`).
+    pub fn request_header(&self, name: &HeaderName) -> Option<&HeaderValue> {
+        self.request_headers().iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+
     fn request_values(&self, name: HeaderName) -> impl Iterator<Item = &HeaderValue> {
         self.request_headers().iter().filter(move |(n, _)| *n == name).map(|(_, v)| v)
     }
