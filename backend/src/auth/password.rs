@@ -75,6 +75,11 @@ static HASHERS: std::sync::LazyLock<std::sync::mpsc::Sender<Job>> = std::sync::L
                 // The lock is held only while waiting for the next job, never while hashing.
                 let next = queue.lock().unwrap_or_else(|e| e.into_inner()).recv();
                 let Ok(job) = next else { return };
+                // Its client is gone (hung up, timed out): nobody waits for this answer, and an
+                // abandoned flood must not hold up the logins that come after it.
+                if job.answer.is_closed() {
+                    continue;
+                }
                 let started = std::time::Instant::now();
                 let _ = job.answer.send(check_now(&job.email, &job.password));
                 // Rest twice as long as the hash took: at most a third of a core each, so a
