@@ -172,7 +172,55 @@ trait Collect<'de>: Default {
 /// Keeps nothing.
 impl<'de> Collect<'de> for () {
     fn value<A: serde::de::MapAccess<'de>>(&mut self, _: &str, map: &mut A) -> Result<(), A::Error> {
-        map.next_value::<serde::de::IgnoredAny>().map(|_| ())
+        map.next_value::<Checked>().map(|_| ())
+    }
+}
+
+/// Any JSON value, checked the way reading it into a `serde_json::Value` checks it (UTF-8,
+/// escapes and surrogates, numbers in range) but kept nowhere: `verify` must refuse exactly
+/// the payloads `decode` refuses, without building what `decode` builds. (Skipping a value,
+/// `IgnoredAny`, checks less: the fuzzer found a token with bad UTF-8 in an unread member that
+/// `decode` refused and `verify` did not.)
+struct Checked;
+
+impl<'de> Deserialize<'de> for Checked {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Checked;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Checked, E> {
+                Ok(Checked)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Checked, E> {
+                Ok(Checked)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Checked, E> {
+                Ok(Checked)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Checked, E> {
+                Ok(Checked)
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Checked, E> {
+                Ok(Checked)
+            }
+            fn visit_unit<E>(self) -> Result<Checked, E> {
+                Ok(Checked)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Checked, A::Error> {
+                while seq.next_element::<Checked>()?.is_some() {}
+                Ok(Checked)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Checked, A::Error> {
+                while map.next_key::<Checked>()?.is_some() {
+                    map.next_value::<Checked>()?;
+                }
+                Ok(Checked)
+            }
+        }
+        d.deserialize_any(Visitor)
     }
 }
 
@@ -247,9 +295,13 @@ impl<'de> Collect<'de> for RawClaims<'de> {
             "iat" => &mut self.iat,
             "exp" => &mut self.exp,
             "nbf" => &mut self.nbf,
-            _ => return map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
+            _ => return map.next_value::<Checked>().map(|_| ()),
         };
-        *slot = Some(map.next_value()?);
+        let raw: &'de RawValue = map.next_value()?;
+        // Checked now like any other value (the raw text itself is only known to be JSON);
+        // typed after the signature.
+        serde_json::from_str::<Checked>(raw.get()).map_err(serde::de::Error::custom)?;
+        *slot = Some(raw);
         Ok(())
     }
 }
@@ -542,6 +594,34 @@ mod tests {
         // kid / jku are ignored, unknown claims too.
         let ok = with_header(r#"{"alg":"HS256","kid":"k1","jku":"https://evil.example/keys"}"#, r#"{"sub":"1","exp":1900000000,"role":"x"}"#);
         assert!(verify(&ok, SECRET, NOW).is_ok());
+    }
+
+    /// Found by the fuzzer: `verify` skipped values it does not read, and so accepted a payload
+    /// that `decode` (the UI) calls malformed. Each of these is malformed for both, whether the
+    /// signature holds or not.
+    #[test]
+    fn values_verify_does_not_read_are_checked_as_decode_checks_them() {
+        let payloads: [&[u8]; 6] = [
+            b"{\"alg\":\"HS1\xf56\",\"sub\":\"1\",\"exp\":1900000000}",
+            br#"{"sub":"1","exp":1900000000,"x":1e400}"#,
+            br#"{"sub":"1","exp":1e400}"#,
+            br#"{"sub":"\ud800","exp":1900000000}"#,
+            br#"{"sub":"1","exp":1900000000,"x":["\ud800"]}"#,
+            br#"{"sub":"1","exp":1900000000,"x":{"y":-1e999}}"#,
+        ];
+        let header = br#"{"alg":"HS256","typ":"JWT"}"#;
+        for payload in payloads {
+            for secret in [SECRET, b"another secret".as_slice()] {
+                let token = sign_parts(header, payload, secret);
+                assert!(decode(&token).is_err(), "{}", String::from_utf8_lossy(payload));
+                assert_eq!(verify(&token, SECRET, NOW).unwrap_err().code(), "malformed_token", "{}", String::from_utf8_lossy(payload));
+            }
+        }
+        // Values of every kind that `decode` accepts, `verify` accepts too.
+        let fine = br#"{"sub":"1","exp":1900000000,"x":[null,true,-1,2.5e10,"\u00e9\ud83d\ude00",{"a":{}}]}"#;
+        let token = sign_parts(header, fine, SECRET);
+        assert!(decode(&token).is_ok());
+        assert!(verify(&token, SECRET, NOW).is_ok());
     }
 
     #[test]
