@@ -4,11 +4,11 @@
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, header};
 use shared::cors::{CorsRequest, Decision, server};
 
-/// The request's side for the engine. `header` finds a request header (the pipeline reads
-/// them from the log record, which picked them out already); one that is not visible ASCII
-/// counts as absent.
-pub fn request<'a>(method: &'a Method, header: impl Fn(&HeaderName) -> Option<&'a HeaderValue>) -> CorsRequest<'a> {
-    let text = |name| header(&name).and_then(|v| v.to_str().ok());
+/// The request's side for the engine. `header` finds a request header's value (the pipeline
+/// reads them from the log record, which picked them out already); one that is not visible
+/// ASCII counts as absent, as `HeaderValue::to_str` has it.
+pub fn request<'a>(method: &'a Method, header: impl Fn(HeaderName) -> Option<&'a [u8]>) -> CorsRequest<'a> {
+    let text = |name| header(name).filter(|v| v.iter().all(|&b| b == b'\t' || (b' '..=b'~').contains(&b))).and_then(|v| std::str::from_utf8(v).ok());
     CorsRequest {
         method: method.as_str(),
         origin: text(header::ORIGIN),

@@ -58,8 +58,10 @@ pub async fn lab(state: AppState, req: Request) -> Response {
 
     // One snapshot per request: a policy swap meanwhile cannot mix into this response.
     let policy = state.policy();
-    let decision = decide(&policy, &lab_cors::request(&record.method, |name| record.request_header(name)));
-    let origin = record.request_header(&header::ORIGIN);
+    let decision = decide(&policy, &lab_cors::request(&record.method, |name| record.request_values(name).next()));
+    // The request's own value (shared, not copied): a reflected origin goes back as it came.
+    let origin = req.headers().get(header::ORIGIN).cloned();
+    let origin = origin.as_ref();
     let Answer { mut response, auth } = match decision.action {
         // Preflights carry no credentials and never reach the route.
         Action::AnswerPreflight { allowed: true } => Answer::unchecked(StatusCode::NO_CONTENT),
