@@ -2,10 +2,10 @@
 //!
 //! The hot path keeps a compact `Record`: the path and query and the few header values the
 //! log shows, copied into one buffer, the CORS reason and the auth outcome as data. Everything
-//! in words (the JSON `LogEntry` of API.md, with every secret cut to 8
-//! characters) is built only when someone reads the log. So the ring holds whole credentials
-//! in memory, as the session store does; none of them ever leaves the process uncut.
-//! Records are shared (`Arc`) between the ring and the live stream.
+//! in words (the JSON `LogEntry` of API.md, with every secret cut to 8 characters) is built
+//! only when someone reads the log. So the ring holds whole credentials in memory, as the
+//! session store does; none of them ever leaves the process uncut (`Record` has no `Debug`
+//! for that reason). Records are shared (`Arc`) between the ring and the live stream.
 
 use std::{
     borrow::Cow,
@@ -70,7 +70,6 @@ impl Answer {
 }
 
 /// One lab request as the server saw it.
-#[derive(Debug)]
 pub struct Record {
     pub seq: u64,
     pub at: SystemTime,
