@@ -120,8 +120,6 @@ const MAX_RID: usize = 128;
 impl Record {
     /// What arrived: cheap on purpose (every lab request), no text is built here.
     pub fn arrived(method: &Method, target: &Uri, headers: &HeaderMap) -> Record {
-        let preflight =
-            method == Method::OPTIONS && headers.contains_key(header::ORIGIN) && headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
         let target = target.path_and_query().map_or_else(|| target.path(), |pq| pq.as_str());
         // Our own copy of each name (no reference count shared with the request).
         let kept_names = || headers.iter().filter_map(|(name, value)| Some((KEPT_REQUEST_HEADERS.iter().find(|kept| *kept == name)?, value)));
@@ -133,6 +131,8 @@ impl Record {
             text.extend_from_slice(value.as_bytes());
             kept.push((name.clone(), text.len()));
         }
+        let came = |name: HeaderName| kept.iter().any(|(kept, _)| *kept == name);
+        let preflight = method == Method::OPTIONS && came(header::ORIGIN) && came(header::ACCESS_CONTROL_REQUEST_METHOD);
         Record {
             seq: 0,
             at: SystemTime::now(),

@@ -98,14 +98,14 @@ impl From<AuthError> for Answer {
 
 impl IntoResponse for AuthError {
     fn into_response(self) -> Response {
-        let mut response = self.error.clone().into_response();
-        if self.bearer_error {
-            // A quoted-string may not hold `"` or `\`.
+        // A quoted-string may not hold `"` or `\`.
+        let challenge = self.bearer_error.then(|| {
             let description = self.error.message.replace(['"', '\\'], "'");
-            let value = format!("Bearer error=\"invalid_token\", error_description=\"{description}\"");
-            if let Ok(value) = HeaderValue::from_str(&value) {
-                response.headers_mut().insert(header::WWW_AUTHENTICATE, value);
-            }
+            HeaderValue::from_str(&format!("Bearer error=\"invalid_token\", error_description=\"{description}\"")).ok()
+        });
+        let mut response = self.error.into_response();
+        if let Some(value) = challenge.flatten() {
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, value);
         }
         response
     }
