@@ -145,16 +145,10 @@ fn b64(part: &str, text: &str) -> Result<Vec<u8>, JwtError> {
 }
 
 /// A JSON object whose member names are unique (RFC 7515 §4: duplicates MUST be rejected
-/// or handled predictably; we reject them). Checked first, then read: a map alone would keep
-/// the last of two equal names silently.
+/// or handled predictably; we reject them), read in the pass that checks them: a map alone
+/// would keep the last of two equal names silently.
 fn json_object(part: &str, bytes: &[u8]) -> Result<BTreeMap<String, Value>, JwtError> {
-    check_unique_object(part, bytes)?;
-    serde_json::from_slice(bytes).map_err(|e| malformed(format!("the {part} is not a JSON object with unique names ({e})")))
-}
-
-/// A JSON object with no name twice, checked without keeping anything: values are skipped.
-fn check_unique_object(part: &str, bytes: &[u8]) -> Result<(), JwtError> {
-    unique_object::<()>(part, bytes)
+    unique_object(part, bytes)
 }
 
 /// One pass over a JSON object that refuses a name seen before and hands each value to `C`.
@@ -169,10 +163,11 @@ trait Collect<'de>: Default {
     fn value<A: serde::de::MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<(), A::Error>;
 }
 
-/// Keeps nothing.
-impl<'de> Collect<'de> for () {
-    fn value<A: serde::de::MapAccess<'de>>(&mut self, _: &str, map: &mut A) -> Result<(), A::Error> {
-        map.next_value::<Checked>().map(|_| ())
+/// Keeps every value (`decode`, for the UI).
+impl<'de> Collect<'de> for BTreeMap<String, Value> {
+    fn value<A: serde::de::MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<(), A::Error> {
+        self.insert(name.to_owned(), map.next_value()?);
+        Ok(())
     }
 }
 
