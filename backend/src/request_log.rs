@@ -123,10 +123,11 @@ impl Record {
         let target = target.path_and_query().map_or_else(|| target.path(), |pq| pq.as_str());
         // Our own copy of each name (no reference count shared with the request).
         let kept_names = || headers.iter().filter_map(|(name, value)| Some((KEPT_REQUEST_HEADERS.iter().find(|kept| *kept == name)?, value)));
-        // One allocation: room for the response's few short values too.
-        let mut text = Vec::with_capacity(target.len() + kept_names().map(|(_, v)| v.len()).sum::<usize>() + 256);
+        // One allocation each, with room for the response's few short values (a profile's
+        // four take ~40 bytes; a preflight's ~100): a thousand records stay small in cache.
+        let mut text = Vec::with_capacity(target.len() + kept_names().map(|(_, v)| v.len()).sum::<usize>() + 128);
         text.extend_from_slice(target.as_bytes());
-        let mut kept = Vec::with_capacity(12);
+        let mut kept = Vec::with_capacity(kept_names().count() + 6);
         for (name, value) in kept_names() {
             text.extend_from_slice(value.as_bytes());
             kept.push((name.clone(), text.len()));
