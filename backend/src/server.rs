@@ -5,7 +5,7 @@
 //!   `HEADER_READ_TIMEOUT` while no response of it is open is closed (slow-header and idle
 //!   clients), checked every half timeout, so after 10 to 15 s. (hyper's own
 //!   `header_read_timeout` does this per request with a timer armed, polled and dropped each
-//!   time: 1.5% of a profile request's CPU, against two atomic steps here.);
+//!   time: 1.5% of a profile request's CPU, against a few atomic steps here.);
 //! - at most `--max-connections` connections are served at once; more wait in the kernel's
 //!   backlog instead of costing a task and buffers each;
 //! - more than 100 headers (hyper's default, left implicit on purpose: setting `max_headers`

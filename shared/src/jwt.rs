@@ -332,8 +332,8 @@ enum Payload<'de> {
 /// (printable ASCII) and whole numbers without a sign, fraction or leading zero qualify, so
 /// every payload read here is valid JSON with unique names and reads to the same claims
 /// through the parser (tests `standard_payloads_read_as_the_parser_reads_them` and
-/// `payloads_near_the_standard_form_go_to_the_parser`; fuzz target `jwt`). The parser was
-/// 40% of a verify.
+/// `payloads_near_the_standard_form_go_to_the_parser`; fuzz target `jwt`). The parser took
+/// about 30% of a verify (perf).
 fn standard_claims(payload: &[u8]) -> Option<Claims> {
     let rest = payload.strip_prefix(br#"{"sub":""#)?;
     let (sub, rest) = plain_string(rest)?;
@@ -458,7 +458,7 @@ pub fn verify_with(token: &str, key: &Key, now: i64) -> Result<Claims, JwtError>
     // The signing input exactly as received: `header "." payload`.
     mac.update(&token.as_bytes()[..h.len() + 1 + p.len()]);
     // Compared in constant time, all 32 bytes: no truncated MACs. (`Mac::verify_slice` does
-    // the same through `subtle`, a fenced step per byte, ~5x slower.)
+    // the same through `subtle`, which fences every byte: 36 ns of a request by perf.)
     let expected: [u8; 32] = mac.finalize().into_bytes().into();
     if !signature.is_some_and(|signature| constant_time_eq::constant_time_eq_32(&expected, &signature)) {
         return Err(JwtError::BadSignature);
