@@ -103,11 +103,12 @@ pub async fn serve(listener: TcpListener, app: impl App, max_connections: u32, m
             _ = stop.changed() => break,
         };
         let app = app.clone();
+        // Counted by the service, checked by the connection's task.
         let progress = Arc::new(Progress::default());
-        let heads = progress.clone();
+        let counted = progress.clone();
         let service = hyper::service::service_fn(move |req: Request<Incoming>| {
             let app = app.clone();
-            let open = Open::enter(&heads);
+            let open = Open::enter(&counted);
             async move {
                 let len = req.uri().path_and_query().map_or(0, |pq| pq.as_str().len());
                 if len > MAX_URI {

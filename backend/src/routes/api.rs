@@ -14,11 +14,11 @@ use axum::{
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::Response,
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Value, json};
 use shared::{
     jwt::{self, Claims},
-    wire::{AuthKind, User},
+    wire::{AuthKind, Profile, User},
 };
 
 use crate::{
@@ -59,8 +59,11 @@ async fn read(req: Request) -> Result<(HeaderMap, Bytes), Answer> {
     Ok((parts.headers, body))
 }
 
-/// Throttle, then argon2: the shared part of `/api/login` and `/api/token`.
-async fn check_login(state: &AppState, body: LoginBody) -> Result<User, Answer> {
+/// The shared part of `/api/login` and `/api/token`: read and parse the body, throttle, then
+/// argon2. The request's headers come back for the route.
+async fn check_login(state: &AppState, req: Request) -> Result<(HeaderMap, User), Answer> {
+    let (headers, body) = read(req).await?;
+    let body: LoginBody = parse_body(&headers, &body, accept(state)).map_err(Answer::unchecked)?;
     let now = Instant::now();
     if let Err(wait) = state.throttle().check(&body.email, now) {
         let error = AppError::new(
@@ -74,7 +77,7 @@ async fn check_login(state: &AppState, body: LoginBody) -> Result<User, Answer> 
     match check_credentials(body.email.clone(), body.password).await {
         Some(user) => {
             state.throttle().record_success(&body.email);
-            Ok(user)
+            Ok((headers, user))
         }
         None => {
             state.throttle().record_failure(&body.email, now);
@@ -85,9 +88,7 @@ async fn check_login(state: &AppState, body: LoginBody) -> Result<User, Answer> 
 
 /// `POST /api/login`: a new session (a new id every time), in an HttpOnly cookie.
 pub async fn login(state: &AppState, req: Request) -> Handled {
-    let (headers, body) = read(req).await?;
-    let body: LoginBody = parse_body(&headers, &body, accept(state)).map_err(Answer::unchecked)?;
-    let user = check_login(state, body).await?;
+    let (headers, user) = check_login(state, req).await?;
     let fail = |e: AppError| {
         let note = format!("failed: {}", e.code);
         Answer::text(e, note)
@@ -126,9 +127,7 @@ pub async fn logout(state: &AppState, headers: &HeaderMap) -> Handled {
 
 /// `POST /api/token`: an HS256 JWT; nothing is stored server-side.
 pub async fn token(state: &AppState, req: Request) -> Handled {
-    let (headers, body) = read(req).await?;
-    let body: LoginBody = parse_body(&headers, &body, accept(state)).map_err(Answer::unchecked)?;
-    let user = check_login(state, body).await?;
+    let (_, user) = check_login(state, req).await?;
     let settings = state.jwt();
     let now = (now_ms() / 1000) as i64;
     let claims = Claims {
@@ -143,20 +142,6 @@ pub async fn token(state: &AppState, req: Request) -> Handled {
     Ok(Answer::text(Json(body), format!("token issued to user {}", user.id)))
 }
 
-/// API.md's `Profile` (`shared::wire::Profile`), borrowing the account's email; a test holds
-/// the two to one shape.
-#[derive(Serialize)]
-struct ProfileBody {
-    user: UserBody,
-    auth: AuthKind,
-}
-
-#[derive(Serialize)]
-struct UserBody {
-    id: u64,
-    email: &'static str,
-}
-
 /// The body of `GET /api/profile` for this account and way in. The demo accounts are
 /// constants, so each of the few bodies is rendered once: this is the route every lab
 /// request hits, and rendering it cost more than the session lookup.
@@ -165,8 +150,7 @@ fn profile_body(user: &DemoUser, kind: AuthKind) -> Bytes {
     static BODIES: OnceLock<Vec<Bytes>> = OnceLock::new();
     let bodies = BODIES.get_or_init(|| {
         let render = |user: &DemoUser, auth| {
-            let body = ProfileBody { user: UserBody { id: user.id, email: user.email }, auth };
-            Bytes::from(serde_json::to_vec(&body).unwrap_or_default())
+            Bytes::from(serde_json::to_vec(&Profile { user: user.user(), auth }).unwrap_or_default())
         };
         USERS.iter().flat_map(|user| KINDS.map(|kind| render(user, kind))).collect()
     });
@@ -216,7 +200,6 @@ pub async fn transfer(state: &AppState, req: Request) -> Handled {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::wire::Profile;
 
     #[test]
     fn each_rendered_profile_is_its_account_s() {
@@ -226,14 +209,5 @@ mod tests {
                 assert_eq!(wire, Profile { user: user.user(), auth: kind });
             }
         }
-    }
-
-    #[test]
-    fn the_borrowed_profile_is_the_wire_profile() {
-        let body = ProfileBody { user: UserBody { id: 7, email: "a\"b@c.com" }, auth: AuthKind::Jwt };
-        let text = serde_json::to_string(&body).unwrap();
-        let wire: Profile = serde_json::from_str(&text).unwrap();
-        assert_eq!(wire, Profile { user: User { id: 7, email: "a\"b@c.com".to_owned() }, auth: AuthKind::Jwt });
-        assert_eq!(serde_json::to_string(&wire).unwrap(), text);
     }
 }
