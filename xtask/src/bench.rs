@@ -284,12 +284,13 @@ pub fn bench() -> Result<(), String> {
             );
         }
         // Per round, so both sides of a ratio saw the same machine.
-        let ratio = |other: usize| median(rounds[0].iter().zip(&rounds[other]).map(|(o, x)| o.rps / x.rps).collect());
-        let per_round: Vec<String> = rounds[0].iter().zip(&rounds[1]).map(|(o, b)| format!("{:.0}%", 100.0 * o.rps / b.rps)).collect();
+        let per_round = |other: usize| -> Vec<f64> { rounds[0].iter().zip(&rounds[other]).map(|(o, x)| o.rps / x.rps).collect() };
+        let over_bare = per_round(1);
         if !scenario.name.contains("login") {
-            println!("    {:<34} ours/bare by round: {}", "", per_round.join(" "));
+            let shown: Vec<String> = over_bare.iter().map(|r| format!("{:.0}%", 100.0 * r)).collect();
+            println!("    {:<34} ours/bare by round: {}", "", shown.join(" "));
         }
-        rows.push((scenario.name, loads, ratio(2), ratio(1)));
+        rows.push((scenario.name, loads, median(per_round(2)), median(over_bare)));
     }
     step("Login flood: GET /api/profile p99 alone, then while 64 connections hammer POST /api/login");
     let ours = &servers[0];
