@@ -64,6 +64,24 @@ pub struct Config {
     /// Sessions the memory store keeps at most; beyond it the oldest is evicted.
     #[arg(long, env = "PLAYGROUND_SESSION_CAP", default_value_t = 1_000_000)]
     pub session_cap: usize,
+
+    /// Token that every `/control/*` request must carry (`X-Playground-Token`, or `token=` for
+    /// the event stream). Required when an address is not loopback: then anyone who can reach
+    /// the port could otherwise drive the lab and read its secrets.
+    #[arg(long, env = "PLAYGROUND_CONTROL_TOKEN", hide_env_values = true)]
+    pub control_token: Option<String>,
+
+    /// Threads that verify password hashes (argon2id); default: all cores but one.
+    #[arg(long, env = "PLAYGROUND_HASHING_THREADS", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub hashing_threads: Option<u16>,
+
+    /// Logins that may wait for a hashing thread, per thread; beyond it a login gets 503 `busy`.
+    #[arg(long, env = "PLAYGROUND_HASH_QUEUE_PER_THREAD", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub hash_queue_per_thread: u16,
+
+    /// How long a request body may take to arrive, counted from its head (`30s`, `500ms`); then 408.
+    #[arg(long, env = "PLAYGROUND_BODY_TIMEOUT", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub body_timeout: std::time::Duration,
 }
 
 /// `--session-store`.
@@ -82,6 +100,19 @@ fn parse_store(text: &str) -> Result<StoreSpec, String> {
 }
 
 impl Config {
+    /// Whether both listeners are on loopback addresses (the default).
+    pub fn binds_loopback_only(&self) -> bool {
+        self.api_addr.ip().is_loopback() && self.site_addr.ip().is_loopback()
+    }
+
+    /// Hashing threads: as configured, else all cores but one (at least one).
+    pub fn hashing_threads(&self) -> usize {
+        self.hashing_threads.map_or_else(
+            || std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).saturating_sub(1).max(1),
+            usize::from,
+        )
+    }
+
     /// The origin that the default lab policy allows.
     pub fn primary_frontend_origin(&self) -> &str {
         self.frontend_origins.first().map_or("http://localhost:8080", String::as_str)

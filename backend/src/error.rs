@@ -34,6 +34,15 @@ impl AppError {
     }
 }
 
+impl AppError {
+    /// This error's response with one more header (`Retry-After`, `Allow`).
+    pub fn with_header(self, name: axum::http::HeaderName, value: &'static str) -> Response {
+        let mut response = self.into_response();
+        response.headers_mut().insert(name, axum::http::HeaderValue::from_static(value));
+        response
+    }
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let body = ErrorBody { error: self.code.to_owned(), message: self.message };

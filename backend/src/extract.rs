@@ -1,6 +1,8 @@
 //! Request bodies: every way a body can be wrong becomes the JSON error shape of API.md
 //! (400 malformed JSON or a field of the wrong shape, 413 too large, 415 wrong content type).
 
+use std::time::Duration;
+
 use axum::{
     body::{Body, Bytes},
     extract::{FromRequest, Request},
@@ -9,7 +11,7 @@ use axum::{
 use http_body_util::LengthLimitError;
 use serde::de::DeserializeOwned;
 
-use crate::{error::AppError, server::BODY_LIMIT};
+use crate::{error::AppError, server::BODY_LIMIT, state::AppState};
 
 /// Which content types a route reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,20 +25,29 @@ pub enum Accept {
 /// A JSON body (`application/json` only).
 pub struct ApiJson<T>(pub T);
 
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
     type Rejection = AppError;
 
-    async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let (parts, body) = req.into_parts();
-        let bytes = read_body(body).await?;
+        let bytes = read_body(body, state.config().body_timeout).await?;
         parse_body(&parts.headers, &bytes, Accept::Json).map(ApiJson)
     }
 }
 
-/// The whole body, up to `BODY_LIMIT` (413 beyond, whatever `Content-Length` claimed): the one
-/// place every route reads a body.
-pub async fn read_body(body: Body) -> Result<Bytes, AppError> {
-    axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|e| {
+/// The whole body, up to `BODY_LIMIT` (413 beyond, whatever `Content-Length` claimed) and
+/// within `within` (408 after: a body trickling in a byte a minute must not hold its
+/// connection for ever): the one place every route reads a body. Routes read their body
+/// first, so the time runs from about when the head arrived.
+pub async fn read_body(body: Body, within: Duration) -> Result<Bytes, AppError> {
+    let read = tokio::time::timeout(within, axum::body::to_bytes(body, BODY_LIMIT)).await.map_err(|_| {
+        AppError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "request_timeout",
+            format!("The body did not arrive within {} of the request head.", humantime::format_duration(within)),
+        )
+    })?;
+    read.map_err(|e| {
         if e.into_inner().is::<LengthLimitError>() {
             AppError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "The body is larger than the 64 KiB limit.")
         } else {
@@ -45,8 +56,8 @@ pub async fn read_body(body: Body) -> Result<Bytes, AppError> {
     })
 }
 
-/// Bytes → `T`, after checking the content type.
-pub fn parse_body<T: DeserializeOwned>(headers: &HeaderMap, bytes: &[u8], accept: Accept) -> Result<T, AppError> {
+/// 415 unless the body is declared JSON (or `text/plain` where `accept` allows it).
+pub fn require_json(headers: &HeaderMap, accept: Accept) -> Result<(), AppError> {
     let essence = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -57,17 +68,19 @@ pub fn parse_body<T: DeserializeOwned>(headers: &HeaderMap, bytes: &[u8], accept
         Some(t) => t.ends_with("+json") && t.starts_with("application/"),
         None => false,
     };
-    if !ok {
-        let expected = match accept {
-            Accept::Json => "Content-Type: application/json",
-            Accept::JsonOrText => "Content-Type: application/json (or text/plain holding JSON)",
-        };
-        return Err(AppError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            format!("Send the body as JSON with {expected}."),
-        ));
+    if ok {
+        return Ok(());
     }
+    let expected = match accept {
+        Accept::Json => "Content-Type: application/json",
+        Accept::JsonOrText => "Content-Type: application/json (or text/plain holding JSON)",
+    };
+    Err(AppError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", format!("Send the body as JSON with {expected}.")))
+}
+
+/// Bytes → `T`, after checking the content type.
+pub fn parse_body<T: DeserializeOwned>(headers: &HeaderMap, bytes: &[u8], accept: Accept) -> Result<T, AppError> {
+    require_json(headers, accept)?;
     serde_json::from_slice(bytes).map_err(|e| match e.classify() {
         serde_json::error::Category::Data => {
             AppError::new(StatusCode::BAD_REQUEST, "invalid_field", format!("A field is missing or has the wrong type: {e}."))

@@ -11,7 +11,7 @@ use std::{
     borrow::Cow,
     collections::{BTreeMap, VecDeque},
     fmt,
-    sync::{Arc, Mutex},
+    sync::{Arc, Mutex, OnceLock},
     time::SystemTime,
 };
 
@@ -88,6 +88,9 @@ pub struct Record {
     /// (`KEPT_REQUEST_HEADERS`) first, from `response_from` on the response's.
     headers: Vec<(HeaderName, usize)>,
     response_from: usize,
+    /// The entry as JSON, rendered the first time an event stream needs it and shared by
+    /// every stream after that.
+    json: OnceLock<String>,
 }
 
 /// Request headers the log keeps: the CORS ones, the Fetch metadata that tells who sent it,
@@ -146,6 +149,7 @@ impl Record {
             response_from: kept.len(),
             headers: kept,
             text,
+            json: OnceLock::new(),
         }
     }
 
@@ -180,6 +184,11 @@ impl Record {
     /// Every value of a request header the record keeps (`KEPT_REQUEST_HEADERS`), in order.
     pub fn request_values(&self, name: HeaderName) -> impl Iterator<Item = &[u8]> {
         self.request_headers().filter(move |(n, _)| **n == name).map(|(_, v)| v)
+    }
+
+    /// `to_entry` as JSON, rendered once.
+    pub fn json(&self) -> &str {
+        self.json.get_or_init(|| serde_json::to_string(&self.to_entry()).unwrap_or_default())
     }
 
     /// The JSON entry of API.md, with every secret cut to 8 characters.
@@ -276,12 +285,14 @@ impl RequestLog {
 
     /// Entries with `seq > after`, oldest first.
     pub fn after(&self, after: u64) -> Vec<LogEntry> {
-        let newer: Vec<Arc<Record>> = {
-            let ring = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-            ring.records.iter().filter(|r| r.seq > after).cloned().collect()
-        };
         // Rendering happens outside the lock.
-        newer.iter().map(|r| r.to_entry()).collect()
+        self.records_after(after).iter().map(|r| r.to_entry()).collect()
+    }
+
+    /// Records with `seq > after`, oldest first.
+    pub fn records_after(&self, after: u64) -> Vec<Arc<Record>> {
+        let ring = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        ring.records.iter().filter(|r| r.seq > after).cloned().collect()
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<Record>> {

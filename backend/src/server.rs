@@ -51,7 +51,10 @@ use tokio::{
 };
 use tower::ServiceExt;
 
-use crate::error::AppError;
+use crate::{
+    error::AppError,
+    host::{self, AllowedHosts},
+};
 
 /// A connection that completes no request head for this long (and has no response open) is
 /// closed; checked every half of it.
@@ -76,9 +79,18 @@ impl App for Router {
     }
 }
 
-pub async fn serve(listener: TcpListener, app: impl App, max_connections: u32, mut stop: watch::Receiver<()>) -> io::Result<()> {
-    let mut builder = Builder::new(TokioExecutor::new());
+pub async fn serve(
+    listener: TcpListener,
+    app: impl App,
+    hosts: AllowedHosts,
+    max_connections: u32,
+    mut stop: watch::Receiver<()>,
+) -> io::Result<()> {
+    // HTTP/1.1 only: browsers speak nothing else over http://, and h2c's hundreds of streams
+    // per connection would let one client queue far more work than one connection should.
+    let mut builder = Builder::new(TokioExecutor::new()).http1_only();
     builder.http1().max_buf_size(MAX_HEAD_BYTES);
+    let hosts = Arc::new(hosts);
     let graceful = GracefulShutdown::new();
     let slots = Arc::new(Semaphore::new(max_connections as usize));
     loop {
@@ -102,18 +114,21 @@ pub async fn serve(listener: TcpListener, app: impl App, max_connections: u32, m
             },
             _ = stop.changed() => break,
         };
-        let app = app.clone();
+        let (app, hosts) = (app.clone(), hosts.clone());
         // Counted by the service, checked by the connection's task.
         let progress = Arc::new(Progress::default());
         let counted = progress.clone();
         let service = hyper::service::service_fn(move |req: Request<Incoming>| {
-            let app = app.clone();
+            let (app, hosts) = (app.clone(), hosts.clone());
             let open = Open::enter(&counted);
             async move {
                 let len = req.uri().path_and_query().map_or(0, |pq| pq.as_str().len());
                 if len > MAX_URI {
                     let message = format!("The request target is longer than {MAX_URI} bytes.");
                     return Ok(open.until_sent(AppError::new(StatusCode::URI_TOO_LONG, "uri_too_long", message).into_response()));
+                }
+                if !hosts.allows(req.uri(), req.headers()) {
+                    return Ok(open.until_sent(host::misdirected().into_response()));
                 }
                 // The task must outlive a panicking handler; nothing it held is reused.
                 let response = match AssertUnwindSafe(app.answer(req.map(Body::new))).catch_unwind().await {

@@ -7,6 +7,7 @@ use axum::{
     extract::Request,
     http::{HeaderValue, Method, header},
     response::Response,
+    middleware,
     routing::{delete, get, post},
 };
 use tokio::net::TcpListener;
@@ -15,7 +16,9 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use crate::{
     clock::now_ms,
     config::{Config, StoreSpec},
-    error, pipeline,
+    control_access, error,
+    host::AllowedHosts,
+    pipeline,
     routes::control,
     server::{self, App},
     sessions::{SessionStore, memory::MemoryStore, redis::RedisStore},
@@ -65,6 +68,7 @@ fn control_plane(state: AppState) -> Router {
         .route("/instance", get(control::instance))
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
+        .layer(middleware::from_fn_with_state(state.clone(), control_access::guard))
         .layer(control_cors(state.config()));
 
     Router::new().nest("/control", control).fallback(error::not_found).with_state(state)
@@ -78,7 +82,7 @@ fn control_cors(config: &Config) -> CorsLayer {
     CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
         .allow_methods([Method::GET, Method::PUT, Method::POST, Method::DELETE])
-        .allow_headers([header::CONTENT_TYPE])
+        .allow_headers([header::CONTENT_TYPE, control_access::TOKEN_HEADER])
 }
 
 /// Both listeners bound, not yet serving: tests read the real addresses from here.
@@ -95,7 +99,11 @@ pub struct Bound {
 pub enum StartError {
     Bind { what: &'static str, addr: SocketAddr, source: std::io::Error },
     InvalidOrigin(String),
+    /// Not on loopback, and no `--control-token`.
+    ControlTokenRequired,
     Store(String),
+    /// The OS random source failed.
+    Random(String),
     Serve(std::io::Error),
 }
 
@@ -107,7 +115,12 @@ impl std::fmt::Display for StartError {
                 "cannot listen for the {what} on {addr}: {source} (is another playground running? pass another address, or port 0)"
             ),
             Self::InvalidOrigin(why) => write!(f, "--frontend-origin: {why}"),
+            Self::ControlTokenRequired => f.write_str(
+                "--api-addr or --site-addr is not a loopback address, so other machines could drive the lab and read its \
+                 secrets: pass --control-token TOKEN (or PLAYGROUND_CONTROL_TOKEN), or bind to 127.0.0.1",
+            ),
             Self::Store(why) => write!(f, "--session-store: {why}"),
+            Self::Random(why) => f.write_str(why),
             Self::Serve(e) => write!(f, "server failed: {e}"),
         }
     }
@@ -116,6 +129,10 @@ impl std::fmt::Display for StartError {
 impl std::error::Error for StartError {}
 
 pub async fn bind(config: Config) -> Result<Bound, StartError> {
+    let has_token = config.control_token.as_ref().is_some_and(|t| !t.is_empty());
+    if !config.binds_loopback_only() && !has_token {
+        return Err(StartError::ControlTokenRequired);
+    }
     for origin in &config.frontend_origins {
         shared::cors::policy::check_origin(origin).map_err(|e| StartError::InvalidOrigin(e.to_string()))?;
     }
@@ -131,10 +148,11 @@ pub async fn bind(config: Config) -> Result<Bound, StartError> {
     };
     let secret = match &config.jwt_secret {
         Some(secret) if !secret.is_empty() => secret.clone(),
-        _ => random_secret().map_err(StartError::Store)?,
+        _ => random_secret().map_err(StartError::Random)?,
     };
     let (api_addr, site_addr) = (local(&api)?, local(&site)?);
-    Ok(Bound { api_addr, site_addr, api, site, state: AppState::new(config, store, secret, site_addr) })
+    let state = AppState::new(config, store, secret, site_addr).map_err(|e| StartError::Random(e.to_string()))?;
+    Ok(Bound { api_addr, site_addr, api, site, state })
 }
 
 /// 32 random bytes, base64url: a secret nobody can guess, shown in the control plane.
@@ -157,9 +175,10 @@ impl Bound {
             shutdown.await;
             let _ = stop_tx.send(());
         });
-        let max = self.state.config().max_connections;
-        let api = server::serve(self.api, Api::new(self.state.clone()), max, stop_rx.clone());
-        let site = server::serve(self.site, site::router(self.api_addr.port()), max, stop_rx);
+        let config = self.state.config();
+        let (max, hosts) = (config.max_connections, AllowedHosts::new(config));
+        let api = server::serve(self.api, Api::new(self.state.clone()), hosts.clone(), max, stop_rx.clone());
+        let site = server::serve(self.site, site::router(self.api_addr.port()), hosts, max, stop_rx);
         let served = tokio::try_join!(api, site);
         sweeper.abort();
         served.map(|_| ()).map_err(StartError::Serve)

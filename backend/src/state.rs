@@ -7,13 +7,17 @@ use std::net::SocketAddr;
 use shared::{cors::CorsPolicy, jwt, wire::Defenses};
 
 use crate::{
-    auth::throttle::LoginThrottle,
+    auth::{password::Hashers, throttle::LoginThrottle},
     bank::Bank,
     config::Config,
     cookie::CookiePolicy,
     request_log::RequestLog,
-    sessions::{Lifetimes, SessionStore},
+    sessions::{Handles, Lifetimes, SessionStore, StoreError},
 };
+
+/// Open `/control/events` streams at most per listener: each holds a connection and renders
+/// nothing new, but a page opening them without end would hold every connection slot.
+pub const MAX_EVENT_STREAMS: usize = 32;
 
 /// The JWT settings that `PUT /control/jwt` changes.
 #[derive(Clone, Debug)]
@@ -48,7 +52,12 @@ struct Inner {
     /// Where the other site listens (for the links the UI shows).
     site_addr: SocketAddr,
     sessions: Arc<dyn SessionStore>,
+    /// Names sessions in the control plane without their ids.
+    handles: Handles,
     throttle: LoginThrottle,
+    hashers: Hashers,
+    /// One permit per open event stream.
+    event_streams: Arc<tokio::sync::Semaphore>,
     bank: Bank,
     log: RequestLog,
 }
@@ -64,10 +73,12 @@ fn write<T>(lock: &RwLock<T>, value: T) {
 }
 
 impl AppState {
-    pub fn new(config: Config, sessions: Arc<dyn SessionStore>, jwt_secret: String, site_addr: SocketAddr) -> Self {
+    pub fn new(config: Config, sessions: Arc<dyn SessionStore>, jwt_secret: String, site_addr: SocketAddr) -> Result<Self, StoreError> {
         let policy = CorsPolicy::secure_default(config.primary_frontend_origin());
         let jwt = Arc::new(JwtSettings::new(jwt_secret, config.jwt_ttl));
-        Self {
+        let threads = config.hashing_threads();
+        let hashers = Hashers::start(threads, threads * usize::from(config.hash_queue_per_thread));
+        Ok(Self {
             inner: Arc::new(Inner {
                 policy: RwLock::new(Arc::new(policy)),
                 cookie: RwLock::new(CookiePolicy::default()),
@@ -75,12 +86,15 @@ impl AppState {
                 site_addr,
                 jwt: RwLock::new(jwt),
                 sessions,
+                handles: Handles::random()?,
                 throttle: LoginThrottle::default(),
+                hashers,
+                event_streams: Arc::new(tokio::sync::Semaphore::new(MAX_EVENT_STREAMS)),
                 bank: Bank::default(),
                 log: RequestLog::new(1000),
                 config,
             }),
-        }
+        })
     }
 
     pub fn config(&self) -> &Config {
@@ -135,6 +149,19 @@ impl AppState {
     pub fn lifetimes(&self) -> Lifetimes {
         let c = self.config();
         Lifetimes { idle_ms: c.session_ttl * 1000, absolute_ms: c.session_max_age * 1000 }
+    }
+
+    pub fn handles(&self) -> &Handles {
+        &self.inner.handles
+    }
+
+    pub fn hashers(&self) -> &Hashers {
+        &self.inner.hashers
+    }
+
+    /// A place for one more event stream, held while it is open; `None` at the limit.
+    pub fn event_stream_slot(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
+        self.inner.event_streams.clone().try_acquire_owned().ok()
     }
 
     pub fn throttle(&self) -> &LoginThrottle {

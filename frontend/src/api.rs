@@ -162,8 +162,9 @@ impl Api {
         self.control("DELETE", &format!("/control/sessions/{id}"), None).await.map(drop)
     }
 
+    /// A JSON body on purpose: the backend refuses a reset that a form post could send.
     pub async fn reset(&self) -> Result<()> {
-        self.control("POST", "/control/reset", None).await.map(drop)
+        self.control("POST", "/control/reset", Some("{}")).await.map(drop)
     }
 
     /// Log entries newer than `after`.

@@ -62,6 +62,20 @@ pub struct Credentials {
     pub authorization: String,
 }
 
+/// A row of `GET /control/sessions`. Never the whole session id: who reads the control plane
+/// must not be able to hijack a session with what it shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionRow {
+    /// An opaque name for the session, for `DELETE /control/sessions/{handle}`.
+    pub handle: String,
+    /// The id's first 8 characters, as the request log shows it.
+    pub id_prefix: String,
+    pub user_id: u64,
+    pub created_at: String,
+    pub last_seen_at: String,
+    pub expires_at: String,
+}
+
 /// `GET/PUT /control/defenses`: the CSRF defences of the lab API, off by default so the
 /// attack can be watched first.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -58,43 +58,73 @@ struct Job {
     answer: tokio::sync::oneshot::Sender<Option<User>>,
 }
 
-/// The hashing threads: all cores but one, in the idle scheduling class on Linux, each
-/// resting after a hash. argon2id costs tens of milliseconds of CPU by design; on the
-/// blocking pool a login flood took CPU from every other request (profile p99 3.5x its idle
-/// value in `cargo xtask bench`). Here the hashing gets only CPU the rest leaves over, and
-/// queued logins wait in the channel without holding a thread.
-static HASHERS: std::sync::LazyLock<std::sync::mpsc::Sender<Job>> = std::sync::LazyLock::new(|| {
-    let (jobs, queue) = std::sync::mpsc::channel::<Job>();
-    let queue = std::sync::Arc::new(std::sync::Mutex::new(queue));
-    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    for i in 0..cores.saturating_sub(1).max(1) {
-        let queue = queue.clone();
-        let spawned = std::thread::Builder::new().name(format!("argon2-{i}")).spawn(move || {
-            lower_priority();
-            loop {
-                // The lock is held only while waiting for the next job, never while hashing.
-                let next = queue.lock().unwrap_or_else(|e| e.into_inner()).recv();
-                let Ok(job) = next else { return };
-                // Its client is gone (hung up, timed out): nobody waits for this answer, and an
-                // abandoned flood must not hold up the logins that come after it.
-                if job.answer.is_closed() {
-                    continue;
+/// The hashing queue is full: the login is refused (503 `busy`) instead of waiting behind
+/// more work than the threads can do in a reasonable time.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Busy;
+
+/// The password-hashing threads, in the idle scheduling class on Linux, each resting after a
+/// hash. argon2id costs tens of milliseconds of CPU by design; on tokio's blocking pool a
+/// login flood took CPU from every other request. Here hashing gets only the CPU the rest
+/// leaves over, and waiting logins sit in a bounded queue without holding a thread. The
+/// threads end when the last `Hashers` handle is dropped.
+#[derive(Clone)]
+pub struct Hashers {
+    jobs: std::sync::mpsc::SyncSender<Job>,
+    /// Passwords verified so far (logins whose client left before their turn are not).
+    verified: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl Hashers {
+    /// `threads` hashing threads, and room for `queue` logins waiting for one.
+    pub fn start(threads: usize, queue: usize) -> Hashers {
+        let (jobs, waiting) = std::sync::mpsc::sync_channel::<Job>(queue);
+        let waiting = std::sync::Arc::new(std::sync::Mutex::new(waiting));
+        let verified = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        for i in 0..threads.max(1) {
+            let (waiting, counted) = (waiting.clone(), verified.clone());
+            let spawned = std::thread::Builder::new().name(format!("argon2-{i}")).spawn(move || {
+                lower_priority();
+                loop {
+                    // The lock is held only while waiting for the next job, never while hashing.
+                    let next = waiting.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                    let Ok(job) = next else { return };
+                    // Its client is gone (hung up, timed out): nobody waits for this answer, and an
+                    // abandoned flood must not hold up the logins that come after it.
+                    if job.answer.is_closed() {
+                        continue;
+                    }
+                    let started = std::time::Instant::now();
+                    let _ = job.answer.send(check_now(&job.email, &job.password));
+                    counted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    // Rest twice as long as the hash took: at most a third of a core each, so a
+                    // flood cannot keep evicting everyone else's caches either (argon2 walks
+                    // 19 MiB). The idle class alone still let a flood slow other requests down.
+                    std::thread::sleep(started.elapsed() * 2);
                 }
-                let started = std::time::Instant::now();
-                let _ = job.answer.send(check_now(&job.email, &job.password));
-                // Rest twice as long as the hash took: at most a third of a core each, so a
-                // flood also cannot evict everyone else's caches all the time (argon2 walks
-                // 19 MiB). Idle class alone still left the profile's p99 at 2.5x under a
-                // flood; with the rest it stays under 2x (README, Reliability).
-                std::thread::sleep(started.elapsed() * 2);
+            });
+            if let Err(e) = spawned {
+                tracing::error!(error = %e, "could not start a password-hashing thread");
             }
-        });
-        if let Err(e) = spawned {
-            tracing::error!(error = %e, "could not start a password-hashing thread");
         }
+        Hashers { jobs, verified }
     }
-    jobs
-});
+
+    /// How many passwords have been verified.
+    pub fn verified(&self) -> u64 {
+        self.verified.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// The user these credentials belong to, if any; `Err(Busy)` when the queue is full.
+    /// CPU-heavy (tens of milliseconds) on a hashing thread, so it never stalls the async
+    /// workers nor other requests.
+    pub async fn check(&self, email: String, password: String) -> Result<Option<User>, Busy> {
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        // Full, or no thread could be started: either way, not now.
+        self.jobs.try_send(Job { email, password, answer }).map_err(|_| Busy)?;
+        Ok(answered.await.ok().flatten())
+    }
+}
 
 #[cfg(target_os = "linux")]
 fn lower_priority() {
@@ -109,14 +139,6 @@ fn lower_priority() {
 
 #[cfg(not(target_os = "linux"))]
 fn lower_priority() {}
-
-/// The user these credentials belong to, if any. CPU-heavy (tens of milliseconds): runs on
-/// a low-priority hashing thread, so it never stalls the async workers nor other requests.
-pub async fn check_credentials(email: String, password: String) -> Option<User> {
-    let (answer, answered) = tokio::sync::oneshot::channel();
-    HASHERS.send(Job { email, password, answer }).ok()?;
-    answered.await.ok().flatten()
-}
 
 /// An unknown email costs one verification too (against `DUMMY_PHC`).
 fn check_now(email: &str, password: &str) -> Option<User> {
@@ -147,8 +169,20 @@ mod tests {
 
     #[tokio::test]
     async fn unknown_email_and_wrong_password_both_fail() {
-        assert_eq!(check_credentials("A@B.com".into(), "123".into()).await.map(|u| u.id), Some(1));
-        assert_eq!(check_credentials("a@b.com".into(), "wrong".into()).await, None);
-        assert_eq!(check_credentials("nobody@x.y".into(), "123".into()).await, None);
+        let hashers = Hashers::start(1, 4);
+        let check = |email: &str, password: &str| hashers.check(email.into(), password.into());
+        assert_eq!(check("A@B.com", "123").await.map(|u| u.map(|u| u.id)), Ok(Some(1)));
+        assert_eq!(check("a@b.com", "wrong").await, Ok(None));
+        assert_eq!(check("nobody@x.y", "123").await, Ok(None));
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_is_busy_at_once() {
+        // One thread and room for one waiting: of eight at once, most are turned away.
+        let hashers = Hashers::start(1, 1);
+        let waiting: Vec<_> = (0..8).map(|_| hashers.check("a@b.com".into(), "x".into())).collect();
+        let answers = futures_util::future::join_all(waiting).await;
+        assert!(answers.contains(&Err(Busy)), "{answers:?}");
+        assert!(answers.iter().filter(|a| a.is_ok()).count() <= 3, "one hashing, one queued, maybe one more taken meanwhile: {answers:?}");
     }
 }

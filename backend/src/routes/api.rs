@@ -24,7 +24,7 @@ use shared::{
 use crate::{
     auth::{
         self,
-        password::{DemoUser, USERS, check_credentials},
+        password::{Busy, DemoUser, USERS},
         store_unavailable,
     },
     bank::TransferError,
@@ -52,36 +52,42 @@ fn accept(state: &AppState) -> Accept {
     if state.defenses().json_only { Accept::Json } else { Accept::JsonOrText }
 }
 
-/// The headers and the body (within the body limit) of a POST.
-async fn read(req: Request) -> Result<(HeaderMap, Bytes), Answer> {
+/// The headers and the body (within the body limit and time) of a POST.
+async fn read(state: &AppState, req: Request) -> Result<(HeaderMap, Bytes), Answer> {
     let (parts, body) = req.into_parts();
-    let body = read_body(body).await.map_err(Answer::unchecked)?;
+    let body = read_body(body, state.config().body_timeout).await.map_err(Answer::unchecked)?;
     Ok((parts.headers, body))
 }
 
 /// The shared part of `/api/login` and `/api/token`: read and parse the body, throttle, then
 /// argon2. The request's headers come back for the route.
 async fn check_login(state: &AppState, req: Request) -> Result<(HeaderMap, User), Answer> {
-    let (headers, body) = read(req).await?;
-    let body: LoginBody = parse_body(&headers, &body, accept(state)).map_err(Answer::unchecked)?;
-    let now = Instant::now();
-    if let Err(wait) = state.throttle().check(&body.email, now) {
+    let (headers, body) = read(state, req).await?;
+    let LoginBody { email, password } = parse_body(&headers, &body, accept(state)).map_err(Answer::unchecked)?;
+    // Nothing of the request but what the route needs waits for the hash.
+    drop(body);
+    let attempt = state.throttle().begin(&email, Instant::now()).map_err(|wait| {
         let error = AppError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "too_many_attempts",
             format!("Too many failed logins for this account; try again in {wait} s."),
         );
         let retry = [(header::RETRY_AFTER, wait.to_string())];
-        return Err(Answer::text((retry, error), "refused: too_many_attempts (throttled)"));
-    }
-    match check_credentials(body.email.clone(), body.password).await {
-        Some(user) => {
-            state.throttle().record_success(&body.email);
+        Answer::text((retry, error), "refused: too_many_attempts (throttled)")
+    })?;
+    match state.hashers().check(email, password).await {
+        Ok(Some(user)) => {
+            attempt.succeeded();
             Ok((headers, user))
         }
-        None => {
-            state.throttle().record_failure(&body.email, now);
+        Ok(None) => {
+            attempt.failed(Instant::now());
             Err(Answer::new(AppError::unauthorized("invalid_credentials", "The email or password is wrong."), AuthNote::Refused("invalid_credentials")))
+        }
+        // Undecided: the attempt gives its place back when dropped.
+        Err(Busy) => {
+            let error = AppError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", "Too many logins are waiting for a password check; try again in a second.");
+            Err(Answer::text(([(header::RETRY_AFTER, "1")], error), "refused: busy (password checks queued)"))
         }
     }
 }
@@ -174,7 +180,7 @@ struct TransferBody {
 
 /// `POST /api/transfer`: the seed's bank transfer. Authenticates, then parses the body.
 pub async fn transfer(state: &AppState, req: Request) -> Handled {
-    let (headers, body) = read(req).await?;
+    let (headers, body) = read(state, req).await?;
     let authed = auth::authenticate(state, &headers).await?;
     let refuse = |e: AppError| {
         let note = format!("{authed}; transfer refused: {}", e.code);

@@ -4,17 +4,20 @@ use std::convert::Infallible;
 
 use axum::{
     Json,
-    extract::{Path, Query, State, rejection::QueryRejection},
-    http::{HeaderMap, StatusCode},
-    response::sse::{Event, KeepAlive, Sse},
+    extract::{Path, Query, Request, State, rejection::QueryRejection},
+    http::{HeaderMap, HeaderName, StatusCode, header},
+    response::{
+        IntoResponse, Response,
+        sse::{Event, KeepAlive, Sse},
+    },
 };
-use futures_util::{Stream, StreamExt};
+use futures_util::StreamExt;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use shared::{
     cors::CorsPolicy,
     jwt,
-    wire::{Defenses, Instance, LogEntry, SiteLinks},
+    wire::{Defenses, Instance, LogEntry, SessionRow, SiteLinks},
 };
 use tokio_stream::wrappers::BroadcastStream;
 
@@ -25,9 +28,9 @@ use crate::{
     config::StoreSpec,
     cookie::CookiePolicy,
     error::AppError,
-    extract::ApiJson,
-    sessions::{SessionId, SessionView},
-    state::{AppState, JwtSettings},
+    extract::{Accept, ApiJson, parse_body, read_body, require_json},
+    sessions::SessionId,
+    state::{AppState, JwtSettings, MAX_EVENT_STREAMS},
 };
 
 /// `GET /control/cors`
@@ -46,7 +49,17 @@ pub async fn put_cors(State(state): State<AppState>, ApiJson(policy): ApiJson<Co
 
 /// `POST /control/reset`: back to the start: default policies, no sessions, balances 1000,
 /// no throttled accounts, empty log. The JWT secret stays (it may come from the command line).
-pub async fn reset(State(state): State<AppState>) -> Result<StatusCode, AppError> {
+///
+/// It needs a JSON body (`{}`, or empty with `Content-Type: application/json`): a content type
+/// that no form post and no "simple" request can send, so another page cannot reset the lab
+/// (and its CSRF defences with it) behind the person's back.
+pub async fn reset(State(state): State<AppState>, req: Request) -> Result<StatusCode, AppError> {
+    let (parts, body) = req.into_parts();
+    require_json(&parts.headers, Accept::Json)?;
+    let body = read_body(body, state.config().body_timeout).await?;
+    if !body.is_empty() {
+        let Nothing {} = parse_body(&parts.headers, &body, Accept::Json)?;
+    }
     state.sessions().clear().await.map_err(store_unavailable)?;
     state.set_policy(state.default_policy());
     state.set_cookie_policy(CookiePolicy::default());
@@ -56,6 +69,11 @@ pub async fn reset(State(state): State<AppState>) -> Result<StatusCode, AppError
     state.log().clear();
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// The body of a reset: an empty object.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Nothing {}
 
 #[derive(Deserialize)]
 pub struct LogQuery {
@@ -104,13 +122,16 @@ fn jwt_view(state: &AppState) -> Json<Value> {
     }))
 }
 
+/// Answers that carry secrets (the JWT secret, session handles) stay out of every cache.
+const NO_STORE: [(HeaderName, &str); 1] = [(header::CACHE_CONTROL, "no-store")];
+
 /// `GET /control/jwt`
-pub async fn get_jwt(State(state): State<AppState>) -> Json<Value> {
-    jwt_view(&state)
+pub async fn get_jwt(State(state): State<AppState>) -> impl IntoResponse {
+    (NO_STORE, jwt_view(&state))
 }
 
 /// `PUT /control/jwt`: tokens signed with the old secret stop verifying at once.
-pub async fn put_jwt(State(state): State<AppState>, ApiJson(body): ApiJson<JwtBody>) -> Result<Json<Value>, AppError> {
+pub async fn put_jwt(State(state): State<AppState>, ApiJson(body): ApiJson<JwtBody>) -> Result<impl IntoResponse, AppError> {
     let invalid = |message: &str| AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_jwt_settings", message);
     if body.secret.is_empty() || body.secret.len() > 4096 {
         return Err(invalid("secret must be 1 to 4096 bytes long."));
@@ -119,19 +140,28 @@ pub async fn put_jwt(State(state): State<AppState>, ApiJson(body): ApiJson<JwtBo
         return Err(invalid("ttl_seconds must be between 1 and 31536000 (a year)."));
     }
     state.set_jwt(JwtSettings::new(body.secret, body.ttl_seconds));
-    Ok(jwt_view(&state))
+    Ok((NO_STORE, jwt_view(&state)))
 }
 
-/// `GET /control/sessions`: the server-side session store, oldest first.
-pub async fn sessions(State(state): State<AppState>) -> Result<Json<Vec<SessionView>>, AppError> {
+/// `GET /control/sessions`: the server-side session store, oldest first, each session by its
+/// id's first 8 characters and an opaque handle, never its whole id.
+pub async fn sessions(State(state): State<AppState>) -> Result<impl IntoResponse, AppError> {
     let live = state.sessions().list(now_ms()).await.map_err(store_unavailable)?;
-    Ok(Json(live.iter().map(SessionView::from).collect()))
+    let rows: Vec<SessionRow> = live.iter().map(|s| state.handles().row(s)).collect();
+    Ok((NO_STORE, Json(rows)))
 }
 
-/// `DELETE /control/sessions/{id}`: revoke one session.
-pub async fn revoke(State(state): State<AppState>, Path(id): Path<String>) -> Result<StatusCode, AppError> {
-    let unknown = || AppError::new(StatusCode::NOT_FOUND, "unknown_session", "No session with this id exists.");
-    let id = SessionId::parse(&id).ok_or_else(unknown)?;
+/// `DELETE /control/sessions/{handle}`: revoke one session, named by its handle (or by its
+/// whole id: who holds it may end it).
+pub async fn revoke(State(state): State<AppState>, Path(name): Path<String>) -> Result<StatusCode, AppError> {
+    let unknown = || AppError::new(StatusCode::NOT_FOUND, "unknown_session", "No session with this handle or id exists.");
+    let id = match SessionId::parse(&name) {
+        Some(id) => id,
+        None => {
+            let live = state.sessions().list(now_ms()).await.map_err(store_unavailable)?;
+            live.iter().map(|s| s.id).find(|id| state.handles().handle(*id) == name).ok_or_else(unknown)?
+        }
+    };
     if state.sessions().remove(id).await.map_err(store_unavailable)? { Ok(StatusCode::NO_CONTENT) } else { Err(unknown()) }
 }
 
@@ -169,24 +199,33 @@ pub async fn accounts(State(state): State<AppState>) -> Json<Vec<Account>> {
 
 /// `GET /control/events`: log entries as Server-Sent Events, one JSON entry per event, with
 /// `id` = `seq`. A client that reconnects with `Last-Event-ID` first gets what it missed.
-pub async fn events(State(state): State<AppState>, headers: HeaderMap) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+/// At most `MAX_EVENT_STREAMS` are open at once (429 `too_many_streams` beyond).
+pub async fn events(State(state): State<AppState>, headers: HeaderMap) -> Result<impl IntoResponse, Response> {
+    let Some(slot) = state.event_stream_slot() else {
+        let error = AppError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_streams",
+            format!("{MAX_EVENT_STREAMS} event streams are open already; close one (another tab?) and try again."),
+        );
+        return Err(error.with_header(header::RETRY_AFTER, "5"));
+    };
     // Subscribe before reading the backlog, so nothing falls between the two.
     let live = BroadcastStream::new(state.log().subscribe());
     let last_seen = headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
-    let backlog = last_seen.map(|after| state.log().after(after)).unwrap_or_default();
-    let mut newest = backlog.last().map_or(last_seen.unwrap_or(0), |e| e.seq);
+    let backlog = last_seen.map(|after| state.log().records_after(after)).unwrap_or_default();
+    let mut newest = backlog.last().map_or(last_seen.unwrap_or(0), |r| r.seq);
     let live = live.filter_map(move |item| {
         // A slow client that lagged skips ahead; `/control/log?after=` has the full record.
-        let entry = item.ok().filter(|e| e.seq > newest);
-        if let Some(e) = &entry {
-            newest = e.seq;
+        let record = item.ok().filter(|r| r.seq > newest);
+        if let Some(r) = &record {
+            newest = r.seq;
         }
-        std::future::ready(entry)
+        std::future::ready(record)
     });
-    let stream = futures_util::stream::iter(backlog).chain(live.map(|record| record.to_entry())).map(|entry| Ok(to_event(&entry)));
-    Sse::new(stream).keep_alive(KeepAlive::default())
-}
-
-fn to_event(entry: &LogEntry) -> Event {
-    Event::default().id(entry.seq.to_string()).data(serde_json::to_string(entry).unwrap_or_default())
+    let stream = futures_util::stream::iter(backlog).chain(live).map(move |record| {
+        // The slot is held as long as the stream is open.
+        let _open = &slot;
+        Ok::<_, Infallible>(Event::default().id(record.seq.to_string()).data(record.json()))
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }

@@ -6,7 +6,9 @@ pub mod redis;
 
 use std::{future::Future, pin::Pin};
 
-use serde::Serialize;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use shared::wire::SessionRow;
 
 use crate::clock::{Millis, rfc3339};
 
@@ -78,24 +80,35 @@ impl Session {
     }
 }
 
-/// `GET /control/sessions` rows.
-#[derive(Clone, Debug, Serialize)]
-pub struct SessionView {
-    pub id: String,
-    pub user_id: u64,
-    pub created_at: String,
-    pub last_seen_at: String,
-    pub expires_at: String,
-}
+/// Names sessions in the control plane without giving their ids away: a handle is a keyed
+/// hash of the id (HMAC-SHA256 with a key made at start), so it revokes a session but cannot
+/// be turned back into the cookie that would hijack it.
+#[derive(Clone)]
+pub struct Handles(Hmac<Sha256>);
 
-impl From<&Session> for SessionView {
-    fn from(s: &Session) -> Self {
-        SessionView {
-            id: s.id.encode(),
-            user_id: s.user_id,
-            created_at: rfc3339(s.created_at),
-            last_seen_at: rfc3339(s.last_seen_at),
-            expires_at: rfc3339(s.expires_at),
+impl Handles {
+    pub fn random() -> Result<Handles, StoreError> {
+        let mut key = [0u8; 32];
+        getrandom::fill(&mut key).map_err(|e| StoreError(format!("the OS random source failed: {e}")))?;
+        Ok(Handles(Hmac::new_from_slice(&key).unwrap_or_else(|_| unreachable!("HMAC accepts any key length"))))
+    }
+
+    /// 12 bytes of the hash as 16 base64url characters (an id has 22, so the two never mix up).
+    pub fn handle(&self, id: SessionId) -> String {
+        let mut mac = self.0.clone();
+        mac.update(&id.0);
+        shared::jwt::b64url(&mac.finalize().into_bytes()[..12])
+    }
+
+    /// The `GET /control/sessions` row of `session`.
+    pub fn row(&self, session: &Session) -> SessionRow {
+        SessionRow {
+            handle: self.handle(session.id),
+            id_prefix: session.id.prefix(),
+            user_id: session.user_id,
+            created_at: rfc3339(session.created_at),
+            last_seen_at: rfc3339(session.last_seen_at),
+            expires_at: rfc3339(session.expires_at),
         }
     }
 }
@@ -158,6 +171,19 @@ mod tests {
             assert_eq!(SessionId::parse(bad), None, "{bad}");
         }
         assert!(!format!("{a:?}").contains(&text), "Debug never shows the whole id");
+    }
+
+    #[test]
+    fn rows_name_a_session_by_prefix_and_handle_never_by_its_id() {
+        let handles = Handles::random().unwrap();
+        let s = Session::new(SessionId::random().unwrap(), 1, 0, LIFE);
+        let row = handles.row(&s);
+        let id = s.id.encode();
+        assert_eq!(row.id_prefix, id[..8]);
+        assert_eq!(row.handle.len(), 16);
+        assert!(!row.handle.contains(&id[..8]) && SessionId::parse(&row.handle).is_none());
+        assert_eq!(handles.handle(s.id), row.handle, "stable for one key");
+        assert_ne!(Handles::random().unwrap().handle(s.id), row.handle, "another key, another handle");
     }
 
     #[test]

@@ -87,7 +87,7 @@ async fn reset_restores_the_default_policy_and_empties_the_log() {
     app.request(Method::GET, "/api/profile", &[]).await;
     assert_eq!(app.log().await.len(), 1);
 
-    let response = app.client.post(format!("{}/control/reset", app.base)).send().await.unwrap();
+    let response = app.reset().await;
     assert_eq!(response.status(), 204);
     assert_eq!(app.policy().await, default_policy());
     assert!(app.log().await.is_empty());

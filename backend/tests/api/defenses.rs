@@ -73,7 +73,7 @@ async fn defences_are_strict_json_and_reset_turns_them_off() {
     assert_error(set_defenses(&app, json!({"origin_check": true})).await, 400, "invalid_field").await;
     assert_error(set_defenses(&app, json!({"origin_check": true, "json_only": false, "x": 1})).await, 400, "invalid_field").await;
     set_defenses(&app, json!({"origin_check": true, "json_only": true})).await;
-    app.client.post(format!("{}/control/reset", app.base)).send().await.unwrap();
+    app.reset().await;
     let now: Value = app.client.get(format!("{}/control/defenses", app.base)).send().await.unwrap().json().await.unwrap();
     assert_eq!(now, json!({"origin_check": false, "json_only": false}));
 }

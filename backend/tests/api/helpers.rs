@@ -11,6 +11,8 @@ pub struct TestApp {
     /// `http://127.0.0.1:PORT`
     pub base: String,
     pub client: Client,
+    /// The app's state, for what only the server knows (how many passwords it verified).
+    pub state: backend::AppState,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -22,8 +24,9 @@ pub async fn spawn_app_with(extra: &[&str]) -> TestApp {
     args.extend_from_slice(extra);
     let bound = startup::bind(Config::parse_from(args)).await.expect("binds");
     let base = format!("http://{}", bound.api_addr);
+    let state = bound.state().clone();
     tokio::spawn(bound.serve(std::future::pending()));
-    TestApp { base, client: Client::new() }
+    TestApp { base, client: Client::new(), state }
 }
 
 impl TestApp {
@@ -49,6 +52,13 @@ impl TestApp {
 
     pub async fn policy(&self) -> Value {
         self.client.get(format!("{}/control/cors", self.base)).send().await.expect("sent").json().await.expect("json")
+    }
+
+    /// `POST /control/reset` as the playground's page sends it (JSON, no `Origin`).
+    pub async fn reset(&self) -> Response {
+        let response = self.client.post(format!("{}/control/reset", self.base)).json(&serde_json::json!({})).send().await.expect("sent");
+        assert_eq!(response.status(), 204, "reset");
+        response
     }
 
     pub async fn log(&self) -> Vec<Value> {

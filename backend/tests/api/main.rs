@@ -12,4 +12,5 @@ mod lab_cors;
 mod oracle;
 mod reliability;
 mod scaling;
+mod security;
 mod store_contract;

@@ -1,0 +1,90 @@
+//! Which `Host` names the backend answers (API.md, "Who may talk to the backend").
+//!
+//! A page on `http://attacker.test:3000` whose name the attacker re-points at 127.0.0.1 (DNS
+//! rebinding) is same-origin with whatever listens there: its script may read every answer.
+//! The browser still sends the name it asked for in `Host`, so answering only our own names
+//! closes that door, as dev servers do (Vite's `server.allowedHosts`, webpack-dev-server's
+//! `allowedHosts`).
+
+use axum::http::{HeaderMap, StatusCode, Uri, header, uri::Authority};
+
+use crate::{config::Config, error::AppError};
+
+/// Host names (without port, lower case; IPv6 in brackets) that requests may name.
+#[derive(Clone, Debug)]
+pub struct AllowedHosts(Vec<String>);
+
+impl AllowedHosts {
+    /// Loopback's names, and the hosts of the frontend origins and peers.
+    pub fn new(config: &Config) -> AllowedHosts {
+        let mut hosts: Vec<String> = ["localhost", "127.0.0.1", "[::1]"].map(str::to_owned).into();
+        let configured = config.frontend_origins.iter().chain(&config.peers);
+        for host in configured.filter_map(|origin| origin.parse::<Uri>().ok()?.host().map(str::to_ascii_lowercase)) {
+            if !hosts.contains(&host) {
+                hosts.push(host);
+            }
+        }
+        AllowedHosts(hosts)
+    }
+
+    /// Whether the request's `Host` (and the target's authority, when it names one) is ours.
+    /// A request without `Host` is no browser's and is refused too.
+    pub fn allows(&self, uri: &Uri, headers: &HeaderMap) -> bool {
+        let named = |authority: &Authority| self.0.iter().any(|h| h.eq_ignore_ascii_case(authority.host()));
+        let host = headers.get(header::HOST).and_then(|v| Authority::try_from(v.as_bytes()).ok());
+        host.is_some_and(|host| named(&host)) && uri.authority().is_none_or(named)
+    }
+
+    pub fn names(&self) -> &[String] {
+        &self.0
+    }
+}
+
+/// The 421 for a request that names another host.
+pub fn misdirected() -> AppError {
+    AppError::new(
+        StatusCode::MISDIRECTED_REQUEST,
+        "misdirected_request",
+        "This server answers only requests for localhost, 127.0.0.1, [::1] and the playground's configured hosts.",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    fn allows(config: &[&str], host: Option<&str>, target: &str) -> bool {
+        let config = Config::parse_from([&["backend"][..], config].concat());
+        let mut headers = HeaderMap::new();
+        if let Some(host) = host {
+            headers.insert(header::HOST, host.parse().unwrap());
+        }
+        AllowedHosts::new(&config).allows(&target.parse().unwrap(), &headers)
+    }
+
+    #[test]
+    fn loopback_names_on_any_port_are_answered() {
+        for host in ["localhost", "localhost:3000", "LOCALHOST:1", "127.0.0.1:3000", "[::1]:3000", "[::1]"] {
+            assert!(allows(&[], Some(host), "/control/jwt"), "{host}");
+        }
+    }
+
+    #[test]
+    fn other_names_are_refused() {
+        for host in [Some("evil.example:3000"), Some("localhost.evil.example"), Some("127.0.0.2"), Some("localhost."), Some(""), None] {
+            assert!(!allows(&[], host, "/control/jwt"), "{host:?}");
+        }
+        // An absolute target names its host too.
+        assert!(!allows(&[], Some("localhost:3000"), "http://evil.example/control/jwt"));
+    }
+
+    #[test]
+    fn the_hosts_of_frontend_origins_and_peers_are_answered() {
+        let config = ["--frontend-origin", "http://lab.test:8080", "--peer", "http://b.test:3002"];
+        assert!(allows(&config, Some("lab.test:3000"), "/"));
+        assert!(allows(&config, Some("b.test"), "/"));
+        assert!(!allows(&config, Some("c.test"), "/"));
+    }
+}

@@ -1,0 +1,230 @@
+//! Who may talk to the backend (API.md): no other web page drives or reads the control plane,
+//! and floods of logins, streams or slow bodies hold nothing for ever.
+
+use std::time::Duration;
+
+use backend::{Config, startup};
+use clap::Parser;
+use futures_util::future::join_all;
+use reqwest::Method;
+use serde_json::{Value, json};
+use shared::jwt;
+use tokio::{
+    io::{AsyncReadExt, AsyncWriteExt},
+    net::TcpStream,
+};
+
+use crate::helpers::{FRONT, TestApp, assert_error, header, spawn_app, spawn_app_with};
+
+const EVIL: &str = "http://evil.example";
+
+async fn defenses(app: &TestApp) -> Value {
+    app.client.get(format!("{}/control/defenses", app.base)).send().await.unwrap().json().await.unwrap()
+}
+
+/// One request over a raw connection, `Connection: close`; the whole answer as text.
+async fn raw(addr: &str, request: &str) -> String {
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    s.write_all(request.as_bytes()).await.unwrap();
+    let mut buf = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), s.read_to_end(&mut buf)).await.expect("answered").unwrap();
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+fn addr(base: &str) -> &str {
+    base.trim_start_matches("http://")
+}
+
+#[tokio::test]
+async fn a_cross_site_reset_is_refused_and_the_defences_stay_on() {
+    // Arrange: the person switched both defences on
+    let app = spawn_app().await;
+    let on = json!({"origin_check": true, "json_only": true});
+    app.client.put(format!("{}/control/defenses", app.base)).json(&on).send().await.unwrap();
+
+    // Act: another page resets the lab, as a fetch with its Origin …
+    let url = format!("{}/control/reset", app.base);
+    let fetched = app.client.post(&url).header("origin", EVIL).json(&json!({})).send().await.unwrap();
+    // … and as a form post, which carries no JSON content type
+    let form = app.client.post(&url).header("content-type", "application/x-www-form-urlencoded").body("").send().await.unwrap();
+    let bare = app.client.post(&url).send().await.unwrap();
+
+    // Assert
+    assert_error(fetched, 403, "origin_refused").await;
+    assert_error(form, 415, "unsupported_media_type").await;
+    assert_error(bare, 415, "unsupported_media_type").await;
+    assert_eq!(defenses(&app).await, on);
+}
+
+#[tokio::test]
+async fn control_writes_from_another_origin_change_nothing() {
+    let app = spawn_app().await;
+    let before = app.policy().await;
+    let mut reflect = before.clone();
+    reflect["allow_origin"] = json!({"mode": "reflect"});
+    let cases = [
+        (Method::PUT, "/control/cors", reflect.clone()),
+        (Method::PUT, "/control/cookie", json!({"same_site": "None", "secure": false, "http_only": false})),
+        (Method::PUT, "/control/defenses", json!({"origin_check": false, "json_only": false})),
+        (Method::PUT, "/control/jwt", json!({"secret": "guessable", "ttl_seconds": 60})),
+        (Method::POST, "/control/reset", json!({})),
+    ];
+    for (method, path, body) in cases {
+        let r = app.client.request(method, format!("{}{path}", app.base)).header("origin", "http://localhost:3001").json(&body).send().await.unwrap();
+        assert_error(r, 403, "origin_refused").await;
+    }
+    assert_eq!(app.policy().await, before);
+    let jwt: Value = app.client.get(format!("{}/control/jwt", app.base)).send().await.unwrap().json().await.unwrap();
+    assert_ne!(jwt["secret"], "guessable");
+    // The playground's own page may.
+    let mine = app.client.put(format!("{}/control/cors", app.base)).header("origin", FRONT).json(&reflect).send().await.unwrap();
+    assert_eq!(mine.status(), 200);
+}
+
+#[tokio::test]
+async fn a_foreign_host_gets_421_on_both_listeners_and_no_secret() {
+    // Arrange: a backend whose other site we know the address of
+    let bound = startup::bind(Config::parse_from(["backend", "--api-addr", "127.0.0.1:0", "--site-addr", "127.0.0.1:0"])).await.unwrap();
+    let (api, site) = (bound.api_addr.to_string(), bound.site_addr.to_string());
+    let secret = bound.state().jwt().secret.clone();
+    tokio::spawn(bound.serve(std::future::pending()));
+
+    for (listener, path) in [(&api, "/control/jwt"), (&api, "/control/sessions"), (&api, "/api/profile"), (&site, "/")] {
+        // Act: what a page on a rebound name sends
+        let port = listener.rsplit(':').next().unwrap();
+        let answer = raw(listener, &format!("GET {path} HTTP/1.1\r\nHost: evil.example:{port}\r\nConnection: close\r\n\r\n")).await;
+        // Assert
+        assert!(answer.starts_with("HTTP/1.1 421"), "{path}: {answer}");
+        assert!(answer.contains("misdirected_request"), "{answer}");
+        assert!(!answer.contains(&secret), "{answer}");
+    }
+    let ours = raw(&api, "GET /control/jwt HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").await;
+    assert!(ours.starts_with("HTTP/1.1 200") && ours.contains(&secret), "{ours}");
+}
+
+#[tokio::test]
+async fn the_sessions_list_never_shows_a_whole_id_and_revokes_by_handle() {
+    let app = spawn_app().await;
+    let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let login = client.post(format!("{}/api/login", app.base)).json(&json!({"email": "a@b.com", "password": "123"})).send().await.unwrap();
+    let id = header(login.headers(), "set-cookie").unwrap().trim_start_matches("sessionId=").split(';').next().unwrap().to_owned();
+
+    let listed = app.client.get(format!("{}/control/sessions", app.base)).send().await.unwrap();
+    assert_eq!(header(listed.headers(), "cache-control"), Some("no-store"));
+    let text = listed.text().await.unwrap();
+    assert!(!text.contains(&id), "the whole id leaked: {text}");
+    let rows: Vec<Value> = serde_json::from_str(&text).unwrap();
+    assert_eq!(rows[0]["id_prefix"], id[..8]);
+    let jwt = app.client.get(format!("{}/control/jwt", app.base)).send().await.unwrap();
+    assert_eq!(header(jwt.headers(), "cache-control"), Some("no-store"));
+
+    let handle = rows[0]["handle"].as_str().unwrap();
+    let revoked = app.client.delete(format!("{}/control/sessions/{handle}", app.base)).send().await.unwrap();
+    assert_eq!(revoked.status(), 204);
+    let profile = client.get(format!("{}/api/profile", app.base)).send().await.unwrap();
+    assert_error(profile, 401, "unknown_session").await;
+}
+
+async fn wrong_login(app: &TestApp, email: &str) -> reqwest::Response {
+    app.client.post(format!("{}/api/login", app.base)).json(&json!({"email": email, "password": "wrong"})).send().await.unwrap()
+}
+
+#[tokio::test]
+async fn parallel_wrong_logins_get_at_most_ten_password_checks() {
+    // Room in the hashing queue for all 40, so only the throttle decides.
+    let app = spawn_app_with(&["--hash-queue-per-thread", "64"]).await;
+    let guesses = join_all((0..40).map(|_| wrong_login(&app, "a@b.com"))).await;
+    let statuses: Vec<u16> = guesses.iter().map(|r| r.status().as_u16()).collect();
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    assert!(checked <= 10, "{checked} guesses got a password verdict: {statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 40 - checked, "{statuses:?}");
+    // And the account stays locked for the right password.
+    assert_error(app.client.post(format!("{}/api/login", app.base)).json(&json!({"email": "a@b.com", "password": "123"})).send().await.unwrap(), 429, "too_many_attempts").await;
+}
+
+#[tokio::test]
+async fn a_full_hashing_queue_answers_503_busy_with_retry_after() {
+    // One thread, one waiting place: of eight logins at once, most find no room.
+    let app = spawn_app_with(&["--hashing-threads", "1", "--hash-queue-per-thread", "1"]).await;
+    let emails: Vec<String> = (0..8).map(|i| format!("user{i}@example.com")).collect();
+    let answers = join_all(emails.iter().map(|email| wrong_login(&app, email))).await;
+    let busy: Vec<&reqwest::Response> = answers.iter().filter(|r| r.status() == 503).collect();
+    assert!(busy.len() >= 5, "{:?}", answers.iter().map(|r| r.status()).collect::<Vec<_>>());
+    assert!(busy.iter().all(|r| header(r.headers(), "retry-after") == Some("1")));
+    let body: Value = answers.into_iter().find(|r| r.status() == 503).unwrap().json().await.unwrap();
+    assert_eq!(body["error"], "busy");
+}
+
+#[tokio::test]
+async fn out_of_range_expiry_dates_are_a_401_not_a_crash() {
+    let app = spawn_app().await;
+    let settings: Value = app.client.get(format!("{}/control/jwt", app.base)).send().await.unwrap().json().await.unwrap();
+    let secret = settings["secret"].as_str().unwrap().as_bytes();
+    for exp in ["-9223372036854775000", "9223372036854775807", "1e13", "-1e300"] {
+        let token = jwt::sign_parts(br#"{"alg":"HS256","typ":"JWT"}"#, format!(r#"{{"sub":"1","exp":{exp}}}"#).as_bytes(), secret);
+        let r = app.request(Method::GET, "/api/profile", &[("Authorization", &format!("Bearer {token}"))]).await;
+        assert_error(r, 401, "malformed_token").await;
+    }
+}
+
+#[tokio::test]
+async fn the_33rd_event_stream_gets_429_until_one_closes() {
+    let app = spawn_app().await;
+    let url = format!("{}/control/events", app.base);
+    let mut open = Vec::new();
+    for _ in 0..32 {
+        let stream = app.client.get(&url).send().await.unwrap();
+        assert_eq!(stream.status(), 200);
+        open.push(stream);
+    }
+    let refused = app.client.get(&url).send().await.unwrap();
+    assert_eq!(header(refused.headers(), "retry-after"), Some("5"));
+    assert_error(refused, 429, "too_many_streams").await;
+
+    drop(open.pop());
+    // The server learns of the close when it next writes to that stream.
+    app.request(Method::GET, "/api/profile", &[]).await;
+    let mut status = 0;
+    for _ in 0..50 {
+        status = app.client.get(&url).send().await.unwrap().status().as_u16();
+        if status == 200 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(status, 200, "a closed stream gives its place back");
+}
+
+#[tokio::test]
+async fn a_trickled_body_gets_408() {
+    let app = spawn_app_with(&["--body-timeout", "300ms"]).await;
+    let mut s = TcpStream::connect(addr(&app.base)).await.unwrap();
+    let head = "POST /api/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n";
+    s.write_all(head.as_bytes()).await.unwrap();
+    s.write_all(b"{").await.unwrap();
+    let mut answer = vec![0u8; 1024];
+    let n = tokio::time::timeout(Duration::from_secs(10), s.read(&mut answer)).await.expect("answered").unwrap();
+    let answer = String::from_utf8_lossy(&answer[..n]);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("request_timeout"), "{answer}");
+}
+
+#[tokio::test]
+async fn with_a_control_token_every_control_request_needs_it() {
+    let app = spawn_app_with(&["--control-token", "let-me-in"]).await;
+    let cors = format!("{}/control/cors", app.base);
+    assert_error(app.client.get(&cors).send().await.unwrap(), 401, "control_token_required").await;
+    assert_error(app.client.get(&cors).header("x-playground-token", "wrong").send().await.unwrap(), 401, "control_token_required").await;
+    assert_eq!(app.client.get(&cors).header("x-playground-token", "let-me-in").send().await.unwrap().status(), 200);
+    let events = app.client.get(format!("{}/control/events?token=let-me-in", app.base)).send().await.unwrap();
+    assert_eq!(events.status(), 200);
+    // The lab API is the lab's: no token there.
+    assert_error(app.request(Method::GET, "/api/profile", &[]).await, 401, "no_credentials").await;
+}
+
+#[tokio::test]
+async fn a_non_loopback_address_needs_a_control_token_to_start() {
+    let config = Config::parse_from(["backend", "--api-addr", "0.0.0.0:0", "--site-addr", "127.0.0.1:0"]);
+    let refused = startup::bind(config).await.err().expect("refused to start");
+    assert!(refused.to_string().contains("--control-token"), "{refused}");
+}
