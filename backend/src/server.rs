@@ -39,11 +39,11 @@ use axum::{
     http::{Request, StatusCode},
     response::{IntoResponse, Response},
 };
-use hyper::body::{Frame, Incoming, SizeHint};
-use hyper_util::{
-    rt::{TokioExecutor, TokioIo},
-    server::{conn::auto::Builder, graceful::GracefulShutdown},
+use hyper::{
+    body::{Frame, Incoming, SizeHint},
+    server::conn::http1,
 };
+use hyper_util::{rt::TokioIo, server::graceful::GracefulShutdown};
 use futures_util::FutureExt;
 use tokio::{
     net::TcpListener,
@@ -88,8 +88,8 @@ pub async fn serve(
 ) -> io::Result<()> {
     // HTTP/1.1 only: browsers speak nothing else over http://, and h2c's hundreds of streams
     // per connection would let one client queue far more work than one connection should.
-    let mut builder = Builder::new(TokioExecutor::new()).http1_only();
-    builder.http1().max_buf_size(MAX_HEAD_BYTES);
+    let mut builder = http1::Builder::new();
+    builder.max_buf_size(MAX_HEAD_BYTES);
     let hosts = Arc::new(hosts);
     let graceful = GracefulShutdown::new();
     let slots = Arc::new(Semaphore::new(max_connections as usize));
@@ -127,6 +127,14 @@ pub async fn serve(
                     let message = format!("The request target is longer than {MAX_URI} bytes.");
                     return Ok(open.until_sent(AppError::new(StatusCode::URI_TOO_LONG, "uri_too_long", message).into_response()));
                 }
+                // hyper stops reading near `max_buf_size`, but may have read a head up to twice
+                // that in its last read: the limit itself is checked here, exactly.
+                let head: usize = len + req.headers().iter().map(|(name, value)| name.as_str().len() + value.len() + 4).sum::<usize>();
+                if head > MAX_HEAD_BYTES {
+                    let message = format!("The request head is larger than {} KiB.", MAX_HEAD_BYTES / 1024);
+                    let error = AppError::new(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, "headers_too_large", message);
+                    return Ok(open.until_sent(error.into_response()));
+                }
                 if !hosts.allows(req.uri(), req.headers()) {
                     return Ok(open.until_sent(host::misdirected().into_response()));
                 }
@@ -138,7 +146,7 @@ pub async fn serve(
                 Ok::<_, std::convert::Infallible>(open.until_sent(response))
             }
         });
-        let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();
+        let connection = builder.serve_connection(TokioIo::new(stream), service);
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             // Client resets end here; they are not server errors.

@@ -228,3 +228,16 @@ async fn a_non_loopback_address_needs_a_control_token_to_start() {
     let refused = startup::bind(config).await.err().expect("refused to start");
     assert!(refused.to_string().contains("--control-token"), "{refused}");
 }
+
+#[tokio::test]
+async fn http2_is_not_spoken() {
+    // h2c with prior knowledge: the preface, then a SETTINGS frame. Over HTTP/2 one connection
+    // could carry hundreds of concurrent logins; over HTTP/1.1 it carries one at a time.
+    let app = spawn_app().await;
+    let mut s = TcpStream::connect(addr(&app.base)).await.unwrap();
+    s.write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x00\x04\x00\x00\x00\x00\x00").await.unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), s.read_to_end(&mut answer)).await.expect("closed").unwrap();
+    // An HTTP/2 server would answer with a SETTINGS frame; this one closes the connection.
+    assert!(answer.is_empty(), "{:?}", String::from_utf8_lossy(&answer));
+}
