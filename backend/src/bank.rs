@@ -2,29 +2,13 @@
 
 use std::sync::Mutex;
 
-use serde::Serialize;
+use shared::wire::{Account, Amount, Email, Transfer};
 
 use crate::{auth::password::USERS, clock::rfc3339};
 
 pub const START_BALANCE: u64 = 1000;
 /// Transfers kept per account; older ones are dropped.
 const HISTORY: usize = 100;
-
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
-pub struct Transfer {
-    pub from: String,
-    pub to: String,
-    pub amount: u64,
-    pub at: String,
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct Account {
-    pub id: u64,
-    pub email: String,
-    pub balance: u64,
-    pub transfers: Vec<Transfer>,
-}
 
 /// Why a transfer was refused (all 422).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,9 +38,10 @@ impl Bank {
 
     /// Moves `amount` from user `from` to the account with email `to`; returns the new balance.
     /// All or nothing, under one lock.
-    pub fn transfer(&self, from: u64, to: &str, amount: u64, now_ms: u64) -> Result<u64, TransferError> {
+    pub fn transfer(&self, from: u64, to: &Email, amount: Amount, now_ms: u64) -> Result<u64, TransferError> {
+        let amount = amount.get();
         let mut accounts = self.accounts.lock().unwrap_or_else(|e| e.into_inner());
-        let to_idx = accounts.iter().position(|a| a.email.eq_ignore_ascii_case(to.trim())).ok_or(TransferError::UnknownRecipient)?;
+        let to_idx = accounts.iter().position(|a| a.email.eq_ignore_ascii_case(to.as_str())).ok_or(TransferError::UnknownRecipient)?;
         let from_idx = accounts.iter().position(|a| a.id == from).ok_or(TransferError::UnknownRecipient)?;
         let balance = accounts[from_idx].balance;
         if balance < amount {
@@ -92,12 +77,20 @@ impl Bank {
 mod tests {
     use super::*;
 
+    fn email(text: &str) -> Email {
+        Email::try_from(text.to_owned()).unwrap()
+    }
+
+    fn amount(n: u64) -> Amount {
+        Amount::try_from(shared::wire::Number::Whole(n)).unwrap()
+    }
+
     #[test]
     fn transfers_move_money_or_change_nothing() {
         let bank = Bank::default();
-        assert_eq!(bank.transfer(1, "bob@example.com", 300, 0), Ok(700));
-        assert_eq!(bank.transfer(1, "bob@example.com", 701, 0), Err(TransferError::InsufficientFunds { balance: 700 }));
-        assert_eq!(bank.transfer(1, "eve@evil.example", 1, 0), Err(TransferError::UnknownRecipient));
+        assert_eq!(bank.transfer(1, &email("bob@example.com"), amount(300), 0), Ok(700));
+        assert_eq!(bank.transfer(1, &email("bob@example.com"), amount(701), 0), Err(TransferError::InsufficientFunds { balance: 700 }));
+        assert_eq!(bank.transfer(1, &email("eve@evil.example"), amount(1), 0), Err(TransferError::UnknownRecipient));
         let accounts = bank.accounts();
         assert_eq!((accounts[0].balance, accounts[1].balance), (700, 1300));
         assert_eq!(accounts[0].transfers.len(), 1);
@@ -109,7 +102,7 @@ mod tests {
     #[test]
     fn a_transfer_to_oneself_is_recorded_once() {
         let bank = Bank::default();
-        assert_eq!(bank.transfer(1, "a@b.com", 10, 0), Ok(1000));
+        assert_eq!(bank.transfer(1, &email("a@b.com"), amount(10), 0), Ok(1000));
         assert_eq!(bank.accounts()[0].transfers.len(), 1);
     }
 }

@@ -79,6 +79,11 @@ pub struct Config {
     #[arg(long, env = "PLAYGROUND_HASH_QUEUE_PER_THREAD", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub hash_queue_per_thread: u16,
 
+    /// How long a connection may take to send a request head (also while idle between
+    /// requests); then it is closed (`10s`, `300ms`).
+    #[arg(long, env = "PLAYGROUND_HEADER_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub header_timeout: std::time::Duration,
+
     /// How long a request body may take to arrive, counted from its head (`30s`, `500ms`); then 408.
     #[arg(long, env = "PLAYGROUND_BODY_TIMEOUT", default_value = "30s", value_parser = humantime::parse_duration)]
     pub body_timeout: std::time::Duration,

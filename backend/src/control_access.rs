@@ -10,10 +10,12 @@
 
 use axum::{
     extract::{Request, State},
-    http::{HeaderName, Method, StatusCode, header},
+    http::{HeaderName, Method, header},
     middleware::Next,
     response::{IntoResponse, Response},
 };
+
+use shared::wire::ErrorCode;
 
 use crate::{error::AppError, state::AppState};
 
@@ -27,8 +29,7 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         && !carries_token(&req, expected)
     {
         return AppError::new(
-            StatusCode::UNAUTHORIZED,
-            "control_token_required",
+            ErrorCode::ControlTokenRequired,
             "The control plane needs the playground's control token (X-Playground-Token).",
         )
         .into_response();
@@ -38,8 +39,7 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         let origin = String::from_utf8_lossy(origin.as_bytes());
         if !config.frontend_origins.iter().any(|o| *o == origin) {
             return AppError::new(
-                StatusCode::FORBIDDEN,
-                "origin_refused",
+                ErrorCode::OriginRefused,
                 format!("Only the playground's own page may change the lab; {origin} may not."),
             )
             .into_response();

@@ -1,17 +1,22 @@
-//! Request bodies: every way a body can be wrong becomes the JSON error shape of API.md
-//! (400 malformed JSON or a field of the wrong shape, 413 too large, 415 wrong content type).
-
-use std::time::Duration;
+//! Request bodies: every way a body can be wrong becomes the JSON error shape of the API
+//! (400 malformed JSON or a field of the wrong shape, 408 too slow, 413 too large, 415 wrong
+//! content type).
 
 use axum::{
-    body::{Body, Bytes},
-    extract::{FromRequest, Request},
-    http::{HeaderMap, StatusCode, header},
+    body::Bytes,
+    extract::{
+        FromRequest, Request,
+        rejection::{BytesRejection, FailedToBufferBody},
+    },
+    http::{HeaderMap, header},
 };
-use http_body_util::LengthLimitError;
 use serde::de::DeserializeOwned;
+use shared::wire::{Defenses, ErrorCode};
 
-use crate::{error::AppError, server::BODY_LIMIT, state::AppState};
+use crate::{error::AppError, state::AppState};
+
+/// Largest request body any route reads (`docs/api.md`), set as axum's `DefaultBodyLimit`.
+pub const BODY_LIMIT: usize = 64 * 1024;
 
 /// Which content types a route reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,37 +27,51 @@ pub enum Accept {
     JsonOrText,
 }
 
-/// A JSON body (`application/json` only).
+/// A JSON body (`application/json` only): the control plane's.
 pub struct ApiJson<T>(pub T);
 
 impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
     type Rejection = AppError;
 
-    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let (parts, body) = req.into_parts();
-        let bytes = read_body(body, state.config().body_timeout).await?;
-        parse_body(&parts.headers, &bytes, Accept::Json).map(ApiJson)
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
+        read_json(req, state, Accept::Json).await.map(ApiJson)
     }
 }
 
-/// The whole body, up to `BODY_LIMIT` (413 beyond, whatever `Content-Length` claimed) and
-/// within `within` (408 after: a body trickling in a byte a minute must not hold its
-/// connection for ever): the one place every route reads a body. Routes read their body
-/// first, so the time runs from about when the head arrived.
-pub async fn read_body(body: Body, within: Duration) -> Result<Bytes, AppError> {
-    let read = tokio::time::timeout(within, axum::body::to_bytes(body, BODY_LIMIT)).await.map_err(|_| {
-        AppError::new(
-            StatusCode::REQUEST_TIMEOUT,
-            "request_timeout",
-            format!("The body did not arrive within {} of the request head.", humantime::format_duration(within)),
-        )
+/// A lab route's body: JSON, or `text/plain` holding JSON unless the "JSON only" defence is
+/// on in this request's snapshot of the defences (then a cross-origin write needs a preflight).
+pub struct LabJson<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for LabJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
+        let json_only = req.extensions().get::<Defenses>().is_some_and(|d| d.json_only);
+        let accept = if json_only { Accept::Json } else { Accept::JsonOrText };
+        read_json(req, state, accept).await.map(LabJson)
+    }
+}
+
+async fn read_json<T: DeserializeOwned>(req: Request, state: &AppState, accept: Accept) -> Result<T, AppError> {
+    require_json(req.headers(), accept)?;
+    let body = read_body(req, state).await?;
+    parse(&body)
+}
+
+/// The whole body, within `DefaultBodyLimit` (413) and within `--body-timeout` (408: a body
+/// trickling in a byte a minute must not hold its connection for ever). Routes read their
+/// body first, so the time runs from about when the head arrived.
+pub async fn read_body(req: Request, state: &AppState) -> Result<Bytes, AppError> {
+    let within = state.config().body_timeout;
+    let read = tokio::time::timeout(within, Bytes::from_request(req, state)).await.map_err(|_| {
+        let message = format!("The body did not arrive within {} of the request head.", humantime::format_duration(within));
+        AppError::new(ErrorCode::RequestTimeout, message)
     })?;
-    read.map_err(|e| {
-        if e.into_inner().is::<LengthLimitError>() {
-            AppError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "The body is larger than the 64 KiB limit.")
-        } else {
-            AppError::new(StatusCode::BAD_REQUEST, "unreadable_body", "The body could not be read.")
+    read.map_err(|rejection| match rejection {
+        BytesRejection::FailedToBufferBody(FailedToBufferBody::LengthLimitError(_)) => {
+            AppError::new(ErrorCode::BodyTooLarge, format!("The body is larger than the {} KiB limit.", BODY_LIMIT / 1024))
         }
+        _ => AppError::new(ErrorCode::UnreadableBody, "The body could not be read."),
     })
 }
 
@@ -61,12 +80,11 @@ pub fn require_json(headers: &HeaderMap, accept: Accept) -> Result<(), AppError>
     let essence = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or_default().trim().to_ascii_lowercase());
-    let ok = match essence.as_deref() {
-        Some("application/json") => true,
-        Some("text/plain") => accept == Accept::JsonOrText,
-        Some(t) => t.ends_with("+json") && t.starts_with("application/"),
-        None => false,
+        .and_then(|v| v.parse::<mime::Mime>().ok());
+    let ok = match &essence {
+        Some(m) if m.type_() == mime::APPLICATION => m.subtype() == mime::JSON || m.suffix() == Some(mime::JSON),
+        Some(m) if m.type_() == mime::TEXT && m.subtype() == mime::PLAIN => accept == Accept::JsonOrText,
+        _ => false,
     };
     if ok {
         return Ok(());
@@ -75,17 +93,15 @@ pub fn require_json(headers: &HeaderMap, accept: Accept) -> Result<(), AppError>
         Accept::Json => "Content-Type: application/json",
         Accept::JsonOrText => "Content-Type: application/json (or text/plain holding JSON)",
     };
-    Err(AppError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", format!("Send the body as JSON with {expected}.")))
+    Err(AppError::new(ErrorCode::UnsupportedMediaType, format!("Send the body as JSON with {expected}.")))
 }
 
-/// Bytes → `T`, after checking the content type.
-pub fn parse_body<T: DeserializeOwned>(headers: &HeaderMap, bytes: &[u8], accept: Accept) -> Result<T, AppError> {
-    require_json(headers, accept)?;
+/// Bytes → `T`: 400 `malformed_json` when it is no JSON, `invalid_field` when a field is
+/// missing or of the wrong shape.
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     serde_json::from_slice(bytes).map_err(|e| match e.classify() {
-        serde_json::error::Category::Data => {
-            AppError::new(StatusCode::BAD_REQUEST, "invalid_field", format!("A field is missing or has the wrong type: {e}."))
-        }
-        _ => AppError::new(StatusCode::BAD_REQUEST, "malformed_json", format!("The body is not valid JSON: {e}.")),
+        serde_json::error::Category::Data => AppError::new(ErrorCode::InvalidField, format!("A field is missing or has the wrong type: {e}.")),
+        _ => AppError::new(ErrorCode::MalformedJson, format!("The body is not valid JSON: {e}.")),
     })
 }
 
@@ -106,15 +122,21 @@ mod tests {
     }
 
     #[test]
-    fn content_types_and_errors() {
-        let body = br#"{"email":"a@b.com"}"#;
-        assert!(parse_body::<Login>(&with_type("application/json; charset=utf-8"), body, Accept::Json).is_ok());
-        assert!(parse_body::<Login>(&with_type("text/plain;charset=UTF-8"), body, Accept::JsonOrText).is_ok());
-        let code = |h: &HeaderMap, b: &[u8], a| parse_body::<Login>(h, b, a).unwrap_err().code;
-        assert_eq!(code(&with_type("text/plain"), body, Accept::Json), "unsupported_media_type");
-        assert_eq!(code(&HeaderMap::new(), body, Accept::JsonOrText), "unsupported_media_type");
-        assert_eq!(code(&with_type("application/json"), b"{\"email\":", Accept::Json), "malformed_json");
-        assert_eq!(code(&with_type("application/json"), b"{\"email\":1}", Accept::Json), "invalid_field");
-        assert_eq!(code(&with_type("application/json"), b"{}", Accept::Json), "invalid_field");
+    fn content_types() {
+        assert!(require_json(&with_type("application/json; charset=utf-8"), Accept::Json).is_ok());
+        assert!(require_json(&with_type("application/merge-patch+json"), Accept::Json).is_ok());
+        assert!(require_json(&with_type("text/plain;charset=UTF-8"), Accept::JsonOrText).is_ok());
+        let code = |h: &HeaderMap, a| require_json(h, a).unwrap_err().code;
+        assert_eq!(code(&with_type("text/plain"), Accept::Json), ErrorCode::UnsupportedMediaType);
+        assert_eq!(code(&with_type("application/x-www-form-urlencoded"), Accept::JsonOrText), ErrorCode::UnsupportedMediaType);
+        assert_eq!(code(&HeaderMap::new(), Accept::JsonOrText), ErrorCode::UnsupportedMediaType);
+    }
+
+    #[test]
+    fn malformed_and_invalid_bodies() {
+        let code = |b: &[u8]| parse::<Login>(b).unwrap_err().code;
+        assert_eq!(code(b"{\"email\":"), ErrorCode::MalformedJson);
+        assert_eq!(code(b"{\"email\":1}"), ErrorCode::InvalidField);
+        assert_eq!(code(b"{}"), ErrorCode::InvalidField);
     }
 }

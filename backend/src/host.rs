@@ -6,7 +6,13 @@
 //! closes that door, as dev servers do (Vite's `server.allowedHosts`, webpack-dev-server's
 //! `allowedHosts`).
 
-use axum::http::{HeaderMap, StatusCode, Uri, header, uri::Authority};
+use axum::{
+    extract::{Request, State},
+    http::{HeaderMap, Uri, header, uri::Authority},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use shared::wire::ErrorCode;
 
 use crate::{config::Config, error::AppError};
 
@@ -40,13 +46,14 @@ impl AllowedHosts {
     }
 }
 
-/// The 421 for a request that names another host.
-pub fn misdirected() -> AppError {
-    AppError::new(
-        StatusCode::MISDIRECTED_REQUEST,
-        "misdirected_request",
-        "This server answers only requests for localhost, 127.0.0.1, [::1] and the playground's configured hosts.",
-    )
+/// The middleware on both listeners: a request that names another host gets 421 before any
+/// route (or the lab's log) sees it.
+pub async fn check(State(hosts): State<AllowedHosts>, req: Request, next: Next) -> Response {
+    if hosts.allows(req.uri(), req.headers()) {
+        return next.run(req).await;
+    }
+    let message = "This server answers only requests for localhost, 127.0.0.1, [::1] and the playground's configured hosts.";
+    AppError::new(ErrorCode::MisdirectedRequest, message).into_response()
 }
 
 #[cfg(test)]

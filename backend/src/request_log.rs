@@ -10,64 +10,18 @@
 use std::{
     borrow::Cow,
     collections::{BTreeMap, VecDeque},
-    fmt,
     sync::{Arc, Mutex, OnceLock},
     time::SystemTime,
 };
 
-use axum::{
-    http::{HeaderMap, HeaderName, Method, Uri, header},
-    response::{IntoResponse, Response},
-};
+use axum::http::{HeaderMap, HeaderName, Method, Uri, header};
 use shared::{
     cors::Reason,
     wire::{Credentials, LogEntry},
 };
 use tokio::sync::broadcast;
 
-use crate::auth::Authed;
-
-/// The auth outcome of a lab request, as data; put in words when the log is read.
-#[derive(Clone, Debug)]
-pub enum AuthNote {
-    /// `ok: user 1 (a@b.com) by session AbCdEfGh…`
-    Ok(Authed),
-    /// `refused: <error code>`
-    Refused(&'static str),
-    /// Rarer outcomes (logins, transfers, the Origin check), in words already.
-    Text(String),
-}
-
-impl fmt::Display for AuthNote {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            AuthNote::Ok(authed) => authed.fmt(f),
-            AuthNote::Refused(code) => write!(f, "refused: {code}"),
-            AuthNote::Text(text) => f.write_str(text),
-        }
-    }
-}
-
-/// What a lab route answered, and what the log says about its auth.
-pub struct Answer {
-    pub response: Response,
-    pub auth: Option<AuthNote>,
-}
-
-impl Answer {
-    pub fn new(response: impl IntoResponse, auth: AuthNote) -> Answer {
-        Answer { response: response.into_response(), auth: Some(auth) }
-    }
-
-    /// An answer given before any credential was looked at.
-    pub fn unchecked(response: impl IntoResponse) -> Answer {
-        Answer { response: response.into_response(), auth: None }
-    }
-
-    pub fn text(response: impl IntoResponse, note: impl Into<String>) -> Answer {
-        Answer::new(response, AuthNote::Text(note.into()))
-    }
-}
+use crate::lab::Outcome;
 
 /// One lab request as the server saw it.
 pub struct Record {
@@ -77,7 +31,8 @@ pub struct Record {
     pub preflight: bool,
     pub status: u16,
     pub cors: Option<Reason>,
-    pub auth: Option<AuthNote>,
+    /// What the route did with the credentials; `None` when none looked.
+    pub auth: Option<Outcome>,
     /// The request target, then the value of every kept header, back to back. Copied, not
     /// shared with the request: records holding slices of hyper's read buffers kept those
     /// buffers alive (RSS after a 256-connection load: 29.6 MB shared, 21.7 MB copied), and
@@ -154,7 +109,7 @@ impl Record {
     }
 
     /// What went back: the status, the CORS and auth headers, the auth outcome.
-    pub fn answered(&mut self, status: u16, headers: &HeaderMap, cors: Option<Reason>, auth: Option<AuthNote>) {
+    pub fn answered(&mut self, status: u16, headers: &HeaderMap, cors: Option<Reason>, auth: Option<Outcome>) {
         self.status = status;
         self.headers.truncate(self.response_from);
         self.text.truncate(self.response_from.checked_sub(1).map_or(self.target_end, |last| self.headers[last].1));

@@ -1,26 +1,15 @@
-//! Building the routers, binding the sockets and serving until Ctrl-C.
+//! Binding the sockets and serving both listeners until Ctrl-C.
 
 use std::{io::Write, net::SocketAddr, sync::Arc, time::Duration};
 
-use axum::{
-    Router,
-    extract::Request,
-    http::{HeaderValue, Method, header},
-    response::Response,
-    middleware,
-    routing::{delete, get, post},
-};
 use tokio::net::TcpListener;
-use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::{
+    app::{app, for_any_listener},
     clock::now_ms,
     config::{Config, StoreSpec},
-    control_access, error,
     host::AllowedHosts,
-    pipeline,
-    routes::control,
-    server::{self, App},
+    server::{self, Limits},
     sessions::{SessionStore, memory::MemoryStore, redis::RedisStore},
     site,
     state::AppState,
@@ -28,62 +17,6 @@ use crate::{
 
 /// How often expired sessions are swept from the memory store.
 const SWEEP_EVERY: Duration = Duration::from_secs(30);
-
-/// What `--api-addr` serves: `/api` and below go straight to the lab, which has its own
-/// route table (`pipeline`): through axum's router too, a lab request would be routed twice,
-/// and that cost as much as the CORS decision and the log together. Everything else goes to
-/// the control plane's router.
-#[derive(Clone)]
-pub struct Api {
-    state: AppState,
-    control: Router,
-}
-
-impl Api {
-    pub fn new(state: AppState) -> Api {
-        Api { control: control_plane(state.clone()), state }
-    }
-}
-
-impl App for Api {
-    async fn answer(self, req: Request) -> Response {
-        if pipeline::is_lab(req.uri().path()) { pipeline::lab(self.state, req).await } else { self.control.answer(req).await }
-    }
-}
-
-/// The control plane (`/control/*`); any other path is a 404.
-fn control_plane(state: AppState) -> Router {
-    let control = Router::new()
-        .route("/cors", get(control::get_cors).put(control::put_cors))
-        .route("/reset", post(control::reset))
-        .route("/log", get(control::log))
-        .route("/events", get(control::events))
-        .route("/cookie", get(control::get_cookie).put(control::put_cookie))
-        .route("/jwt", get(control::get_jwt).put(control::put_jwt))
-        .route("/sessions", get(control::sessions))
-        .route("/sessions/{id}", delete(control::revoke))
-        .route("/accounts", get(control::accounts))
-        .route("/defenses", get(control::get_defenses).put(control::put_defenses))
-        .route("/site", get(control::site))
-        .route("/instance", get(control::instance))
-        .fallback(error::not_found)
-        .method_not_allowed_fallback(error::method_not_allowed)
-        .layer(middleware::from_fn_with_state(state.clone(), control_access::guard))
-        .layer(control_cors(state.config()));
-
-    Router::new().nest("/control", control).fallback(error::not_found).with_state(state)
-}
-
-/// The control plane answers CORS for the playground's own origins only, whatever the lab
-/// policy says, so the UI keeps working while the user breaks the lab.
-fn control_cors(config: &Config) -> CorsLayer {
-    let origins: Vec<HeaderValue> =
-        config.frontend_origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
-    CorsLayer::new()
-        .allow_origin(AllowOrigin::list(origins))
-        .allow_methods([Method::GET, Method::PUT, Method::POST, Method::DELETE])
-        .allow_headers([header::CONTENT_TYPE, control_access::TOKEN_HEADER])
-}
 
 /// Both listeners bound, not yet serving: tests read the real addresses from here.
 pub struct Bound {
@@ -102,8 +35,8 @@ pub enum StartError {
     /// Not on loopback, and no `--control-token`.
     ControlTokenRequired,
     Store(String),
-    /// The OS random source failed.
-    Random(String),
+    /// The state could not be set up (the OS random source failed, …).
+    State(String),
     Serve(std::io::Error),
 }
 
@@ -120,7 +53,7 @@ impl std::fmt::Display for StartError {
                  secrets: pass --control-token TOKEN (or PLAYGROUND_CONTROL_TOKEN), or bind to 127.0.0.1",
             ),
             Self::Store(why) => write!(f, "--session-store: {why}"),
-            Self::Random(why) => f.write_str(why),
+            Self::State(why) => f.write_str(why),
             Self::Serve(e) => write!(f, "server failed: {e}"),
         }
     }
@@ -148,10 +81,10 @@ pub async fn bind(config: Config) -> Result<Bound, StartError> {
     };
     let secret = match &config.jwt_secret {
         Some(secret) if !secret.is_empty() => secret.clone(),
-        _ => random_secret().map_err(StartError::Random)?,
+        _ => random_secret().map_err(StartError::State)?,
     };
     let (api_addr, site_addr) = (local(&api)?, local(&site)?);
-    let state = AppState::new(config, store, secret, site_addr).map_err(|e| StartError::Random(e.to_string()))?;
+    let state = AppState::new(config, store, secret, site_addr).map_err(StartError::State)?;
     Ok(Bound { api_addr, site_addr, api, site, state })
 }
 
@@ -176,9 +109,10 @@ impl Bound {
             let _ = stop_tx.send(());
         });
         let config = self.state.config();
-        let (max, hosts) = (config.max_connections, AllowedHosts::new(config));
-        let api = server::serve(self.api, Api::new(self.state.clone()), hosts.clone(), max, stop_rx.clone());
-        let site = server::serve(self.site, site::router(self.api_addr.port()), hosts, max, stop_rx);
+        let limits = Limits { max_connections: config.max_connections, header_timeout: config.header_timeout };
+        let site_router = for_any_listener(site::router(self.api_addr.port()), AllowedHosts::new(config));
+        let api = server::serve(self.api, app(self.state.clone()), limits, stop_rx.clone());
+        let site = server::serve(self.site, site_router, limits, stop_rx);
         let served = tokio::try_join!(api, site);
         sweeper.abort();
         served.map(|_| ()).map_err(StartError::Serve)

@@ -4,15 +4,19 @@ use std::sync::{Arc, RwLock};
 
 use std::net::SocketAddr;
 
-use shared::{cors::CorsPolicy, jwt, wire::Defenses};
+use shared::{
+    cors::{CorsPolicy, ValidPolicy},
+    jwt,
+    wire::Defenses,
+};
 
 use crate::{
     auth::{password::Hashers, throttle::LoginThrottle},
     bank::Bank,
     config::Config,
-    cookie::CookiePolicy,
+    session_cookie::CookiePolicy,
     request_log::RequestLog,
-    sessions::{Handles, Lifetimes, SessionStore, StoreError},
+    sessions::{Handles, Lifetimes, SessionStore},
 };
 
 /// Open `/control/events` streams at most per listener: each holds a connection and renders
@@ -21,14 +25,14 @@ pub const MAX_EVENT_STREAMS: usize = 32;
 
 /// The JWT settings that `PUT /control/jwt` changes.
 #[derive(Clone, Debug)]
-pub struct JwtSettings {
+pub struct JwtSigning {
     pub secret: String,
     pub ttl_seconds: u64,
     /// `secret` prepared for HMAC once, not on every verified token.
     pub key: jwt::Key,
 }
 
-impl JwtSettings {
+impl JwtSigning {
     pub fn new(secret: String, ttl_seconds: u64) -> Self {
         let key = jwt::Key::new(secret.as_bytes());
         Self { secret, ttl_seconds, key }
@@ -44,11 +48,13 @@ pub struct AppState {
 struct Inner {
     config: Config,
     /// Swapped whole: a request clones the `Arc` once, so no response mixes two policies.
-    policy: RwLock<Arc<CorsPolicy>>,
+    policy: RwLock<Arc<ValidPolicy>>,
+    /// The policy at start and after a reset.
+    default_policy: ValidPolicy,
     cookie: RwLock<CookiePolicy>,
     defenses: RwLock<Defenses>,
     /// Swapped whole, like the policy: a reader clones the `Arc`, not the secret.
-    jwt: RwLock<Arc<JwtSettings>>,
+    jwt: RwLock<Arc<JwtSigning>>,
     /// Where the other site listens (for the links the UI shows).
     site_addr: SocketAddr,
     sessions: Arc<dyn SessionStore>,
@@ -73,20 +79,22 @@ fn write<T>(lock: &RwLock<T>, value: T) {
 }
 
 impl AppState {
-    pub fn new(config: Config, sessions: Arc<dyn SessionStore>, jwt_secret: String, site_addr: SocketAddr) -> Result<Self, StoreError> {
-        let policy = CorsPolicy::secure_default(config.primary_frontend_origin());
-        let jwt = Arc::new(JwtSettings::new(jwt_secret, config.jwt_ttl));
+    /// The state at start; `Err` says in a sentence what is wrong with the configuration.
+    pub fn new(config: Config, sessions: Arc<dyn SessionStore>, jwt_secret: String, site_addr: SocketAddr) -> Result<Self, String> {
+        let policy = ValidPolicy::try_from(CorsPolicy::secure_default(config.primary_frontend_origin())).map_err(|e| e.to_string())?;
+        let jwt = Arc::new(JwtSigning::new(jwt_secret, config.jwt_ttl));
         let threads = config.hashing_threads();
         let hashers = Hashers::start(threads, threads * usize::from(config.hash_queue_per_thread));
         Ok(Self {
             inner: Arc::new(Inner {
-                policy: RwLock::new(Arc::new(policy)),
+                policy: RwLock::new(Arc::new(policy.clone())),
+                default_policy: policy,
                 cookie: RwLock::new(CookiePolicy::default()),
                 defenses: RwLock::new(Defenses::default()),
                 site_addr,
                 jwt: RwLock::new(jwt),
                 sessions,
-                handles: Handles::random()?,
+                handles: Handles::random().map_err(|e| e.to_string())?,
                 throttle: LoginThrottle::default(),
                 hashers,
                 event_streams: Arc::new(tokio::sync::Semaphore::new(MAX_EVENT_STREAMS)),
@@ -101,16 +109,16 @@ impl AppState {
         &self.inner.config
     }
 
-    pub fn default_policy(&self) -> CorsPolicy {
-        CorsPolicy::secure_default(self.config().primary_frontend_origin())
+    pub fn default_policy(&self) -> ValidPolicy {
+        self.inner.default_policy.clone()
     }
 
     /// The policy for one request (a snapshot; a later swap does not affect it).
-    pub fn policy(&self) -> Arc<CorsPolicy> {
+    pub fn policy(&self) -> Arc<ValidPolicy> {
         read(&self.inner.policy)
     }
 
-    pub fn set_policy(&self, policy: CorsPolicy) {
+    pub fn set_policy(&self, policy: ValidPolicy) {
         write(&self.inner.policy, Arc::new(policy));
     }
 
@@ -134,11 +142,11 @@ impl AppState {
         self.inner.site_addr
     }
 
-    pub fn jwt(&self) -> Arc<JwtSettings> {
+    pub fn jwt(&self) -> Arc<JwtSigning> {
         read(&self.inner.jwt)
     }
 
-    pub fn set_jwt(&self, settings: JwtSettings) {
+    pub fn set_jwt(&self, settings: JwtSigning) {
         write(&self.inner.jwt, Arc::new(settings));
     }
 

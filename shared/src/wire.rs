@@ -1,20 +1,274 @@
-//! JSON shapes of the HTTP contract that both sides read or write.
+//! The JSON bodies of the HTTP contract (`docs/api.md`), typed once for both sides: the
+//! backend writes and reads them with serde_json, the page with the browser's own `JSON`
+//! through serde-wasm-bindgen.
+//!
+//! Where a value has rules beyond its JSON type, the rule lives in a type that cannot be
+//! built without passing it: `Email`, `Amount` (and `cors::ValidPolicy`).
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, fmt, num::NonZeroU64};
 
 use serde::{Deserialize, Serialize};
+
+// ---- errors ----------------------------------------------------------------------------
 
 /// The body of every error response: `{"error": "<snake_case_code>", "message": "…"}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
-    pub error: String,
+    pub error: ErrorCode,
+    /// One sentence for a person.
     pub message: String,
+}
+
+/// Every error code the backend sends, with the status it goes with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    // 400
+    MalformedJson,
+    InvalidField,
+    InvalidQuery,
+    UnreadableBody,
+    // 401
+    NoCredentials,
+    InvalidCredentials,
+    UnknownSession,
+    ExpiredSession,
+    MalformedToken,
+    BadSignature,
+    ExpiredToken,
+    UnsupportedAlg,
+    TokenNotYetValid,
+    UnknownUser,
+    ControlTokenRequired,
+    // 403
+    OriginRefused,
+    CorsPreflightRefused,
+    // 404, 405
+    NotFound,
+    MethodNotAllowed,
+    // 408, 413, 414, 415, 421, 422, 429, 431
+    RequestTimeout,
+    BodyTooLarge,
+    UriTooLong,
+    UnsupportedMediaType,
+    MisdirectedRequest,
+    InvalidPolicy,
+    InvalidJwtSettings,
+    InvalidAmount,
+    InsufficientFunds,
+    UnknownRecipient,
+    TooManyAttempts,
+    TooManyStreams,
+    HeadersTooLarge,
+    // 500, 503
+    InternalError,
+    StoreUnavailable,
+    Busy,
+    /// A code this build does not know (a newer backend): read, never sent.
+    #[serde(other)]
+    Other,
+}
+
+impl ErrorCode {
+    /// The HTTP status that goes with the code (`docs/api.md`, "Errors").
+    pub fn status(self) -> u16 {
+        use ErrorCode::*;
+        match self {
+            MalformedJson | InvalidField | InvalidQuery | UnreadableBody => 400,
+            NoCredentials | InvalidCredentials | UnknownSession | ExpiredSession | MalformedToken | BadSignature | ExpiredToken
+            | UnsupportedAlg | TokenNotYetValid | UnknownUser | ControlTokenRequired => 401,
+            OriginRefused | CorsPreflightRefused => 403,
+            NotFound => 404,
+            MethodNotAllowed => 405,
+            RequestTimeout => 408,
+            BodyTooLarge => 413,
+            UriTooLong => 414,
+            UnsupportedMediaType => 415,
+            MisdirectedRequest => 421,
+            InvalidPolicy | InvalidJwtSettings | InvalidAmount | InsufficientFunds | UnknownRecipient => 422,
+            TooManyAttempts | TooManyStreams => 429,
+            HeadersTooLarge => 431,
+            InternalError | Other => 500,
+            StoreUnavailable | Busy => 503,
+        }
+    }
+
+    /// The snake_case name, as on the wire.
+    pub fn as_str(self) -> &'static str {
+        use ErrorCode::*;
+        match self {
+            MalformedJson => "malformed_json",
+            InvalidField => "invalid_field",
+            InvalidQuery => "invalid_query",
+            UnreadableBody => "unreadable_body",
+            NoCredentials => "no_credentials",
+            InvalidCredentials => "invalid_credentials",
+            UnknownSession => "unknown_session",
+            ExpiredSession => "expired_session",
+            MalformedToken => "malformed_token",
+            BadSignature => "bad_signature",
+            ExpiredToken => "expired_token",
+            UnsupportedAlg => "unsupported_alg",
+            TokenNotYetValid => "token_not_yet_valid",
+            UnknownUser => "unknown_user",
+            ControlTokenRequired => "control_token_required",
+            OriginRefused => "origin_refused",
+            CorsPreflightRefused => "cors_preflight_refused",
+            NotFound => "not_found",
+            MethodNotAllowed => "method_not_allowed",
+            RequestTimeout => "request_timeout",
+            BodyTooLarge => "body_too_large",
+            UriTooLong => "uri_too_long",
+            UnsupportedMediaType => "unsupported_media_type",
+            MisdirectedRequest => "misdirected_request",
+            InvalidPolicy => "invalid_policy",
+            InvalidJwtSettings => "invalid_jwt_settings",
+            InvalidAmount => "invalid_amount",
+            InsufficientFunds => "insufficient_funds",
+            UnknownRecipient => "unknown_recipient",
+            TooManyAttempts => "too_many_attempts",
+            TooManyStreams => "too_many_streams",
+            HeadersTooLarge => "headers_too_large",
+            InternalError => "internal_error",
+            StoreUnavailable => "store_unavailable",
+            Busy => "busy",
+            Other => "other",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+// ---- validated values --------------------------------------------------------------------
+
+/// An email address as the lab takes it: 3 to 254 characters, one `@` with something on
+/// both sides, no spaces or control characters. (Whether an account has it is another
+/// question, answered by the server.)
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Email(String);
+
+impl Email {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Email {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Email, String> {
+        let plain = text.chars().all(|c| !c.is_whitespace() && !c.is_control());
+        let parts = text.split_once('@').filter(|(local, domain)| !local.is_empty() && !domain.is_empty() && !domain.contains('@'));
+        if (3..=254).contains(&text.len()) && plain && parts.is_some() {
+            Ok(Email(text))
+        } else {
+            Err(format!("{text:?} is not an email address"))
+        }
+    }
+}
+
+impl From<Email> for String {
+    fn from(email: Email) -> String {
+        email.0
+    }
+}
+
+impl fmt::Display for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A JSON number as a request sent it, before it is known to be an `Amount`: a string or
+/// anything else is a malformed field (400), a number that is no amount is an invalid one (422).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Number {
+    Whole(u64),
+    Negative(i64),
+    Fraction(f64),
+}
+
+impl fmt::Display for Number {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Number::Whole(n) => n.fmt(f),
+            Number::Negative(n) => n.fmt(f),
+            Number::Fraction(n) => n.fmt(f),
+        }
+    }
+}
+
+/// A transfer amount: a positive whole number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "Number", into = "u64")]
+pub struct Amount(NonZeroU64);
+
+impl Amount {
+    pub fn get(self) -> u64 {
+        self.0.get()
+    }
+}
+
+impl TryFrom<Number> for Amount {
+    type Error = String;
+
+    fn try_from(number: Number) -> Result<Amount, String> {
+        match number {
+            Number::Whole(n) => NonZeroU64::new(n).map(Amount),
+            _ => None,
+        }
+        .ok_or_else(|| format!("amount must be a positive whole number, not {number}"))
+    }
+}
+
+impl From<Amount> for u64 {
+    fn from(amount: Amount) -> u64 {
+        amount.get()
+    }
+}
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+// ---- the lab API (/api/*) ------------------------------------------------------------------
+
+/// `POST /api/login` and `POST /api/token`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginRequest {
+    pub email: Email,
+    pub password: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct User {
     pub id: u64,
     pub email: String,
+}
+
+/// `POST /api/login` → 200.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginResponse {
+    pub user: User,
+    /// RFC 3339: when the session ends if it is not used.
+    pub expires_at: String,
+}
+
+/// `POST /api/token` → 200.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenResponse {
+    pub token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    pub expires_in: u64,
 }
 
 /// How a request was authenticated.
@@ -30,6 +284,81 @@ pub enum AuthKind {
 pub struct Profile {
     pub user: User,
     pub auth: AuthKind,
+}
+
+/// `POST /api/transfer`: `amount` is checked to be an `Amount` after the body parsed, so
+/// that "not a number" (400) and "not a positive whole number" (422) stay apart.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TransferRequest {
+    pub to: Email,
+    pub amount: Number,
+}
+
+/// `POST /api/transfer` → 200.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransferResponse {
+    pub balance: u64,
+    pub transfer: TransferMade,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransferMade {
+    pub to: String,
+    pub amount: u64,
+}
+
+// ---- the control plane (/control/*) --------------------------------------------------------
+
+/// `PUT /control/jwt`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JwtSettingsRequest {
+    pub secret: String,
+    pub ttl_seconds: u64,
+}
+
+/// `GET /control/jwt`, and the answer to `PUT`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JwtSettings {
+    pub secret: String,
+    pub ttl_seconds: u64,
+    /// Shorter than 32 bytes: guessable offline from any token.
+    pub weak: bool,
+    pub warning: Option<String>,
+}
+
+/// A row of `GET /control/sessions`. Never the whole session id: who reads the control plane
+/// must not be able to hijack a session with what it shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionRow {
+    /// An opaque name for the session, for `DELETE /control/sessions/{handle}`.
+    pub handle: String,
+    /// The id's first 8 characters, as the request log shows it.
+    pub id_prefix: String,
+    pub user_id: u64,
+    pub created_at: String,
+    pub last_seen_at: String,
+    pub expires_at: String,
+}
+
+/// A row of `GET /control/accounts`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    pub id: u64,
+    pub email: String,
+    pub balance: u64,
+    /// Newest last.
+    pub transfers: Vec<Transfer>,
+}
+
+/// A transfer that happened.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Transfer {
+    pub from: String,
+    pub to: String,
+    pub amount: u64,
+    /// RFC 3339.
+    pub at: String,
 }
 
 /// One request to the lab API as the server saw it (`GET /control/log`, `/control/events`).
@@ -56,24 +385,11 @@ pub struct LogEntry {
     pub auth: String,
 }
 
+/// What credentials a logged request carried, in words.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Credentials {
     pub cookie: String,
     pub authorization: String,
-}
-
-/// A row of `GET /control/sessions`. Never the whole session id: who reads the control plane
-/// must not be able to hijack a session with what it shows.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SessionRow {
-    /// An opaque name for the session, for `DELETE /control/sessions/{handle}`.
-    pub handle: String,
-    /// The id's first 8 characters, as the request log shows it.
-    pub id_prefix: String,
-    pub user_id: u64,
-    pub created_at: String,
-    pub last_seen_at: String,
-    pub expires_at: String,
 }
 
 /// `GET/PUT /control/defenses`: the CSRF defences of the lab API, off by default so the
@@ -105,4 +421,41 @@ pub struct SiteLinks {
     pub same_site: String,
     /// `http://127.0.0.1:PORT/`: another site, so SameSite=Lax cookies stay home.
     pub cross_site: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_codes_are_their_snake_case_names_on_the_wire() {
+        for code in [ErrorCode::MalformedJson, ErrorCode::TooManyAttempts, ErrorCode::UnsupportedAlg, ErrorCode::Busy] {
+            assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
+            assert_eq!(serde_json::from_value::<ErrorCode>(code.as_str().into()).unwrap(), code);
+        }
+        assert_eq!(serde_json::from_str::<ErrorCode>(r#""from_the_future""#).unwrap(), ErrorCode::Other);
+    }
+
+    #[test]
+    fn emails_need_one_at_sign_and_no_spaces() {
+        for good in ["a@b.com", "bob@example.com", "x@y"] {
+            assert!(Email::try_from(good.to_owned()).is_ok(), "{good}");
+        }
+        for bad in ["", "ab", "a@", "@b.com", "a b@c.d", "a@b@c", "a\n@b.c", &format!("{}@b.c", "a".repeat(260))] {
+            assert!(Email::try_from(bad.to_owned()).is_err(), "{bad:?}");
+        }
+        assert!(serde_json::from_str::<LoginRequest>(r#"{"email":"nope","password":"x"}"#).is_err());
+    }
+
+    #[test]
+    fn amounts_are_positive_whole_numbers_and_other_numbers_still_parse() {
+        let body = |amount: &str| serde_json::from_str::<TransferRequest>(&format!(r#"{{"to":"a@b.com","amount":{amount}}}"#));
+        assert_eq!(Amount::try_from(body("100").unwrap().amount).map(Amount::get), Ok(100));
+        for not_an_amount in ["0", "-5", "1.5", "1e3"] {
+            let number = body(not_an_amount).expect("a number parses").amount;
+            assert!(Amount::try_from(number).is_err(), "{not_an_amount}");
+        }
+        assert!(body(r#""10""#).is_err(), "a string is not a number");
+        assert_eq!(serde_json::to_string(&Amount::try_from(Number::Whole(7)).unwrap()).unwrap(), "7");
+    }
 }

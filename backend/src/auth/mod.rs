@@ -7,16 +7,20 @@ pub mod throttle;
 use std::fmt;
 
 use axum::{
-    http::{HeaderMap, HeaderValue, StatusCode, header},
-    response::{IntoResponse, Response},
+    extract::FromRequestParts,
+    http::{HeaderMap, HeaderValue, header, request::Parts},
 };
-use shared::{jwt, wire::AuthKind};
+use headers::{Authorization, HeaderMapExt, authorization::Bearer};
+use shared::{
+    jwt,
+    wire::{AuthKind, ErrorCode},
+};
 
 use crate::{
     clock::now_ms,
-    cookie,
+    session_cookie,
     error::AppError,
-    request_log::{Answer, AuthNote},
+    lab::Refused,
     sessions::{Lookup, SessionId},
     state::AppState,
 };
@@ -25,7 +29,7 @@ use password::DemoUser;
 /// The credential a request carries.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Credential<'a> {
-    Bearer(&'a str),
+    Bearer(String),
     Session(&'a str),
     None,
 }
@@ -33,11 +37,8 @@ pub enum Credential<'a> {
 /// Bearer beats cookie; the scheme matches case-insensitively (RFC 9110 §11.1). Another
 /// scheme (Basic, …) is no bearer token, so the cookie is used if there is one.
 pub fn credential(headers: &HeaderMap) -> Credential<'_> {
-    let bearer = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| {
-        let (scheme, token) = v.trim().split_once(' ').unwrap_or((v.trim(), ""));
-        scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
-    });
-    match (bearer, cookie::session_cookie(headers)) {
+    let bearer = headers.typed_get::<Authorization<Bearer>>().map(|Authorization(bearer)| bearer.token().trim().to_owned());
+    match (bearer, session_cookie::session_cookie(headers)) {
         (Some(token), _) => Credential::Bearer(token),
         (None, Some(id)) => Credential::Session(id),
         (None, None) => Credential::None,
@@ -65,85 +66,68 @@ impl fmt::Display for Authed {
     }
 }
 
-/// Why a request is not authenticated: a 401 (with `WWW-Authenticate` for a bad token,
-/// RFC 6750 §3), or 503 when the session store is unreachable.
-#[derive(Debug)]
-pub struct AuthError {
-    pub error: AppError,
-    bearer_error: bool,
-}
+/// The extractor of routes that need a user: the request's credential, checked. Refused
+/// with a 401 (and `WWW-Authenticate` for a bad token, RFC 6750 §3), or 503 when the
+/// session store is unreachable.
+pub struct AuthUser(pub Authed);
 
-impl AuthError {
-    fn unauthorized(code: &'static str, message: impl Into<String>) -> Self {
-        AuthError { error: AppError::unauthorized(code, message), bearer_error: false }
-    }
+impl FromRequestParts<AppState> for AuthUser {
+    type Rejection = Refused;
 
-    fn token(code: &'static str, message: String) -> Self {
-        AuthError { error: AppError::unauthorized(code, message), bearer_error: true }
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Refused> {
+        authenticate(state, &parts.headers).await.map(AuthUser).map_err(Refused::by)
     }
 }
 
-impl From<AppError> for AuthError {
-    fn from(error: AppError) -> Self {
-        AuthError { error, bearer_error: false }
-    }
-}
-
-impl From<AuthError> for Answer {
-    fn from(refused: AuthError) -> Answer {
-        let code = refused.error.code;
-        Answer::new(refused, AuthNote::Refused(code))
-    }
-}
-
-impl IntoResponse for AuthError {
-    fn into_response(self) -> Response {
-        // A quoted-string may not hold `"` or `\`.
-        let challenge = self.bearer_error.then(|| {
-            let description = self.error.message.replace(['"', '\\'], "'");
-            HeaderValue::from_str(&format!("Bearer error=\"invalid_token\", error_description=\"{description}\"")).ok()
-        });
-        let mut response = self.error.into_response();
-        if let Some(value) = challenge.flatten() {
-            response.headers_mut().insert(header::WWW_AUTHENTICATE, value);
-        }
-        response
-    }
-}
-
-pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Authed, AuthError> {
+pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Authed, AppError> {
     match credential(headers) {
-        Credential::None => Err(AuthError::unauthorized(
-            "no_credentials",
-            "Neither a session cookie nor a bearer token came with this request.",
-        )),
+        Credential::None => Err(AppError::new(ErrorCode::NoCredentials, "Neither a session cookie nor a bearer token came with this request.")),
         Credential::Bearer(token) => {
             let now = (now_ms() / 1000) as i64;
-            let claims = jwt::verify_with(token, &state.jwt().key, now).map_err(|e| AuthError::token(e.code(), capitalised(&e.to_string())))?;
+            let claims = jwt::verify_with(&token, &state.jwt().key, now).map_err(|e| token_error(jwt_code(&e), capitalised(&e.to_string())))?;
             let user = claims.sub.parse::<u64>().ok().and_then(password::by_id).ok_or_else(|| {
-                AuthError::token("unknown_user", format!("The token's sub ({}) names no user of this server.", claims.sub))
+                token_error(ErrorCode::UnknownUser, format!("The token's sub ({}) names no user of this server.", claims.sub))
             })?;
             Ok(Authed { user, kind: AuthKind::Jwt, session: None })
         }
         Credential::Session(text) => {
-            let unknown = || AuthError::unauthorized("unknown_session", "No session with this id exists (never did, logged out or revoked).");
+            let unknown = || AppError::new(ErrorCode::UnknownSession, "No session with this id exists (never did, logged out or revoked).");
             let id = SessionId::parse(text).ok_or_else(unknown)?;
             match state.sessions().touch(id, now_ms(), state.lifetimes()).await.map_err(store_unavailable)? {
                 Lookup::Found(session) => {
                     let user = password::by_id(session.user_id).ok_or_else(unknown)?;
                     Ok(Authed { user, kind: AuthKind::Session, session: Some(id) })
                 }
-                Lookup::Expired => Err(AuthError::unauthorized("expired_session", "The session has expired; log in again.")),
+                Lookup::Expired => Err(AppError::new(ErrorCode::ExpiredSession, "The session has expired; log in again.")),
                 Lookup::Unknown => Err(unknown()),
             }
         }
     }
 }
 
+/// A refused bearer token: 401 with the challenge RFC 6750 §3 asks for.
+fn token_error(code: ErrorCode, message: String) -> AppError {
+    // A quoted-string may not hold `"` or `\`.
+    let description = message.replace(['"', '\\'], "'");
+    let challenge = HeaderValue::from_str(&format!("Bearer error=\"invalid_token\", error_description=\"{description}\""))
+        .unwrap_or(HeaderValue::from_static("Bearer error=\"invalid_token\""));
+    AppError::new(code, message).with_header(header::WWW_AUTHENTICATE, challenge)
+}
+
+fn jwt_code(error: &jwt::JwtError) -> ErrorCode {
+    match error {
+        jwt::JwtError::Malformed(_) => ErrorCode::MalformedToken,
+        jwt::JwtError::UnsupportedAlg(_) => ErrorCode::UnsupportedAlg,
+        jwt::JwtError::BadSignature => ErrorCode::BadSignature,
+        jwt::JwtError::Expired { .. } => ErrorCode::ExpiredToken,
+        jwt::JwtError::NotYetValid { .. } => ErrorCode::TokenNotYetValid,
+    }
+}
+
 /// 503 for a store that cannot be reached; the details go to the server log only.
 pub fn store_unavailable(e: crate::sessions::StoreError) -> AppError {
     tracing::warn!(error = %e, "session store unavailable");
-    AppError::new(StatusCode::SERVICE_UNAVAILABLE, "store_unavailable", "The session store cannot be reached; try again shortly.")
+    AppError::new(ErrorCode::StoreUnavailable, "The session store cannot be reached; try again shortly.")
 }
 
 fn capitalised(text: &str) -> String {
@@ -154,6 +138,7 @@ fn capitalised(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lab::Outcome;
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
         let mut h = HeaderMap::new();
@@ -169,18 +154,19 @@ mod tests {
         let session = SessionId::parse("AAECAwQFBgcICQoLDA0ODw");
         assert!(session.is_some());
         let by_session = Authed { user, kind: AuthKind::Session, session };
-        assert_eq!(AuthNote::Ok(by_session).to_string(), "ok: user 1 (a@b.com) by session AAECAwQF…");
+        assert_eq!(Outcome::Authenticated(by_session).to_string(), "ok: user 1 (a@b.com) by session AAECAwQF…");
         assert_eq!(Authed { user, kind: AuthKind::Jwt, session: None }.to_string(), "ok: user 1 (a@b.com) by valid JWT");
-        assert_eq!(AuthNote::Refused("expired_session").to_string(), "refused: expired_session");
+        assert_eq!(Outcome::Refused(ErrorCode::ExpiredSession).to_string(), "refused: expired_session");
     }
 
     #[test]
     fn bearer_beats_cookie_and_schemes_are_case_insensitive() {
         let both = headers(&[("authorization", "bEaReR tok"), ("cookie", "sessionId=abc")]);
-        assert_eq!(credential(&both), Credential::Bearer("tok"));
+        assert_eq!(credential(&both), Credential::Bearer("tok".into()));
         let basic = headers(&[("authorization", "Basic eDp5"), ("cookie", "sessionId=abc")]);
         assert_eq!(credential(&basic), Credential::Session("abc"));
-        assert_eq!(credential(&headers(&[("authorization", "Bearer")])), Credential::Bearer(""));
+        assert_eq!(credential(&headers(&[("authorization", "Bearer  spaced ")])), Credential::Bearer("spaced".into()));
+        assert_eq!(credential(&headers(&[("authorization", "Bearer")])), Credential::None, "a scheme without a token is none");
         assert_eq!(credential(&HeaderMap::new()), Credential::None);
     }
 }

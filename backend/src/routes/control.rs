@@ -5,47 +5,48 @@ use std::convert::Infallible;
 use axum::{
     Json,
     extract::{Path, Query, Request, State, rejection::QueryRejection},
-    http::{HeaderMap, HeaderName, StatusCode, header},
+    http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header},
     response::{
-        IntoResponse, Response,
+        IntoResponse,
         sse::{Event, KeepAlive, Sse},
     },
 };
 use futures_util::StreamExt;
 use serde::Deserialize;
-use serde_json::{Value, json};
 use shared::{
-    cors::CorsPolicy,
+    cors::{CorsPolicy, ValidPolicy},
     jwt,
-    wire::{Defenses, Instance, LogEntry, SessionRow, SiteLinks},
+    wire::{Account, Defenses, ErrorCode, Instance, JwtSettings, JwtSettingsRequest, LogEntry, SessionRow, SiteLinks},
 };
 use tokio_stream::wrappers::BroadcastStream;
 
 use crate::{
     auth::store_unavailable,
-    bank::Account,
     clock::now_ms,
     config::StoreSpec,
-    cookie::CookiePolicy,
     error::AppError,
-    extract::{Accept, ApiJson, parse_body, read_body, require_json},
+    extract::{Accept, ApiJson, parse, read_body, require_json},
+    session_cookie::CookiePolicy,
     sessions::SessionId,
-    state::{AppState, JwtSettings, MAX_EVENT_STREAMS},
+    state::{AppState, JwtSigning, MAX_EVENT_STREAMS},
 };
 
 /// `GET /control/cors`
-pub async fn get_cors(State(state): State<AppState>) -> Json<CorsPolicy> {
+pub async fn get_cors(State(state): State<AppState>) -> Json<ValidPolicy> {
     Json(state.policy().as_ref().clone())
 }
 
 /// `PUT /control/cors`: replaces the policy whole; a bad one changes nothing.
-pub async fn put_cors(State(state): State<AppState>, ApiJson(policy): ApiJson<CorsPolicy>) -> Result<Json<CorsPolicy>, AppError> {
-    policy
-        .validate()
-        .map_err(|e| AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_policy", format!("The policy was not applied: {e}.")))?;
+pub async fn put_cors(State(state): State<AppState>, ApiJson(policy): ApiJson<CorsPolicy>) -> Result<Json<ValidPolicy>, AppError> {
+    let policy = ValidPolicy::try_from(policy).map_err(|e| AppError::new(ErrorCode::InvalidPolicy, format!("The policy was not applied: {e}.")))?;
     state.set_policy(policy.clone());
     Ok(Json(policy))
 }
+
+/// The body of a reset: an empty object.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Nothing {}
 
 /// `POST /control/reset`: back to the start: default policies, no sessions, balances 1000,
 /// no throttled accounts, empty log. The JWT secret stays (it may come from the command line).
@@ -54,11 +55,10 @@ pub async fn put_cors(State(state): State<AppState>, ApiJson(policy): ApiJson<Co
 /// that no form post and no "simple" request can send, so another page cannot reset the lab
 /// (and its CSRF defences with it) behind the person's back.
 pub async fn reset(State(state): State<AppState>, req: Request) -> Result<StatusCode, AppError> {
-    let (parts, body) = req.into_parts();
-    require_json(&parts.headers, Accept::Json)?;
-    let body = read_body(body, state.config().body_timeout).await?;
+    require_json(req.headers(), Accept::Json)?;
+    let body = read_body(req, &state).await?;
     if !body.is_empty() {
-        let Nothing {} = parse_body(&parts.headers, &body, Accept::Json)?;
+        let Nothing {} = parse(&body)?;
     }
     state.sessions().clear().await.map_err(store_unavailable)?;
     state.set_policy(state.default_policy());
@@ -70,11 +70,6 @@ pub async fn reset(State(state): State<AppState>, req: Request) -> Result<Status
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The body of a reset: an empty object.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Nothing {}
-
 #[derive(Deserialize)]
 pub struct LogQuery {
     #[serde(default)]
@@ -83,9 +78,7 @@ pub struct LogQuery {
 
 /// `GET /control/log?after=SEQ`: entries newer than SEQ, oldest first.
 pub async fn log(State(state): State<AppState>, query: Result<Query<LogQuery>, QueryRejection>) -> Result<Json<Vec<LogEntry>>, AppError> {
-    let Query(query) = query.map_err(|e| {
-        AppError::new(StatusCode::BAD_REQUEST, "invalid_query", format!("`after` must be a whole number: {}", e.body_text()))
-    })?;
+    let Query(query) = query.map_err(|e| AppError::new(ErrorCode::InvalidQuery, format!("`after` must be a whole number: {}", e.body_text())))?;
     Ok(Json(state.log().after(query.after)))
 }
 
@@ -100,47 +93,39 @@ pub async fn put_cookie(State(state): State<AppState>, ApiJson(policy): ApiJson<
     Json(policy)
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct JwtBody {
-    secret: String,
-    ttl_seconds: u64,
-}
+/// Answers that carry secrets (the JWT secret, session handles) stay out of every cache.
+const NO_STORE: [(HeaderName, HeaderValue); 1] = [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))];
 
 /// The JWT settings, with a warning when the secret could be guessed.
-fn jwt_view(state: &AppState) -> Json<Value> {
-    let settings = state.jwt();
-    let weak = jwt::is_weak_secret(settings.secret.as_bytes());
-    Json(json!({
-        "secret": settings.secret,
-        "ttl_seconds": settings.ttl_seconds,
-        "weak": weak,
-        "warning": weak.then(|| format!(
+fn jwt_settings(state: &AppState) -> impl IntoResponse + use<> {
+    let signing = state.jwt();
+    let weak = jwt::is_weak_secret(signing.secret.as_bytes());
+    let warning = weak.then(|| {
+        format!(
             "This secret is {} bytes long; HS256 wants at least {}. A short secret can be guessed offline from any token.",
-            settings.secret.len(), jwt::MIN_STRONG_SECRET_LEN
-        )),
-    }))
+            signing.secret.len(),
+            jwt::MIN_STRONG_SECRET_LEN
+        )
+    });
+    (NO_STORE, Json(JwtSettings { secret: signing.secret.clone(), ttl_seconds: signing.ttl_seconds, weak, warning }))
 }
-
-/// Answers that carry secrets (the JWT secret, session handles) stay out of every cache.
-const NO_STORE: [(HeaderName, &str); 1] = [(header::CACHE_CONTROL, "no-store")];
 
 /// `GET /control/jwt`
 pub async fn get_jwt(State(state): State<AppState>) -> impl IntoResponse {
-    (NO_STORE, jwt_view(&state))
+    jwt_settings(&state)
 }
 
 /// `PUT /control/jwt`: tokens signed with the old secret stop verifying at once.
-pub async fn put_jwt(State(state): State<AppState>, ApiJson(body): ApiJson<JwtBody>) -> Result<impl IntoResponse, AppError> {
-    let invalid = |message: &str| AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_jwt_settings", message);
+pub async fn put_jwt(State(state): State<AppState>, ApiJson(body): ApiJson<JwtSettingsRequest>) -> Result<impl IntoResponse, AppError> {
+    let invalid = |message: &str| AppError::new(ErrorCode::InvalidJwtSettings, message);
     if body.secret.is_empty() || body.secret.len() > 4096 {
         return Err(invalid("secret must be 1 to 4096 bytes long."));
     }
     if !(1..=31_536_000).contains(&body.ttl_seconds) {
         return Err(invalid("ttl_seconds must be between 1 and 31536000 (a year)."));
     }
-    state.set_jwt(JwtSettings::new(body.secret, body.ttl_seconds));
-    Ok((NO_STORE, jwt_view(&state)))
+    state.set_jwt(JwtSigning::new(body.secret, body.ttl_seconds));
+    Ok(jwt_settings(&state))
 }
 
 /// `GET /control/sessions`: the server-side session store, oldest first, each session by its
@@ -154,7 +139,7 @@ pub async fn sessions(State(state): State<AppState>) -> Result<impl IntoResponse
 /// `DELETE /control/sessions/{handle}`: revoke one session, named by its handle (or by its
 /// whole id: who holds it may end it).
 pub async fn revoke(State(state): State<AppState>, Path(name): Path<String>) -> Result<StatusCode, AppError> {
-    let unknown = || AppError::new(StatusCode::NOT_FOUND, "unknown_session", "No session with this handle or id exists.");
+    let unknown = || AppError::new(ErrorCode::UnknownSession, "No session with this handle or id exists.").with_status(StatusCode::NOT_FOUND);
     let id = match SessionId::parse(&name) {
         Some(id) => id,
         None => {
@@ -200,14 +185,13 @@ pub async fn accounts(State(state): State<AppState>) -> Json<Vec<Account>> {
 /// `GET /control/events`: log entries as Server-Sent Events, one JSON entry per event, with
 /// `id` = `seq`. A client that reconnects with `Last-Event-ID` first gets what it missed.
 /// At most `MAX_EVENT_STREAMS` are open at once (429 `too_many_streams` beyond).
-pub async fn events(State(state): State<AppState>, headers: HeaderMap) -> Result<impl IntoResponse, Response> {
+pub async fn events(State(state): State<AppState>, headers: HeaderMap) -> Result<impl IntoResponse, AppError> {
     let Some(slot) = state.event_stream_slot() else {
         let error = AppError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too_many_streams",
+            ErrorCode::TooManyStreams,
             format!("{MAX_EVENT_STREAMS} event streams are open already; close one (another tab?) and try again."),
         );
-        return Err(error.with_header(header::RETRY_AFTER, "5"));
+        return Err(error.with_header(header::RETRY_AFTER, HeaderValue::from_static("5")));
     };
     // Subscribe before reading the backlog, so nothing falls between the two.
     let live = BroadcastStream::new(state.log().subscribe());

@@ -217,7 +217,6 @@ async fn bad_tokens_get_their_code_and_www_authenticate() {
         (jwt::encode(&claims(now() - 1, "1"), SECRET.as_bytes()), "expired_token"),
         (jwt::sign_parts(br#"{"alg":"none"}"#, br#"{"sub":"1","exp":9999999999}"#, SECRET.as_bytes()), "unsupported_alg"),
         (jwt::encode(&claims(now() + 60, "99"), SECRET.as_bytes()), "unknown_user"),
-        (String::new(), "malformed_token"),
         ("x".repeat(9000), "malformed_token"),
     ];
     for (token, code) in cases {
@@ -228,6 +227,8 @@ async fn bad_tokens_get_their_code_and_www_authenticate() {
     }
     let entry = app.log().await.pop().unwrap();
     assert_eq!(entry["auth"], "refused: malformed_token");
+    // A scheme without a token carries no credential (RFC 6750 §2.1 needs one).
+    assert_error(bearer(&app, "").await, 401, "no_credentials").await;
 }
 
 #[tokio::test]

@@ -32,8 +32,14 @@ async fn port_zero_prints_the_bound_addresses_and_serves_there() {
 fn help_documents_every_flag_and_bad_flags_fail_clearly() {
     let help = Command::new(env!("CARGO_BIN_EXE_backend")).arg("--help").output().unwrap();
     let text = String::from_utf8_lossy(&help.stdout);
-    for flag in ["--api-addr", "--site-addr", "--frontend-origin", "PLAYGROUND_API_ADDR"] {
-        assert!(text.contains(flag), "--help lacks {flag}:\n{text}");
+    // Every flag the parser knows, with its environment variable and a line saying why.
+    let command = <backend::Config as clap::CommandFactory>::command();
+    for arg in command.get_arguments().filter(|a| a.get_long().is_some_and(|l| l != "help" && l != "version")) {
+        let flag = format!("--{}", arg.get_long().unwrap());
+        assert!(text.contains(&flag), "--help lacks {flag}:\n{text}");
+        let env = arg.get_env().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default();
+        assert!(env.starts_with("PLAYGROUND_") && text.contains(&env), "{flag} has no PLAYGROUND_ variable in --help: {env:?}");
+        assert!(arg.get_help().is_some(), "{flag} has no doc comment");
     }
     let bad = Command::new(env!("CARGO_BIN_EXE_backend")).args(["--frontend-origin", "localhost:8080"]).output().unwrap();
     assert!(!bad.status.success());

@@ -9,6 +9,7 @@ mod errors;
 mod events;
 mod helpers;
 mod lab_cors;
+mod lab_routes;
 mod oracle;
 mod reliability;
 mod scaling;

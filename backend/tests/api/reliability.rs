@@ -21,37 +21,36 @@ async fn stalled_clients_do_not_delay_a_normal_request() {
         s.write_all(b"GET /api/profile HTTP/1.1\r\nHost: localhost\r\n").await.unwrap();
         stalled.push(s);
     }
-    let started = Instant::now();
+    // Each holds a connection slot and a task, not the server: a normal request is answered
+    // while all of them still wait (their head timeout is 10 s).
     let response = app.request(Method::GET, "/control/cors", &[]).await;
     assert_eq!(response.status(), 200);
-    assert!(started.elapsed() < Duration::from_secs(2), "took {:?}", started.elapsed());
+    let mut probe = [0u8; 1];
+    assert!(stalled[0].try_read(&mut probe).is_err(), "still open, still waiting");
 }
 
 #[tokio::test]
-async fn a_stalled_request_head_is_cut_off_by_the_header_read_timeout() {
-    let app = spawn_app().await;
+async fn a_stalled_request_head_is_cut_off_by_the_header_timeout() {
+    let app = crate::helpers::spawn_app_with(&["--header-timeout", "200ms"]).await;
     let mut s = TcpStream::connect(app.base.trim_start_matches("http://")).await.unwrap();
     s.write_all(b"GET /api/profile HTTP/1.1\r\n").await.unwrap();
     let mut buf = Vec::new();
-    // The server closes the connection once two checks half HEADER_READ_TIMEOUT (10 s) apart
-    // saw no request head arrive: after 10 s here (it never sent one).
-    let started = Instant::now();
-    let read = tokio::time::timeout(Duration::from_secs(15), s.read_to_end(&mut buf)).await;
-    assert!(read.is_ok(), "the connection was still open after 15 s");
-    assert!(started.elapsed() >= Duration::from_secs(9), "closed after only {:?}", started.elapsed());
+    // Generous: the point is that it ends at all (without the timeout it would not).
+    let read = tokio::time::timeout(Duration::from_secs(10), s.read_to_end(&mut buf)).await;
+    assert!(read.is_ok(), "the connection was still open after 10 s");
 }
 
 #[tokio::test]
 async fn a_connection_with_a_request_under_way_is_not_cut_off() {
-    let app = spawn_app().await;
+    let app = crate::helpers::spawn_app_with(&["--header-timeout", "200ms"]).await;
     let mut s = TcpStream::connect(app.base.trim_start_matches("http://")).await.unwrap();
     let body = br#"{"email":"a@b.com","password":"123"}"#;
     let head = format!("POST /api/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
     s.write_all(head.as_bytes()).await.unwrap();
-    // Half the body, then a pause longer than the head timeout's longest reach (15 s): the
-    // head arrived, so the request is under way and may take its time.
+    // Half the body, then a pause of several head timeouts: the head arrived, so the
+    // request is under way and may take its time (within the body timeout, 30 s).
     s.write_all(&body[..10]).await.unwrap();
-    tokio::time::sleep(backend::server::HEADER_READ_TIMEOUT * 3 / 2 + Duration::from_secs(1)).await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
     s.write_all(&body[10..]).await.unwrap();
     let mut buf = Vec::new();
     s.read_to_end(&mut buf).await.unwrap();
@@ -145,15 +144,17 @@ async fn boom() -> &'static str {
 
 #[tokio::test]
 async fn a_panic_in_a_handler_is_a_500_json_error_and_the_server_keeps_serving() {
-    // Any router served by `server::serve` gets the same hardening.
+    // Any router behind `for_any_listener` gets the same hardening.
     let router = axum::Router::new()
         .route("/boom", axum::routing::get(boom))
         .route("/fine", axum::routing::get(|| async { "fine" }));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (_stop, stop_rx) = tokio::sync::watch::channel(());
-    let hosts = backend::host::AllowedHosts::new(&<backend::Config as clap::Parser>::parse_from(["backend"]));
-    tokio::spawn(backend::server::serve(listener, router, hosts, 16, stop_rx));
+    let limits = backend::server::Limits { max_connections: 16, header_timeout: Duration::from_secs(10) };
+    let config = <backend::Config as clap::Parser>::parse_from(["backend"]);
+    let router = backend::app::for_any_listener(router, backend::host::AllowedHosts::new(&config));
+    tokio::spawn(backend::server::serve(listener, router, limits, stop_rx));
     let boom = reqwest::get(format!("{base}/boom")).await.unwrap();
     assert_eq!(boom.status(), 500);
     let body: serde_json::Value = boom.json().await.unwrap();

@@ -73,6 +73,34 @@ impl CorsPolicy {
     }
 }
 
+/// A policy that passed `CorsPolicy::validate`: the only kind the server keeps and a shared
+/// link applies, so no code path can forget the check.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct ValidPolicy(CorsPolicy);
+
+impl TryFrom<CorsPolicy> for ValidPolicy {
+    type Error = PolicyError;
+
+    fn try_from(policy: CorsPolicy) -> Result<ValidPolicy, PolicyError> {
+        policy.validate().map(|()| ValidPolicy(policy))
+    }
+}
+
+impl std::ops::Deref for ValidPolicy {
+    type Target = CorsPolicy;
+
+    fn deref(&self) -> &CorsPolicy {
+        &self.0
+    }
+}
+
+impl ValidPolicy {
+    pub fn into_inner(self) -> CorsPolicy {
+        self.0
+    }
+}
+
 /// Why a policy that parsed cannot be used.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PolicyError(pub String);

@@ -1,0 +1,82 @@
+//! The live CORS policy on HTTP: request headers into `shared::cors::decide`, its decision
+//! back into response headers. The rules themselves are `shared::cors`'s.
+
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, header};
+use shared::cors::{CorsRequest, Decision, server};
+
+/// The request's side for the engine. A value that is not visible ASCII counts as absent,
+/// as `HeaderValue::to_str` has it.
+pub fn request<'a>(method: &'a Method, headers: &'a HeaderMap) -> CorsRequest<'a> {
+    let text = |name| headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok());
+    CorsRequest {
+        method: method.as_str(),
+        origin: text(header::ORIGIN),
+        request_method: text(header::ACCESS_CONTROL_REQUEST_METHOD),
+        request_headers: text(header::ACCESS_CONTROL_REQUEST_HEADERS),
+    }
+}
+
+/// The headers a decision puts on the response, owned, so they can wait for the route's
+/// answer. A value that cannot be a header (a reflected junk origin) is left out.
+pub fn response_headers(decision: &Decision<'_>) -> Vec<(HeaderName, HeaderValue)> {
+    decision
+        .headers
+        .iter()
+        .filter_map(|(name, value)| Some((name_of(name)?, HeaderValue::from_str(value).ok()?)))
+        .collect()
+}
+
+fn name_of(name: &str) -> Option<HeaderName> {
+    Some(match name {
+        server::ALLOW_ORIGIN => header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        server::ALLOW_CREDENTIALS => header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+        server::ALLOW_METHODS => header::ACCESS_CONTROL_ALLOW_METHODS,
+        server::ALLOW_HEADERS => header::ACCESS_CONTROL_ALLOW_HEADERS,
+        server::EXPOSE_HEADERS => header::ACCESS_CONTROL_EXPOSE_HEADERS,
+        server::MAX_AGE => header::ACCESS_CONTROL_MAX_AGE,
+        _ => return None,
+    })
+}
+
+/// Puts the headers on a response: `insert`, not `append`, so there is exactly one of each
+/// whatever the route set. `Vary: Origin` is appended when the answer depends on `Origin`.
+pub fn apply(cors: Vec<(HeaderName, HeaderValue)>, vary_origin: bool, out: &mut HeaderMap) {
+    for (name, value) in cors {
+        out.insert(name, value);
+    }
+    if vary_origin {
+        append_vary(out, "Origin");
+    }
+}
+
+/// Adds `name` to `Vary` unless it is there already; never overwrites what the route set.
+pub fn append_vary(headers: &mut HeaderMap, name: &'static str) {
+    let present = headers
+        .get_all(header::VARY)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|v| v.trim().eq_ignore_ascii_case(name) || v.trim() == "*");
+    if !present {
+        headers.append(header::VARY, HeaderValue::from_static(name));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vary_is_appended_never_overwritten_nor_doubled() {
+        let mut h = HeaderMap::new();
+        h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+        append_vary(&mut h, "Origin");
+        append_vary(&mut h, "Origin");
+        let all: Vec<&str> = h.get_all(header::VARY).iter().map(|v| v.to_str().unwrap()).collect();
+        assert_eq!(all, ["Accept-Encoding", "Origin"]);
+        let mut star = HeaderMap::new();
+        star.insert(header::VARY, HeaderValue::from_static("*"));
+        append_vary(&mut star, "Origin");
+        assert_eq!(star.get_all(header::VARY).iter().count(), 1);
+    }
+}

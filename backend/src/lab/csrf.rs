@@ -1,0 +1,25 @@
+//! The lab's CSRF defences, switched on in the control plane: the Origin check here (before
+//! the route); "JSON only" where bodies are read (`extract::LabJson`).
+
+use axum::http::{HeaderValue, Method};
+use shared::wire::{Defenses, ErrorCode};
+
+use super::outcome::{Outcome, Refused};
+use crate::error::AppError;
+
+/// With the Origin check on, a POST/PUT/PATCH/DELETE whose `Origin` is not one of the
+/// frontend origins is refused before the route runs. A request without `Origin` passes:
+/// browsers always send one on cross-origin writes, so only non-browser clients lack it.
+pub fn origin_check(defenses: Defenses, method: &Method, origin: Option<&HeaderValue>, frontend_origins: &[String]) -> Result<(), Refused> {
+    let writes = matches!(*method, Method::POST | Method::PUT | Method::PATCH | Method::DELETE);
+    let Some(origin) = origin.filter(|_| writes && defenses.origin_check) else { return Ok(()) };
+    let origin = String::from_utf8_lossy(origin.as_bytes()).into_owned();
+    if frontend_origins.contains(&origin) {
+        return Ok(());
+    }
+    let error = AppError::new(
+        ErrorCode::OriginRefused,
+        format!("The Origin check refused {origin}: only the playground's own origins may change state."),
+    );
+    Err(Refused { outcome: Outcome::OriginRefused { origin }, error })
+}

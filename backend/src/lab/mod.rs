@@ -1,0 +1,163 @@
+//! The lab's work around every `/api/*` route, as one tower `Layer` in the shape of
+//! tower-http's `CorsLayer` (a layer, a service, a response future that finishes the answer):
+//!
+//! 1. snapshot the lab's settings (CORS policy, CSRF defences): one per request, so a change
+//!    meanwhile applies to the next request and no response mixes two policies;
+//! 2. decide CORS with `shared::cors::decide`;
+//! 3. answer a preflight at once (it carries no credentials and never reaches a route);
+//! 4. apply the Origin check, when that defence is on;
+//! 5. run the route (axum handlers in `routes::api`), which says what it did as an `Outcome`;
+//! 6. put the CORS headers on its answer, and `Cache-Control: no-store`;
+//! 7. log the request, with the CORS reason and the outcome as data.
+
+pub mod cors;
+pub mod csrf;
+pub mod outcome;
+
+use std::{
+    future::Future,
+    pin::Pin,
+    task::{Context, Poll, ready},
+};
+
+use axum::{
+    extract::Request,
+    http::{HeaderName, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use pin_project_lite::pin_project;
+use shared::{
+    cors::{Action, Decision, Reason, decide},
+    wire::ErrorCode,
+};
+use tower::{Layer, Service};
+
+use crate::{error::AppError, request_log::Record, state::AppState};
+pub use outcome::{Outcome, Refused};
+
+/// Wraps the lab's routes in the lab's work (see the module's doc).
+#[derive(Clone)]
+pub struct LabLayer {
+    state: AppState,
+}
+
+impl LabLayer {
+    pub fn new(state: AppState) -> LabLayer {
+        LabLayer { state }
+    }
+}
+
+impl<S> Layer<S> for LabLayer {
+    type Service = Lab<S>;
+
+    fn layer(&self, inner: S) -> Lab<S> {
+        Lab { inner, state: self.state.clone() }
+    }
+}
+
+/// The service `LabLayer` makes.
+#[derive(Clone)]
+pub struct Lab<S> {
+    inner: S,
+    state: AppState,
+}
+
+impl<S> Service<Request> for Lab<S>
+where
+    S: Service<Request, Response = Response>,
+{
+    type Response = Response;
+    type Error = S::Error;
+    type Future = ResponseFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut req: Request) -> Self::Future {
+        let record = Record::arrived(req.method(), req.uri(), req.headers());
+        let (policy, defenses) = (self.state.policy(), self.state.defenses());
+        let decision = decide(&policy, &cors::request(req.method(), req.headers()));
+        let cors_headers = cors::response_headers(&decision);
+        let Decision { action, vary_origin, reason, .. } = decision;
+
+        let answered = match action {
+            Action::AnswerPreflight { allowed: true } => Some(StatusCode::NO_CONTENT.into_response()),
+            Action::AnswerPreflight { allowed: false } => {
+                let message = format!("The lab CORS policy refused this preflight: {reason}.");
+                Some(AppError::new(ErrorCode::CorsPreflightRefused, message).into_response())
+            }
+            Action::Continue => {
+                let origin = req.headers().get(header::ORIGIN);
+                csrf::origin_check(defenses, req.method(), origin, &self.state.config().frontend_origins).err().map(IntoResponse::into_response)
+            }
+        };
+        let kind = match answered {
+            Some(response) => Kind::Answered { response: Some(response) },
+            None => {
+                // For the body extractor's "JSON only", from the same snapshot.
+                req.extensions_mut().insert(defenses);
+                Kind::Route { future: self.inner.call(req) }
+            }
+        };
+        ResponseFuture { kind, finish: Some(Finish { state: self.state.clone(), record, cors_headers, vary_origin, reason }) }
+    }
+}
+
+pin_project! {
+    /// The answer of a lab request: given at once, or the route's; finished and logged.
+    pub struct ResponseFuture<F> {
+        #[pin]
+        kind: Kind<F>,
+        finish: Option<Finish>,
+    }
+}
+
+pin_project! {
+    #[project = KindProj]
+    enum Kind<F> {
+        Answered { response: Option<Response> },
+        Route { #[pin] future: F },
+    }
+}
+
+/// What is left to do once the answer is known.
+struct Finish {
+    state: AppState,
+    record: Record,
+    cors_headers: Vec<(HeaderName, HeaderValue)>,
+    vary_origin: bool,
+    reason: Reason,
+}
+
+impl<F, E> Future for ResponseFuture<F>
+where
+    F: Future<Output = Result<Response, E>>,
+{
+    type Output = Result<Response, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let mut response = match this.kind.project() {
+            KindProj::Answered { response } => response.take().unwrap_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response()),
+            KindProj::Route { future } => ready!(future.poll(cx))?,
+        };
+        if let Some(finish) = this.finish.take() {
+            finish.run(&mut response);
+        }
+        Poll::Ready(Ok(response))
+    }
+}
+
+impl Finish {
+    fn run(self, response: &mut Response) {
+        let outcome = response.extensions_mut().remove::<Outcome>();
+        let headers = response.headers_mut();
+        cors::apply(self.cors_headers, self.vary_origin, headers);
+        // Answers about who you are must never come from a cache.
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        let mut record = self.record;
+        record.answered(response.status().as_u16(), response.headers(), Some(self.reason), outcome);
+        self.state.log().push(record);
+    }
+}
