@@ -333,7 +333,7 @@ pub fn bench() -> Result<(), String> {
     step("Memory store: 1,000,000 sessions");
     cmd::run(setup.command("cargo").args(["run", "--quiet", "--release", "--package", "backend", "--example", "session_memory"]))?;
 
-    step("Frontend: size and first interactive screen (headless Chromium)");
+    step("Frontend: size, first interactive screen, click to three views (headless Chromium)");
     let wasm = std::fs::read_dir(&dist)
         .ok()
         .and_then(|d| d.flatten().map(|e| e.path()).find(|p| p.extension().is_some_and(|x| x == "wasm")))
@@ -341,15 +341,18 @@ pub fn bench() -> Result<(), String> {
     let raw = std::fs::metadata(&wasm).map(|m| m.len()).unwrap_or(0);
     let gzip = output("sh", &["-c", &format!("gzip -9 -c '{}' | wc -c", wasm.display())]).unwrap_or_default();
     println!("    wasm: {:.1} KB raw, {:.1} KB gzip", raw as f64 / 1000.0, gzip.parse::<f64>().unwrap_or(0.0) / 1000.0);
-    cmd::run(
-        setup
-            .command("cargo")
-            .args(["run", "--quiet", "--release", "--package", "e2e", "--bin", "first_screen"])
-            .env("PLAYGROUND_DIST", &dist)
-            .env("PLAYGROUND_BACKEND_BIN", release.join("backend"))
-            .env("PLAYGROUND_CHROMIUM", &setup.chromium)
-            .env("PLAYGROUND_CHROMEDRIVER", &setup.chromedriver),
-    )?;
+    // Both in the release build users get: the first screen, then click → three views.
+    for bin in ["first_screen", "click_to_views"] {
+        cmd::run(
+            setup
+                .command("cargo")
+                .args(["run", "--quiet", "--release", "--package", "e2e", "--bin", bin])
+                .env("PLAYGROUND_DIST", &dist)
+                .env("PLAYGROUND_BACKEND_BIN", release.join("backend"))
+                .env("PLAYGROUND_CHROMIUM", &setup.chromium)
+                .env("PLAYGROUND_CHROMEDRIVER", &setup.chromedriver),
+        )?;
+    }
 
     step("Micro-benchmarks (criterion)");
     cmd::run(setup.command("cargo").args(["bench", "--package", "shared", "--package", "backend", "--bench", "rules", "--bench", "sessions"]))?;

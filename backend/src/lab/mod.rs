@@ -21,7 +21,7 @@ use std::{
 };
 
 use axum::{
-    extract::Request,
+    extract::{OriginalUri, Request},
     http::{HeaderName, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -75,7 +75,9 @@ where
     }
 
     fn call(&mut self, mut req: Request) -> Self::Future {
-        let record = Record::arrived(req.method(), req.uri(), req.headers());
+        // The path as the client sent it: `nest("/api", …)` strips the prefix for the routes.
+        let uri = req.extensions().get::<OriginalUri>().map_or(req.uri(), |original| &original.0);
+        let record = Record::arrived(req.method(), uri, req.headers());
         let (policy, defenses) = (self.state.policy(), self.state.defenses());
         let decision = decide(&policy, &cors::request(req.method(), req.headers()));
         let cors_headers = cors::response_headers(&decision);

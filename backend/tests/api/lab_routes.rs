@@ -42,6 +42,7 @@ async fn a_request_without_credentials_is_refused_and_logged_as_such() {
     assert_eq!(headers[header::CACHE_CONTROL], "no-store");
     let log = state.log().after(0);
     assert_eq!((log.len(), log[0].rid.as_deref(), log[0].auth.as_str()), (1, Some("r1"), "refused: no_credentials"));
+    assert_eq!((log[0].method.as_str(), log[0].path.as_str()), ("GET", "/api/profile"));
     assert_eq!(log[0].cors, "allowed: origin is in the list");
 }
 
