@@ -39,7 +39,7 @@ pub fn test() -> Result<(), String> {
         "Host tests: rules, backend over real sockets, end-to-end in headless Chromium",
         setup
             .command("cargo")
-            .args(["test", "--workspace"])
+            .args(["test", "--workspace", "--no-fail-fast"])
             .env("PLAYGROUND_DIST", &dist)
             .env("PLAYGROUND_BACKEND_BIN", target.join("debug/backend"))
             .env("PLAYGROUND_CHROMIUM", &setup.chromium)

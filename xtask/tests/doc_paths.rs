@@ -7,7 +7,11 @@
 //! is a file name or starts where the repository has something (`Tree::check`); it must then
 //! name a file or a folder, relative to the repository's root or to the file that names it.
 
-use std::{collections::HashSet, path::PathBuf, process::Command};
+use std::{
+    collections::HashSet,
+    path::{Path, PathBuf},
+    process::Command,
+};
 
 #[test]
 fn every_path_the_docs_name_exists() {
@@ -44,7 +48,7 @@ fn repository_root() -> PathBuf {
 }
 
 /// What git lists: tracked files, and new ones that are not ignored.
-fn listed_files(root: &std::path::Path) -> Vec<String> {
+fn listed_files(root: &Path) -> Vec<String> {
     let output = Command::new("git")
         .args(["ls-files", "-z", "--cached", "--others", "--exclude-standard"])
         .current_dir(root)
@@ -206,8 +210,8 @@ impl Tree {
     }
 
     /// Checks `named`, as `file` names it. A file name (`Cargo.toml`, `docs/api.md`) and
-    /// anything starting with `.` or `..` is always ours; a folder is ours when its first
-    /// part is something at the root or beside `file`.
+    /// anything starting with `.` or `..` is always ours; any other path is ours when its
+    /// first part is something at the root or beside `file`.
     fn check(&self, file: &str, named: &str) -> Check {
         let beside = file.rsplit_once('/').map_or("", |(folder, _)| folder);
         let first = named.split('/').next().unwrap_or_default();
