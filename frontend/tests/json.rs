@@ -89,8 +89,19 @@ fn a_token_is_shown_part_by_part() {
     let shown = token::show(&jwt::encode(&claims, b"secret")).expect("a well-formed token");
     assert_eq!(shown.header, "{\n  \"alg\": \"HS256\",\n  \"typ\": \"JWT\"\n}");
     assert!(shown.payload.contains("\"email\": \"a@b.com\""), "{}", shown.payload);
-    assert_eq!((shown.iat, shown.exp), (Some(1_000), Some(4_102_444_800)));
+    assert_eq!((shown.iat, shown.exp), (Some(1_000.0), Some(4_102_444_800.0)));
     assert_eq!(shown.signature.len(), 43);
     assert_eq!(token::show("a.b"), None);
     assert_eq!(token::show(&format!("{}.{}.x", jwt::b64url(b"[]"), jwt::b64url(b"{}"))), None);
+}
+
+#[wasm_bindgen_test]
+fn a_token_beyond_the_date_range_is_shown_as_out_of_range() {
+    for exp in ["1e13", "-1e13", "1e300", "-9223372036854775000"] {
+        let payload = format!("{{\"sub\":\"1\",\"iat\":1000,\"exp\":{exp}}}");
+        let token = jwt::sign_parts(br#"{"alg":"HS256","typ":"JWT"}"#, payload.as_bytes(), b"secret");
+        let shown = token::show(&token).expect("a well-formed token");
+        let html = token::html(Some(&shown), 1_000_000.0);
+        assert!(html.contains("Issued 1970-01-01T00:16:40Z. Expires out of range."), "{exp}: {html}");
+    }
 }
