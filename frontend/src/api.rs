@@ -48,10 +48,12 @@ pub struct JwtSettings {
     pub warning: Option<String>,
 }
 
-/// A row of `GET /control/sessions`.
+/// A row of `GET /control/sessions`: never the whole session id, only its first 8
+/// characters, and an opaque handle that names the session for Revoke.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SessionRow {
-    pub id: String,
+    pub handle: String,
+    pub id_prefix: String,
     pub user_id: u64,
     pub created_at: String,
     pub last_seen_at: String,
@@ -77,7 +79,7 @@ pub struct Transfer {
 
 json_objects! {
     JwtSettings { secret, ttl_seconds, weak, warning }
-    SessionRow { id, user_id, created_at, last_seen_at, expires_at }
+    SessionRow { handle, id_prefix, user_id, created_at, last_seen_at, expires_at }
     Account { id, email, balance, transfers }
     Transfer { from, to, amount, at }
 }
@@ -158,8 +160,10 @@ impl Api {
         self.get("/control/sessions")
     }
 
-    pub async fn revoke(&self, id: &str) -> Result<()> {
-        self.control("DELETE", &format!("/control/sessions/{id}"), None).await.map(drop)
+    /// Revokes the session a `SessionRow::handle` names.
+    pub async fn revoke(&self, handle: &str) -> Result<()> {
+        let path = format!("/control/sessions/{}", js_sys::encode_uri_component(handle));
+        self.control("DELETE", &path, None).await.map(drop)
     }
 
     pub async fn reset(&self) -> Result<()> {
