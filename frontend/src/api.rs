@@ -166,8 +166,10 @@ impl Api {
         self.control("DELETE", &path, None).await.map(drop)
     }
 
+    /// Resets the lab. The body is JSON on purpose: the backend refuses a reset without
+    /// `Content-Type: application/json`, so that a plain form on another site cannot send one.
     pub async fn reset(&self) -> Result<()> {
-        self.control("POST", "/control/reset", None).await.map(drop)
+        self.control("POST", "/control/reset", Some("{}")).await.map(drop)
     }
 
     /// Log entries newer than `after`.
