@@ -1,6 +1,8 @@
 //! The one typed client of the backend: every request goes through here, and here alone
 //! decides what counts as success.
 
+use std::{cell::RefCell, rc::Rc};
+
 use shared::{
     cookie::CookiePolicy,
     cors::{CorsPolicy, browser::CredentialsMode},
@@ -25,6 +27,8 @@ pub enum ClientError {
     Status { status: u16, body: String },
     /// The backend answered 2xx with a body we could not read.
     Decode(String),
+    /// The backend runs with `--control-token` and did not get it (or not the right one).
+    TokenRequired,
 }
 
 impl std::fmt::Display for ClientError {
@@ -33,6 +37,7 @@ impl std::fmt::Display for ClientError {
             Self::Network(e) => write!(f, "the backend did not answer ({e}); is it running?"),
             Self::Status { status, body } => write!(f, "the backend answered {status}: {body}"),
             Self::Decode(e) => write!(f, "the backend's answer could not be read: {e}"),
+            Self::TokenRequired => write!(f, "the backend asks for its control token"),
         }
     }
 }
@@ -172,6 +177,16 @@ impl Api {
         self.control("POST", "/control/reset", Some("{}")).await.map(drop)
     }
 
+    /// The live log's `EventSource` URL: it cannot set headers, so the control token goes in
+    /// the query.
+    pub fn events_url(&self) -> String {
+        let url = self.url("/control/events");
+        match control_token() {
+            Some(token) => format!("{url}?token={}", js_sys::encode_uri_component(&token)),
+            None => url,
+        }
+    }
+
     /// Log entries newer than `after`.
     pub async fn log_after(&self, after: u64) -> Result<Vec<LogEntry>> {
         self.get(&format!("/control/log?after={after}")).await
@@ -205,18 +220,38 @@ impl Api {
     }
 
     /// The one place that decides what a control-plane call came to: the body of a 2xx
-    /// answer, or why there is none.
+    /// answer, or why there is none. Carries the control token once the person gave it.
     async fn control(&self, method: &str, path: &str, json: Option<&str>) -> Result<String> {
-        let headers = json.map(|_| vec![("Content-Type".to_owned(), "application/json".to_owned())]).unwrap_or_default();
+        let token = control_token();
+        let mut headers = Vec::new();
+        if json.is_some() {
+            headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
+        }
+        if let Some(token) = &token {
+            headers.push((TOKEN_HEADER.to_owned(), token.clone()));
+        }
         let request = fetch::Request { method, url: &self.url(path), headers: &headers, body: json, credentials: None };
         let response = request.send().await.map_err(ClientError::Network)?;
         let body = fetch::text(&response).await;
         if response.ok() {
-            body.map_err(ClientError::Decode)
-        } else {
-            Err(ClientError::Status { status: response.status(), body: body.unwrap_or_default() })
+            return body.map_err(ClientError::Decode);
         }
+        let body = body.unwrap_or_default();
+        if response.status() == 401 && error_code(&body).as_deref() == Some("control_token_required") {
+            // An answer to a request sent before the person gave a (new) token says nothing
+            // about that token: only the token this request carried is asked for again.
+            if control_token() == token {
+                token_required();
+            }
+            return Err(ClientError::TokenRequired);
+        }
+        Err(ClientError::Status { status: response.status(), body })
     }
+}
+
+/// The `error` member of an error body.
+fn error_code(body: &str) -> Option<String> {
+    json::member(&json::value(body)?, "error")
 }
 
 fn decode<T: FromJson>(body: &str) -> Result<T> {
@@ -237,4 +272,37 @@ pub fn query_param(search: &str, name: &str) -> Option<String> {
         let (key, value) = pair.split_once('=')?;
         (key == name).then(|| js_sys::decode_uri_component(value).map(String::from).unwrap_or_else(|_| value.to_owned()))
     })
+}
+
+/// The header that carries the control token (`--control-token` on the backend).
+pub const TOKEN_HEADER: &str = "X-Playground-Token";
+
+thread_local! {
+    /// The control token the person typed: in this page's memory only (never in storage),
+    /// gone on reload.
+    static CONTROL_TOKEN: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// What to do when the backend asks for the token.
+    static ON_TOKEN_REQUIRED: RefCell<Option<Rc<dyn Fn()>>> = const { RefCell::new(None) };
+}
+
+/// The control token every control call sends from now on.
+pub fn set_control_token(token: String) {
+    CONTROL_TOKEN.with(|t| *t.borrow_mut() = Some(token));
+}
+
+pub fn control_token() -> Option<String> {
+    CONTROL_TOKEN.with(|t| t.borrow().clone())
+}
+
+/// Sets what happens when a control call is refused for want of the control token (the
+/// page asks the person for it).
+pub fn on_token_required(f: impl Fn() + 'static) {
+    ON_TOKEN_REQUIRED.with(|h| *h.borrow_mut() = Some(Rc::new(f)));
+}
+
+fn token_required() {
+    // Cloned out first: the handler may well start control calls of its own.
+    if let Some(f) = ON_TOKEN_REQUIRED.with(|h| h.borrow().clone()) {
+        f();
+    }
 }

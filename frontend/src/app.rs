@@ -3,10 +3,17 @@
 use leptos::prelude::*;
 
 use crate::{
-    api::Api,
+    api::{self, Api},
     components::{
-        auth_lab::AuthLab, bank::Bank, code_export::CodeExport, comparison::Comparison, composer::Composer, policy_panel::PolicyPanel, scaling::Scaling,
+        auth_lab::AuthLab,
+        bank::Bank,
+        code_export::CodeExport,
+        comparison::Comparison,
+        composer::Composer,
+        control_token::{ASK, ControlToken, REFUSED},
+        policy_panel::PolicyPanel,
         results::Results,
+        scaling::Scaling,
     },
     lab::Lab,
     live_log,
@@ -18,6 +25,13 @@ pub fn App() -> impl IntoView {
     let api = Api::from_location();
     let lab = Lab::new(api.clone());
     provide_context(lab);
+    api::on_token_required(move || {
+        let prompt = Some(if api::control_token().is_some() { REFUSED } else { ASK });
+        // Many calls fail at once: the form is drawn once, not again under the person's typing.
+        if lab.token_prompt.get_untracked() != prompt {
+            lab.token_prompt.set(prompt);
+        }
+    });
     // A shared link restores its lab: the policy and cookie settings go to the server (and
     // nothing is loaded from it that could race with them); otherwise the page shows what
     // is live there.
@@ -45,6 +59,7 @@ pub fn App() -> impl IntoView {
                 <a href="#results">"Results"</a> <a href="#bank">"CSRF"</a> <a href="#comparison">"Sessions vs JWT"</a> <a href="#code">"Code"</a>
                 <button id="reset" class="link" on:click=move |_| reset(lab)>"Reset the lab"</button>
             </nav>
+            <ControlToken/>
         </header>
         <main>
             <div class="columns">

@@ -138,6 +138,7 @@ fn SessionStore() -> impl IntoView {
     // Every lab request may change the store: reload when the log grows.
     Effect::new(move |_| {
         lab.log.with(Vec::len);
+        lab.control_epoch.track();
         spawn_local(async move {
             if let Ok(rows) = lab.api().sessions().await {
                 sessions.set(rows);

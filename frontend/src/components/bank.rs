@@ -18,18 +18,19 @@ pub fn Bank() -> impl IntoView {
     let defenses = RwSignal::new(None::<Defenses>);
     let site = RwSignal::new(None::<SiteLinks>);
     let accounts = RwSignal::new(Vec::<Account>::new());
-    spawn_local(async move {
-        let api = lab.api();
-        if let Ok(d) = api.get_defenses().await {
-            defenses.set(Some(d));
-        }
-        if let Ok(s) = api.site().await {
-            site.set(Some(s));
-        }
+    // Loaded again once the person gives the control token.
+    Effect::new(move |_| {
+        lab.control_epoch.track();
+        spawn_local(async move {
+            if let Ok(s) = lab.api().site().await {
+                site.set(Some(s));
+            }
+        });
     });
     // Every request in the log may have moved money (or reset it): reload the accounts.
     Effect::new(move |_| {
         lab.log.with(Vec::len);
+        lab.control_epoch.track();
         spawn_local(async move {
             if let Ok(rows) = lab.api().accounts().await {
                 accounts.set(rows);

@@ -11,15 +11,21 @@ pub fn Scaling() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let me = RwSignal::new(None::<Instance>);
     let peers = RwSignal::new(Vec::<(Api, Instance)>::new());
-    spawn_local(async move {
-        let Ok(mine) = lab.api().instance().await else { return };
-        for origin in &mine.peers {
-            let api = Api::new(origin.clone());
-            if let Ok(theirs) = api.instance().await {
-                peers.update(|p| p.push((api, theirs)));
+    // Loaded again once the person gives the control token.
+    Effect::new(move |_| {
+        lab.control_epoch.track();
+        spawn_local(async move {
+            let Ok(mine) = lab.api().instance().await else { return };
+            let mut found = Vec::new();
+            for origin in &mine.peers {
+                let api = Api::new(origin.clone());
+                if let Ok(theirs) = api.instance().await {
+                    found.push((api, theirs));
+                }
             }
-        }
-        me.set(Some(mine));
+            peers.set(found);
+            me.set(Some(mine));
+        });
     });
     view! {
         <section class="panel" id="scaling" aria-labelledby="scaling-title">
