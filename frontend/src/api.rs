@@ -14,6 +14,7 @@ use crate::{
     fetch,
     json::{self, FromJson, ToJson, json_objects},
     lab_request::LabRequest,
+    loopback,
     outcome::BrowserView,
 };
 
@@ -104,10 +105,21 @@ impl Api {
     }
 
     /// `?api=http://localhost:PORT` in the page's URL points the UI at another backend
-    /// (the tests run one on a free port); otherwise the default one.
-    pub fn from_location() -> Self {
+    /// (the tests run one on a free port); otherwise the default one. `Err` holds a refused
+    /// `?api=` (see `checked`).
+    pub fn from_location() -> std::result::Result<Self, String> {
         let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
-        Self::new(query_param(&search, "api").unwrap_or_else(|| DEFAULT_API.to_owned()))
+        Self::checked(query_param(&search, "api").as_deref())
+    }
+
+    /// The backend an `?api=` value names: only a loopback origin (`loopback::origin`), since
+    /// anyone can write a link to the playground with any `?api=` in it. No value: the
+    /// default backend. A refused value is handed back, for the page to say so.
+    pub fn checked(api: Option<&str>) -> std::result::Result<Self, String> {
+        match api {
+            None => Ok(Self::new(DEFAULT_API)),
+            Some(url) => loopback::origin(url).map(Self::new).ok_or_else(|| url.to_owned()),
+        }
     }
 
     pub fn base(&self) -> &str {
@@ -304,5 +316,28 @@ fn token_required() {
     // Cloned out first: the handler may well start control calls of its own.
     if let Some(f) = ON_TOKEN_REQUIRED.with(|h| h.borrow().clone()) {
         f();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_api_parameter_means_the_default_backend() {
+        assert_eq!(Api::checked(None), Ok(Api::new(DEFAULT_API)));
+    }
+
+    #[test]
+    fn a_loopback_backend_is_used() {
+        assert_eq!(Api::checked(Some("http://localhost:4123/")).map(|a| a.base().to_owned()), Ok("http://localhost:4123".to_owned()));
+        assert_eq!(Api::checked(Some("http://[::1]:3000")).map(|a| a.base().to_owned()), Ok("http://[::1]:3000".to_owned()));
+    }
+
+    #[test]
+    fn any_other_backend_is_refused_and_named() {
+        for url in ["https://example.com", "http://evil.example:3000", "javascript:alert(1)", "http://localhost:3000/api", ""] {
+            assert_eq!(Api::checked(Some(url)), Err(url.to_owned()));
+        }
     }
 }

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    api::{self, Api},
+    api::{self, Api, DEFAULT_API},
     components::{
         auth_lab::AuthLab,
         bank::Bank,
@@ -16,13 +16,46 @@ use crate::{
         scaling::Scaling,
     },
     lab::Lab,
-    live_log,
+    live_log, loopback,
     share::from_fragment,
 };
 
+/// The playground, or only the refusal of a backend it must not talk to (`?api=`).
 #[component]
 pub fn App() -> impl IntoView {
-    let api = Api::from_location();
+    match Api::from_location() {
+        Ok(api) => view! { <Playground api/> }.into_any(),
+        Err(refused) => api_refused(refused).into_any(),
+    }
+}
+
+/// A refused `?api=`: the page contacts no backend at all (not even the default one, which
+/// the person did not ask for), says which URL it refused, and links to the default.
+fn api_refused(url: String) -> impl IntoView {
+    let default_page = web_sys::window()
+        .map(|w| w.location())
+        .map(|l| format!("{}{}{}", l.origin().unwrap_or_default(), l.pathname().unwrap_or_default(), l.hash().unwrap_or_default()))
+        .unwrap_or_default();
+    view! {
+        <header>
+            <h1>"CORS & auth playground"</h1>
+        </header>
+        <main>
+            <section class="panel" id="api-refused" role="alert">
+                <h2>"This link's backend is refused"</h2>
+                <p>
+                    "The page's address asks it to use the backend " <code id="api-refused-url">{url}</code>
+                    ". The page only talks to a backend on this machine (" {loopback::RULE}
+                    "), so it has contacted no backend at all: anyone can write a link with ?api= in it."
+                </p>
+                <p><a id="api-default" href=default_page>"Open the playground with the default backend, " {DEFAULT_API}</a></p>
+            </section>
+        </main>
+    }
+}
+
+#[component]
+fn Playground(api: Api) -> impl IntoView {
     let lab = Lab::new(api.clone());
     provide_context(lab);
     api::on_token_required(move || {
