@@ -14,10 +14,11 @@ use crate::{
         policy_panel::PolicyPanel,
         results::Results,
         scaling::Scaling,
+        shared_draft::SharedDraft,
     },
     lab::Lab,
     live_log, loopback,
-    share::from_fragment,
+    share::read_fragment,
 };
 
 /// The playground, or only the refusal of a backend it must not talk to (`?api=`).
@@ -65,18 +66,10 @@ fn Playground(api: Api) -> impl IntoView {
             lab.token_prompt.set(prompt);
         }
     });
-    // A shared link restores its lab: the policy and cookie settings go to the server (and
-    // nothing is loaded from it that could race with them); otherwise the page shows what
-    // is live there.
-    match leptos::prelude::location_hash().and_then(|h| from_fragment(&h)) {
-        Some(shared) => {
-            lab.request.set(shared.request);
-            lab.apply_policy(shared.policy);
-            lab.apply_cookie(shared.cookie);
-            lab.load_log();
-        }
-        None => lab.load(),
-    }
+    // The page shows what is live on the server; a shared link's lab is only a draft beside
+    // it until the person applies it.
+    let shared = leptos::prelude::location_hash().and_then(|h| read_fragment(&h));
+    lab.load();
     live_log::connect(lab);
     view! {
         <header>
@@ -95,6 +88,7 @@ fn Playground(api: Api) -> impl IntoView {
             <ControlToken/>
         </header>
         <main>
+            {shared.map(|shared| view! { <SharedDraft shared/> })}
             <div class="columns">
                 <div>
                     <PolicyPanel/>

@@ -8,7 +8,7 @@ use frontend::{
     json::{self, FromJson},
     lab_request::LabRequest,
     presets::Preset,
-    share::{SharedLab, from_fragment, to_fragment},
+    share::{SharedLab, from_fragment, read_fragment, to_fragment},
     token,
 };
 use shared::{
@@ -81,6 +81,16 @@ fn a_shared_link_round_trips_and_junk_is_refused() {
     assert_eq!(from_fragment("#lab=!!!"), None);
     assert_eq!(from_fragment("#other"), None);
     assert_eq!(from_fragment(&format!("#lab={}", jwt::b64url(b"{\"policy\":1}"))), None);
+    assert_eq!(read_fragment("#other"), None);
+    assert!(read_fragment("#lab=!!!").is_some_and(|r| r.is_err()));
+}
+
+#[wasm_bindgen_test]
+fn a_shared_link_whose_request_leaves_the_api_host_is_refused() {
+    let mut lab = SharedLab { policy: Preset::Secure.policy("http://localhost:8080"), cookie: CookiePolicy::default(), request: LabRequest::default() };
+    lab.request.path = "@evil.example/steal".into();
+    let refused = read_fragment(&to_fragment(&lab)).expect("a lab is in the fragment");
+    assert!(refused.is_err_and(|e| e.contains("does not start with /")));
 }
 
 #[wasm_bindgen_test]

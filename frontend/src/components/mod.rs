@@ -10,3 +10,4 @@ pub mod controls;
 pub mod policy_panel;
 pub mod results;
 pub mod scaling;
+pub mod shared_draft;
