@@ -3,33 +3,73 @@
 use leptos::prelude::*;
 
 use crate::{
-    api::Api,
+    api::{self, Api, DEFAULT_API},
     components::{
-        auth_lab::AuthLab, bank::Bank, code_export::CodeExport, comparison::Comparison, composer::Composer, policy_panel::PolicyPanel, scaling::Scaling,
+        auth_lab::AuthLab,
+        bank::Bank,
+        code_export::CodeExport,
+        comparison::Comparison,
+        composer::Composer,
+        control_token::{ASK, ControlToken, REFUSED},
+        policy_panel::PolicyPanel,
         results::Results,
+        scaling::Scaling,
+        shared_draft::SharedDraft,
     },
     lab::Lab,
-    live_log,
-    share::from_fragment,
+    live_log, loopback,
+    share::read_fragment,
 };
 
+/// The playground, or only the refusal of a backend it must not talk to (`?api=`).
 #[component]
 pub fn App() -> impl IntoView {
-    let api = Api::from_location();
+    match Api::from_location() {
+        Ok(api) => view! { <Playground api/> }.into_any(),
+        Err(refused) => api_refused(refused).into_any(),
+    }
+}
+
+/// A refused `?api=`: the page contacts no backend at all (not even the default one, which
+/// the person did not ask for), says which URL it refused, and links to the default.
+fn api_refused(url: String) -> impl IntoView {
+    let default_page = web_sys::window()
+        .map(|w| w.location())
+        .map(|l| format!("{}{}{}", l.origin().unwrap_or_default(), l.pathname().unwrap_or_default(), l.hash().unwrap_or_default()))
+        .unwrap_or_default();
+    view! {
+        <header>
+            <h1>"CORS & auth playground"</h1>
+        </header>
+        <main>
+            <section class="panel" id="api-refused" role="alert">
+                <h2>"This link's backend is refused"</h2>
+                <p>
+                    "The page's address asks it to use the backend " <code id="api-refused-url">{url}</code>
+                    ". The page only talks to a backend on this machine (" {loopback::RULE}
+                    "), so it has contacted no backend at all: anyone can write a link with ?api= in it."
+                </p>
+                <p><a id="api-default" href=default_page>"Open the playground with the default backend, " {DEFAULT_API}</a></p>
+            </section>
+        </main>
+    }
+}
+
+#[component]
+fn Playground(api: Api) -> impl IntoView {
     let lab = Lab::new(api.clone());
     provide_context(lab);
-    // A shared link restores its lab: the policy and cookie settings go to the server (and
-    // nothing is loaded from it that could race with them); otherwise the page shows what
-    // is live there.
-    match leptos::prelude::location_hash().and_then(|h| from_fragment(&h)) {
-        Some(shared) => {
-            lab.request.set(shared.request);
-            lab.apply_policy(shared.policy);
-            lab.apply_cookie(shared.cookie);
-            lab.load_log();
+    api::on_token_required(move || {
+        let prompt = Some(if api::control_token().is_some() { REFUSED } else { ASK });
+        // Many calls fail at once: the form is drawn once, not again under the person's typing.
+        if lab.token_prompt.get_untracked() != prompt {
+            lab.token_prompt.set(prompt);
         }
-        None => lab.load(),
-    }
+    });
+    // The page shows what is live on the server; a shared link's lab is only a draft beside
+    // it until the person applies it.
+    let shared = leptos::prelude::location_hash().and_then(|h| read_fragment(&h));
+    lab.load();
     live_log::connect(lab);
     view! {
         <header>
@@ -45,8 +85,10 @@ pub fn App() -> impl IntoView {
                 <a href="#results">"Results"</a> <a href="#bank">"CSRF"</a> <a href="#comparison">"Sessions vs JWT"</a> <a href="#code">"Code"</a>
                 <button id="reset" class="link" on:click=move |_| reset(lab)>"Reset the lab"</button>
             </nav>
+            <ControlToken/>
         </header>
         <main>
+            {shared.map(|shared| view! { <SharedDraft shared/> })}
             <div class="columns">
                 <div>
                     <PolicyPanel/>

@@ -63,6 +63,11 @@ pub struct LabSignals {
     /// Preflights answered with a Max-Age, by `rid`.
     pub preflight_cache: RwSignal<Vec<CachedPreflight>>,
     pub error: RwSignal<Option<String>>,
+    /// Set when the backend asks for its control token: what the token form says.
+    pub token_prompt: RwSignal<Option<&'static str>>,
+    /// Counts the control tokens the person gave: the views that load from the control
+    /// plane track it, and load again with the token.
+    pub control_epoch: RwSignal<u32>,
     next_id: RwSignal<u32>,
     api: StoredValue<Api>,
 }
@@ -100,6 +105,8 @@ impl Lab {
             log: RwSignal::new(Vec::new()),
             preflight_cache: RwSignal::new(Vec::new()),
             error: RwSignal::new(None),
+            token_prompt: RwSignal::new(None),
+            control_epoch: RwSignal::new(0),
             next_id: RwSignal::new(1),
             api: StoredValue::new(api),
         })))
@@ -276,6 +283,15 @@ impl Lab {
             }
         });
         self.load_log();
+    }
+
+    /// Uses `token` for every control call from now on, and loads again what needed it.
+    pub fn use_control_token(&self, token: String) {
+        crate::api::set_control_token(token);
+        self.token_prompt.set(None);
+        self.error.set(None);
+        self.load();
+        self.control_epoch.update(|n| *n += 1);
     }
 
     /// Loads the request log so far (the event stream brings what follows).

@@ -1,8 +1,8 @@
 //! The playground's UI: a Leptos client-side app on one origin calling the backend on another.
 //!
 //! Plain modules hold the logic: `presets`, `lab_request`, `outcome`, `diagram`, `export`,
-//! `attack`, `html` (tested natively), `json`, `share`, `token` (JSON without serde, read by the
-//! browser: tested in it, `tests/`). `api` is the one client of the backend, `fetch` its
+//! `attack`, `html`, `loopback` (tested natively), `json`, `share`, `token` (JSON without serde,
+//! read by the browser: tested in it, `tests/`, and their pure parts natively). `api` is the one client of the backend, `fetch` its
 //! transport, `lab` the reactive state and the flow of a request, `components` the views.
 
 pub mod api;
@@ -17,6 +17,7 @@ pub mod json;
 pub mod lab;
 pub mod lab_request;
 pub mod live_log;
+pub mod loopback;
 pub mod outcome;
 pub mod presets;
 pub mod share;

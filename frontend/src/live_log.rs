@@ -4,17 +4,30 @@
 //! The stream is closed on `pagehide` and opened again on `pageshow`: a page kept in the
 //! back/forward cache would otherwise hold its connection, and after six of them Chromium's
 //! per-host limit leaves no connection for the next page's requests.
+//!
+//! It is opened again when the person gives the control token (`Lab::control_epoch`): a
+//! stream the backend refused for want of it is closed for good by the browser.
 
 use std::{cell::RefCell, rc::Rc};
 
-use leptos::prelude::Set;
+use leptos::prelude::{Effect, Set, Track};
 use wasm_bindgen::{JsCast, closure::Closure};
 use web_sys::{EventSource, MessageEvent};
 
 use crate::lab::Lab;
 
 pub fn connect(lab: Lab) {
-    let current: Rc<RefCell<Option<EventSource>>> = Rc::new(RefCell::new(open(lab)));
+    let current: Rc<RefCell<Option<EventSource>>> = Rc::new(RefCell::new(None));
+    Effect::new({
+        let current = current.clone();
+        move |_| {
+            lab.control_epoch.track();
+            if let Some(source) = current.borrow_mut().take() {
+                source.close();
+            }
+            *current.borrow_mut() = open(lab);
+        }
+    });
     let Some(window) = web_sys::window() else { return };
     let on_hide = {
         let current = current.clone();
@@ -39,7 +52,7 @@ pub fn connect(lab: Lab) {
 }
 
 fn open(lab: Lab) -> Option<EventSource> {
-    let Ok(source) = EventSource::new(&lab.api().url("/control/events")) else {
+    let Ok(source) = EventSource::new(&lab.api().events_url()) else {
         lab.error.set(Some("This browser cannot open the live log (EventSource).".to_owned()));
         return None;
     };

@@ -1,9 +1,14 @@
-//! The whole lab in the URL: open a shared link and the same policy, cookie settings and
-//! request are back (and the policy is applied).
+//! The whole lab in the URL: a shared link holds a policy, cookie settings and a request.
+//! Opening it shows them as a draft beside what is live on the server; nothing is applied
+//! until the person presses "Apply this shared lab" (and never inside a frame).
 
-use shared::{cookie::CookiePolicy, cors::CorsPolicy, jwt};
+use shared::{
+    cookie::CookiePolicy,
+    cors::{AllowOrigin, CorsPolicy},
+    jwt,
+};
 
-use crate::lab_request::LabRequest;
+use crate::{html::Html, lab_request::LabRequest};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct SharedLab {
@@ -23,13 +28,170 @@ pub fn to_fragment(lab: &SharedLab) -> String {
     format!("#{KEY}{}", jwt::b64url(crate::json::to_string(lab).as_bytes()))
 }
 
-/// The lab in a URL fragment (with or without `#`), if it holds a valid one.
-pub fn from_fragment(fragment: &str) -> Option<SharedLab> {
+/// The lab in a URL fragment (with or without `#`): `None` when the fragment holds no lab,
+/// otherwise the lab or why it is refused, in words.
+pub fn read_fragment(fragment: &str) -> Option<Result<SharedLab, String>> {
     let encoded = fragment.trim_start_matches('#').strip_prefix(KEY)?;
-    let json = jwt::b64url_decode(encoded)?;
-    let lab: SharedLab = crate::json::parse(std::str::from_utf8(&json).ok()?)?;
-    lab.policy.validate().ok()?;
-    Some(lab)
+    Some(decode(encoded))
 }
 
-// Tested in the browser, which reads the JSON: `tests/json.rs`.
+/// The lab in a URL fragment, if it holds a valid one.
+pub fn from_fragment(fragment: &str) -> Option<SharedLab> {
+    read_fragment(fragment)?.ok()
+}
+
+fn decode(encoded: &str) -> Result<SharedLab, String> {
+    const UNREADABLE: &str = "it does not hold a lab this page can read.";
+    let json = jwt::b64url_decode(encoded).ok_or(UNREADABLE)?;
+    let lab: SharedLab = crate::json::parse(std::str::from_utf8(&json).map_err(|_| UNREADABLE)?).ok_or(UNREADABLE)?;
+    check(&lab)?;
+    Ok(lab)
+}
+
+/// What a readable lab must also be: a valid policy, and a request on the lab API's own
+/// host (a path such as `@evil.example/` would make the request's URL name another host).
+pub fn check(lab: &SharedLab) -> Result<(), String> {
+    lab.policy.validate().map_err(|e| format!("its policy is not valid: {e}"))?;
+    if !lab.request.path.starts_with('/') {
+        return Err(format!("its request path \"{}\" does not start with /.", lab.request.path));
+    }
+    Ok(())
+}
+
+/// One setting as the draft shows it: what it is called and its value in words.
+pub type Row = (&'static str, String);
+
+/// Every setting a lab holds, in the order the draft lists them.
+pub fn rows(lab: &SharedLab) -> Vec<Row> {
+    // Taken apart field by field: a field added to one of these types is a compile error
+    // here, so the draft never hides a setting the link carries.
+    let CorsPolicy { enabled, allow_origin, allow_credentials, allow_methods, allow_headers, expose_headers, max_age } = &lab.policy;
+    let CookiePolicy { same_site, secure, http_only } = lab.cookie;
+    let LabRequest { method, path, content_type, bearer, custom_header, credentials, body } = &lab.request;
+    vec![
+        ("CORS", if *enabled { "on" } else { "off" }.to_owned()),
+        ("allow_origin", origins(allow_origin)),
+        ("allow_credentials", yes_no(*allow_credentials)),
+        ("allow_methods", list(allow_methods)),
+        ("allow_headers", list(allow_headers)),
+        ("expose_headers", list(expose_headers)),
+        ("max_age", max_age.map_or_else(|| NONE.to_owned(), |s| format!("{s} s"))),
+        ("cookie SameSite", same_site.as_str().to_owned()),
+        ("cookie Secure", yes_no(secure)),
+        ("cookie HttpOnly", yes_no(http_only)),
+        ("request method", method.clone()),
+        ("request path", path.clone()),
+        ("request Content-Type", content_type.clone().unwrap_or_else(|| NONE.to_owned())),
+        ("request Authorization: Bearer", yes_no(*bearer)),
+        ("request custom header", custom_header.as_ref().map_or_else(|| NONE.to_owned(), |(n, v)| format!("{n}: {v}"))),
+        ("request credentials", credentials.as_str().to_owned()),
+        ("request body", body.clone().unwrap_or_else(|| NONE.to_owned())),
+    ]
+}
+
+/// The settings in which `shared` differs from `live`: (name, live value, shared value).
+pub fn changes(live: &SharedLab, shared: &SharedLab) -> Vec<(&'static str, String, String)> {
+    rows(live).into_iter().zip(rows(shared)).filter(|(a, b)| a.1 != b.1).map(|((name, from), (_, to))| (name, from, to)).collect()
+}
+
+/// The draft's table: each setting the link would change, live value beside the link's.
+/// `live` is `None` until the server's settings are loaded.
+pub fn changes_html(live: Option<&SharedLab>, shared: &SharedLab) -> String {
+    let mut html = Html::default();
+    let Some(live) = live else {
+        html.markup("<p class=\"small\">Loading what is live on the server\u{2026}</p>");
+        return html.finish();
+    };
+    let changes = changes(live, shared);
+    if changes.is_empty() {
+        html.markup("<p>It holds what is live now: applying it changes nothing.</p>");
+        return html.finish();
+    }
+    html.markup("<div class=\"table-scroll\"><table><thead><tr><th scope=\"col\">Setting</th><th scope=\"col\">Live now</th><th scope=\"col\">This link</th></tr></thead><tbody>");
+    for (name, from, to) in &changes {
+        html.open("tr", &[("data-setting", name)]).element("th", &[("scope", "row")], name).element("td", &[], from).element("td", &[], to).close("tr");
+    }
+    html.markup("</tbody></table></div>");
+    html.finish()
+}
+
+const NONE: &str = "(none)";
+
+fn yes_no(on: bool) -> String {
+    if on { "yes" } else { "no" }.to_owned()
+}
+
+fn list(items: &[String]) -> String {
+    if items.is_empty() { NONE.to_owned() } else { items.join(", ") }
+}
+
+fn origins(allow: &AllowOrigin) -> String {
+    match allow {
+        AllowOrigin::None => "none: never sent".to_owned(),
+        AllowOrigin::Any => "any: *".to_owned(),
+        AllowOrigin::Reflect => "reflect: any origin echoed back".to_owned(),
+        AllowOrigin::List { origins } => format!("list: {}", list(origins)),
+    }
+}
+
+// Reading and writing the link run in the browser, which reads the JSON: `tests/json.rs`.
+#[cfg(test)]
+mod tests {
+    use shared::cookie::SameSite;
+
+    use super::*;
+
+    fn lab() -> SharedLab {
+        SharedLab { policy: CorsPolicy::secure_default("http://localhost:8080"), cookie: CookiePolicy::default(), request: LabRequest::default() }
+    }
+
+    #[test]
+    fn the_same_lab_changes_nothing() {
+        assert!(changes(&lab(), &lab()).is_empty());
+        assert_eq!(rows(&lab()).len(), 17);
+    }
+
+    #[test]
+    fn each_difference_is_listed_with_both_values() {
+        let mut shared = lab();
+        shared.policy.allow_origin = AllowOrigin::Reflect;
+        shared.cookie = CookiePolicy { same_site: SameSite::None, secure: false, http_only: false };
+        shared.request.method = "PUT".into();
+        assert_eq!(
+            changes(&lab(), &shared),
+            [
+                ("allow_origin", "list: http://localhost:8080".to_owned(), "reflect: any origin echoed back".to_owned()),
+                ("cookie SameSite", "Lax".to_owned(), "None".to_owned()),
+                ("cookie HttpOnly", "yes".to_owned(), "no".to_owned()),
+                ("request method", "GET".to_owned(), "PUT".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_table_shows_each_change_escaped() {
+        let mut shared = lab();
+        shared.request.body = Some("<script>".into());
+        let html = changes_html(Some(&lab()), &shared);
+        assert!(html.contains("<tr data-setting=\"request body\"><th scope=\"row\">request body</th><td>(none)</td><td>&lt;script&gt;</td></tr>"), "{html}");
+        assert!(changes_html(Some(&lab()), &lab()).contains("changes nothing"));
+        assert!(changes_html(None, &lab()).contains("Loading"));
+    }
+
+    #[test]
+    fn a_request_path_must_start_with_a_slash() {
+        assert_eq!(check(&lab()), Ok(()));
+        for path in ["@evil.example/api/profile", "api/profile", "", ".evil.example/x"] {
+            let mut shared = lab();
+            shared.request.path = path.into();
+            assert!(check(&shared).is_err_and(|e| e.contains("does not start with /")), "{path}");
+        }
+    }
+
+    #[test]
+    fn an_invalid_policy_is_refused() {
+        let mut shared = lab();
+        shared.policy.allow_origin = AllowOrigin::List { origins: vec!["not an origin".into()] };
+        assert!(check(&shared).is_err_and(|e| e.contains("policy")));
+    }
+}

@@ -8,7 +8,7 @@ use frontend::{
     json::{self, FromJson},
     lab_request::LabRequest,
     presets::Preset,
-    share::{SharedLab, from_fragment, to_fragment},
+    share::{SharedLab, from_fragment, read_fragment, to_fragment},
     token,
 };
 use shared::{
@@ -81,6 +81,16 @@ fn a_shared_link_round_trips_and_junk_is_refused() {
     assert_eq!(from_fragment("#lab=!!!"), None);
     assert_eq!(from_fragment("#other"), None);
     assert_eq!(from_fragment(&format!("#lab={}", jwt::b64url(b"{\"policy\":1}"))), None);
+    assert_eq!(read_fragment("#other"), None);
+    assert!(read_fragment("#lab=!!!").is_some_and(|r| r.is_err()));
+}
+
+#[wasm_bindgen_test]
+fn a_shared_link_whose_request_leaves_the_api_host_is_refused() {
+    let mut lab = SharedLab { policy: Preset::Secure.policy("http://localhost:8080"), cookie: CookiePolicy::default(), request: LabRequest::default() };
+    lab.request.path = "@evil.example/steal".into();
+    let refused = read_fragment(&to_fragment(&lab)).expect("a lab is in the fragment");
+    assert!(refused.is_err_and(|e| e.contains("does not start with /")));
 }
 
 #[wasm_bindgen_test]
@@ -89,8 +99,19 @@ fn a_token_is_shown_part_by_part() {
     let shown = token::show(&jwt::encode(&claims, b"secret")).expect("a well-formed token");
     assert_eq!(shown.header, "{\n  \"alg\": \"HS256\",\n  \"typ\": \"JWT\"\n}");
     assert!(shown.payload.contains("\"email\": \"a@b.com\""), "{}", shown.payload);
-    assert_eq!((shown.iat, shown.exp), (Some(1_000), Some(4_102_444_800)));
+    assert_eq!((shown.iat, shown.exp), (Some(1_000.0), Some(4_102_444_800.0)));
     assert_eq!(shown.signature.len(), 43);
     assert_eq!(token::show("a.b"), None);
     assert_eq!(token::show(&format!("{}.{}.x", jwt::b64url(b"[]"), jwt::b64url(b"{}"))), None);
+}
+
+#[wasm_bindgen_test]
+fn a_token_beyond_the_date_range_is_shown_as_out_of_range() {
+    for exp in ["1e13", "-1e13", "1e300", "-9223372036854775000"] {
+        let payload = format!("{{\"sub\":\"1\",\"iat\":1000,\"exp\":{exp}}}");
+        let token = jwt::sign_parts(br#"{"alg":"HS256","typ":"JWT"}"#, payload.as_bytes(), b"secret");
+        let shown = token::show(&token).expect("a well-formed token");
+        let html = token::html(Some(&shown), 1_000_000.0);
+        assert!(html.contains("Issued 1970-01-01T00:16:40Z. Expires out of range."), "{exp}: {html}");
+    }
 }

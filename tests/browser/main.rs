@@ -4,4 +4,5 @@ mod csrf;
 mod first_screen;
 mod lab_matrix;
 mod scaling;
+mod security;
 mod share_link;

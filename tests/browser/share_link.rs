@@ -1,5 +1,5 @@
-//! The lab in a link: opening it restores the policy, the cookie settings and the request,
-//! and applies the policy on the server.
+//! The lab in a link: opening it shows the policy, the cookie settings and the request as a
+//! draft, and "Apply this shared lab" restores them and applies them on the server.
 
 use e2e::Lab;
 
@@ -23,6 +23,8 @@ async fn a_shared_link_restores_and_applies_the_lab() {
     b.wait_text("#policy-summary", |t| t.starts_with("Allows") && !t.contains("null")).await;
     b.client.goto("about:blank").await.unwrap();
     b.client.goto(&link).await.unwrap();
+    b.wait_text("#shared-changes", |t| t.contains("null")).await;
+    b.click("#apply-shared-lab").await;
 
     // Assert: the page and the server have the shared lab again
     b.wait_text("#policy-summary", |t| t.contains("null")).await;

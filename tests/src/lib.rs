@@ -106,6 +106,11 @@ pub struct Browser {
 
 impl Browser {
     pub async fn start() -> Browser {
+        Self::start_with_args(&[]).await
+    }
+
+    /// With more Chromium flags, e.g. `--host-resolver-rules=…` to send a name to a local port.
+    pub async fn start_with_args(extra: &[String]) -> Browser {
         let chromium = required_path("PLAYGROUND_CHROMIUM");
         let chromedriver = required_path("PLAYGROUND_CHROMEDRIVER");
         let port = free_port();
@@ -128,7 +133,10 @@ impl Browser {
             },
             "goog:loggingPrefs": { "browser": "ALL" },
         });
-        let caps = caps.as_object().cloned().expect("an object");
+        let mut caps = caps.as_object().cloned().expect("an object");
+        if let Some(args) = caps["goog:chromeOptions"]["args"].as_array_mut() {
+            args.extend(extra.iter().map(|a| serde_json::json!(a)));
+        }
         let url = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(20);
         let client = loop {

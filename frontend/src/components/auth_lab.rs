@@ -138,16 +138,17 @@ fn SessionStore() -> impl IntoView {
     // Every lab request may change the store: reload when the log grows.
     Effect::new(move |_| {
         lab.log.with(Vec::len);
+        lab.control_epoch.track();
         spawn_local(async move {
             if let Ok(rows) = lab.api().sessions().await {
                 sessions.set(rows);
             }
         });
     });
-    let revoke = move |id: String| {
+    let revoke = move |handle: String| {
         spawn_local(async move {
-            if lab.api().revoke(&id).await.is_ok() {
-                sessions.update(|rows| rows.retain(|r| r.id != id));
+            if lab.api().revoke(&handle).await.is_ok() {
+                sessions.update(|rows| rows.retain(|r| r.handle != handle));
             }
         });
     };
@@ -163,12 +164,12 @@ fn SessionStore() -> impl IntoView {
                     .map(|row| {
                         // Whole seconds as an integer: formatting an f64 would pull in kilobytes of float printing.
                         let left = ((js_sys::Date::parse(&row.expires_at) - now.get()) / 1000.0).max(0.0).round() as i64;
-                        let id = row.id.clone();
+                        let handle = row.handle.clone();
                         view! {
                             <p class="session-row">
-                                <code>{format!("sessionStore[\"{}…\"] → {{ userId: {} }}", row.id.get(..8).unwrap_or(&row.id), row.user_id)}</code>
+                                <code>{format!("sessionStore[\"{}…\"] → {{ userId: {} }}", row.id_prefix, row.user_id)}</code>
                                 " expires in " <span class="countdown">{format!("{left} s")}</span> " "
-                                <button class="revoke" on:click=move |_| revoke(id.clone())>"Revoke"</button>
+                                <button class="revoke" on:click=move |_| revoke(handle.clone())>"Revoke"</button>
                             </p>
                         }
                         .into_any()
@@ -176,7 +177,8 @@ fn SessionStore() -> impl IntoView {
                     .collect_view()
                     .into_any()
             }}
-            <p class="small">"The cookie only carries the id; the server looks it up on every request, so logging out or revoking ends it at once."</p>
+            <p class="small">"The cookie only carries the id; the server looks it up on every request, so logging out or revoking ends it at once. "
+                "Only the id's first 8 characters are shown: the whole id would let anyone who reads this page take over the session."</p>
         </div>
     }
 }

@@ -10,6 +10,7 @@ use crate::{
     attack::{explain, is_attack},
     html::Html,
     lab::Lab,
+    loopback,
 };
 
 #[component]
@@ -18,18 +19,19 @@ pub fn Bank() -> impl IntoView {
     let defenses = RwSignal::new(None::<Defenses>);
     let site = RwSignal::new(None::<SiteLinks>);
     let accounts = RwSignal::new(Vec::<Account>::new());
-    spawn_local(async move {
-        let api = lab.api();
-        if let Ok(d) = api.get_defenses().await {
-            defenses.set(Some(d));
-        }
-        if let Ok(s) = api.site().await {
-            site.set(Some(s));
-        }
+    // Loaded again once the person gives the control token.
+    Effect::new(move |_| {
+        lab.control_epoch.track();
+        spawn_local(async move {
+            if let Ok(s) = lab.api().site().await {
+                site.set(Some(s));
+            }
+        });
     });
     // Every request in the log may have moved money (or reset it): reload the accounts.
     Effect::new(move |_| {
         lab.log.with(Vec::len);
+        lab.control_epoch.track();
         spawn_local(async move {
             if let Ok(rows) = lab.api().accounts().await {
                 accounts.set(rows);
@@ -61,12 +63,7 @@ pub fn Bank() -> impl IntoView {
                 <code>"credentials: \"include\""</code> " and a text/plain body: a simple request, so the browser sends it, cookie and all. "
                 "CORS only decides whether that page may read the answer."
             </p>
-            <p class="buttons">
-                {move || site.get().map(|s| view! {
-                    <a id="attack-same-site" href=s.same_site target="_blank" rel="noopener">"Open the attack from the same site (localhost)"</a>
-                    <a id="attack-cross-site" href=s.cross_site target="_blank" rel="noopener">"Open it from another site (127.0.0.1)"</a>
-                }.into_any()).unwrap_or_else(|| ().into_any())}
-            </p>
+            <p class="buttons" inner_html=move || site.get().map(|s| site_links_html(&s)).unwrap_or_default()></p>
             <fieldset>
                 <legend>"Defences that really stop it"</legend>
                 <label><input type="checkbox" id="defense-origin" prop:checked=move || defenses.get().is_some_and(|d| d.origin_check)
@@ -89,6 +86,22 @@ pub fn Bank() -> impl IntoView {
             <ul id="attacks" inner_html=move || attacks_html(&attacks())></ul>
         </section>
     }
+}
+
+/// The attack page's two links, each only when it is a loopback URL (`loopback::link`): a
+/// URL the page shows as a link must not lead anywhere else, `javascript:` least of all.
+fn site_links_html(site: &SiteLinks) -> String {
+    let mut html = Html::default();
+    for (id, url, label) in [
+        ("attack-same-site", &site.same_site, "Open the attack from the same site (localhost)"),
+        ("attack-cross-site", &site.cross_site, "Open it from another site (127.0.0.1)"),
+    ] {
+        match loopback::link(url) {
+            Some(href) => html.open("a", &[("id", id), ("href", href), ("target", "_blank"), ("rel", "noopener")]).text(label).close("a"),
+            None => html.element("span", &[("class", "error refused-link")], &format!("Refused a link the backend named: {url} (only {} are linked)", loopback::RULE)),
+        };
+    }
+    html.finish()
 }
 
 // The two lists below only show what the server reports, so they are written as markup
@@ -126,4 +139,18 @@ fn attacks_html(attacks: &[LogEntry]) -> String {
             .close("li");
     }
     html.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_loopback_site_links_become_links() {
+        let site = SiteLinks { same_site: "http://localhost:3001/".into(), cross_site: "javascript:alert(document.cookie)".into() };
+        let html = site_links_html(&site);
+        assert!(html.starts_with("<a id=\"attack-same-site\" href=\"http://localhost:3001/\" target=\"_blank\" rel=\"noopener\">"), "{html}");
+        assert!(!html.contains("href=\"javascript"), "{html}");
+        assert!(html.contains("Refused a link the backend named: javascript:alert(document.cookie)"), "{html}");
+    }
 }

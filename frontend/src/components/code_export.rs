@@ -72,7 +72,7 @@ pub fn CodeExport() -> impl IntoView {
                 <CodeBlock id="code-fetch" title="The request as fetch()" code=fetch/>
             </div>
             <h3>"8. Share this lab"</h3>
-            <p class="small">"The link holds the policy, the cookie settings and the request; opening it restores them and applies the policy."</p>
+            <p class="small">"The link holds the policy, the cookie settings and the request. Opening it shows them as a draft beside the live lab, with what they would change; they are applied only when the person presses \"Apply this shared lab\"."</p>
             <div class="code-head">
                 <input id="share-link" readonly prop:value=move || share_url(&lab) aria-label="Link to this lab"/>
                 <button class="copy" on:click=move |_| copy(untrack(|| share_url(&lab)))>"Copy link"</button>

@@ -182,7 +182,7 @@ pub fn PolicyPanel() -> impl IntoView {
 }
 
 /// The warnings as list items, written as markup (`html`): less wasm than view nodes.
-fn warnings_html(warnings: &[(Severity, String)]) -> String {
+pub fn warnings_html(warnings: &[(Severity, String)]) -> String {
     let mut html = Html::default();
     for (severity, text) in warnings {
         let (class, tag) = match severity {

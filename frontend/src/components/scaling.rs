@@ -4,22 +4,34 @@
 use leptos::{prelude::*, task::spawn_local};
 use shared::wire::Instance;
 
-use crate::{api::Api, components::auth_lab::profile_request, lab::Lab};
+use crate::{api::Api, components::auth_lab::profile_request, lab::Lab, loopback};
 
 #[component]
 pub fn Scaling() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let me = RwSignal::new(None::<Instance>);
     let peers = RwSignal::new(Vec::<(Api, Instance)>::new());
-    spawn_local(async move {
-        let Ok(mine) = lab.api().instance().await else { return };
-        for origin in &mine.peers {
-            let api = Api::new(origin.clone());
-            if let Ok(theirs) = api.instance().await {
-                peers.update(|p| p.push((api, theirs)));
+    // Peers the backend named that the page will not talk to (not a loopback origin).
+    let refused = RwSignal::new(Vec::<String>::new());
+    // Loaded again once the person gives the control token.
+    Effect::new(move |_| {
+        lab.control_epoch.track();
+        spawn_local(async move {
+            let Ok(mine) = lab.api().instance().await else { return };
+            let (mut found, mut not_loopback) = (Vec::new(), Vec::new());
+            for origin in &mine.peers {
+                let Some(api) = loopback::origin(origin).map(Api::new) else {
+                    not_loopback.push(origin.clone());
+                    continue;
+                };
+                if let Ok(theirs) = api.instance().await {
+                    found.push((api, theirs));
+                }
             }
-        }
-        me.set(Some(mine));
+            peers.set(found);
+            refused.set(not_loopback);
+            me.set(Some(mine));
+        });
     });
     view! {
         <section class="panel" id="scaling" aria-labelledby="scaling-title">
@@ -28,6 +40,9 @@ pub fn Scaling() -> impl IntoView {
                 let store = if mine.store == "redis" { "a Redis store shared by the instances" } else { "its own memory" };
                 view! { <p id="instance">{format!("This page talks to instance {}, which keeps sessions in {store}.", mine.name)}</p> }.into_any()
             }).unwrap_or_else(|| ().into_any())}
+            {move || refused.with(|r| (!r.is_empty()).then(|| view! {
+                <p class="error" id="peers-refused">{format!("Not contacted: {} (the page only talks to {}).", r.join(", "), loopback::RULE)}</p>
+            }))}
             {move || {
                 let list = peers.get();
                 if list.is_empty() {

@@ -19,6 +19,13 @@ impl FromJson for bool {
     }
 }
 
+/// Any JavaScript number (a JWT's times may be fractional).
+impl FromJson for f64 {
+    fn from_json(value: &JsValue) -> Option<Self> {
+        value.as_f64()
+    }
+}
+
 /// A JavaScript number is exact up to 2^53: whole numbers in that range only.
 impl FromJson for u64 {
     fn from_json(value: &JsValue) -> Option<Self> {

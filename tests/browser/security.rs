@@ -1,0 +1,293 @@
+//! The lab defends itself (issue 14), in real Chromium: a shared link is only a draft until
+//! the person applies it, and never applies inside another site's frame; `?api=` names only
+//! a backend on this machine; the control token is asked for once and kept in memory; the
+//! session store never shows a whole id; the token panel survives dates it cannot show.
+
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+use e2e::{Backend, Browser, Frontend, Lab, UI_TIMEOUT};
+use fantoccini::Locator;
+use serde_json::{Value, json};
+use shared::{
+    cors::{AllowOrigin, CorsPolicy},
+    jwt,
+};
+
+async fn get(lab: &Lab, path: &str) -> Value {
+    lab.http.get(format!("{}{path}", lab.backend.api)).send().await.unwrap().json().await.unwrap()
+}
+
+/// The lab's policy and cookie settings as the server has them now.
+async fn server_settings(lab: &Lab) -> (Value, Value) {
+    (get(lab, "/control/cors").await, get(lab, "/control/cookie").await)
+}
+
+/// A link to the playground whose lab opens everything up: any origin reflected with
+/// credentials, and a session cookie that goes to every site and that scripts can read.
+fn wide_open_link(lab: &Lab) -> String {
+    let policy = CorsPolicy { allow_origin: AllowOrigin::Reflect, allow_credentials: true, ..CorsPolicy::secure_default(&lab.frontend.origin) };
+    let shared = json!({
+        "policy": policy,
+        "cookie": {"same_site": "None", "secure": false, "http_only": false},
+        "request": {
+            "method": "GET", "path": "/api/profile", "content_type": null, "bearer": false,
+            "custom_header": null, "credentials": "include", "body": null,
+        },
+    });
+    format!("{}#lab={}", lab.page_url(), jwt::b64url(shared.to_string().as_bytes()))
+}
+
+/// Serves `html` at `/` of `http://127.0.0.1:PORT`: another origin and another site than the
+/// playground on `http://localhost:…`. Returns the page's URL; the server stops with the test.
+async fn serve_other_site(html: String) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let app = axum::Router::new().route("/", axum::routing::get(move || async move { axum::response::Html(html) }));
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    format!("http://127.0.0.1:{port}/")
+}
+
+/// A loopback port that only counts the connections made to it.
+async fn connection_counter() -> (u16, Arc<AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let count = Arc::new(AtomicUsize::new(0));
+    let counted = count.clone();
+    tokio::spawn(async move {
+        while let Ok((connection, _)) = listener.accept().await {
+            counted.fetch_add(1, Ordering::SeqCst);
+            drop(connection);
+        }
+    });
+    (port, count)
+}
+
+/// Polls the server until `done` holds for its settings.
+async fn wait_for_settings(lab: &Lab, done: impl Fn(&Value, &Value) -> bool) -> (Value, Value) {
+    let deadline = Instant::now() + UI_TIMEOUT;
+    loop {
+        let (policy, cookie) = server_settings(lab).await;
+        if done(&policy, &cookie) {
+            return (policy, cookie);
+        }
+        assert!(Instant::now() < deadline, "the server never got there: {policy} {cookie}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_shared_link_in_another_sites_frame_changes_nothing() {
+    // Arrange: another site whose page frames the playground with a wide-open lab link
+    let lab = Lab::start().await;
+    let before = server_settings(&lab).await;
+    let link = wide_open_link(&lab);
+    let other_site = serve_other_site(format!(
+        "<!doctype html><title>Another site</title><p>Win a prize!</p><iframe src=\"{link}\" width=\"1200\" height=\"900\"></iframe>"
+    ))
+    .await;
+    let b = &lab.browser;
+
+    // Act: open the other site; inside its frame the playground loads
+    b.client.goto(&other_site).await.unwrap();
+    let frame = b.client.wait().at_most(UI_TIMEOUT).for_element(Locator::Css("iframe")).await.unwrap();
+    frame.enter_frame().await.unwrap();
+    let notice = b.wait_text("#shared-draft", |t| t.contains("inside a frame")).await;
+    // The framed page runs: it has loaded what is live on the server.
+    b.wait_text("#policy-summary", |t| t.starts_with("Allows")).await;
+    let button = b.client.find(Locator::Css("#apply-shared-lab")).await;
+    b.client.enter_parent_frame().await.unwrap();
+
+    // Assert: no apply button in the frame, and the server has what it had
+    assert!(button.is_err(), "a framed page offers to apply the link: {notice}");
+    assert_eq!(server_settings(&lab).await, before);
+    assert_eq!(before.0["allow_origin"]["mode"], "list");
+    lab.browser.close().await;
+}
+
+#[tokio::test]
+async fn a_shared_link_at_top_level_is_a_draft_until_applied() {
+    // Arrange
+    let lab = Lab::start().await;
+    let before = server_settings(&lab).await;
+    let b = &lab.browser;
+
+    // Act 1: open the link
+    b.client.goto(&wide_open_link(&lab)).await.unwrap();
+
+    // Assert 1: the draft says what would change, and the server is untouched
+    let changes = b.wait_text("#shared-changes", |t| t.contains("reflect")).await;
+    for setting in ["allow_origin", "cookie SameSite", "cookie HttpOnly"] {
+        assert!(changes.contains(setting), "{setting} missing from the draft: {changes}");
+    }
+    assert!(b.text("#shared-draft").await.contains("Vulnerable"), "the draft warns about the policy");
+    let button = b.client.find(Locator::Css("#apply-shared-lab")).await.expect("the draft offers the button");
+    assert!(button.is_enabled().await.unwrap(), "the button waits for what is live, which the changes table shows");
+    b.wait_text("#policy-summary", |t| t.starts_with("Allows http://localhost")).await;
+    assert_eq!(server_settings(&lab).await, before);
+
+    // Act 2: press the button
+    b.click("#apply-shared-lab").await;
+
+    // Assert 2: the server has the link's policy and cookie settings
+    let (policy, cookie) = wait_for_settings(&lab, |p, c| p["allow_origin"]["mode"] == "reflect" && c["same_site"] == "None").await;
+    assert_eq!(policy["allow_credentials"], true);
+    assert_eq!(cookie, json!({"same_site": "None", "secure": false, "http_only": false}));
+    b.wait_text("#policy-summary", |t| t.contains("reflected")).await;
+    b.wait_attr("#shared-draft", "data-state", |s| s == "applied").await;
+    lab.browser.close().await;
+}
+
+#[tokio::test]
+async fn a_shared_request_must_stay_on_the_api_host() {
+    let lab = Lab::start().await;
+    let shared = json!({
+        "policy": CorsPolicy::secure_default(&lab.frontend.origin),
+        "cookie": {"same_site": "Lax", "secure": false, "http_only": true},
+        "request": {
+            "method": "GET", "path": "@127.0.0.1:9/steal", "content_type": null, "bearer": false,
+            "custom_header": null, "credentials": "include", "body": null,
+        },
+    });
+    let b = &lab.browser;
+
+    b.client.goto(&format!("{}#lab={}", lab.page_url(), jwt::b64url(shared.to_string().as_bytes()))).await.unwrap();
+
+    let refused = b.wait_text("#shared-refused", |t| !t.is_empty()).await;
+    assert!(refused.contains("does not start with /"), "{refused}");
+    assert!(b.client.find(Locator::Css("#apply-shared-lab")).await.is_err());
+    // The page itself works as usual, on what is live.
+    b.wait_text("#policy-summary", |t| t.starts_with("Allows")).await;
+    assert_eq!(b.value("#req-path").await, "/api/profile");
+    lab.browser.close().await;
+}
+
+#[tokio::test]
+async fn a_foreign_api_parameter_is_refused_and_nothing_is_sent_to_it() {
+    // Arrange: example.com and a second name for 127.0.0.1 both lead to a port that counts
+    // connections (example.com through Chromium's resolver rules; 127.1 is 127.0.0.1 itself)
+    let (trap_port, connections) = connection_counter().await;
+    let frontend = Frontend::serve().await;
+    let backend = Backend::start(&frontend.origin);
+    let browser = Browser::start_with_args(&[format!("--host-resolver-rules=MAP example.com 127.0.0.1:{trap_port}")]).await;
+    let lab = Lab { frontend, backend, browser, http: reqwest::Client::new() };
+    let b = &lab.browser;
+
+    for api in ["https://example.com".to_owned(), format!("http://127.1:{trap_port}")] {
+        // Act
+        b.client.goto(&format!("{}/?api={api}", lab.frontend.origin)).await.unwrap();
+
+        // Assert: the refusal names the URL; the page contacted no backend at all
+        let refusal = b.wait_text("#api-refused", |t| !t.is_empty()).await;
+        assert!(refusal.contains(&api), "{refusal}");
+        assert!(b.client.find(Locator::Css("#policy")).await.is_err(), "the lab was shown with a refused backend");
+        let fetched = b.client.execute("return performance.getEntriesByType('resource').map(e => e.name)", vec![]).await.unwrap();
+        let fetched: Vec<String> = serde_json::from_value(fetched).unwrap();
+        assert!(fetched.iter().all(|url| url.starts_with(&lab.frontend.origin)), "{fetched:?}");
+    }
+    assert_eq!(connections.load(Ordering::SeqCst), 0, "something was sent to the refused backend");
+    lab.browser.close().await;
+}
+
+#[tokio::test]
+async fn the_token_panel_shows_a_date_it_cannot_show_and_keeps_working() {
+    let lab = Lab::start().await;
+    let b = &lab.browser;
+    b.client.goto(&lab.page_url()).await.unwrap();
+    b.wait_text("#policy-summary", |t| t.starts_with("Allows")).await;
+    b.click("#get-token").await;
+    b.wait_text("#jwt-times", |t| t.contains("s left")).await;
+    b.click("#jwt-use-server-secret").await;
+    let deadline = Instant::now() + UI_TIMEOUT;
+    while b.value("#jwt-secret").await.is_empty() {
+        assert!(Instant::now() < deadline, "the server's secret never came");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    for exp in ["1e13", "-9223372036854775000"] {
+        b.fill("#jwt-payload", &format!(r#"{{"sub":"1","email":"a@b.com","iat":1000,"exp":{exp}}}"#)).await;
+        b.click("#jwt-resign").await;
+        b.wait_text("#jwt-times", |t| t.contains("Expires out of range")).await;
+    }
+
+    // The panel still works: a token with an ordinary exp is shown with its countdown, and
+    // the server accepts it.
+    let exp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() + 600;
+    b.fill("#jwt-payload", &format!(r#"{{"sub":"1","email":"a@b.com","iat":1000,"exp":{exp}}}"#)).await;
+    b.click("#jwt-resign").await;
+    b.wait_text("#jwt-times", |t| t.contains("s left")).await;
+    b.click("#jwt-send").await;
+    b.wait_text("#latest .browser-view .headline", |t| t == "200 OK").await;
+    let thrown: Vec<_> = b.console().await.into_iter().filter(|(_, m)| m.contains("RangeError") || m.contains("panicked")).collect();
+    assert!(thrown.is_empty(), "{thrown:?}");
+    lab.browser.close().await;
+}
+
+// Needs the backend half of issue 14 (`--control-token`).
+#[tokio::test]
+async fn the_control_token_is_asked_once_and_kept_in_memory() {
+    const TOKEN: &str = "a-control-token-for-the-test";
+    let frontend = Frontend::serve().await;
+    let backend = Backend::start_with(&frontend.origin, &["--api-addr", "127.0.0.1:0", "--control-token", TOKEN]);
+    let browser = Browser::start().await;
+    let lab = Lab { frontend, backend, browser, http: reqwest::Client::new() };
+    let b = &lab.browser;
+
+    b.client.goto(&lab.page_url()).await.unwrap();
+    b.fill("#control-token-input", "not-the-token").await;
+    b.click("#control-token-submit").await;
+    b.wait_text("#control-token", |t| t.contains("refused")).await;
+    b.fill("#control-token-input", TOKEN).await;
+    b.click("#control-token-submit").await;
+
+    // What failed is loaded again, and control writes carry the token.
+    b.wait_text("#policy-summary", |t| t.starts_with("Allows")).await;
+    assert!(b.client.find(Locator::Css("#control-token")).await.is_err());
+    b.click("#preset-trust-null").await;
+    b.wait_text("#policy-summary", |t| t.contains("null")).await;
+    let policy: Value = lab.http.get(format!("{}/control/cors", lab.backend.api)).header("X-Playground-Token", TOKEN).send().await.unwrap().json().await.unwrap();
+    assert_eq!(policy["allow_origin"]["origins"][1], "null");
+    // The live log streams with the token: a request the page did not make shows up.
+    let transfer = lab
+        .http
+        .post(format!("{}/api/transfer", lab.backend.api))
+        .header("Origin", "http://evil.example")
+        .header("Content-Type", "text/plain")
+        .body(r#"{"to":"bob@example.com","amount":1}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(transfer.status(), 401);
+    b.wait_text("#attacks", |t| t.contains("http://evil.example")).await;
+    let stored = b.client.execute("return JSON.stringify(localStorage) + JSON.stringify(sessionStorage) + document.cookie", vec![]).await.unwrap();
+    assert!(!stored.to_string().contains(TOKEN), "{stored}");
+    lab.browser.close().await;
+}
+
+// Needs the backend half of issue 14 (`/control/sessions` rows with `handle` and `id_prefix`).
+#[tokio::test]
+async fn the_session_store_shows_an_id_prefix_and_revokes_by_handle() {
+    let lab = Lab::start().await;
+    let b = &lab.browser;
+    b.client.goto(&lab.page_url()).await.unwrap();
+    b.wait_text("#policy-summary", |t| t.starts_with("Allows")).await;
+    b.click("#login-cookie").await;
+    let row = b.wait_text(".session-row", |t| t.contains("userId: 1")).await;
+    let id = b.client.get_named_cookie("sessionId").await.expect("the browser holds the session cookie").value().to_owned();
+    assert!(row.contains(&format!("sessionStore[\"{}…\"]", &id[..8])), "{row}");
+    assert!(!row.contains(&id), "{row}");
+
+    b.click(".session-row .revoke").await;
+
+    b.wait_text("#session-store", |t| t.contains("no session")).await;
+    let sessions = get(&lab, "/control/sessions").await;
+    assert_eq!(sessions, json!([]));
+    lab.browser.close().await;
+}
