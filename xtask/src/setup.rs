@@ -16,6 +16,8 @@ use crate::cmd::{self, output, root, run, step};
 const TRUNK_VERSION: &str = "0.22.1";
 /// Must match `[tools] wasm_opt` in Trunk.toml. Debian's binaryen 108 breaks the wasm.
 const BINARYEN_VERSION: &str = "132.0.0";
+/// The accessibility checker the end-to-end tests run in the page.
+const AXE_VERSION: &str = "4.14.1";
 pub const REDIS_SERVER: &str = "/usr/bin/redis-server";
 /// How long `rustup target add` may take before we take the route that needs no download.
 const RUSTUP_TARGET_TIMEOUT: Duration = Duration::from_secs(180);
@@ -28,6 +30,8 @@ pub struct Setup {
     path: OsString,
     pub chromium: PathBuf,
     pub chromedriver: PathBuf,
+    /// `axe.min.js`, when the test tools were set up.
+    pub axe: Option<PathBuf>,
 }
 
 impl Setup {
@@ -41,14 +45,16 @@ impl Setup {
         ensure_cargo_tool(&cargo_bin, "wasm-bindgen", "wasm-bindgen-cli", &bindgen, &[])?;
         let binaryen_bin = wasm_opt()?;
         let (chromium, chromedriver) = (PathBuf::from("/usr/bin/chromium"), PathBuf::from("/usr/bin/chromedriver"));
+        let mut axe = None;
         if tests {
             ensure_apt("Chromium and ChromeDriver", &[&chromium, &chromedriver], &["chromium", "chromium-driver"])?;
+            axe = Some(axe_core()?);
         }
         if tests || scale {
             ensure_apt("redis-server", &[Path::new(REDIS_SERVER)], &["redis-server"])?;
         }
         println!("    all tools ready");
-        Ok(Setup { wasm_env, path: cmd::path_with(&[cargo_bin, binaryen_bin]), chromium, chromedriver })
+        Ok(Setup { wasm_env, path: cmd::path_with(&[cargo_bin, binaryen_bin]), chromium, chromedriver, axe })
     }
 
     /// A command that builds for wasm: tools on `PATH`, and the wasm route's environment.
@@ -237,6 +243,26 @@ fn wasm_opt() -> Result<PathBuf, String> {
     let package = format!("binaryen@{BINARYEN_VERSION}");
     run(Command::new("npm").arg("install").arg("--prefix").arg(&prefix).args([&package, "--no-audit", "--no-fund"]))?;
     Ok(bin)
+}
+
+/// axe-core (the accessibility engine the e2e tests inject into the page) from npm into
+/// `target/xtask-tools`, returning the path of `axe.min.js`.
+fn axe_core() -> Result<PathBuf, String> {
+    let prefix = root().join("target/xtask-tools/axe-core");
+    let script = prefix.join("node_modules/axe-core/axe.min.js");
+    let installed = std::fs::read_to_string(prefix.join("node_modules/axe-core/package.json")).unwrap_or_default();
+    if script.exists() && installed.contains(&format!("\"version\": \"{AXE_VERSION}\"")) {
+        println!("--- axe-core {AXE_VERSION} is installed");
+        return Ok(script);
+    }
+    println!("--- axe-core {AXE_VERSION} is missing; installing it from npm");
+    if output("npm", &["--version"]).is_none() {
+        apt_install(&["nodejs", "npm"])?;
+    }
+    std::fs::create_dir_all(&prefix).map_err(|e| format!("cannot create {}: {e}", prefix.display()))?;
+    let package = format!("axe-core@{AXE_VERSION}");
+    run(Command::new("npm").arg("install").arg("--prefix").arg(&prefix).args([&package, "--no-audit", "--no-fund"]))?;
+    Ok(script)
 }
 
 /// Installs `packages` with apt unless all of `present` exist.

@@ -43,7 +43,8 @@ pub fn test() -> Result<(), String> {
             .env("PLAYGROUND_DIST", &dist)
             .env("PLAYGROUND_BACKEND_BIN", target.join("debug/backend"))
             .env("PLAYGROUND_CHROMIUM", &setup.chromium)
-            .env("PLAYGROUND_CHROMEDRIVER", &setup.chromedriver),
+            .env("PLAYGROUND_CHROMEDRIVER", &setup.chromedriver)
+            .env("PLAYGROUND_AXE", setup.axe.as_deref().unwrap_or(std::path::Path::new(""))),
     );
     suite(
         "Component tests: wasm-bindgen-test in headless Chromium",
