@@ -65,7 +65,7 @@ pub type Row = (&'static str, String);
 pub fn rows(lab: &SharedLab) -> Vec<Row> {
     // Taken apart field by field: a field added to one of these types is a compile error
     // here, so the draft never hides a setting the link carries.
-    let CorsPolicy { enabled, allow_origin, allow_credentials, allow_methods, allow_headers, expose_headers, max_age } = &lab.policy;
+    let CorsPolicy { enabled, allow_origin, allow_credentials, allow_methods, allow_headers, expose_headers, max_age, .. } = &lab.policy;
     let CookiePolicy { same_site, secure, http_only } = lab.cookie;
     let LabRequest { method, path, content_type, bearer, custom_header, credentials, body } = &lab.request;
     vec![

@@ -402,6 +402,10 @@ pub struct Defenses {
     /// Refuse `text/plain` bodies (415): a cross-origin JSON request needs a preflight,
     /// which the lab policy can refuse.
     pub json_only: bool,
+    /// Refuse cross-site writes by `Sec-Fetch-Site` and `Origin` (Fetch Metadata, as Go's
+    /// `CrossOriginProtection` and tower-http's `CsrfLayer` do; 403). Absent: off.
+    #[serde(default)]
+    pub fetch_metadata: bool,
 }
 
 /// `GET /control/instance`: which backend this is, for the scaling lab.

@@ -27,7 +27,7 @@ use axum::{
 };
 use pin_project_lite::pin_project;
 use shared::{
-    cors::{Action, Decision, Reason, decide},
+    cors::{Action, Decision, Reason, RefusedPreflight, decide},
     wire::ErrorCode,
 };
 use tower::{Layer, Service};
@@ -85,6 +85,10 @@ where
 
         let answered = match action {
             Action::AnswerPreflight { allowed: true } => Some(StatusCode::NO_CONTENT.into_response()),
+            // The browser decides, from the policy's headers (`refused_preflight: headers`).
+            Action::AnswerPreflight { allowed: false } if policy.refused_preflight == RefusedPreflight::Headers => {
+                Some(StatusCode::NO_CONTENT.into_response())
+            }
             Action::AnswerPreflight { allowed: false } => {
                 let message = format!("The lab CORS policy refused this preflight: {reason}.");
                 Some(AppError::new(ErrorCode::CorsPreflightRefused, message).into_response())

@@ -94,7 +94,8 @@ pub fn default_policy() -> Value {
         "allow_methods": ["GET", "POST"],
         "allow_headers": ["Content-Type", "Authorization"],
         "expose_headers": [],
-        "max_age": null
+        "max_age": null,
+        "refused_preflight": "forbidden"
     })
 }
 

@@ -151,3 +151,22 @@ async fn secrets_never_appear_whole_in_the_log() {
     assert!(!entry.contains(token) && !entry.contains(session), "{entry}");
     assert!(entry.contains("eyJhbGci…") && entry.contains("AAAABBBB…"), "{entry}");
 }
+
+#[tokio::test]
+async fn a_refused_preflight_in_the_headers_style_is_204_with_the_policy_s_headers() {
+    // Arrange: the style of express cors() and tower-http's CorsLayer
+    let app = spawn_app().await;
+    let mut policy = default_policy();
+    policy["refused_preflight"] = serde_json::json!("headers");
+    assert_eq!(app.put_policy(&policy).await.status(), 200);
+
+    // Act: a preflight asking for a header the policy does not allow
+    let r = app.preflight("/api/profile", FRONT, "GET", Some("x-custom")).await;
+
+    // Assert: answered, the browser will refuse; the log says which rule
+    assert_eq!(r.status(), 204);
+    assert_eq!(header(r.headers(), "access-control-allow-origin"), Some(FRONT));
+    assert_eq!(header(r.headers(), "access-control-allow-headers"), Some("Content-Type, Authorization"));
+    let entry = app.log().await.pop().unwrap();
+    assert!(entry["cors"].as_str().unwrap().starts_with("preflight refused: request header x-custom"), "{}", entry["cors"]);
+}

@@ -108,7 +108,7 @@ async fn a_refused_transfer_is_logged_with_who_sent_it() {
 #[tokio::test]
 async fn the_origin_check_stops_a_foreign_write_before_its_route() {
     let state = state();
-    state.set_defenses(shared::wire::Defenses { origin_check: true, json_only: false });
+    state.set_defenses(shared::wire::Defenses { origin_check: true, ..Default::default() });
     let req = request("POST", "/api/logout").header(header::ORIGIN, "http://127.0.0.1:3001").body(Body::empty()).unwrap();
     let (status, _, body) = send(&state, req).await;
     assert_eq!((status, &body["error"]), (StatusCode::FORBIDDEN, &json!("origin_refused")));

@@ -39,7 +39,7 @@ fn addr(base: &str) -> &str {
 async fn a_cross_site_reset_is_refused_and_the_defences_stay_on() {
     // Arrange: the person switched both defences on
     let app = spawn_app().await;
-    let on = json!({"origin_check": true, "json_only": true});
+    let on = json!({"origin_check": true, "json_only": true, "fetch_metadata": true});
     app.client.put(format!("{}/control/defenses", app.base)).json(&on).send().await.unwrap();
 
     // Act: another page resets the lab, as a fetch with its Origin …

@@ -100,6 +100,7 @@ impl Draft {
             allow_headers: split_list(&self.headers.get()),
             expose_headers: split_list(&self.expose.get()),
             max_age,
+            refused_preflight: Default::default(),
         };
         policy.validate().map_err(|e| e.to_string())?;
         Ok(policy)

@@ -2,7 +2,7 @@
 
 use shared::{
     cookie::{CookiePolicy, SameSite},
-    cors::{AllowOrigin, CorsPolicy, browser::CredentialsMode},
+    cors::{AllowOrigin, CorsPolicy, RefusedPreflight, browser::CredentialsMode},
     wire::{Credentials, Defenses, Instance, LogEntry, SiteLinks},
 };
 use wasm_bindgen::JsValue;
@@ -10,9 +10,9 @@ use wasm_bindgen::JsValue;
 use super::{FromJson, ObjectWriter, ToJson, json_objects, member};
 
 json_objects! {
-    CorsPolicy { enabled, allow_origin, allow_credentials, allow_methods, allow_headers, expose_headers, max_age }
+    CorsPolicy { enabled, allow_origin, allow_credentials, allow_methods, allow_headers, expose_headers, max_age, refused_preflight }
     CookiePolicy { same_site, secure, http_only }
-    Defenses { origin_check, json_only }
+    Defenses { origin_check, json_only, fetch_metadata }
     SiteLinks { same_site, cross_site }
     Instance { name, store, peers }
     Credentials { cookie, authorization }
@@ -65,7 +65,7 @@ macro_rules! json_names {
     )*};
 }
 
-json_names!(SameSite, CredentialsMode);
+json_names!(SameSite, CredentialsMode, RefusedPreflight);
 
 /// Writing runs natively; reading needs the browser (`frontend/tests/json.rs`).
 #[cfg(test)]
@@ -85,7 +85,7 @@ mod tests {
             same_as_serde(&CorsPolicy { allow_origin, allow_methods: vec!["*".into()], ..CorsPolicy::off("null") });
         }
         same_as_serde(&CookiePolicy { same_site: SameSite::None, secure: true, http_only: false });
-        same_as_serde(&Defenses { origin_check: true, json_only: false });
+        same_as_serde(&Defenses { origin_check: true, json_only: false, fetch_metadata: false });
         for mode in CredentialsMode::ALL {
             same_as_serde(&mode);
         }

@@ -4,5 +4,5 @@ pub mod browser;
 pub mod policy;
 pub mod server;
 
-pub use policy::{AllowOrigin, CorsPolicy, PolicyError, ValidPolicy};
+pub use policy::{AllowOrigin, CorsPolicy, PolicyError, RefusedPreflight, ValidPolicy};
 pub use server::{Action, CorsRequest, Decision, Reason, decide};

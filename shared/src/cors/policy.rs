@@ -22,6 +22,34 @@ pub struct CorsPolicy {
     /// Seconds for `Access-Control-Max-Age`; `None` omits the header.
     #[serde(default)]
     pub max_age: Option<u32>,
+    /// How a preflight that the policy refuses is answered (absent: `forbidden`).
+    #[serde(default)]
+    pub refused_preflight: RefusedPreflight,
+}
+
+/// How a server answers a preflight its policy refuses. Both styles are common, and the
+/// browser's console says different things for each.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefusedPreflight {
+    /// 403 with no `Access-Control-*` header, as rs/cors and jub0bs/cors answer.
+    #[default]
+    Forbidden,
+    /// 204 with the policy's headers, as express `cors()` and tower-http's `CorsLayer` answer
+    /// every preflight: the browser compares them with its request and refuses.
+    Headers,
+}
+
+impl RefusedPreflight {
+    pub const ALL: [RefusedPreflight; 2] = [RefusedPreflight::Forbidden, RefusedPreflight::Headers];
+
+    /// The name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefusedPreflight::Forbidden => "forbidden",
+            RefusedPreflight::Headers => "headers",
+        }
+    }
 }
 
 /// Which origins get an `Access-Control-Allow-Origin`.
@@ -50,6 +78,7 @@ impl CorsPolicy {
             allow_headers: vec!["Content-Type".into(), "Authorization".into()],
             expose_headers: vec![],
             max_age: None,
+            refused_preflight: RefusedPreflight::Forbidden,
         }
     }
 

@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use super::policy::{AllowOrigin, CorsPolicy};
+use super::policy::{AllowOrigin, CorsPolicy, RefusedPreflight};
 
 /// The CORS-relevant parts of an incoming request.
 #[derive(Clone, Copy, Debug, Default)]
@@ -29,7 +29,9 @@ impl CorsRequest<'_> {
 /// What the server does with a request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
-    /// Answer the preflight now, without running the route: 204 if allowed, 403 if not.
+    /// Answer the preflight now, without running the route, with the decision's headers:
+    /// 204 when the policy allows it; when it refuses, as `refused_preflight` says: 403 with
+    /// no CORS header, or 204 with the policy's headers for the browser to refuse.
     AnswerPreflight { allowed: bool },
     /// Run the route and add `headers` to its response.
     Continue,
@@ -121,59 +123,75 @@ pub fn decide<'a>(policy: &'a CorsPolicy, req: &CorsRequest<'a>) -> Decision<'a>
         return Decision { action: Action::Continue, headers: vec![], vary_origin, reason: Reason::NoOrigin };
     };
     let preflight = req.is_preflight();
-    let refuse = |why: Refusal| Decision {
-        action: if preflight { Action::AnswerPreflight { allowed: false } } else { Action::Continue },
-        headers: vec![],
-        vary_origin,
-        reason: Reason::Refused { preflight, why },
-    };
-    let (allow_origin, rule): (Cow<'a, str>, OriginRule) = match &policy.allow_origin {
-        AllowOrigin::None => return refuse(Refusal::ModeNone),
-        AllowOrigin::Any => (Cow::Borrowed("*"), OriginRule::Any),
-        AllowOrigin::Reflect => (Cow::Borrowed(origin), OriginRule::Reflected),
-        AllowOrigin::List { origins } => {
-            if !origins.iter().any(|o| o == origin) {
-                return refuse(Refusal::NotInList { origin: origin.to_owned() });
-            }
-            (Cow::Borrowed(origin), OriginRule::InList)
-        }
+    let allowed_origin: Result<(Cow<'a, str>, OriginRule), Refusal> = match &policy.allow_origin {
+        AllowOrigin::None => Err(Refusal::ModeNone),
+        AllowOrigin::Any => Ok((Cow::Borrowed("*"), OriginRule::Any)),
+        AllowOrigin::Reflect => Ok((Cow::Borrowed(origin), OriginRule::Reflected)),
+        AllowOrigin::List { origins } if origins.iter().any(|o| o == origin) => Ok((Cow::Borrowed(origin), OriginRule::InList)),
+        AllowOrigin::List { .. } => Err(Refusal::NotInList { origin: origin.to_owned() }),
     };
 
-    let mut headers = Vec::with_capacity(if preflight { 5 } else { 3 });
-    headers.push((ALLOW_ORIGIN, allow_origin));
+    if !preflight {
+        let Ok((allow_origin, rule)) = allowed_origin else {
+            let why = allowed_origin.err().unwrap_or(Refusal::ModeNone);
+            return Decision { action: Action::Continue, headers: vec![], vary_origin, reason: Reason::Refused { preflight, why } };
+        };
+        let mut headers = vec![(ALLOW_ORIGIN, allow_origin)];
+        if policy.allow_credentials {
+            headers.push((ALLOW_CREDENTIALS, Cow::Borrowed("true")));
+        }
+        if !policy.expose_headers.is_empty() {
+            headers.push((EXPOSE_HEADERS, list(&policy.expose_headers)));
+        }
+        return Decision { action: Action::Continue, headers, vary_origin, reason: Reason::Allowed(rule) };
+    }
+
+    // A preflight: the origin, then the method, then each requested header.
+    let verdict = allowed_origin.as_ref().map_err(Clone::clone).and_then(|(_, rule)| {
+        let method = req.request_method.unwrap_or_default();
+        if !is_wildcard(&policy.allow_methods) && !policy.allow_methods.iter().any(|m| m == method) {
+            return Err(Refusal::Method { method: method.to_owned(), allowed: policy.allow_methods.join(", ") });
+        }
+        if !is_wildcard(&policy.allow_headers)
+            && let Some(name) = parse_header_list(req.request_headers.unwrap_or_default())
+                .find(|name| !policy.allow_headers.iter().any(|h| h.eq_ignore_ascii_case(name)))
+        {
+            return Err(Refusal::Header { name: name.to_owned(), allowed: policy.allow_headers.join(", ") });
+        }
+        Ok(*rule)
+    });
+    let allowed = verdict.is_ok();
+    let reason = match verdict {
+        Ok(rule) => Reason::Allowed(rule),
+        Err(why) => Reason::Refused { preflight, why },
+    };
+    let headers = if allowed || policy.refused_preflight == RefusedPreflight::Headers {
+        preflight_headers(policy, allowed_origin.ok().map(|(value, _)| value))
+    } else {
+        vec![]
+    };
+    Decision { action: Action::AnswerPreflight { allowed }, headers, vary_origin, reason }
+}
+
+/// The policy's preflight headers; `Access-Control-Allow-Origin` only for an allowed origin.
+fn preflight_headers<'a>(policy: &'a CorsPolicy, allow_origin: Option<Cow<'a, str>>) -> Vec<(&'static str, Cow<'a, str>)> {
+    let mut headers = Vec::with_capacity(5);
+    if let Some(value) = allow_origin {
+        headers.push((ALLOW_ORIGIN, value));
+    }
     if policy.allow_credentials {
         headers.push((ALLOW_CREDENTIALS, Cow::Borrowed("true")));
     }
-    let mut allowed = Decision { action: Action::Continue, headers, vary_origin, reason: Reason::Allowed(rule) };
-    if !preflight {
-        if !policy.expose_headers.is_empty() {
-            allowed.headers.push((EXPOSE_HEADERS, list(&policy.expose_headers)));
-        }
-        return allowed;
-    }
-
-    let method = req.request_method.unwrap_or_default();
-    if !is_wildcard(&policy.allow_methods) && !policy.allow_methods.iter().any(|m| m == method) {
-        return refuse(Refusal::Method { method: method.to_owned(), allowed: policy.allow_methods.join(", ") });
-    }
-    if !is_wildcard(&policy.allow_headers) {
-        for name in parse_header_list(req.request_headers.unwrap_or_default()) {
-            if !policy.allow_headers.iter().any(|h| h.eq_ignore_ascii_case(name)) {
-                return refuse(Refusal::Header { name: name.to_owned(), allowed: policy.allow_headers.join(", ") });
-            }
-        }
-    }
-    allowed.action = Action::AnswerPreflight { allowed: true };
     if !policy.allow_methods.is_empty() {
-        allowed.headers.push((ALLOW_METHODS, list(&policy.allow_methods)));
+        headers.push((ALLOW_METHODS, list(&policy.allow_methods)));
     }
     if !policy.allow_headers.is_empty() {
-        allowed.headers.push((ALLOW_HEADERS, list(&policy.allow_headers)));
+        headers.push((ALLOW_HEADERS, list(&policy.allow_headers)));
     }
     if let Some(seconds) = policy.max_age {
-        allowed.headers.push((MAX_AGE, Cow::Owned(seconds.to_string())));
+        headers.push((MAX_AGE, Cow::Owned(seconds.to_string())));
     }
-    allowed
+    headers
 }
 
 /// `a, b, c`, borrowed when the list has one element.
@@ -448,12 +466,28 @@ mod tests {
     }
 
     #[test]
-    fn refused_preflight_never_carries_a_cors_header() {
+    fn a_refused_preflight_carries_no_cors_header_by_default() {
         let policy = secure();
         let d = decide(&policy, &preflight(FRONT, "PUT", Some("x-a")));
         assert_eq!(d.action, Action::AnswerPreflight { allowed: false });
         assert_eq!(header(&d, ALLOW_ORIGIN), None);
         assert!(d.headers.is_empty());
+    }
+
+    #[test]
+    fn in_the_headers_style_a_refused_preflight_gets_the_policy_s_headers() {
+        let policy = with(|p| p.refused_preflight = RefusedPreflight::Headers);
+        // A header the policy does not allow: the origin is allowed, so it is echoed.
+        let d = decide(&policy, &preflight(FRONT, "GET", Some("x-custom")));
+        assert_eq!(d.action, Action::AnswerPreflight { allowed: false });
+        assert!(d.reason.to_string().contains("x-custom"), "{}", d.reason);
+        assert_eq!(header(&d, ALLOW_ORIGIN), Some(FRONT));
+        assert_eq!(header(&d, ALLOW_HEADERS), Some("Content-Type, Authorization"));
+        assert_eq!(header(&d, ALLOW_METHODS), Some("GET, POST"));
+        // A foreign origin: everything but Access-Control-Allow-Origin.
+        let d = decide(&policy, &preflight("http://evil.example", "GET", None));
+        assert_eq!(header(&d, ALLOW_ORIGIN), None);
+        assert_eq!(header(&d, ALLOW_CREDENTIALS), Some("true"));
     }
 
     #[test]
