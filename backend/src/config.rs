@@ -68,7 +68,7 @@ pub struct Config {
     /// Token that every `/control/*` request must carry (`X-Playground-Token`, or `token=` for
     /// the event stream). Required when an address is not loopback: then anyone who can reach
     /// the port could otherwise drive the lab and read its secrets.
-    #[arg(long, env = "PLAYGROUND_CONTROL_TOKEN", hide_env_values = true)]
+    #[arg(long, env = "PLAYGROUND_CONTROL_TOKEN", hide_env_values = true, value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub control_token: Option<String>,
 
     /// Threads that verify password hashes (argon2id); default: all cores but one.

@@ -1,4 +1,8 @@
-//! The playground's backend as a library, so that tests build the same app the binary runs.
+//! The playground's Axum backend: the lab API (`/api/*`) under a live CORS policy, the control
+//! plane (`/control/*`) for the playground's own page, and the other site (the attacker's
+//! page). A library, so that tests build the same app the binary runs: `app(state)` is the
+//! router, `startup` binds and serves. The HTTP contract is `docs/api.md`; the path of one
+//! lab request through these modules is in `docs/architecture.md`.
 
 pub mod app;
 pub mod auth;

@@ -62,8 +62,7 @@ impl std::fmt::Display for StartError {
 impl std::error::Error for StartError {}
 
 pub async fn bind(config: Config) -> Result<Bound, StartError> {
-    let has_token = config.control_token.as_ref().is_some_and(|t| !t.is_empty());
-    if !config.binds_loopback_only() && !has_token {
+    if !config.binds_loopback_only() && config.control_token.is_none() {
         return Err(StartError::ControlTokenRequired);
     }
     for origin in &config.frontend_origins {

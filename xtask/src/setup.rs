@@ -1,6 +1,6 @@
 //! "Installs whatever is missing": the wasm32 std, trunk, wasm-bindgen, wasm-opt, and for
 //! tests Chromium with ChromeDriver. Every step checks first and says what it found, so a
-//! second run does no install work. See `../shared/notes/TOOLCHAIN.md` for why each step is so.
+//! second run does no install work. See `docs/toolchain.md` for why each step is so.
 
 use std::{
     ffi::OsString,
@@ -30,7 +30,7 @@ pub struct Setup {
     path: OsString,
     pub chromium: PathBuf,
     pub chromedriver: PathBuf,
-    /// `axe.min.js`, when the test tools were set up.
+    /// axe.min.js, when the test tools were set up.
     pub axe: Option<PathBuf>,
 }
 
@@ -246,7 +246,7 @@ fn wasm_opt() -> Result<PathBuf, String> {
 }
 
 /// axe-core (the accessibility engine the e2e tests inject into the page) from npm into
-/// `target/xtask-tools`, returning the path of `axe.min.js`.
+/// `target/xtask-tools`, returning the path of axe.min.js.
 fn axe_core() -> Result<PathBuf, String> {
     let prefix = root().join("target/xtask-tools/axe-core");
     let script = prefix.join("node_modules/axe-core/axe.min.js");
