@@ -22,6 +22,7 @@ use crate::{
     control_access,
     error::{self, AppError},
     extract::BODY_LIMIT,
+    fetch_metadata,
     host::{self, AllowedHosts},
     lab::LabLayer,
     limits,
@@ -32,7 +33,7 @@ use crate::{
 /// The lab API (`/api/*`, inside the lab layer) and the control plane (`/control/*`, for the
 /// playground's own page only).
 pub fn app(state: AppState) -> Router {
-    let lab = Router::new()
+    let routes = Router::new()
         .route("/login", post(api::login))
         .route("/logout", post(api::logout))
         .route("/token", post(api::token))
@@ -40,7 +41,11 @@ pub fn app(state: AppState) -> Router {
         .route("/transfer", post(api::transfer))
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
-        .layer(LabLayer::new(state.clone()));
+        .with_state(state.clone());
+    // The Fetch Metadata defence is switched at run time: while it is on (in the request's
+    // snapshot of the defences), requests go to the same routes behind tower-http's CsrfLayer.
+    let guarded = routes.clone().layer(state.cross_origin().clone().with_rejection_response(fetch_metadata::refused_in_lab as fn(_) -> _));
+    let lab = routes.layer(middleware::from_fn_with_state(guarded, fetch_metadata::when_switched_on)).layer(LabLayer::new(state.clone()));
 
     let control = Router::new()
         .route("/cors", get(control::get_cors).put(control::put_cors))
@@ -57,11 +62,13 @@ pub fn app(state: AppState) -> Router {
         .route("/instance", get(control::instance))
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
+        .layer(state.cross_origin().clone().with_rejection_response(fetch_metadata::refused_on_control_plane as fn(_) -> _))
         .layer(middleware::from_fn_with_state(state.clone(), control_access::guard))
-        .layer(control_cors(state.config()));
+        .layer(control_cors(state.config()))
+        .with_state(state.clone());
 
     let hosts = AllowedHosts::new(state.config());
-    let router = Router::new().nest("/api", lab).nest("/control", control).fallback(error::not_found).with_state(state);
+    let router = Router::new().nest("/api", lab).nest("/control", control).fallback(error::not_found);
     for_any_listener(router, hosts)
 }
 

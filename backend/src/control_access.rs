@@ -1,16 +1,16 @@
-//! Who may use the control plane (API.md, "Who may talk to the backend"). The lab API's
+//! Who may use the control plane (`docs/api.md`, "Who may talk to the backend"). The lab API's
 //! CSRF weakness is the lesson; the controls that switch its defences must not share it.
 //!
-//! - A write (`PUT`, `POST`, `DELETE`) whose `Origin` is present and is not a frontend origin
-//!   is refused (403 `origin_refused`) before its route runs: another page the person has open
-//!   could otherwise reset the lab, or turn the CSRF defences off, with a form post.
-//!   Without `Origin` (curl, scripts) writes work: browsers always send it on such requests.
+//! - Cross-site and same-site writes are refused by Fetch Metadata (`fetch_metadata`, around
+//!   every control route): another page the person has open could otherwise reset the lab,
+//!   or turn the CSRF defences off, with a form post.
 //! - With `--control-token`, every request must carry it (`X-Playground-Token`, or `token=`
-//!   for `EventSource`, which cannot set headers), else 401 `control_token_required`.
+//!   for `EventSource`, which cannot set headers), else 401 `control_token_required` (this
+//!   module).
 
 use axum::{
     extract::{Request, State},
-    http::{HeaderName, Method, header},
+    http::HeaderName,
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -22,7 +22,7 @@ use crate::{error::AppError, state::AppState};
 pub const TOKEN_HEADER: HeaderName = HeaderName::from_static("x-playground-token");
 
 /// The axum middleware around every `/control/*` route (inside the control plane's CORS layer,
-/// so refusals still reach the page that may read them).
+/// so a refusal still reaches the page, which then asks for the token).
 pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let config = state.config();
     if let Some(expected) = &config.control_token
@@ -33,17 +33,6 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
             "The control plane needs the playground's control token (X-Playground-Token).",
         )
         .into_response();
-    }
-    let writes = matches!(*req.method(), Method::PUT | Method::POST | Method::DELETE | Method::PATCH);
-    if writes && let Some(origin) = req.headers().get(header::ORIGIN) {
-        let origin = String::from_utf8_lossy(origin.as_bytes());
-        if !config.frontend_origins.iter().any(|o| *o == origin) {
-            return AppError::new(
-                ErrorCode::OriginRefused,
-                format!("Only the playground's own page may change the lab; {origin} may not."),
-            )
-            .into_response();
-        }
     }
     next.run(req).await
 }

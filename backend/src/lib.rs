@@ -12,6 +12,7 @@ pub mod config;
 pub mod control_access;
 pub mod error;
 pub mod extract;
+pub mod fetch_metadata;
 pub mod host;
 pub mod lab;
 pub mod limits;

@@ -10,8 +10,11 @@ use shared::{
     wire::Defenses,
 };
 
+use tower_http::csrf::CsrfLayer;
+
 use crate::{
     auth::{password::Hashers, throttle::LoginThrottle},
+    fetch_metadata,
     bank::Bank,
     config::Config,
     session_cookie::CookiePolicy,
@@ -64,6 +67,8 @@ struct Inner {
     hashers: Hashers,
     /// One permit per open event stream.
     event_streams: Arc<tokio::sync::Semaphore>,
+    /// Fetch Metadata protection trusting the frontend origins (`fetch_metadata`).
+    cross_origin: CsrfLayer,
     bank: Bank,
     log: RequestLog,
 }
@@ -83,6 +88,7 @@ impl AppState {
     pub fn new(config: Config, sessions: Arc<dyn SessionStore>, jwt_secret: String, site_addr: SocketAddr) -> Result<Self, String> {
         let policy = ValidPolicy::try_from(CorsPolicy::secure_default(config.primary_frontend_origin())).map_err(|e| e.to_string())?;
         let jwt = Arc::new(JwtSigning::new(jwt_secret, config.jwt_ttl));
+        let cross_origin = fetch_metadata::trusting(&config.frontend_origins).map_err(|e| format!("--frontend-origin: {e}"))?;
         let threads = config.hashing_threads();
         let hashers = Hashers::start(threads, threads * usize::from(config.hash_queue_per_thread));
         Ok(Self {
@@ -98,6 +104,7 @@ impl AppState {
                 throttle: LoginThrottle::default(),
                 hashers,
                 event_streams: Arc::new(tokio::sync::Semaphore::new(MAX_EVENT_STREAMS)),
+                cross_origin,
                 bank: Bank::default(),
                 log: RequestLog::new(1000),
                 config,
@@ -170,6 +177,11 @@ impl AppState {
     /// A place for one more event stream, held while it is open; `None` at the limit.
     pub fn event_stream_slot(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
         self.inner.event_streams.clone().try_acquire_owned().ok()
+    }
+
+    /// tower-http's `CsrfLayer`, trusting the frontend origins.
+    pub fn cross_origin(&self) -> &CsrfLayer {
+        &self.inner.cross_origin
     }
 
     pub fn throttle(&self) -> &LoginThrottle {

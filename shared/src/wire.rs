@@ -42,6 +42,7 @@ pub enum ErrorCode {
     ControlTokenRequired,
     // 403
     OriginRefused,
+    FetchMetadataRefused,
     CorsPreflightRefused,
     // 404, 405
     NotFound,
@@ -77,7 +78,7 @@ impl ErrorCode {
             MalformedJson | InvalidField | InvalidQuery | UnreadableBody => 400,
             NoCredentials | InvalidCredentials | UnknownSession | ExpiredSession | MalformedToken | BadSignature | ExpiredToken
             | UnsupportedAlg | TokenNotYetValid | UnknownUser | ControlTokenRequired => 401,
-            OriginRefused | CorsPreflightRefused => 403,
+            OriginRefused | FetchMetadataRefused | CorsPreflightRefused => 403,
             NotFound => 404,
             MethodNotAllowed => 405,
             RequestTimeout => 408,
@@ -113,6 +114,7 @@ impl ErrorCode {
             UnknownUser => "unknown_user",
             ControlTokenRequired => "control_token_required",
             OriginRefused => "origin_refused",
+            FetchMetadataRefused => "fetch_metadata_refused",
             CorsPreflightRefused => "cors_preflight_refused",
             NotFound => "not_found",
             MethodNotAllowed => "method_not_allowed",

@@ -23,6 +23,9 @@ pub enum Outcome {
     TransferRefused { by: Authed, code: ErrorCode },
     /// The Origin check (a CSRF defence) stopped the request before its route.
     OriginRefused { origin: String },
+    /// The Fetch Metadata defence stopped it: `Sec-Fetch-Site` named another origin, or (an
+    /// old browser, a script) it was missing and `Origin` was foreign.
+    FetchMetadataRefused { old_browser: bool },
 }
 
 impl fmt::Display for Outcome {
@@ -36,6 +39,12 @@ impl fmt::Display for Outcome {
             Outcome::Transferred { by, to, amount } => write!(f, "{by}; transferred {amount} to {to}"),
             Outcome::TransferRefused { by, code } => write!(f, "{by}; transfer refused: {code}"),
             Outcome::OriginRefused { origin } => write!(f, "refused by the Origin check ({origin}); the route did not run"),
+            Outcome::FetchMetadataRefused { old_browser: false } => {
+                f.write_str("refused by Fetch Metadata (Sec-Fetch-Site: another origin); the route did not run")
+            }
+            Outcome::FetchMetadataRefused { old_browser: true } => {
+                f.write_str("refused by Fetch Metadata (no Sec-Fetch-Site, a foreign Origin); the route did not run")
+            }
         }
     }
 }

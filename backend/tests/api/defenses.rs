@@ -90,3 +90,47 @@ async fn the_other_site_serves_the_attack_aimed_at_the_api() {
     assert!(page.contains(&format!("const api = \"http://localhost:{api_port}\"")), "{page}");
     assert!(page.contains("credentials: \"include\""));
 }
+
+/// A transfer as a browser sends it from `origin`, saying where it comes from in `Sec-Fetch-Site`.
+async fn fetched_transfer(app: &TestApp, client: &Client, origin: Option<&str>, site: Option<&str>) -> reqwest::Response {
+    let mut r = client.post(format!("{}/api/transfer", app.base)).header("content-type", "text/plain").body(r#"{"to":"bob@example.com","amount":100}"#);
+    if let Some(o) = origin {
+        r = r.header("origin", o);
+    }
+    if let Some(s) = site {
+        r = r.header("sec-fetch-site", s);
+    }
+    r.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn fetch_metadata_refuses_cross_site_and_same_site_writes_from_other_origins() {
+    // Arrange: a logged-in victim, the defence on
+    let app = spawn_app().await;
+    let victim = logged_in(&app).await;
+    set_defenses(&app, json!({"origin_check": false, "json_only": false, "fetch_metadata": true})).await;
+
+    // Act + Assert: the attacker on another site, then on the same site (another port)
+    let cross = fetched_transfer(&app, &victim, Some("http://127.0.0.1:3001"), Some("cross-site")).await;
+    assert_error(cross, 403, "fetch_metadata_refused").await;
+    let same_site = fetched_transfer(&app, &victim, Some("http://localhost:3001"), Some("same-site")).await;
+    assert_error(same_site, 403, "fetch_metadata_refused").await;
+    assert_eq!(balance(&app).await, 1000, "no transfer ran");
+    let entry = app.log().await.pop().unwrap();
+    assert!(entry["auth"].as_str().unwrap().starts_with("refused by Fetch Metadata"), "{}", entry["auth"]);
+}
+
+#[tokio::test]
+async fn fetch_metadata_lets_the_playground_and_non_browsers_through() {
+    let app = spawn_app().await;
+    let victim = logged_in(&app).await;
+    set_defenses(&app, json!({"origin_check": false, "json_only": false, "fetch_metadata": true})).await;
+    // The playground's own page (localhost:8080 → localhost:3000 is same-site).
+    assert_eq!(fetched_transfer(&app, &victim, Some(FRONT), Some("same-site")).await.status(), 200);
+    // curl: neither Origin nor Sec-Fetch-Site (the layer's documented rule).
+    assert_eq!(fetched_transfer(&app, &victim, None, None).await.status(), 200);
+    assert_eq!(balance(&app).await, 800);
+    // Off again: the cross-site write runs (the lesson).
+    set_defenses(&app, json!({"origin_check": false, "json_only": false})).await;
+    assert_eq!(fetched_transfer(&app, &victim, Some("http://127.0.0.1:3001"), Some("cross-site")).await.status(), 200);
+}

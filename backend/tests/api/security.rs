@@ -76,8 +76,12 @@ async fn control_writes_from_another_origin_change_nothing() {
     assert_eq!(app.policy().await, before);
     let jwt: Value = app.client.get(format!("{}/control/jwt", app.base)).send().await.unwrap().json().await.unwrap();
     assert_ne!(jwt["secret"], "guessable");
+    // Nor a page that says so only in Sec-Fetch-Site (tower-http's CsrfLayer reads both).
+    let cross = app.client.put(format!("{}/control/cors", app.base)).header("sec-fetch-site", "cross-site").json(&reflect).send().await.unwrap();
+    assert_error(cross, 403, "origin_refused").await;
+    assert_eq!(app.policy().await, before);
     // The playground's own page may.
-    let mine = app.client.put(format!("{}/control/cors", app.base)).header("origin", FRONT).json(&reflect).send().await.unwrap();
+    let mine = app.client.put(format!("{}/control/cors", app.base)).header("origin", FRONT).header("sec-fetch-site", "same-site").json(&reflect).send().await.unwrap();
     assert_eq!(mine.status(), 200);
 }
 

@@ -1,0 +1,62 @@
+//! Fetch Metadata protection against cross-site writes: tower-http's `CsrfLayer`, the scheme of
+//! Go 1.25's `CrossOriginProtection`. A write (anything but GET, HEAD, OPTIONS) passes when its
+//! `Origin` is one of the frontend origins, when `Sec-Fetch-Site` says `same-origin` or `none`,
+//! or when neither header came (curl, scripts); every browser sends `Sec-Fetch-Site`, so a
+//! cross-site or same-site page is refused with no token at all.
+//!
+//! Used twice: always around the control plane's routes (no other page may change the lab),
+//! and around the lab API's when the person switches the `fetch_metadata` defence on.
+
+use axum::{
+    Router,
+    extract::{Request, State},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use shared::wire::{Defenses, ErrorCode};
+use tower::ServiceExt;
+use tower_http::csrf::{ConfigError, CsrfLayer, ProtectionError, ProtectionErrorKind};
+
+use crate::{
+    error::AppError,
+    lab::{Outcome, Refused},
+};
+
+/// The layer trusting `frontend_origins`, with the default (empty 403) answer.
+pub fn trusting(frontend_origins: &[String]) -> Result<CsrfLayer, ConfigError> {
+    frontend_origins.iter().try_fold(CsrfLayer::new(), |layer, origin| layer.add_trusted_origin(origin))
+}
+
+/// The lab's switch: with the defence on in this request's snapshot (`Defenses`, put there by
+/// the lab layer), the request goes to `guarded`, the lab's routes behind the `CsrfLayer`.
+pub async fn when_switched_on(State(guarded): State<Router>, req: Request, next: Next) -> Response {
+    if req.extensions().get::<Defenses>().is_some_and(|d| d.fetch_metadata) {
+        guarded.oneshot(req).await.into_response()
+    } else {
+        next.run(req).await
+    }
+}
+
+/// The control plane's answer: 403 `origin_refused`.
+pub fn refused_on_control_plane(error: ProtectionError) -> Response {
+    AppError::new(ErrorCode::OriginRefused, format!("Only the playground's own page may change the lab ({}).", words(&error))).into_response()
+}
+
+/// The lab's answer: 403 `fetch_metadata_refused`, with the outcome for the log.
+pub fn refused_in_lab(error: ProtectionError) -> Response {
+    let message = format!("The Fetch Metadata defence refused this write ({}).", words(&error));
+    Refused { outcome: Outcome::FetchMetadataRefused { old_browser: is_old_browser(&error) }, error: AppError::new(ErrorCode::FetchMetadataRefused, message) }
+        .into_response()
+}
+
+fn is_old_browser(error: &ProtectionError) -> bool {
+    error.kind() == ProtectionErrorKind::CrossOriginRequestFromOldBrowser
+}
+
+fn words(error: &ProtectionError) -> &'static str {
+    if is_old_browser(error) {
+        "no Sec-Fetch-Site, and its Origin is neither trusted nor this server"
+    } else {
+        "Sec-Fetch-Site says another origin sent it, and its Origin is not trusted"
+    }
+}
