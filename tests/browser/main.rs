@@ -1,6 +1,7 @@
 //! End-to-end tests in real headless Chromium: one binary, one module per lab.
 
 mod csrf;
+mod defences;
 mod first_screen;
 mod lab_matrix;
 mod scaling;

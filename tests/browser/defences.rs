@@ -1,0 +1,116 @@
+//! Which CSRF defence stops which attacker, measured in the browser: the victim logs in on the
+//! playground, then the other site's page sends the seed's transfer from the same site
+//! (`http://localhost:PORT`, another port) and from another site (`http://127.0.0.1:PORT`).
+//! The balance is the proof: a transfer that ran took 100 from it.
+
+use e2e::Lab;
+use serde_json::{Value, json};
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Transfer {
+    Ran,
+    Refused,
+}
+use Transfer::*;
+
+/// One defence, and what each attacker achieves against it (in Chromium).
+struct Row {
+    cookie_same_site: &'static str,
+    defenses: Value,
+    /// The lab policy while the attacker tries (the playground's own default otherwise).
+    policy: Option<Value>,
+    /// The attacker sends JSON (`?as=json`), as it would once text/plain is refused.
+    as_json: bool,
+    same_site: Transfer,
+    cross_site: Transfer,
+}
+
+fn reflect_with_credentials() -> Value {
+    json!({
+        "enabled": true, "allow_origin": {"mode": "reflect"}, "allow_credentials": true,
+        "allow_methods": ["GET", "POST"], "allow_headers": ["Content-Type", "Authorization"],
+        "expose_headers": [], "max_age": null
+    })
+}
+
+async fn put(lab: &Lab, path: &str, body: &Value) {
+    let r = lab.http.put(format!("{}{path}", lab.backend.api)).json(body).send().await.unwrap();
+    assert!(r.status().is_success(), "PUT {path}: {}", r.status());
+}
+
+async fn balance(lab: &Lab) -> u64 {
+    let accounts: Vec<Value> = lab.http.get(format!("{}/control/accounts", lab.backend.api)).send().await.unwrap().json().await.unwrap();
+    accounts[0]["balance"].as_u64().unwrap()
+}
+
+/// Opens the attacker's page from `host` and waits until it knows what it could read.
+async fn attack_from(lab: &Lab, host: &str, as_json: bool) {
+    let query = if as_json { "?as=json" } else { "" };
+    lab.browser.client.goto(&format!("http://{host}:{}/{query}", lab.backend.site_addr.port())).await.unwrap();
+    lab.browser.wait_attr("#outcome", "data-state", |s| s == "read" || s == "blocked").await;
+}
+
+async fn measure(row: Row) {
+    // Arrange: the cookie attributes, a logged-in victim, the defence
+    let lab = Lab::start().await;
+    put(&lab, "/control/cookie", &json!({"same_site": row.cookie_same_site, "secure": false, "http_only": true})).await;
+    let b = &lab.browser;
+    b.client.goto(&lab.page_url()).await.unwrap();
+    b.wait_text("#policy-summary", |t| t.starts_with("Allows")).await;
+    b.click("#login-cookie").await;
+    b.wait_attr("#latest[data-probe='1'] .views", "data-rid", |r| !r.is_empty()).await;
+    put(&lab, "/control/defenses", &row.defenses).await;
+    if let Some(policy) = &row.policy {
+        put(&lab, "/control/cors", policy).await;
+    }
+
+    // Act + Assert: each attacker, the balance after each
+    let mut expected = 1000;
+    for (host, outcome) in [("localhost", row.same_site), ("127.0.0.1", row.cross_site)] {
+        attack_from(&lab, host, row.as_json).await;
+        if outcome == Ran {
+            expected -= 100;
+        }
+        let now = balance(&lab).await;
+        assert_eq!(now, expected, "attacker on {host}: expected the transfer {outcome:?}, the balance is {now}");
+    }
+    lab.browser.close().await;
+}
+
+#[tokio::test]
+async fn samesite_lax_stops_the_cross_site_page_not_the_same_site_one() {
+    let off = json!({"origin_check": false, "json_only": false});
+    measure(Row { cookie_same_site: "Lax", defenses: off, policy: None, as_json: false, same_site: Ran, cross_site: Refused }).await;
+}
+
+#[tokio::test]
+async fn samesite_strict_stops_the_cross_site_page_not_the_same_site_one() {
+    let off = json!({"origin_check": false, "json_only": false});
+    measure(Row { cookie_same_site: "Strict", defenses: off, policy: None, as_json: false, same_site: Ran, cross_site: Refused }).await;
+}
+
+#[tokio::test]
+async fn the_origin_check_stops_both() {
+    let on = json!({"origin_check": true, "json_only": false});
+    measure(Row { cookie_same_site: "Lax", defenses: on, policy: None, as_json: false, same_site: Refused, cross_site: Refused }).await;
+}
+
+#[tokio::test]
+async fn fetch_metadata_stops_both() {
+    let on = json!({"origin_check": false, "json_only": false, "fetch_metadata": true});
+    measure(Row { cookie_same_site: "Lax", defenses: on, policy: None, as_json: false, same_site: Refused, cross_site: Refused }).await;
+}
+
+#[tokio::test]
+async fn json_only_stops_both_while_cors_refuses_the_preflight() {
+    let on = json!({"origin_check": false, "json_only": true});
+    measure(Row { cookie_same_site: "Lax", defenses: on, policy: None, as_json: true, same_site: Refused, cross_site: Refused }).await;
+}
+
+#[tokio::test]
+async fn json_only_fails_once_the_policy_allows_the_attacker() {
+    let on = json!({"origin_check": false, "json_only": true});
+    let policy = Some(reflect_with_credentials());
+    // Cross-site, Chromium sends no cookie to localhost (a third-party cookie): refused anyway.
+    measure(Row { cookie_same_site: "Lax", defenses: on, policy, as_json: true, same_site: Ran, cross_site: Refused }).await;
+}
