@@ -1,85 +1,79 @@
-//! The two listeners' routers: `app(state)` for the lab API and the control plane, `site` for
-//! the other site. Tests call `app` with `tower::ServiceExt::oneshot`, no socket needed.
+//! The routers: `app(state)` for the lab API and the control plane, and what every listener
+//! puts around its router (`for_listener`). Tests call either with `tower::ServiceExt::oneshot`,
+//! no socket needed.
 
-use std::any::Any;
+use std::{any::Any, convert::Infallible};
 
 use axum::{
     Router,
-    extract::DefaultBodyLimit,
+    extract::{DefaultBodyLimit, Request},
     http::{HeaderValue, Method, header},
-    middleware,
     response::{IntoResponse, Response},
-    routing::{delete, get, post},
+    routing::{any, delete, get, post},
 };
 use shared::wire::ErrorCode;
+use tower::{Service, ServiceBuilder};
 use tower_http::{
     catch_panic::CatchPanicLayer,
     cors::{AllowOrigin, CorsLayer},
+    validate_request::ValidateRequestHeaderLayer,
 };
 
 use crate::{
     config::Config,
-    control_access,
+    control_access::{self, ControlToken},
     error::{self, AppError},
     extract::BODY_LIMIT,
     fetch_metadata,
-    host::{self, AllowedHosts},
+    host::AllowedHosts,
     lab::LabLayer,
-    limits,
+    limits::HeadLimits,
     routes::{api, control},
     state::AppState,
 };
 
-/// The lab API (`/api/*`, inside the lab layer) and the control plane (`/control/*`, for the
-/// playground's own page only).
+/// The lab API (`/api/*`, each route inside the lab layer) and the control plane
+/// (`/control/*`, for the playground's own page only), merged into one route table.
 pub fn app(state: AppState) -> Router {
-    let routes = Router::new()
-        .route("/login", post(api::login))
-        .route("/logout", post(api::logout))
-        .route("/token", post(api::token))
-        .route("/profile", get(api::profile))
-        .route("/transfer", post(api::transfer))
-        .fallback(error::not_found)
-        .method_not_allowed_fallback(error::method_not_allowed)
-        .with_state(state.clone());
-    // The Fetch Metadata defence is switched at run time: while it is on (in the request's
-    // snapshot of the defences), requests go to the same routes behind tower-http's CsrfLayer.
-    let guarded = routes.clone().layer(state.cross_origin().clone().with_rejection_response(fetch_metadata::refused_in_lab as fn(_) -> _));
-    let lab = routes.layer(middleware::from_fn_with_state(guarded, fetch_metadata::when_switched_on)).layer(LabLayer::new(state.clone()));
-
-    let control = Router::new()
-        .route("/cors", get(control::get_cors).put(control::put_cors))
-        .route("/reset", post(control::reset))
-        .route("/log", get(control::log))
-        .route("/events", get(control::events))
-        .route("/cookie", get(control::get_cookie).put(control::put_cookie))
-        .route("/jwt", get(control::get_jwt).put(control::put_jwt))
-        .route("/sessions", get(control::sessions))
-        .route("/sessions/{handle}", delete(control::revoke))
-        .route("/accounts", get(control::accounts))
-        .route("/defenses", get(control::get_defenses).put(control::put_defenses))
-        .route("/site", get(control::site))
-        .route("/instance", get(control::instance))
-        .fallback(error::not_found)
-        .method_not_allowed_fallback(error::method_not_allowed)
-        .layer(state.cross_origin().clone().with_rejection_response(fetch_metadata::refused_on_control_plane as fn(_) -> _))
-        .layer(middleware::from_fn_with_state(state.clone(), control_access::guard))
-        .layer(control_cors(state.config()))
-        .with_state(state.clone());
-
-    let hosts = AllowedHosts::new(state.config());
-    let router = Router::new().nest("/api", lab).nest("/control", control).fallback(error::not_found);
-    for_any_listener(router, hosts)
+    Router::new().merge(lab(&state)).merge(control_plane(&state)).fallback(error::not_found).with_state(state)
 }
 
-/// What both listeners do before any route: the `Host` allowlist, the head limits, the body
-/// limit that extractors honour, and a JSON 500 for a panicking handler.
-pub fn for_any_listener(router: Router, hosts: AllowedHosts) -> Router {
-    router
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(CatchPanicLayer::custom(panic_response))
-        .layer(middleware::from_fn(limits::request_head))
-        .layer(middleware::from_fn_with_state(hosts, host::check))
+fn lab(state: &AppState) -> Router<AppState> {
+    Router::new()
+        .route("/api/login", post(api::login))
+        .route("/api/logout", post(api::logout))
+        .route("/api/token", post(api::token))
+        .route("/api/profile", get(api::profile))
+        .route("/api/transfer", post(api::transfer))
+        // Unknown lab paths are the lab's too: logged, with the policy's headers.
+        .route("/api", any(error::not_found))
+        .route("/api/{*rest}", any(error::not_found))
+        .method_not_allowed_fallback(error::method_not_allowed)
+        .layer(LabLayer::new(state.clone()))
+}
+
+fn control_plane(state: &AppState) -> Router<AppState> {
+    let config = state.config();
+    let refusal = fetch_metadata::refused_on_control_plane as fn(_) -> _;
+    Router::new()
+        .route("/control/cors", get(control::get_cors).put(control::put_cors))
+        .route("/control/reset", post(control::reset))
+        .route("/control/log", get(control::log))
+        .route("/control/events", get(control::events))
+        .route("/control/cookie", get(control::get_cookie).put(control::put_cookie))
+        .route("/control/jwt", get(control::get_jwt).put(control::put_jwt))
+        .route("/control/sessions", get(control::sessions))
+        .route("/control/sessions/{handle}", delete(control::revoke))
+        .route("/control/accounts", get(control::accounts))
+        .route("/control/defenses", get(control::get_defenses).put(control::put_defenses))
+        .route("/control/site", get(control::site))
+        .route("/control/instance", get(control::instance))
+        .route("/control/{*rest}", any(error::not_found))
+        .method_not_allowed_fallback(error::method_not_allowed)
+        // No other page may change the lab (Fetch Metadata), nobody without the token.
+        .layer(state.cross_origin().clone().with_rejection_response(refusal))
+        .layer(ValidateRequestHeaderLayer::custom(ControlToken::new(config.control_token.as_deref())))
+        .layer(control_cors(config))
 }
 
 /// The control plane answers CORS for the playground's own origins only, whatever the lab
@@ -90,6 +84,21 @@ fn control_cors(config: &Config) -> CorsLayer {
         .allow_origin(AllowOrigin::list(origins))
         .allow_methods([Method::GET, Method::PUT, Method::POST, Method::DELETE])
         .allow_headers([header::CONTENT_TYPE, control_access::TOKEN_HEADER])
+}
+
+/// What a listener does before its router, once per request: a JSON 500 for a panicking
+/// handler, the `Host` allowlist (421), the head limits (414, 431), and the body limit that
+/// the extractors honour (413).
+pub fn for_listener<R>(router: R, hosts: AllowedHosts) -> impl Service<Request, Response = Response<impl axum::body::HttpBody<Data = axum::body::Bytes, Error = axum::BoxError> + Send + 'static>, Error = Infallible, Future: Send + 'static> + Clone + Send + Sync + 'static
+where
+    R: Service<Request, Response = Response, Error = Infallible, Future: Send + 'static> + Clone + Send + Sync + 'static,
+{
+    ServiceBuilder::new()
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(ValidateRequestHeaderLayer::custom(hosts))
+        .layer(ValidateRequestHeaderLayer::custom(HeadLimits))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .service(router)
 }
 
 /// A handler panicked: a 500 in the API's shape; what went wrong goes to the server's log only.

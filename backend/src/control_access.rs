@@ -8,33 +8,46 @@
 //!   for `EventSource`, which cannot set headers), else 401 `control_token_required` (this
 //!   module).
 
+use std::sync::Arc;
+
 use axum::{
-    extract::{Request, State},
+    body::Body,
+    extract::Request,
     http::HeaderName,
-    middleware::Next,
     response::{IntoResponse, Response},
 };
-
 use shared::wire::ErrorCode;
+use tower_http::validate_request::ValidateRequest;
 
-use crate::{error::AppError, state::AppState};
+use crate::error::AppError;
 
 pub const TOKEN_HEADER: HeaderName = HeaderName::from_static("x-playground-token");
 
-/// The axum middleware around every `/control/*` route (inside the control plane's CORS layer,
-/// so a refusal still reaches the page, which then asks for the token).
-pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let config = state.config();
-    if let Some(expected) = &config.control_token
-        && !carries_token(&req, expected)
-    {
-        return AppError::new(
-            ErrorCode::ControlTokenRequired,
-            "The control plane needs the playground's control token (X-Playground-Token).",
-        )
-        .into_response();
+/// The `--control-token` check, for tower-http's `ValidateRequestHeaderLayer` around every
+/// `/control/*` route (inside the control plane's CORS layer, so a refusal still reaches the
+/// page, which then asks for the token). Without a configured token everything passes.
+#[derive(Clone)]
+pub struct ControlToken(Option<Arc<str>>);
+
+impl ControlToken {
+    pub fn new(token: Option<&str>) -> ControlToken {
+        ControlToken(token.map(Arc::from))
     }
-    next.run(req).await
+}
+
+impl ValidateRequest<Body> for ControlToken {
+    type ResponseBody = Body;
+
+    fn validate(&mut self, req: &mut Request) -> Result<(), Response> {
+        match &self.0 {
+            Some(expected) if !carries_token(req, expected) => Err(AppError::new(
+                ErrorCode::ControlTokenRequired,
+                "The control plane needs the playground's control token (X-Playground-Token).",
+            )
+            .into_response()),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// The token from the header, or from the query for the event stream; compared in constant time.

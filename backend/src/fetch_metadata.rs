@@ -5,16 +5,11 @@
 //! cross-site or same-site page is refused with no token at all.
 //!
 //! Used twice: always around the control plane's routes (no other page may change the lab),
-//! and around the lab API's when the person switches the `fetch_metadata` defence on.
+//! and by the lab layer around the lab API's routes while the person has the
+//! `fetch_metadata` defence on.
 
-use axum::{
-    Router,
-    extract::{Request, State},
-    middleware::Next,
-    response::{IntoResponse, Response},
-};
-use shared::wire::{Defenses, ErrorCode};
-use tower::ServiceExt;
+use axum::response::{IntoResponse, Response};
+use shared::wire::ErrorCode;
 use tower_http::csrf::{ConfigError, CsrfLayer, ProtectionError, ProtectionErrorKind};
 
 use crate::{
@@ -25,16 +20,6 @@ use crate::{
 /// The layer trusting `frontend_origins`, with the default (empty 403) answer.
 pub fn trusting(frontend_origins: &[String]) -> Result<CsrfLayer, ConfigError> {
     frontend_origins.iter().try_fold(CsrfLayer::new(), |layer, origin| layer.add_trusted_origin(origin))
-}
-
-/// The lab's switch: with the defence on in this request's snapshot (`Defenses`, put there by
-/// the lab layer), the request goes to `guarded`, the lab's routes behind the `CsrfLayer`.
-pub async fn when_switched_on(State(guarded): State<Router>, req: Request, next: Next) -> Response {
-    if req.extensions().get::<Defenses>().is_some_and(|d| d.fetch_metadata) {
-        guarded.oneshot(req).await.into_response()
-    } else {
-        next.run(req).await
-    }
 }
 
 /// The control plane's answer: 403 `origin_refused`.

@@ -6,19 +6,22 @@
 //! closes that door, as dev servers do (Vite's `server.allowedHosts`, webpack-dev-server's
 //! `allowedHosts`).
 
+use std::sync::Arc;
+
 use axum::{
-    extract::{Request, State},
-    http::{HeaderMap, Uri, header, uri::Authority},
-    middleware::Next,
+    body::Body,
+    extract::Request,
+    http::{HeaderMap, Uri, header},
     response::{IntoResponse, Response},
 };
 use shared::wire::ErrorCode;
+use tower_http::validate_request::ValidateRequest;
 
 use crate::{config::Config, error::AppError};
 
 /// Host names (without port, lower case; IPv6 in brackets) that requests may name.
 #[derive(Clone, Debug)]
-pub struct AllowedHosts(Vec<String>);
+pub struct AllowedHosts(Arc<[String]>);
 
 impl AllowedHosts {
     /// Loopback's names, and the hosts of the frontend origins and peers.
@@ -30,15 +33,15 @@ impl AllowedHosts {
                 hosts.push(host);
             }
         }
-        AllowedHosts(hosts)
+        AllowedHosts(hosts.into())
     }
 
     /// Whether the request's `Host` (and the target's authority, when it names one) is ours.
     /// A request without `Host` is no browser's and is refused too.
     pub fn allows(&self, uri: &Uri, headers: &HeaderMap) -> bool {
-        let named = |authority: &Authority| self.0.iter().any(|h| h.eq_ignore_ascii_case(authority.host()));
-        let host = headers.get(header::HOST).and_then(|v| Authority::try_from(v.as_bytes()).ok());
-        host.is_some_and(|host| named(&host)) && uri.authority().is_none_or(named)
+        let named = |host: &str| self.0.iter().any(|h| h.eq_ignore_ascii_case(host));
+        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).and_then(host_of);
+        host.is_some_and(named) && uri.authority().is_none_or(|authority| named(authority.host()))
     }
 
     pub fn names(&self) -> &[String] {
@@ -46,14 +49,27 @@ impl AllowedHosts {
     }
 }
 
-/// The middleware on both listeners: a request that names another host gets 421 before any
-/// route (or the lab's log) sees it.
-pub async fn check(State(hosts): State<AllowedHosts>, req: Request, next: Next) -> Response {
-    if hosts.allows(req.uri(), req.headers()) {
-        return next.run(req).await;
+/// The host of a `Host` value (`name[:port]`, IPv6 in brackets), `None` when it is none.
+fn host_of(value: &str) -> Option<&str> {
+    let host = match value.strip_prefix('[') {
+        Some(v6) => &value[..v6.find(']')? + 2],
+        None => value.rsplit_once(':').map_or(value, |(host, _)| host),
+    };
+    (!host.is_empty()).then_some(host)
+}
+
+/// On both listeners (tower-http's `ValidateRequestHeaderLayer`): a request that names another
+/// host gets 421 before any route (or the lab's log) sees it.
+impl ValidateRequest<Body> for AllowedHosts {
+    type ResponseBody = Body;
+
+    fn validate(&mut self, req: &mut Request) -> Result<(), Response> {
+        if self.allows(req.uri(), req.headers()) {
+            return Ok(());
+        }
+        let message = "This server answers only requests for localhost, 127.0.0.1, [::1] and the playground's configured hosts.";
+        Err(AppError::new(ErrorCode::MisdirectedRequest, message).into_response())
     }
-    let message = "This server answers only requests for localhost, 127.0.0.1, [::1] and the playground's configured hosts.";
-    AppError::new(ErrorCode::MisdirectedRequest, message).into_response()
 }
 
 #[cfg(test)]

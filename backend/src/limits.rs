@@ -1,9 +1,14 @@
-//! Limits on a request head that hold under abuse, as middleware on both listeners (hyper
-//! itself refuses malformed request lines with 400 and stops reading a head near
+//! Limits on a request head that hold under abuse, checked on both listeners (hyper itself
+//! refuses malformed request lines with 400 and stops reading a head near
 //! `server::MAX_HEAD_BYTES`).
 
-use axum::{extract::Request, middleware::Next, response::{IntoResponse, Response}};
+use axum::{
+    body::Body,
+    extract::Request,
+    response::{IntoResponse, Response},
+};
 use shared::wire::ErrorCode;
+use tower_http::validate_request::ValidateRequest;
 
 use crate::{error::AppError, server::MAX_HEAD_BYTES};
 
@@ -12,15 +17,22 @@ pub const MAX_URI: usize = 8 * 1024;
 
 /// 414 for a target over `MAX_URI`; 431 for a head over `MAX_HEAD_BYTES` (hyper may read a
 /// head up to twice its buffer limit in its last read, so the limit itself is checked here).
-pub async fn request_head(req: Request, next: Next) -> Response {
-    let target = req.uri().path_and_query().map_or(0, |pq| pq.as_str().len());
-    if target > MAX_URI {
-        return AppError::new(ErrorCode::UriTooLong, format!("The request target is longer than {MAX_URI} bytes.")).into_response();
+#[derive(Clone, Copy, Debug, Default)]
+pub struct HeadLimits;
+
+impl ValidateRequest<Body> for HeadLimits {
+    type ResponseBody = Body;
+
+    fn validate(&mut self, req: &mut Request) -> Result<(), Response> {
+        let target = req.uri().path_and_query().map_or(0, |pq| pq.as_str().len());
+        if target > MAX_URI {
+            return Err(AppError::new(ErrorCode::UriTooLong, format!("The request target is longer than {MAX_URI} bytes.")).into_response());
+        }
+        let head = target + req.headers().iter().map(|(name, value)| name.as_str().len() + value.len() + 4).sum::<usize>();
+        if head > MAX_HEAD_BYTES {
+            let message = format!("The request head is larger than {} KiB.", MAX_HEAD_BYTES / 1024);
+            return Err(AppError::new(ErrorCode::HeadersTooLarge, message).into_response());
+        }
+        Ok(())
     }
-    let head = target + req.headers().iter().map(|(name, value)| name.as_str().len() + value.len() + 4).sum::<usize>();
-    if head > MAX_HEAD_BYTES {
-        let message = format!("The request head is larger than {} KiB.", MAX_HEAD_BYTES / 1024);
-        return AppError::new(ErrorCode::HeadersTooLarge, message).into_response();
-    }
-    next.run(req).await
 }

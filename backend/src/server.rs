@@ -12,9 +12,14 @@
 //! - hyper reads at most about `MAX_HEAD_BYTES` of a head (431 beyond; `limits` checks the
 //!   exact figure), and refuses a malformed request line with 400.
 
-use std::{io, sync::Arc, time::Duration};
+use std::{convert::Infallible, io, sync::Arc, time::Duration};
 
-use axum::{Router, body::Body, extract::Request};
+use axum::{
+    BoxError,
+    body::{Body, Bytes, HttpBody},
+    extract::Request,
+    response::Response,
+};
 use hyper::{body::Incoming, server::conn::http1};
 use hyper_util::{
     rt::{TokioIo, TokioTimer},
@@ -25,7 +30,7 @@ use tokio::{
     net::TcpListener,
     sync::{Semaphore, watch},
 };
-use tower::ServiceExt;
+use tower::{Service, ServiceExt};
 
 /// Largest request head (request line and headers) read into memory; beyond it 431.
 pub const MAX_HEAD_BYTES: usize = 64 * 1024;
@@ -39,10 +44,16 @@ pub struct Limits {
     pub header_timeout: Duration,
 }
 
-pub async fn serve(listener: TcpListener, router: Router, limits: Limits, mut stop: watch::Receiver<()>) -> io::Result<()> {
+/// Serves `service` (a router behind `app::for_listener`) on `listener` until `stop` changes.
+pub async fn serve<S, B>(listener: TcpListener, service: S, limits: Limits, mut stop: watch::Receiver<()>) -> io::Result<()>
+where
+    S: Service<Request, Response = Response<B>, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    B: HttpBody<Data = Bytes, Error: Into<BoxError>> + Send + 'static,
+{
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new()).header_read_timeout(limits.header_timeout).max_buf_size(MAX_HEAD_BYTES);
-    let service = TowerToHyperService::new(router.map_request(|req: Request<Incoming>| req.map(Body::new)));
+    let service = TowerToHyperService::new(service.map_request(|req: Request<Incoming>| req.map(Body::new)));
     let graceful = GracefulShutdown::new();
     let slots = Arc::new(Semaphore::new(limits.max_connections as usize));
     loop {

@@ -5,7 +5,7 @@ use std::{io::Write, net::SocketAddr, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
 
 use crate::{
-    app::{app, for_any_listener},
+    app::{app, for_listener},
     clock::now_ms,
     config::{Config, StoreSpec},
     host::AllowedHosts,
@@ -109,8 +109,8 @@ impl Bound {
         });
         let config = self.state.config();
         let limits = Limits { max_connections: config.max_connections, header_timeout: config.header_timeout };
-        let site_router = for_any_listener(site::router(self.api_addr.port()), AllowedHosts::new(config));
-        let api = server::serve(self.api, app(self.state.clone()), limits, stop_rx.clone());
+        let site_router = for_listener(site::router(self.api_addr.port()), AllowedHosts::new(config));
+        let api = server::serve(self.api, for_listener(app(self.state.clone()), AllowedHosts::new(config)), limits, stop_rx.clone());
         let site = server::serve(self.site, site_router, limits, stop_rx);
         let served = tokio::try_join!(api, site);
         sweeper.abort();

@@ -16,6 +16,8 @@ use crate::cmd::{self, output, root, run, step};
 const TRUNK_VERSION: &str = "0.22.1";
 /// Must match `[tools] wasm_opt` in Trunk.toml. Debian's binaryen 108 breaks the wasm.
 const BINARYEN_VERSION: &str = "132.0.0";
+/// Firefox's WebDriver server (Mozilla's, from crates.io).
+const GECKODRIVER_VERSION: &str = "0.37.1";
 /// The accessibility checker the end-to-end tests run in the page.
 const AXE_VERSION: &str = "4.14.1";
 pub const REDIS_SERVER: &str = "/usr/bin/redis-server";
@@ -32,7 +34,14 @@ pub struct Setup {
     pub chromedriver: PathBuf,
     /// axe.min.js, when the test tools were set up.
     pub axe: Option<PathBuf>,
+    /// geckodriver, when the test tools were set up (Firefox ESR is `/usr/bin/firefox-esr`).
+    pub geckodriver: Option<PathBuf>,
 }
+
+/// The browsers the end-to-end tests drive besides Chromium, and their drivers.
+pub const FIREFOX: &str = "/usr/bin/firefox-esr";
+pub const WEBKIT_DRIVER: &str = "/usr/bin/WebKitWebDriver";
+pub const XVFB_RUN: &str = "/usr/bin/xvfb-run";
 
 impl Setup {
     /// Installs what is missing; with `tests`, the browser and its driver too.
@@ -45,16 +54,21 @@ impl Setup {
         ensure_cargo_tool(&cargo_bin, "wasm-bindgen", "wasm-bindgen-cli", &bindgen, &[])?;
         let binaryen_bin = wasm_opt()?;
         let (chromium, chromedriver) = (PathBuf::from("/usr/bin/chromium"), PathBuf::from("/usr/bin/chromedriver"));
-        let mut axe = None;
+        let (mut axe, mut geckodriver) = (None, None);
         if tests {
             ensure_apt("Chromium and ChromeDriver", &[&chromium, &chromedriver], &["chromium", "chromium-driver"])?;
+            // Firefox's driver is no Debian package; WebKit's MiniBrowser needs a display.
+            ensure_apt("Firefox ESR", &[Path::new(FIREFOX)], &["firefox-esr"])?;
+            ensure_cargo_tool(&cargo_bin, "geckodriver", "geckodriver", GECKODRIVER_VERSION, &[])?;
+            geckodriver = Some(cargo_bin.join("geckodriver"));
+            ensure_apt("WebKitGTK's WebDriver and Xvfb", &[Path::new(WEBKIT_DRIVER), Path::new(XVFB_RUN)], &["webkit2gtk-driver", "xvfb"])?;
             axe = Some(axe_core()?);
         }
         if tests || scale {
             ensure_apt("redis-server", &[Path::new(REDIS_SERVER)], &["redis-server"])?;
         }
         println!("    all tools ready");
-        Ok(Setup { wasm_env, path: cmd::path_with(&[cargo_bin, binaryen_bin]), chromium, chromedriver, axe })
+        Ok(Setup { wasm_env, path: cmd::path_with(&[cargo_bin, binaryen_bin]), chromium, chromedriver, axe, geckodriver })
     }
 
     /// A command that builds for wasm: tools on `PATH`, and the wasm route's environment.
@@ -194,7 +208,11 @@ fn ensure_cargo_tool(bin: &Path, binary: &str, krate: &str, version: &str, extra
         println!("--- {binary} {version} is installed");
         return Ok(());
     }
-    let duration = if binary == "trunk" { "about 10 minutes on 2 cores" } else { "a few minutes" };
+    let duration = match binary {
+        "trunk" => "about 10 minutes on 2 cores",
+        "geckodriver" => "about 4 minutes on 2 cores",
+        _ => "a few minutes",
+    };
     println!("--- {binary} {version} is missing (found: {}); building it ({duration})", if have.is_empty() { "none" } else { &have });
     let install = |locked: bool| {
         let mut c = Command::new("cargo");

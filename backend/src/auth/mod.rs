@@ -18,7 +18,7 @@ use shared::{
 
 use crate::{
     clock::now_ms,
-    session_cookie,
+    session_cookie::SessionCookie,
     error::AppError,
     lab::Refused,
     sessions::{Lookup, SessionId},
@@ -28,20 +28,22 @@ use password::DemoUser;
 
 /// The credential a request carries.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Credential<'a> {
+pub enum Credential {
     Bearer(String),
-    Session(&'a str),
+    /// A session cookie: one of our ids, or something else under that name.
+    Session(SessionCookie),
     None,
 }
 
 /// Bearer beats cookie; the scheme matches case-insensitively (RFC 9110 §11.1). Another
 /// scheme (Basic, …) is no bearer token, so the cookie is used if there is one.
-pub fn credential(headers: &HeaderMap) -> Credential<'_> {
-    let bearer = headers.typed_get::<Authorization<Bearer>>().map(|Authorization(bearer)| bearer.token().trim().to_owned());
-    match (bearer, session_cookie::session_cookie(headers)) {
-        (Some(token), _) => Credential::Bearer(token),
-        (None, Some(id)) => Credential::Session(id),
-        (None, None) => Credential::None,
+pub fn credential(headers: &HeaderMap) -> Credential {
+    if let Some(Authorization(bearer)) = headers.typed_get::<Authorization<Bearer>>() {
+        return Credential::Bearer(bearer.token().trim().to_owned());
+    }
+    match SessionCookie::of(headers) {
+        SessionCookie::Absent => Credential::None,
+        cookie => Credential::Session(cookie),
     }
 }
 
@@ -90,9 +92,9 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Authe
             })?;
             Ok(Authed { user, kind: AuthKind::Jwt, session: None })
         }
-        Credential::Session(text) => {
+        Credential::Session(cookie) => {
             let unknown = || AppError::new(ErrorCode::UnknownSession, "No session with this id exists (never did, logged out or revoked).");
-            let id = SessionId::parse(text).ok_or_else(unknown)?;
+            let id = cookie.id().ok_or_else(unknown)?;
             match state.sessions().touch(id, now_ms(), state.lifetimes()).await.map_err(store_unavailable)? {
                 Lookup::Found(session) => {
                     let user = password::by_id(session.user_id).ok_or_else(unknown)?;
@@ -164,7 +166,7 @@ mod tests {
         let both = headers(&[("authorization", "bEaReR tok"), ("cookie", "sessionId=abc")]);
         assert_eq!(credential(&both), Credential::Bearer("tok".into()));
         let basic = headers(&[("authorization", "Basic eDp5"), ("cookie", "sessionId=abc")]);
-        assert_eq!(credential(&basic), Credential::Session("abc"));
+        assert_eq!(credential(&basic), Credential::Session(SessionCookie::Foreign));
         assert_eq!(credential(&headers(&[("authorization", "Bearer  spaced ")])), Credential::Bearer("spaced".into()));
         assert_eq!(credential(&headers(&[("authorization", "Bearer")])), Credential::None, "a scheme without a token is none");
         assert_eq!(credential(&HeaderMap::new()), Credential::None);

@@ -17,13 +17,16 @@ pub fn request<'a>(method: &'a Method, headers: &'a HeaderMap) -> CorsRequest<'a
 }
 
 /// The headers a decision puts on the response, owned, so they can wait for the route's
-/// answer. A value that cannot be a header (a reflected junk origin) is left out.
-pub fn response_headers(decision: &Decision<'_>) -> Vec<(HeaderName, HeaderValue)> {
-    decision
-        .headers
-        .iter()
-        .filter_map(|(name, value)| Some((name_of(name)?, HeaderValue::from_str(value).ok()?)))
-        .collect()
+/// answer. An origin sent back is the request's own header value (shared, not parsed again);
+/// a value that cannot be a header is left out.
+pub fn response_headers(decision: &Decision<'_>, request_origin: Option<&HeaderValue>) -> Vec<(HeaderName, HeaderValue)> {
+    let value = |text: &str| match (text, request_origin) {
+        ("true", _) => Some(HeaderValue::from_static("true")),
+        ("*", _) => Some(HeaderValue::from_static("*")),
+        (text, Some(origin)) if text.as_bytes() == origin.as_bytes() => Some(origin.clone()),
+        (text, _) => HeaderValue::from_str(text).ok(),
+    };
+    decision.headers.iter().filter_map(|(name, text)| Some((name_of(name)?, value(text)?))).collect()
 }
 
 fn name_of(name: &str) -> Option<HeaderName> {

@@ -5,7 +5,8 @@
 //!    meanwhile applies to the next request and no response mixes two policies;
 //! 2. decide CORS with `shared::cors::decide`;
 //! 3. answer a preflight at once (it carries no credentials and never reaches a route);
-//! 4. apply the Origin check, when that defence is on;
+//! 4. apply the CSRF defences that are on: the Origin check (`csrf`), and Fetch Metadata
+//!    (tower-http's `CsrfLayer` around the routes, `crate::fetch_metadata`);
 //! 5. run the route (axum handlers in `routes::api`), which says what it did as an `Outcome`;
 //! 6. put the CORS headers on its answer, and `Cache-Control: no-store`;
 //! 7. log the request, with the CORS reason and the outcome as data.
@@ -21,18 +22,19 @@ use std::{
 };
 
 use axum::{
-    extract::{OriginalUri, Request},
+    extract::Request,
     http::{HeaderName, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use pin_project_lite::pin_project;
+use tower_http::csrf::{Csrf, ProtectionError, ResponseFuture as CsrfFuture};
 use shared::{
     cors::{Action, Decision, Reason, RefusedPreflight, decide},
     wire::ErrorCode,
 };
 use tower::{Layer, Service};
 
-use crate::{error::AppError, request_log::Record, state::AppState};
+use crate::{error::AppError, fetch_metadata, request_log::Record, state::AppState};
 pub use outcome::{Outcome, Refused};
 
 /// Wraps the lab's routes in the lab's work (see the module's doc).
@@ -47,18 +49,25 @@ impl LabLayer {
     }
 }
 
-impl<S> Layer<S> for LabLayer {
+impl<S: Clone> Layer<S> for LabLayer {
     type Service = Lab<S>;
 
     fn layer(&self, inner: S) -> Lab<S> {
-        Lab { inner, state: self.state.clone() }
+        let guarded = self.state.cross_origin().clone().with_rejection_response(fetch_metadata::refused_in_lab as Refusal).layer(inner.clone());
+        Lab { inner, guarded, state: self.state.clone() }
     }
 }
+
+/// How the Fetch Metadata defence answers a refused write.
+type Refusal = fn(ProtectionError) -> Response;
 
 /// The service `LabLayer` makes.
 #[derive(Clone)]
 pub struct Lab<S> {
     inner: S,
+    /// The same routes behind tower-http's `CsrfLayer`, for requests while the Fetch Metadata
+    /// defence is on.
+    guarded: Csrf<S, Refusal>,
     state: AppState,
 }
 
@@ -71,16 +80,15 @@ where
     type Future = ResponseFuture<S::Future>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
-        self.inner.poll_ready(cx)
+        ready!(self.inner.poll_ready(cx))?;
+        self.guarded.poll_ready(cx)
     }
 
     fn call(&mut self, mut req: Request) -> Self::Future {
-        // The path as the client sent it: `nest("/api", …)` strips the prefix for the routes.
-        let uri = req.extensions().get::<OriginalUri>().map_or(req.uri(), |original| &original.0);
-        let record = Record::arrived(req.method(), uri, req.headers());
+        let record = Record::arrived(req.method(), req.uri(), req.headers());
         let (policy, defenses) = (self.state.policy(), self.state.defenses());
         let decision = decide(&policy, &cors::request(req.method(), req.headers()));
-        let cors_headers = cors::response_headers(&decision);
+        let cors_headers = cors::response_headers(&decision, req.headers().get(header::ORIGIN));
         let Decision { action, vary_origin, reason, .. } = decision;
 
         let answered = match action {
@@ -103,7 +111,11 @@ where
             None => {
                 // For the body extractor's "JSON only", from the same snapshot.
                 req.extensions_mut().insert(defenses);
-                Kind::Route { future: self.inner.call(req) }
+                if defenses.fetch_metadata {
+                    Kind::Guarded { future: self.guarded.call(req) }
+                } else {
+                    Kind::Route { future: self.inner.call(req) }
+                }
             }
         };
         ResponseFuture { kind, finish: Some(Finish { state: self.state.clone(), record, cors_headers, vary_origin, reason }) }
@@ -112,7 +124,7 @@ where
 
 pin_project! {
     /// The answer of a lab request: given at once, or the route's; finished and logged.
-    pub struct ResponseFuture<F> {
+    pub struct ResponseFuture<F: Future> {
         #[pin]
         kind: Kind<F>,
         finish: Option<Finish>,
@@ -121,9 +133,10 @@ pin_project! {
 
 pin_project! {
     #[project = KindProj]
-    enum Kind<F> {
+    enum Kind<F: Future> {
         Answered { response: Option<Response> },
         Route { #[pin] future: F },
+        Guarded { #[pin] future: CsrfFuture<F> },
     }
 }
 
@@ -147,6 +160,7 @@ where
         let mut response = match this.kind.project() {
             KindProj::Answered { response } => response.take().unwrap_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response()),
             KindProj::Route { future } => ready!(future.poll(cx))?,
+            KindProj::Guarded { future } => ready!(future.poll(cx))?,
         };
         if let Some(finish) = this.finish.take() {
             finish.run(&mut response);

@@ -142,7 +142,7 @@ async fn boom() -> &'static str {
 
 #[tokio::test]
 async fn a_panic_in_a_handler_is_a_500_json_error_and_the_server_keeps_serving() {
-    // Any router behind `for_any_listener` gets the same hardening.
+    // Any router behind `for_listener` gets the same hardening.
     let router = axum::Router::new()
         .route("/boom", axum::routing::get(boom))
         .route("/fine", axum::routing::get(|| async { "fine" }));
@@ -151,7 +151,7 @@ async fn a_panic_in_a_handler_is_a_500_json_error_and_the_server_keeps_serving()
     let (_stop, stop_rx) = tokio::sync::watch::channel(());
     let limits = backend::server::Limits { max_connections: 16, header_timeout: Duration::from_secs(10) };
     let config = <backend::Config as clap::Parser>::parse_from(["backend"]);
-    let router = backend::app::for_any_listener(router, backend::host::AllowedHosts::new(&config));
+    let router = backend::app::for_listener(router, backend::host::AllowedHosts::new(&config));
     tokio::spawn(backend::server::serve(listener, router, limits, stop_rx));
     let boom = reqwest::get(format!("{base}/boom")).await.unwrap();
     assert_eq!(boom.status(), 500);

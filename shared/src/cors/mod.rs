@@ -1,8 +1,10 @@
 //! The CORS rules: the policy model and the server's decision.
 
 pub mod browser;
+pub mod engine;
 pub mod policy;
 pub mod server;
 
+pub use engine::Engine;
 pub use policy::{AllowOrigin, CorsPolicy, PolicyError, RefusedPreflight, ValidPolicy};
 pub use server::{Action, CorsRequest, Decision, Reason, decide};

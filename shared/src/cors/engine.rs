@@ -1,0 +1,98 @@
+//! The browser engines the lab explains. They agree on the Fetch standard's CORS rules (the
+//! differential tests hold each to `browser::evaluate`), but not on their words, their limits,
+//! or their cookies; what differs is here, each figure pinned by an end-to-end test in that
+//! engine (`tests/browser/`).
+
+use serde::{Deserialize, Serialize};
+
+/// A browser engine: Chromium (Chrome, Edge), Firefox (Gecko), WebKit (Safari).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Engine {
+    #[default]
+    Chromium,
+    Firefox,
+    WebKit,
+}
+
+impl Engine {
+    pub const ALL: [Engine; 3] = [Engine::Chromium, Engine::Firefox, Engine::WebKit];
+
+    /// `chromium`, `firefox`, `webkit`: the name in data attributes and test output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Engine::Chromium => "chromium",
+            Engine::Firefox => "firefox",
+            Engine::WebKit => "webkit",
+        }
+    }
+
+    /// The name a person knows it by.
+    pub fn label(self) -> &'static str {
+        match self {
+            Engine::Chromium => "Chromium (Chrome, Edge)",
+            Engine::Firefox => "Firefox",
+            Engine::WebKit => "WebKit (Safari)",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Engine> {
+        Engine::ALL.into_iter().find(|e| e.as_str().eq_ignore_ascii_case(name))
+    }
+
+    /// The engine behind a `navigator.userAgent`. Every engine's agent says "Mozilla" and
+    /// Chromium's says "Safari" too, so the order of the checks matters.
+    pub fn from_user_agent(agent: &str) -> Engine {
+        if agent.contains("Firefox/") {
+            Engine::Firefox
+        } else if agent.contains("Chrome/") || agent.contains("Chromium/") || agent.contains("Edg/") {
+            Engine::Chromium
+        } else if agent.contains("AppleWebKit/") {
+            Engine::WebKit
+        } else {
+            Engine::Chromium
+        }
+    }
+
+    /// What a blocked `fetch` rejects with, as `String(error)`: all the page's code ever sees.
+    pub fn type_error(self) -> &'static str {
+        match self {
+            Engine::Chromium => "TypeError: Failed to fetch",
+            Engine::Firefox => "TypeError: NetworkError when attempting to fetch resource.",
+            Engine::WebKit => "TypeError: Load failed",
+        }
+    }
+
+    /// The longest time, in seconds, the engine keeps a preflight's answer, whatever
+    /// `Access-Control-Max-Age` asks for. Cited from each engine's source, too long to wait
+    /// for in a test: Chromium `services/network/cors/preflight_result.cc` (`kMaxTimeout`,
+    /// 2 hours), Firefox `nsCORSListenerProxy.cpp` (24 hours), WebKit
+    /// `Source/WebCore/loader/CrossOriginPreflightResultCache.cpp` (`maxPreflightCacheTimeout`).
+    pub fn max_age_cap(self) -> u64 {
+        match self {
+            Engine::Chromium => 7200,
+            Engine::Firefox => 86_400,
+            Engine::WebKit => 600,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engines_are_told_apart_by_their_user_agents() {
+        let agents = [
+            ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36", Engine::Chromium),
+            ("Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0", Engine::Firefox),
+            ("Mozilla/5.0 (X11; Ubuntu; Linux x86_64) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Safari/605.1.15", Engine::WebKit),
+            ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36 Edg/140.0.0.0", Engine::Chromium),
+        ];
+        for (agent, engine) in agents {
+            assert_eq!(Engine::from_user_agent(agent), engine, "{agent}");
+        }
+        assert_eq!(Engine::parse("WebKit"), Some(Engine::WebKit));
+        assert_eq!(Engine::parse("lynx"), None);
+    }
+}
