@@ -34,7 +34,7 @@ async fn default_policy_reads_the_answer_and_cors_off_blocks_it_but_the_request_
 
     // Assert: the browser blocked it, the page got only the opaque error...
     assert_eq!(b.attr("#latest .browser-view", "data-state").await.as_deref(), Some("blocked"));
-    assert_eq!(b.text("#latest .browser-view .headline").await, "TypeError: Failed to fetch");
+    assert_eq!(b.text("#latest .browser-view .headline").await, b.engine.type_error());
     // ...while the server received and answered it, without a CORS header
     let server_view = b.text("#latest .server-view").await;
     assert!(server_view.contains("GET /api/profile → 401"), "{server_view}");

@@ -225,7 +225,8 @@ async fn the_token_panel_shows_a_date_it_cannot_show_and_keeps_working() {
     b.wait_text("#jwt-times", |t| t.contains("s left")).await;
     b.click("#jwt-send").await;
     b.wait_text("#latest .browser-view .headline", |t| t == "200 OK").await;
-    let thrown: Vec<_> = b.console().await.into_iter().filter(|(_, m)| m.contains("RangeError") || m.contains("panicked")).collect();
+    // Where the driver shows the console (Chromium), nothing was thrown on the way either.
+    let thrown: Vec<_> = b.console().await.unwrap_or_default().into_iter().filter(|(_, m)| m.contains("RangeError") || m.contains("panicked")).collect();
     assert!(thrown.is_empty(), "{thrown:?}");
     lab.browser.close().await;
 }

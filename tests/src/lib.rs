@@ -1,12 +1,14 @@
 //! The end-to-end harness: the real backend binary on free loopback ports, the Trunk-built
-//! frontend served from its `dist` folder, and headless Chromium driven through ChromeDriver.
+//! frontend served from its `dist` folder, and a real browser driven through WebDriver:
+//! Chromium, Firefox or WebKit, as `PLAYGROUND_ENGINE` says.
 //!
 //! `cargo xtask test` builds the frontend and the backend first and passes their paths in
-//! `PLAYGROUND_DIST` and `PLAYGROUND_BACKEND_BIN`.
+//! `PLAYGROUND_DIST` and `PLAYGROUND_BACKEND_BIN`, and the browsers' and drivers' paths.
 
 use std::{
     io::{BufRead, BufReader},
     net::{SocketAddr, TcpListener as StdListener},
+    os::unix::process::CommandExt,
     path::PathBuf,
     process::{Child, Command, Stdio},
     time::{Duration, Instant},
@@ -14,6 +16,7 @@ use std::{
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
+pub use shared::cors::Engine;
 
 /// How long a UI change may take before a test gives up (the page talks to a local backend).
 pub const UI_TIMEOUT: Duration = Duration::from_secs(15);
@@ -97,9 +100,21 @@ impl Drop for Frontend {
     }
 }
 
-/// ChromeDriver with one headless Chromium session.
+/// The engine a run of the end-to-end tests drives: `PLAYGROUND_ENGINE` (`chromium`,
+/// `firefox` or `webkit`; Chromium when unset). `cargo xtask test` runs the suite once per engine.
+pub fn engine() -> Engine {
+    match std::env::var("PLAYGROUND_ENGINE") {
+        Ok(name) => Engine::parse(&name).unwrap_or_else(|| panic!("PLAYGROUND_ENGINE={name:?}: chromium, firefox or webkit")),
+        Err(_) => Engine::Chromium,
+    }
+}
+
+/// One browser session through its engine's WebDriver server (ChromeDriver, geckodriver, or
+/// WebKitWebDriver under Xvfb), headless, with a fresh profile.
 pub struct Browser {
     pub client: Client,
+    pub engine: Engine,
+    /// The driver's process group: the driver, its browser, and Xvfb for WebKit.
     driver: Child,
     profile: PathBuf,
 }
@@ -109,44 +124,76 @@ impl Browser {
         Self::start_with_args(&[]).await
     }
 
-    /// With more Chromium flags, e.g. `--host-resolver-rules=…` to send a name to a local port.
+    /// With more browser arguments (Chromium's `--host-resolver-rules=…`, say).
     pub async fn start_with_args(extra: &[String]) -> Browser {
-        let chromium = required_path("PLAYGROUND_CHROMIUM");
-        let chromedriver = required_path("PLAYGROUND_CHROMEDRIVER");
+        let engine = engine();
         let port = free_port();
-        let driver = Command::new(&chromedriver)
-            .arg(format!("--port={port}"))
+        let profile = std::env::temp_dir().join(format!("playground-{}-{}-{port}", engine.as_str(), std::process::id()));
+        let (program, args, caps) = match engine {
+            Engine::Chromium => {
+                let chromium = required_path("PLAYGROUND_CHROMIUM");
+                let args: Vec<String> = [
+                    // No sandbox as root; the rest keeps Chromium off the (closed) network.
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                ]
+                .map(str::to_owned)
+                .into_iter()
+                .chain([format!("--user-data-dir={}", profile.display())])
+                .chain(extra.iter().cloned())
+                .collect();
+                let caps = serde_json::json!({
+                    "goog:chromeOptions": { "binary": chromium, "args": args },
+                    "goog:loggingPrefs": { "browser": "ALL", "performance": "ALL" },
+                });
+                (required_path("PLAYGROUND_CHROMEDRIVER"), vec![format!("--port={port}")], caps)
+            }
+            Engine::Firefox => {
+                let caps = serde_json::json!({
+                    "browserName": "firefox",
+                    "moz:firefoxOptions": {
+                        "binary": required_path("PLAYGROUND_FIREFOX"),
+                        "args": ["-headless"],
+                        // Nothing of its own to fetch from the (closed) network.
+                        "prefs": {
+                            "app.update.enabled": false, "browser.shell.checkDefaultBrowser": false,
+                            "datareporting.policy.dataSubmissionEnabled": false, "network.captive-portal-service.enabled": false,
+                            "network.connectivity-service.enabled": false, "browser.safebrowsing.malware.enabled": false,
+                            "browser.safebrowsing.phishing.enabled": false, "extensions.update.enabled": false,
+                            "toolkit.telemetry.enabled": false, "browser.newtabpage.enabled": false,
+                        },
+                    },
+                });
+                (required_path("PLAYGROUND_GECKODRIVER"), vec!["--port".to_owned(), port.to_string()], caps)
+            }
+            Engine::WebKit => {
+                let caps = serde_json::json!({
+                    "browserName": "MiniBrowser",
+                    "webkitgtk:browserOptions": { "binary": required_path("PLAYGROUND_MINIBROWSER"), "args": ["--automation"] },
+                });
+                // MiniBrowser needs a display: Xvfb, for this driver alone.
+                let args = vec!["-a".to_owned(), required_path("PLAYGROUND_WEBKITDRIVER").display().to_string(), format!("--port={port}")];
+                (PathBuf::from("xvfb-run"), args, caps)
+            }
+        };
+        let driver = Command::new(&program)
+            .args(&args)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
+            .process_group(0)
             .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {}: {e}", chromedriver.display()));
-        let profile = std::env::temp_dir().join(format!("playground-chromium-{}-{port}", std::process::id()));
-        let caps = serde_json::json!({
-            "goog:chromeOptions": {
-                "binary": chromium,
-                // No sandbox as root; the rest keeps Chromium off the (closed) network.
-                "args": [
-                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--disable-dev-shm-usage", format!("--user-data-dir={}", profile.display()),
-                ],
-            },
-            "goog:loggingPrefs": { "browser": "ALL" },
-        });
-        let mut caps = caps.as_object().cloned().expect("an object");
-        if let Some(args) = caps["goog:chromeOptions"]["args"].as_array_mut() {
-            args.extend(extra.iter().map(|a| serde_json::json!(a)));
-        }
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", program.display()));
+        let caps = caps.as_object().cloned().expect("an object");
         let url = format!("http://127.0.0.1:{port}");
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + Duration::from_secs(30);
         let client = loop {
             match ClientBuilder::new(HttpConnector::new()).capabilities(caps.clone()).connect(&url).await {
                 Ok(client) => break client,
-                Err(e) if Instant::now() > deadline => panic!("ChromeDriver did not start a session: {e}"),
+                Err(e) if Instant::now() > deadline => panic!("{} did not start a session: {e}", program.display()),
                 Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
             }
         };
-        Browser { client, driver, profile }
+        Browser { client, engine, driver, profile }
     }
 
     /// Ends the WebDriver session, so Chromium exits on its own; `Drop` does the rest.
@@ -206,9 +253,11 @@ impl Browser {
 }
 
 impl Drop for Browser {
-    /// Also runs when a test panics before `close`: then Chromium would outlive ChromeDriver,
-    /// so it is stopped by its (unique) profile folder.
+    /// Also runs when a test panics before `close`: the whole process group goes (the driver,
+    /// the browser it started, Xvfb), and Chromium is stopped by its (unique) profile folder
+    /// too, since it leaves the group for its own.
     fn drop(&mut self) {
+        let _ = Command::new("kill").arg("--").arg(format!("-{}", self.driver.id())).status();
         let _ = self.driver.kill();
         let _ = self.driver.wait();
         let _ = Command::new("pkill").args(["-f", "--"]).arg(format!("--user-data-dir={}", self.profile.display())).status();
@@ -256,8 +305,12 @@ impl Browser {
         }
     }
 
-    /// The browser's console messages so far (ChromeDriver's log endpoint), as `(level, message)`.
-    pub async fn console(&self) -> Vec<(String, String)> {
+    /// The browser's console messages so far, as `(level, message)`: ChromeDriver's log
+    /// endpoint, which geckodriver and WebKitWebDriver do not have (`None` there).
+    pub async fn console(&self) -> Option<Vec<(String, String)>> {
+        if self.engine != Engine::Chromium {
+            return None;
+        }
         let logs = self.client.issue_cmd(BrowserLog).await.expect("ChromeDriver returns the browser log");
         logs.as_array()
             .map(|entries| {
@@ -266,7 +319,7 @@ impl Browser {
                     .map(|e| (e["level"].as_str().unwrap_or_default().to_owned(), e["message"].as_str().unwrap_or_default().to_owned()))
                     .collect()
             })
-            .unwrap_or_default()
+            .or(Some(Vec::new()))
     }
 }
 

@@ -41,6 +41,7 @@ pub struct Setup {
 /// The browsers the end-to-end tests drive besides Chromium, and their drivers.
 pub const FIREFOX: &str = "/usr/bin/firefox-esr";
 pub const WEBKIT_DRIVER: &str = "/usr/bin/WebKitWebDriver";
+pub const MINIBROWSER: &str = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
 pub const XVFB_RUN: &str = "/usr/bin/xvfb-run";
 
 impl Setup {

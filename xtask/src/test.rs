@@ -1,14 +1,18 @@
 //! `cargo xtask test`: every test, in the order that lets later ones use earlier builds.
 
 use std::{
-    path::PathBuf,
+    path::{Path, PathBuf},
     time::Instant,
 };
 
 use crate::{
     cmd::{self, root, step},
-    setup::Setup,
+    setup::{FIREFOX, MINIBROWSER, Setup, WEBKIT_DRIVER},
 };
+
+/// End-to-end tests that need what only ChromeDriver offers: the console through its log
+/// endpoint (geckodriver and WebKitWebDriver have none).
+const CHROMIUM_ONLY: [&str; 1] = ["normal_use_leaves_the_console_clean"];
 
 pub fn test() -> Result<(), String> {
     let started = Instant::now();
@@ -35,17 +39,33 @@ pub fn test() -> Result<(), String> {
         timings.push((name, t.elapsed()));
     };
 
-    suite(
-        "Host tests: rules, backend over real sockets, end-to-end in headless Chromium",
-        setup
-            .command("cargo")
-            .args(["test", "--workspace", "--no-fail-fast"])
+    // What the end-to-end tests need to find: the builds, the browsers, their drivers.
+    let e2e = |command: &mut std::process::Command, engine: &str| {
+        command
+            .env("PLAYGROUND_ENGINE", engine)
             .env("PLAYGROUND_DIST", &dist)
             .env("PLAYGROUND_BACKEND_BIN", target.join("debug/backend"))
             .env("PLAYGROUND_CHROMIUM", &setup.chromium)
             .env("PLAYGROUND_CHROMEDRIVER", &setup.chromedriver)
-            .env("PLAYGROUND_AXE", setup.axe.as_deref().unwrap_or(std::path::Path::new(""))),
-    );
+            .env("PLAYGROUND_FIREFOX", FIREFOX)
+            .env("PLAYGROUND_GECKODRIVER", setup.geckodriver.as_deref().unwrap_or(Path::new("")))
+            .env("PLAYGROUND_WEBKITDRIVER", WEBKIT_DRIVER)
+            .env("PLAYGROUND_MINIBROWSER", MINIBROWSER)
+            .env("PLAYGROUND_AXE", setup.axe.as_deref().unwrap_or(Path::new("")));
+    };
+    let mut host = setup.command("cargo");
+    host.args(["test", "--workspace", "--no-fail-fast"]);
+    e2e(&mut host, "chromium");
+    suite("Host tests: rules, backend over real sockets, end-to-end in headless Chromium", &mut host);
+    for (name, engine) in [("End-to-end in Firefox ESR (geckodriver)", "firefox"), ("End-to-end in WebKitGTK (WebKitWebDriver under Xvfb)", "webkit")] {
+        let mut browser = setup.command("cargo");
+        browser.args(["test", "--package", "e2e", "--test", "browser", "--no-fail-fast", "--"]);
+        for test in CHROMIUM_ONLY {
+            browser.args(["--skip", test]);
+        }
+        e2e(&mut browser, engine);
+        suite(name, &mut browser);
+    }
     suite(
         "Component tests: wasm-bindgen-test in headless Chromium",
         setup

@@ -77,6 +77,31 @@ impl Engine {
     }
 }
 
+/// What an engine does with the session cookie's attributes on `http://localhost`, in the
+/// settings the end-to-end tests run it with (each fact is asserted there, in that engine,
+/// `tests/browser/csrf.rs`). Cookies sent to another site depend on the person's settings
+/// too (third-party cookies), so the page measures that one live.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CookieFacts {
+    /// `SameSite=None` without `Secure` is kept (Chromium and Firefox drop it: None needs Secure).
+    pub keeps_none_without_secure: bool,
+    /// A `Secure` cookie set over `http://localhost` is kept (localhost counts as a secure context).
+    pub keeps_secure_on_http_localhost: bool,
+    /// A kept `SameSite=None` cookie goes along with a request from another site.
+    pub sends_none_cross_site: bool,
+}
+
+impl Engine {
+    pub fn cookie_facts(self) -> CookieFacts {
+        match self {
+            Engine::Chromium | Engine::Firefox => {
+                CookieFacts { keeps_none_without_secure: false, keeps_secure_on_http_localhost: true, sends_none_cross_site: false }
+            }
+            Engine::WebKit => CookieFacts { keeps_none_without_secure: true, keeps_secure_on_http_localhost: false, sends_none_cross_site: true },
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
