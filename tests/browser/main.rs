@@ -2,6 +2,7 @@
 
 mod csrf;
 mod defences;
+mod differential;
 mod first_screen;
 mod lab_matrix;
 mod scaling;

@@ -86,7 +86,9 @@ impl Frontend {
         let dist = required_path("PLAYGROUND_DIST");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
         let port = listener.local_addr().expect("local addr").port();
-        let app = axum::Router::new().fallback_service(tower_http::services::ServeDir::new(dist));
+        // `/blank`: an empty page of the UI's origin, for tests that script `fetch` themselves.
+        let blank = axum::routing::get(|| async { axum::response::Html("<!doctype html><title>blank</title>") });
+        let app = axum::Router::new().route("/blank", blank).fallback_service(tower_http::services::ServeDir::new(dist));
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
@@ -305,13 +307,25 @@ impl Browser {
         }
     }
 
+    /// The DevTools protocol events since the last read (`{"method", "params"}` each), in
+    /// Chromium; `None` in the other engines.
+    pub async fn devtools_events(&self) -> Option<Vec<serde_json::Value>> {
+        if self.engine != Engine::Chromium {
+            return None;
+        }
+        let logs = self.client.issue_cmd(ChromeLog("performance")).await.expect("ChromeDriver returns the performance log");
+        let entries = logs.as_array().cloned().unwrap_or_default();
+        let events = entries.iter().filter_map(|e| serde_json::from_str::<serde_json::Value>(e["message"].as_str()?).ok()).map(|m| m["message"].clone());
+        Some(events.collect())
+    }
+
     /// The browser's console messages so far, as `(level, message)`: ChromeDriver's log
     /// endpoint, which geckodriver and WebKitWebDriver do not have (`None` there).
     pub async fn console(&self) -> Option<Vec<(String, String)>> {
         if self.engine != Engine::Chromium {
             return None;
         }
-        let logs = self.client.issue_cmd(BrowserLog).await.expect("ChromeDriver returns the browser log");
+        let logs = self.client.issue_cmd(ChromeLog("browser")).await.expect("ChromeDriver returns the browser log");
         logs.as_array()
             .map(|entries| {
                 entries
@@ -324,16 +338,18 @@ impl Browser {
 }
 
 /// ChromeDriver's `POST /session/{id}/se/log` for the `browser` log.
+/// ChromeDriver's `POST /session/{id}/se/log` for one log: `browser` (the console) or
+/// `performance` (DevTools protocol events). Each read returns what came since the last.
 #[derive(Debug)]
-struct BrowserLog;
+struct ChromeLog(&'static str);
 
-impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
+impl fantoccini::wd::WebDriverCompatibleCommand for ChromeLog {
     fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
         base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
     }
 
     fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (http::Method::POST, Some(r#"{"type":"browser"}"#.to_owned()))
+        (http::Method::POST, Some(serde_json::json!({ "type": self.0 }).to_string()))
     }
 }
 
@@ -355,6 +371,11 @@ impl Lab {
         let backend = Backend::start(&frontend.origin);
         let browser = Browser::start().await;
         Lab { frontend, backend, browser, http: reqwest::Client::new() }
+    }
+
+    /// An empty page of the UI's origin.
+    pub fn blank_url(&self) -> String {
+        format!("{}/blank", self.frontend.origin)
     }
 
     /// The playground page, pointed at this lab's backend.

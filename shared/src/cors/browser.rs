@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::engine::Engine;
+
 /// `RequestInit.credentials`, spelled as in JavaScript.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -43,12 +45,51 @@ pub struct BrowserRequest {
 /// Why the browser refused, and what on the server would change that.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Block {
+    /// Which check failed, as data (each engine words it its own way: `engine`).
+    pub error: CorsError,
+    /// The check failed on the preflight's answer: the request itself was never sent.
+    pub preflight: bool,
     pub reason: String,
     pub fix: String,
 }
 
-fn block(reason: impl Into<String>, fix: impl Into<String>) -> Block {
-    Block { reason: reason.into(), fix: fix.into() }
+/// Which CORS check failed. The names are Chromium's (`Network.CorsError` in the DevTools
+/// protocol) without their `Preflight` prefix, which `Block::preflight` carries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CorsError {
+    MissingAllowOriginHeader,
+    /// `*` with credentials included.
+    WildcardOriginNotAllowed,
+    MultipleAllowOriginValues { values: String },
+    AllowOriginMismatch { value: String },
+    /// With credentials included, `Access-Control-Allow-Credentials` is missing or not `true`.
+    InvalidAllowCredentials { value: String },
+    /// The preflight's answer was no 2xx.
+    InvalidStatus { status: u16 },
+    MethodDisallowedByPreflightResponse { method: String },
+    HeaderDisallowedByPreflightResponse { header: String },
+}
+
+impl Block {
+    /// Chromium's name for it (`Network.loadingFailed`'s `corsErrorStatus.corsError`).
+    pub fn chromium_name(&self) -> String {
+        let name = match &self.error {
+            CorsError::MissingAllowOriginHeader => "MissingAllowOriginHeader",
+            CorsError::WildcardOriginNotAllowed => "WildcardOriginNotAllowed",
+            CorsError::MultipleAllowOriginValues { .. } => "MultipleAllowOriginValues",
+            CorsError::AllowOriginMismatch { .. } => "AllowOriginMismatch",
+            CorsError::InvalidAllowCredentials { .. } => "InvalidAllowCredentials",
+            CorsError::InvalidStatus { .. } => "InvalidStatus",
+            // Named for the preflight already.
+            CorsError::MethodDisallowedByPreflightResponse { .. } => return "MethodDisallowedByPreflightResponse".to_owned(),
+            CorsError::HeaderDisallowedByPreflightResponse { .. } => return "HeaderDisallowedByPreflightResponse".to_owned(),
+        };
+        if self.preflight { format!("Preflight{name}") } else { name.to_owned() }
+    }
+}
+
+fn block(error: CorsError, reason: impl Into<String>, fix: impl Into<String>) -> Block {
+    Block { error, preflight: false, reason: reason.into(), fix: fix.into() }
 }
 
 /// Response headers as `(lower-case name, value)` pairs; a name may repeat.
@@ -158,6 +199,7 @@ pub fn preflight_reasons(req: &BrowserRequest) -> Vec<String> {
 pub fn cors_check(req: &BrowserRequest, headers: Headers<'_>) -> Result<(), Block> {
     let Some(allow_origin) = combined(headers, "access-control-allow-origin") else {
         return Err(block(
+            CorsError::MissingAllowOriginHeader,
             "the response has no Access-Control-Allow-Origin header",
             format!("send Access-Control-Allow-Origin: {}", req.origin),
         ));
@@ -169,17 +211,20 @@ pub fn cors_check(req: &BrowserRequest, headers: Headers<'_>) -> Result<(), Bloc
     if allow_origin != req.origin {
         return Err(if allow_origin == "*" {
             block(
+                CorsError::WildcardOriginNotAllowed,
                 "Access-Control-Allow-Origin is * but the request was made with credentials: \"include\"; \
                  with credentials the wildcard is refused",
                 format!("send the exact origin, Access-Control-Allow-Origin: {}, or do not include credentials", req.origin),
             )
         } else if allow_origin.contains(',') {
             block(
+                CorsError::MultipleAllowOriginValues { values: allow_origin.clone() },
                 format!("Access-Control-Allow-Origin has several values ({allow_origin}); exactly one is allowed"),
                 format!("send one Access-Control-Allow-Origin: {}", req.origin),
             )
         } else {
             block(
+                CorsError::AllowOriginMismatch { value: allow_origin.clone() },
                 format!("Access-Control-Allow-Origin is {allow_origin}, which is not this page's origin {}", req.origin),
                 format!("send Access-Control-Allow-Origin: {} (an exact match: scheme, host and port)", req.origin),
             )
@@ -191,10 +236,12 @@ pub fn cors_check(req: &BrowserRequest, headers: Headers<'_>) -> Result<(), Bloc
     match combined(headers, "access-control-allow-credentials").as_deref() {
         Some("true") => Ok(()),
         Some(other) => Err(block(
+            CorsError::InvalidAllowCredentials { value: other.to_owned() },
             format!("Access-Control-Allow-Credentials is \"{other}\"; with credentials it must be exactly \"true\""),
             "send Access-Control-Allow-Credentials: true",
         )),
         None => Err(block(
+            CorsError::InvalidAllowCredentials { value: String::new() },
             "the request included credentials but the response has no Access-Control-Allow-Credentials: true",
             "send Access-Control-Allow-Credentials: true",
         )),
@@ -210,19 +257,27 @@ pub struct PreflightPass {
     pub warnings: Vec<String>,
 }
 
-/// Chromium's cap on Access-Control-Max-Age.
+/// Chromium's cap on Access-Control-Max-Age (`Engine::max_age_cap` has every engine's).
 pub const CHROMIUM_MAX_AGE_CAP: u64 = 7200;
 /// Fetch's default when Access-Control-Max-Age is absent.
 pub const DEFAULT_MAX_AGE: u64 = 5;
 
-/// Fetch §4.8 "CORS-preflight fetch" steps 7.x: does the preflight answer let the request go?
+/// `preflight_check_in` as Chromium does it.
 pub fn preflight_check(req: &BrowserRequest, status: u16, headers: Headers<'_>) -> Result<PreflightPass, Block> {
-    cors_check(req, headers).map_err(|b| Block { reason: format!("preflight: {}", b.reason), fix: b.fix })?;
+    preflight_check_in(Engine::Chromium, req, status, headers)
+}
+
+/// Fetch §4.8 "CORS-preflight fetch" steps 7.x: does the preflight answer let the request go
+/// in `engine`?
+pub fn preflight_check_in(engine: Engine, req: &BrowserRequest, status: u16, headers: Headers<'_>) -> Result<PreflightPass, Block> {
+    let at_preflight = |b: Block| Block { preflight: true, ..b };
+    cors_check(req, headers).map_err(|b| at_preflight(Block { reason: format!("preflight: {}", b.reason), ..b }))?;
     if !(200..=299).contains(&status) {
-        return Err(block(
+        return Err(at_preflight(block(
+            CorsError::InvalidStatus { status },
             format!("the preflight was answered {status}, not an ok status (200-299)"),
             "answer the OPTIONS preflight with 204 (or another 2xx)",
-        ));
+        )));
     }
     let include = req.credentials == CredentialsMode::Include;
     let methods = list(headers, "access-control-allow-methods");
@@ -230,46 +285,45 @@ pub fn preflight_check(req: &BrowserRequest, status: u16, headers: Headers<'_>) 
     let wildcard_methods = !include && methods.contains(&"*");
     if !method_listed && !is_safelisted_method(&req.method) && !wildcard_methods {
         let why = if methods.contains(&"*") { " (* is taken literally when credentials are included)" } else { "" };
-        return Err(block(
+        return Err(at_preflight(block(
+            CorsError::MethodDisallowedByPreflightResponse { method: req.method.clone() },
             format!("method {} is not in Access-Control-Allow-Methods [{}]{why}", req.method, methods.join(", ")),
             format!("add {} to Access-Control-Allow-Methods", req.method),
-        ));
+        )));
     }
     let allowed = list(headers, "access-control-allow-headers");
     let listed = |name: &str| allowed.iter().any(|h| h.eq_ignore_ascii_case(name));
     let wildcard_headers = !include && allowed.contains(&"*");
     // Authorization is a "CORS non-wildcard request-header name": the Fetch standard says `*`
-    // never covers it. Chromium (156, the lab's browser, seen in the end-to-end tests) still
-    // lets it through a non-credentialed `*`, so that case passes here with a warning.
+    // never covers it. Some engines still let it through a non-credentialed `*`
+    // (`Engine::wildcard_covers_authorization`): there it passes with a warning.
     let mut warnings = Vec::new();
-    if req.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("authorization")) && !listed("authorization") {
-        if wildcard_headers {
-            warnings.push(
-                "Access-Control-Allow-Headers is * and Authorization is not listed by name: the Fetch standard says * never \
-                 covers Authorization, yet Chromium still lets it through; other browsers may refuse. List Authorization by name."
-                    .to_owned(),
-            );
-        } else {
-            let why = if allowed.contains(&"*") { " (* is taken literally when credentials are included)" } else { "" };
-            return Err(block(
-                format!("the Authorization header is not in Access-Control-Allow-Headers [{}]{why}", allowed.join(", ")),
-                "list Authorization in Access-Control-Allow-Headers by name",
-            ));
-        }
+    let covered = |name: &str| {
+        listed(name) || (wildcard_headers && (name != "authorization" || engine.wildcard_covers_authorization()))
+    };
+    if wildcard_headers && engine.wildcard_covers_authorization() && req.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("authorization")) && !listed("authorization") {
+        warnings.push(format!(
+            "Access-Control-Allow-Headers is * and Authorization is not listed by name: the Fetch standard says * never \
+             covers Authorization, yet {} lets it through (so do the other engines the lab tests); a browser that follows \
+             the standard would refuse. List Authorization by name.",
+            engine.label()
+        ));
     }
-    for name in unsafe_header_names(&req.headers) {
-        if !listed(&name) && !wildcard_headers {
-            let why = if allowed.contains(&"*") { " (* is taken literally when credentials are included)" } else { "" };
-            return Err(block(
-                format!("request header {name} is not in Access-Control-Allow-Headers [{}]{why}", allowed.join(", ")),
-                format!("add {name} to Access-Control-Allow-Headers"),
-            ));
-        }
+    let refused: Vec<String> = unsafe_header_names(&req.headers).into_iter().filter(|name| !covered(name)).collect();
+    if let Some(name) = engine.first_refused_header(&refused) {
+        let why = if allowed.contains(&"*") { " (* is taken literally when credentials are included)" } else { "" };
+        let (reason, fix) = if name == "authorization" {
+            let why = if wildcard_headers { " (* never covers Authorization)" } else { why };
+            (format!("the Authorization header is not in Access-Control-Allow-Headers [{}]{why}", allowed.join(", ")), "list Authorization in Access-Control-Allow-Headers by name".to_owned())
+        } else {
+            (format!("request header {name} is not in Access-Control-Allow-Headers [{}]{why}", allowed.join(", ")), format!("add {name} to Access-Control-Allow-Headers"))
+        };
+        return Err(at_preflight(block(CorsError::HeaderDisallowedByPreflightResponse { header: name.to_owned() }, reason, fix)));
     }
     let cache_seconds = combined(headers, "access-control-max-age")
         .and_then(|v| v.trim().parse::<u64>().ok())
         .unwrap_or(DEFAULT_MAX_AGE)
-        .min(CHROMIUM_MAX_AGE_CAP);
+        .min(engine.max_age_cap());
     Ok(PreflightPass { cache_seconds, warnings })
 }
 
@@ -307,15 +361,20 @@ pub enum Verdict {
     Blocked { preflight: Vec<String>, block: Block },
 }
 
-/// Evaluates a request against the preflight answer (when one was needed) and the actual
-/// answer: `(status, headers)` each, as the server sent them.
+/// `evaluate_in` as Chromium does it.
 pub fn evaluate(req: &BrowserRequest, preflight: Option<(u16, Headers<'_>)>, actual: Headers<'_>) -> Verdict {
+    evaluate_in(Engine::Chromium, req, preflight, actual)
+}
+
+/// Evaluates a request in `engine` against the preflight answer (when one was needed) and
+/// the actual answer: `(status, headers)` each, as the server sent them.
+pub fn evaluate_in(engine: Engine, req: &BrowserRequest, preflight: Option<(u16, Headers<'_>)>, actual: Headers<'_>) -> Verdict {
     let reasons = preflight_reasons(req);
     let mut warnings = Vec::new();
     if !reasons.is_empty()
         && let Some((status, headers)) = preflight
     {
-        match preflight_check(req, status, headers) {
+        match preflight_check_in(engine, req, status, headers) {
             Ok(pass) => warnings = pass.warnings,
             Err(block) => return Verdict::BlockedAtPreflight { preflight: reasons, block },
         }

@@ -3,6 +3,7 @@
 pub mod browser;
 pub mod engine;
 pub mod policy;
+pub mod predict;
 pub mod server;
 
 pub use engine::Engine;
