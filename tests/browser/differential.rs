@@ -2,8 +2,9 @@
 //! method × headers × content type × credentials × origin), each sent by `fetch` from a page of
 //! the UI's origin to the real backend. For each, the lab's prediction (`shared::cors::predict`)
 //! must equal what happened: readable or blocked, preflight or not, which requests reached the
-//! server, and in Chromium the `corsError` the DevTools protocol reports and the console's
-//! sentence. A disagreement prints its seed and scenario.
+//! server, in Chromium the `corsError` the DevTools protocol reports, and in Chromium and
+//! Firefox the console's sentence (WebKit's driver shows no console). A disagreement prints its
+//! seed and scenario.
 //!
 //! `PLAYGROUND_DIFF_SEED` replays a run; `PLAYGROUND_DIFF_SCENARIOS` sets how many (by default
 //! 300 in Chromium, 100 in the other engines).
@@ -94,18 +95,21 @@ struct Observed {
     console: Option<String>,
 }
 
-fn expected(p: &Prediction, engine: Engine, url: &str, origin: &str) -> Observed {
+/// The prediction in the terms of what can be observed in `engine`. `statuses` are those of
+/// the answers the server logged, preflight first: the console names the failed one's.
+fn expected(p: &Prediction, engine: Engine, url: &str, origin: &str, statuses: &[(String, u16)]) -> Observed {
     let block = match &p.verdict {
         Verdict::Readable { .. } => None,
         Verdict::Blocked { block, .. } | Verdict::BlockedAtPreflight { block, .. } => Some(block),
     };
-    let chromium = engine == Engine::Chromium;
+    let status_of = |preflight: bool| statuses.iter().find(|(method, _)| (method == "OPTIONS") == preflight).map_or(0, |(_, s)| *s);
+    let shows_console = engine != Engine::WebKit;
     Observed {
         readable: p.readable(),
         preflight: p.preflight,
         reached: p.reached.clone(),
-        cors_error: block.filter(|_| chromium).map(|b| b.chromium_name()),
-        console: block.filter(|_| chromium).map(|b| engine.console_message(b, url, origin)),
+        cors_error: block.filter(|_| engine == Engine::Chromium).map(|b| b.chromium_name()),
+        console: block.filter(|_| shows_console).map(|b| engine.console_message(b, url, origin, status_of(b.preflight))),
     }
 }
 
@@ -140,20 +144,26 @@ async fn the_lab_predicts_what_the_browser_does() {
             init["body"] = json!("{}");
         }
         let result = b.client.execute_async(FETCH, vec![json!(url), init]).await.expect("the fetch settled");
-        let entries: Vec<(String, bool)> =
-            lab.server_log().await.into_iter().filter(|e| e.rid.as_deref() == Some(rid.as_str())).map(|e| (e.method, e.preflight)).collect();
+        let entries: Vec<(String, bool, u16)> = lab
+            .server_log()
+            .await
+            .into_iter()
+            .filter(|e| e.rid.as_deref() == Some(rid.as_str()))
+            .map(|e| (e.method, e.preflight, e.status))
+            .collect();
         let cors_error = b.devtools_events().await.and_then(|events| cors_error_of(&events, &rid));
-        let console = b.console().await.and_then(|lines| lines.into_iter().map(|(_, m)| m).find(|m| m.contains(&rid) && m.contains("CORS policy")));
+        let console = b.console().await.and_then(|lines| lines.into_iter().map(|(_, m)| m).find(|m| m.contains(&rid) && is_cors_message(m)));
 
         let observed = Observed {
             readable: result["read"] == true,
-            preflight: entries.iter().any(|(_, preflight)| *preflight),
-            reached: entries.iter().map(|(method, _)| method.clone()).collect(),
+            preflight: entries.iter().any(|(_, preflight, _)| *preflight),
+            reached: entries.iter().map(|(method, _, _)| method.clone()).collect(),
             cors_error,
             console: console.map(|m| console_sentence(&m)),
         };
         let prediction = predict(&policy, &request, engine);
-        let want = expected(&prediction, engine, &url, &page);
+        let statuses: Vec<(String, u16)> = entries.iter().map(|(method, _, status)| (method.clone(), *status)).collect();
+        let want = expected(&prediction, engine, &url, &page, &statuses);
         if observed != want {
             disagreements.push(format!(
                 "scenario {n} (seed {seed:#x}):\n  policy {}\n  request {} {:?} credentials {}\n  predicted {want:?}\n  observed  {observed:?}\n  fetch: {result}",
@@ -180,6 +190,11 @@ fn cors_error_of(events: &[Value], rid: &str) -> Option<String> {
         .iter()
         .filter(|e| e["method"] == "Network.loadingFailed" && e["params"]["requestId"].as_str().is_some_and(|id| ids.contains(&id)))
         .find_map(|e| e["params"]["corsErrorStatus"]["corsError"].as_str().map(str::to_owned))
+}
+
+/// Whether a console line is an engine's CORS message (Chromium's or Firefox's).
+fn is_cors_message(line: &str) -> bool {
+    line.contains("CORS policy") || line.starts_with("Cross-Origin Request Blocked")
 }
 
 /// The console's sentence without what ChromeDriver puts around it (the page's URL before it,

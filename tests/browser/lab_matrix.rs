@@ -379,8 +379,8 @@ async fn differences(b: &Browser, s: &Scenario) -> Vec<String> {
 }
 
 /// Normal use (the secure default: log in, read the profile, log out) leaves no error or
-/// warning in the console. Chromium only: the other drivers show no console (`cargo xtask
-/// test` skips it there).
+/// warning in the console. Not in WebKit, whose driver shows no console (`cargo xtask test`
+/// skips it there).
 #[tokio::test]
 async fn normal_use_leaves_the_console_clean() {
     let lab = Lab::start().await;
@@ -392,7 +392,7 @@ async fn normal_use_leaves_the_console_clean() {
         send(b, button, &mut sent).await;
         assert_eq!(b.attr("#latest .browser-view", "data-state").await.as_deref(), Some("read"), "{button}");
     }
-    let console = b.console().await.expect("run in Chromium, whose driver shows the console");
+    let console = b.console().await.expect("run where the driver shows the console (Chromium, Firefox)");
     let noisy: Vec<(String, String)> = console.into_iter().filter(|(level, _)| level == "SEVERE" || level == "WARNING").collect();
     assert!(noisy.is_empty(), "console: {noisy:#?}");
     lab.browser.close().await;

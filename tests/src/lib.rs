@@ -116,6 +116,8 @@ pub fn engine() -> Engine {
 pub struct Browser {
     pub client: Client,
     pub engine: Engine,
+    /// Firefox's console, as WebDriver BiDi's `log.entryAdded` events bring it.
+    bidi_console: Option<std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>>,
     /// The driver's process group: the driver, its browser, and Xvfb for WebKit.
     driver: Child,
     profile: PathBuf,
@@ -153,6 +155,8 @@ impl Browser {
             Engine::Firefox => {
                 let caps = serde_json::json!({
                     "browserName": "firefox",
+                    // WebDriver BiDi, for the console (`Browser::console`).
+                    "webSocketUrl": true,
                     "moz:firefoxOptions": {
                         "binary": required_path("PLAYGROUND_FIREFOX"),
                         "args": ["-headless"],
@@ -195,7 +199,11 @@ impl Browser {
                 Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
             }
         };
-        Browser { client, engine, driver, profile }
+        let bidi_console = match engine {
+            Engine::Firefox => Some(bidi_console(&client).await),
+            _ => None,
+        };
+        Browser { client, engine, bidi_console, driver, profile }
     }
 
     /// Ends the WebDriver session, so Chromium exits on its own; `Drop` does the rest.
@@ -319,9 +327,15 @@ impl Browser {
         Some(events.collect())
     }
 
-    /// The browser's console messages so far, as `(level, message)`: ChromeDriver's log
-    /// endpoint, which geckodriver and WebKitWebDriver do not have (`None` there).
+    /// The browser's console messages since the last read, as `(level, message)` (levels as
+    /// ChromeDriver names them: `SEVERE`, `WARNING`, `INFO`): ChromeDriver's log endpoint in
+    /// Chromium, WebDriver BiDi in Firefox; `None` in WebKit, whose driver shows no console.
     pub async fn console(&self) -> Option<Vec<(String, String)>> {
+        if let Some(console) = &self.bidi_console {
+            // Events travel on their own connection: give those of the last action time to land.
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            return Some(std::mem::take(&mut *console.lock().unwrap_or_else(|e| e.into_inner())));
+        }
         if self.engine != Engine::Chromium {
             return None;
         }
@@ -338,6 +352,36 @@ impl Browser {
 }
 
 /// ChromeDriver's `POST /session/{id}/se/log` for the `browser` log.
+/// Subscribes to the console of the session (`log.entryAdded` over the WebDriver BiDi socket
+/// that geckodriver opened for it) and collects its messages in the background.
+async fn bidi_console(client: &Client) -> std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>> {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+
+    let url = client.capabilities().and_then(|c| c.get("webSocketUrl")).and_then(|u| u.as_str()).expect("geckodriver gave a webSocketUrl").to_owned();
+    let (mut socket, _) = tokio_tungstenite::connect_async(url.as_str()).await.expect("the BiDi socket opens");
+    let subscribe = serde_json::json!({"id": 1, "method": "session.subscribe", "params": {"events": ["log.entryAdded"]}});
+    socket.send(Message::text(subscribe.to_string())).await.expect("subscribed");
+    let messages = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let collected = messages.clone();
+    tokio::spawn(async move {
+        while let Some(Ok(Message::Text(text))) = socket.next().await {
+            let Ok(event) = serde_json::from_str::<serde_json::Value>(&text) else { continue };
+            if event["method"] != "log.entryAdded" {
+                continue;
+            }
+            let level = match event["params"]["level"].as_str() {
+                Some("error") => "SEVERE",
+                Some("warn") => "WARNING",
+                _ => "INFO",
+            };
+            let text = event["params"]["text"].as_str().unwrap_or_default().to_owned();
+            collected.lock().unwrap_or_else(|e| e.into_inner()).push((level.to_owned(), text));
+        }
+    });
+    messages
+}
+
 /// ChromeDriver's `POST /session/{id}/se/log` for one log: `browser` (the console) or
 /// `performance` (DevTools protocol events). Each read returns what came since the last.
 #[derive(Debug)]

@@ -106,12 +106,14 @@ impl Engine {
 
 impl Engine {
     /// The sentence this engine's console prints when it blocks a `fetch` of `url` from
-    /// `origin` for `block`. Chromium's are checked against its console by the differential
-    /// end-to-end test, scenario by scenario.
-    pub fn console_message(self, block: &Block, url: &str, origin: &str) -> String {
+    /// `origin` for `block`; `status` is the status of the answer that failed the check (the
+    /// preflight's, or the request's). Chromium's and Firefox's are checked against their
+    /// consoles by the differential end-to-end test, scenario by scenario; WebKit's driver
+    /// shows no console, so its sentences follow WebKit's source.
+    pub fn console_message(self, block: &Block, url: &str, origin: &str, status: u16) -> String {
         match self {
             Engine::Chromium => chromium_message(block, url, origin),
-            Engine::Firefox => firefox_message(block, url),
+            Engine::Firefox => firefox_message(block, url, status),
             Engine::WebKit => webkit_message(block, url, origin),
         }
     }
@@ -171,7 +173,7 @@ fn chromium_message(block: &Block, url: &str, origin: &str) -> String {
     format!("Access to fetch at '{url}' from origin '{origin}' has been blocked by CORS policy: {preflight}{detail}")
 }
 
-fn firefox_message(block: &Block, url: &str) -> String {
+fn firefox_message(block: &Block, url: &str, status: u16) -> String {
     let reason = match &block.error {
         CorsError::MissingAllowOriginHeader => "CORS header ‘Access-Control-Allow-Origin’ missing".to_owned(),
         CorsError::WildcardOriginNotAllowed => "Credential is not supported if the CORS header ‘Access-Control-Allow-Origin’ is ‘*’".to_owned(),
@@ -184,7 +186,13 @@ fn firefox_message(block: &Block, url: &str) -> String {
             format!("header ‘{header}’ is not allowed according to header ‘Access-Control-Allow-Headers’ from CORS preflight response")
         }
     };
-    format!("Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {url}. (Reason: {reason}).")
+    // Two of its reasons name the status too, and one quotes the URL.
+    let status = match block.error {
+        CorsError::MissingAllowOriginHeader | CorsError::InvalidStatus { .. } => format!(" Status code: {status}."),
+        _ => String::new(),
+    };
+    let url = if block.error == CorsError::WildcardOriginNotAllowed { format!("‘{url}’") } else { url.to_owned() };
+    format!("Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {url}. (Reason: {reason}).{status}")
 }
 
 fn webkit_message(block: &Block, url: &str, origin: &str) -> String {
