@@ -117,7 +117,7 @@ pub struct Browser {
     pub client: Client,
     pub engine: Engine,
     /// Firefox's console, as WebDriver BiDi's `log.entryAdded` events bring it.
-    bidi_console: Option<std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>>,
+    bidi_console: Option<ConsoleLines>,
     /// The driver's process group: the driver, its browser, and Xvfb for WebKit.
     driver: Child,
     profile: PathBuf,
@@ -352,9 +352,12 @@ impl Browser {
 }
 
 /// ChromeDriver's `POST /session/{id}/se/log` for the `browser` log.
+/// Console lines, `(level, message)`, collected as they come.
+type ConsoleLines = std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>;
+
 /// Subscribes to the console of the session (`log.entryAdded` over the WebDriver BiDi socket
 /// that geckodriver opened for it) and collects its messages in the background.
-async fn bidi_console(client: &Client) -> std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>> {
+async fn bidi_console(client: &Client) -> ConsoleLines {
     use futures_util::{SinkExt, StreamExt};
     use tokio_tungstenite::tungstenite::Message;
 
