@@ -12,7 +12,7 @@
 use e2e::{Engine, Lab};
 use serde_json::{Value, json};
 use shared::cors::{
-    AllowOrigin, CorsPolicy, RefusedPreflight,
+    AllowOrigin, CorsPolicy, RefusedPreflight, console,
     browser::{BrowserRequest, CredentialsMode, Verdict},
     predict::{Prediction, predict},
 };
@@ -164,6 +164,14 @@ async fn the_lab_predicts_what_the_browser_does() {
         let prediction = predict(&policy, &request, engine);
         let statuses: Vec<(String, u16)> = entries.iter().map(|(method, _, status)| (method.clone(), *status)).collect();
         let want = expected(&prediction, engine, &url, &page, &statuses);
+        // What the engine logged, pasted into the page, names the same check.
+        if let (Some(text), Verdict::Blocked { block, .. } | Verdict::BlockedAtPreflight { block, .. }) = (&observed.console, &prediction.verdict) {
+            let pasted = console::parse(text);
+            let same = pasted.as_ref().is_some_and(|p| p.engine == engine && std::mem::discriminant(&p.error) == std::mem::discriminant(&block.error));
+            if !same {
+                disagreements.push(format!("scenario {n} (seed {seed:#x}): the console's {text:?} reads back as {pasted:?}, not {:?}", block.error));
+            }
+        }
         if observed != want {
             disagreements.push(format!(
                 "scenario {n} (seed {seed:#x}):\n  policy {}\n  request {} {:?} credentials {}\n  predicted {want:?}\n  observed  {observed:?}\n  fetch: {result}",

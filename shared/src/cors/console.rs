@@ -1,0 +1,221 @@
+//! A console message pasted by a person, read back: which engine wrote it, which CORS check
+//! failed, and a lab (policy and request) that reproduces it. The inverse of
+//! `Engine::console_message`; the differential test parses every message an engine logged.
+
+use super::{
+    AllowOrigin, CorsPolicy, RefusedPreflight,
+    browser::{BrowserRequest, CorsError, CredentialsMode},
+    engine::Engine,
+};
+
+/// What a pasted console message says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pasted {
+    pub engine: Engine,
+    pub error: CorsError,
+    /// Whether the preflight's answer failed; `None` where the engine's words do not say.
+    pub preflight: Option<bool>,
+    /// The URL the page fetched, when the message names it.
+    pub url: Option<String>,
+}
+
+/// Reads a console message of any of the three engines; `None` when it is no CORS message
+/// this lab knows.
+pub fn parse(message: &str) -> Option<Pasted> {
+    let message = message.trim();
+    chromium(message).or_else(|| firefox(message)).or_else(|| webkit(message))
+}
+
+/// The text between `before` and `after` in `text`, after `before`'s first occurrence.
+fn between<'a>(text: &'a str, before: &str, after: &str) -> Option<&'a str> {
+    let rest = &text[text.find(before)? + before.len()..];
+    Some(&rest[..rest.find(after)?])
+}
+
+fn chromium(message: &str) -> Option<Pasted> {
+    let url = between(message, "Access to fetch at '", "'").map(str::to_owned);
+    let (_, detail) = message.split_once("has been blocked by CORS policy: ")?;
+    let (preflight, detail) = match detail.strip_prefix("Response to preflight request doesn't pass access control check: ") {
+        Some(rest) => (true, rest),
+        None => (false, detail),
+    };
+    let error = if detail.starts_with("No 'Access-Control-Allow-Origin' header is present") {
+        CorsError::MissingAllowOriginHeader
+    } else if detail.contains("must not be the wildcard '*'") {
+        CorsError::WildcardOriginNotAllowed
+    } else if let Some(values) = between(detail, "contains multiple values '", "'") {
+        CorsError::MultipleAllowOriginValues { values: values.to_owned() }
+    } else if let Some(value) = between(detail, "'Access-Control-Allow-Origin' header has a value '", "'") {
+        CorsError::AllowOriginMismatch { value: value.to_owned() }
+    } else if let Some(value) = between(detail, "'Access-Control-Allow-Credentials' header in the response is '", "'") {
+        CorsError::InvalidAllowCredentials { value: value.to_owned() }
+    } else if detail.starts_with("It does not have HTTP ok status") {
+        CorsError::InvalidStatus { status: 0 }
+    } else if let Some(method) = between(detail, "Method ", " is not allowed by Access-Control-Allow-Methods") {
+        return Some(Pasted { engine: Engine::Chromium, error: CorsError::MethodDisallowedByPreflightResponse { method: method.to_owned() }, preflight: Some(true), url });
+    } else if let Some(header) = between(detail, "Request header field ", " is not allowed by Access-Control-Allow-Headers") {
+        return Some(Pasted { engine: Engine::Chromium, error: CorsError::HeaderDisallowedByPreflightResponse { header: header.to_owned() }, preflight: Some(true), url });
+    } else {
+        return None;
+    };
+    Some(Pasted { engine: Engine::Chromium, error, preflight: Some(preflight), url })
+}
+
+fn firefox(message: &str) -> Option<Pasted> {
+    let rest = message.strip_prefix("Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at ")?;
+    let (url, reason) = rest.split_once(". (Reason: ")?;
+    let url = Some(url.trim_matches(['‘', '’']).to_owned());
+    let status = between(message, "Status code: ", ".").and_then(|s| s.parse().ok()).unwrap_or(0);
+    let (error, preflight) = if reason.starts_with("CORS header ‘Access-Control-Allow-Origin’ missing") {
+        (CorsError::MissingAllowOriginHeader, None)
+    } else if let Some(value) = between(reason, "does not match ‘", "’") {
+        (CorsError::AllowOriginMismatch { value: value.to_owned() }, None)
+    } else if reason.starts_with("Credential is not supported") {
+        (CorsError::WildcardOriginNotAllowed, None)
+    } else if reason.starts_with("expected ‘true’ in CORS header ‘Access-Control-Allow-Credentials’") {
+        (CorsError::InvalidAllowCredentials { value: String::new() }, None)
+    } else if reason.starts_with("Multiple CORS header") {
+        (CorsError::MultipleAllowOriginValues { values: String::new() }, None)
+    } else if reason.starts_with("CORS preflight response did not succeed") {
+        (CorsError::InvalidStatus { status }, Some(true))
+    } else if reason.starts_with("Did not find method in CORS header") {
+        (CorsError::MethodDisallowedByPreflightResponse { method: String::new() }, Some(true))
+    } else if let Some(header) = between(reason, "header ‘", "’ is not allowed") {
+        (CorsError::HeaderDisallowedByPreflightResponse { header: header.to_owned() }, Some(true))
+    } else {
+        return None;
+    };
+    Some(Pasted { engine: Engine::Firefox, error, preflight, url })
+}
+
+fn webkit(message: &str) -> Option<Pasted> {
+    let url = between(message, "Fetch API cannot load ", " due to access control checks").map(str::to_owned);
+    let (error, preflight) = if message.contains("is not allowed by Access-Control-Allow-Origin") {
+        (CorsError::MissingAllowOriginHeader, None)
+    } else if message.starts_with("Cannot use wildcard in Access-Control-Allow-Origin") {
+        (CorsError::WildcardOriginNotAllowed, None)
+    } else if message.starts_with("Credentials flag is true, but Access-Control-Allow-Credentials") {
+        (CorsError::InvalidAllowCredentials { value: String::new() }, None)
+    } else if let Some(status) = between(message, "Preflight response is not successful. Status code: ", " ") {
+        (CorsError::InvalidStatus { status: status.trim_end_matches('.').parse().unwrap_or(0) }, Some(true))
+    } else if let Some(method) = between(message, "Method ", " is not allowed by Access-Control-Allow-Methods") {
+        (CorsError::MethodDisallowedByPreflightResponse { method: method.to_owned() }, Some(true))
+    } else if let Some(header) = between(message, "Request header field ", " is not allowed by Access-Control-Allow-Headers") {
+        (CorsError::HeaderDisallowedByPreflightResponse { header: header.to_owned() }, Some(true))
+    } else {
+        return None;
+    };
+    (url.is_some() || preflight.is_some() || error != CorsError::MissingAllowOriginHeader).then_some(Pasted { engine: Engine::WebKit, error, preflight, url })
+}
+
+/// A lab that makes the browser fail the same check: the policy to apply, and the request to
+/// send from `page`. The lab's backend never names another origin (it sends none when it
+/// refuses one), so a mismatched or repeated `Access-Control-Allow-Origin` is reproduced as a
+/// missing one: the origin is refused either way. Nor does it answer a preflight with an error
+/// status and CORS headers, so "not an ok status" is reproduced as a refused preflight.
+pub fn reproduce(error: &CorsError, preflight: Option<bool>, page: &str) -> (CorsPolicy, BrowserRequest) {
+    let secure = CorsPolicy::secure_default(page);
+    let request = |method: &str, headers: &[(&str, &str)], credentials| BrowserRequest {
+        origin: page.to_owned(),
+        method: method.to_owned(),
+        headers: headers.iter().map(|(n, v)| ((*n).to_owned(), (*v).to_owned())).collect(),
+        credentials,
+    };
+    // At the preflight: a request that needs one (a JSON POST).
+    let json = [("Content-Type", "application/json")];
+    let needs_preflight = preflight == Some(true);
+    let (method, headers): (&str, &[(&str, &str)]) = if needs_preflight { ("POST", &json) } else { ("GET", &[]) };
+    match error {
+        CorsError::MissingAllowOriginHeader => {
+            (CorsPolicy { allow_origin: AllowOrigin::None, ..secure }, request(method, headers, CredentialsMode::Omit))
+        }
+        CorsError::WildcardOriginNotAllowed => {
+            (CorsPolicy { allow_origin: AllowOrigin::Any, ..secure }, request(method, headers, CredentialsMode::Include))
+        }
+        CorsError::MultipleAllowOriginValues { .. } | CorsError::AllowOriginMismatch { .. } => {
+            let other = if page.contains("localhost") { page.replace("localhost", "127.0.0.1") } else { "http://localhost:8080".to_owned() };
+            (CorsPolicy { allow_origin: AllowOrigin::List { origins: vec![other] }, ..secure }, request(method, headers, CredentialsMode::Omit))
+        }
+        CorsError::InvalidAllowCredentials { .. } => {
+            (CorsPolicy { allow_credentials: false, ..secure }, request(method, headers, CredentialsMode::Include))
+        }
+        CorsError::InvalidStatus { .. } => {
+            (CorsPolicy { refused_preflight: RefusedPreflight::Forbidden, ..secure }, request("PUT", &[], CredentialsMode::Omit))
+        }
+        CorsError::MethodDisallowedByPreflightResponse { method } => {
+            let method = if method.is_empty() || matches!(method.as_str(), "GET" | "HEAD" | "POST") { "PUT" } else { method };
+            (CorsPolicy { refused_preflight: RefusedPreflight::Headers, ..secure }, request(method, &[], CredentialsMode::Omit))
+        }
+        CorsError::HeaderDisallowedByPreflightResponse { header } => {
+            let header = if header.is_empty() || header.eq_ignore_ascii_case("content-type") { "x-custom" } else { header };
+            (CorsPolicy { refused_preflight: RefusedPreflight::Headers, ..secure }, request("GET", &[(header, "1")], CredentialsMode::Omit))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cors::{
+        browser::{Block, Verdict},
+        predict::predict,
+    };
+
+    const PAGE: &str = "http://localhost:8080";
+    const URL: &str = "http://localhost:3000/api/profile?rid=r1";
+
+    /// The same check, where words or the lab's backend cannot tell the origin failures apart.
+    fn same_check(a: &CorsError, b: &CorsError) -> bool {
+        let origin = |e: &CorsError| {
+            matches!(e, CorsError::MissingAllowOriginHeader | CorsError::AllowOriginMismatch { .. } | CorsError::MultipleAllowOriginValues { .. })
+        };
+        std::mem::discriminant(a) == std::mem::discriminant(b) || (origin(a) && origin(b))
+    }
+
+    fn every_error() -> Vec<(CorsError, bool)> {
+        vec![
+            (CorsError::MissingAllowOriginHeader, false),
+            (CorsError::MissingAllowOriginHeader, true),
+            (CorsError::WildcardOriginNotAllowed, false),
+            (CorsError::AllowOriginMismatch { value: "http://127.0.0.1:8080".into() }, false),
+            (CorsError::InvalidAllowCredentials { value: String::new() }, false),
+            (CorsError::InvalidStatus { status: 403 }, true),
+            (CorsError::MethodDisallowedByPreflightResponse { method: "PUT".into() }, true),
+            (CorsError::HeaderDisallowedByPreflightResponse { header: "x-custom".into() }, true),
+        ]
+    }
+
+    /// Every sentence `console_message` writes parses back to its engine and check.
+    #[test]
+    fn every_engine_s_sentence_reads_back() {
+        for engine in Engine::ALL {
+            for (error, preflight) in every_error() {
+                let block = Block { error: error.clone(), preflight, reason: String::new(), fix: String::new() };
+                let text = engine.console_message(&block, URL, PAGE, 403);
+                let pasted = parse(&text).unwrap_or_else(|| panic!("{engine:?} {text}"));
+                assert_eq!(pasted.engine, engine, "{text}");
+                let exact = engine != Engine::WebKit || std::mem::discriminant(&pasted.error) == std::mem::discriminant(&error);
+                assert!(exact || same_check(&pasted.error, &error), "{text}");
+                assert!(pasted.preflight.is_none_or(|p| p == preflight), "{text}");
+            }
+        }
+        assert_eq!(parse("Uncaught TypeError: x is undefined"), None);
+    }
+
+    /// The lab a pasted message sets up fails the same check, in the same engine.
+    #[test]
+    fn a_reproduced_lab_fails_the_same_check() {
+        for engine in Engine::ALL {
+            for (error, preflight) in every_error() {
+                let (policy, request) = reproduce(&error, Some(preflight), PAGE);
+                let prediction = predict(&policy, &request, engine);
+                let block = match prediction.verdict {
+                    Verdict::Blocked { block, .. } | Verdict::BlockedAtPreflight { block, .. } => block,
+                    Verdict::Readable { .. } => panic!("{engine:?} {error:?}: readable"),
+                };
+                let refused_preflight = matches!(error, CorsError::InvalidStatus { .. }) && block.preflight;
+                assert!(same_check(&block.error, &error) || refused_preflight, "{engine:?} {error:?}: {block:?}");
+            }
+        }
+    }
+}
