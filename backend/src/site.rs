@@ -7,10 +7,18 @@ use axum::{Router, response::Html, routing::get};
 use crate::error;
 
 const PAGE: &str = include_str!("site/index.html");
+/// A credentialed request to the lab from this site, which the playground frames to measure
+/// whether the person's browser sends cookies to another site (third-party cookies depend on
+/// its settings, not only on its engine).
+const PROBE: &str = include_str!("site/probe.html");
 
-/// `api_port`: the lab API's port; the attack targets it as `http://localhost:PORT`, the
+/// `api_port`: the lab API's port; the pages target it as `http://localhost:PORT`, the
 /// host the playground's session cookie belongs to.
 pub fn router(api_port: u16) -> Router {
-    let page = PAGE.replace("__API__", &format!("http://localhost:{api_port}"));
-    Router::new().route("/", get(move || std::future::ready(Html(page.clone())))).fallback(error::not_found)
+    let api = format!("http://localhost:{api_port}");
+    let (page, probe) = (PAGE.replace("__API__", &api), PROBE.replace("__API__", &api));
+    Router::new()
+        .route("/", get(move || std::future::ready(Html(page.clone()))))
+        .route("/probe", get(move || std::future::ready(Html(probe.clone()))))
+        .fallback(error::not_found)
 }
