@@ -198,15 +198,19 @@ impl Browser {
         let client = loop {
             match ClientBuilder::new(HttpConnector::new()).capabilities(caps.clone()).connect(&url).await {
                 Ok(client) => break client,
-                Err(e) if Instant::now() > deadline => panic!("{} did not start a session: {e}", program.display()),
+                Err(e) if Instant::now() > deadline => {
+                    let _ = Command::new("kill").arg("--").arg(format!("-{}", driver.id())).status();
+                    panic!("{} did not start a session: {e}", program.display())
+                }
                 Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
             }
         };
-        let bidi_console = match engine {
-            Engine::Firefox => Some(bidi_console(&client).await),
-            _ => None,
-        };
-        Browser { client, engine, bidi_console, driver, profile }
+        // Built before anything else can fail, so that `Drop` stops the driver and browser.
+        let mut browser = Browser { client, engine, bidi_console: None, driver, profile };
+        if engine == Engine::Firefox {
+            browser.bidi_console = Some(bidi_console(&browser.client).await);
+        }
+        browser
     }
 
     /// Ends the WebDriver session, so Chromium exits on its own; `Drop` does the rest.
