@@ -69,6 +69,10 @@ pub fn test() -> Result<(), String> {
         suite(name, &mut browser);
     }
     suite(
+        "API docs: cargo doc without warnings",
+        setup.command("cargo").args(["doc", "--no-deps", "--workspace"]).env("RUSTDOCFLAGS", "-D warnings"),
+    );
+    suite(
         "Component tests: wasm-bindgen-test in headless Chromium",
         setup
             .wasm_command("cargo")

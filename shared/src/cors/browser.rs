@@ -1,4 +1,4 @@
-//! The browser side of CORS, after the Fetch standard (https://fetch.spec.whatwg.org/):
+//! The browser side of CORS, after the Fetch standard (<https://fetch.spec.whatwg.org/>):
 //! given what the page's code asked for and the headers the server sent, would the browser
 //! let the page read the answer, did it need a preflight, and why. JavaScript only ever sees
 //! `TypeError: Failed to fetch`; this is what lets the UI say which rule stopped it.
