@@ -27,12 +27,12 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use pin_project_lite::pin_project;
-use tower_http::csrf::{Csrf, ProtectionError, ResponseFuture as CsrfFuture};
+use tower_http::csrf::{Csrf, ProtectionError};
 use shared::{
     cors::{Action, Decision, Reason, RefusedPreflight, decide},
     wire::ErrorCode,
 };
-use tower::{Layer, Service};
+use tower::{Layer, Service, ServiceExt, util::Oneshot};
 
 use crate::{error::AppError, fetch_metadata, request_log::Record, state::AppState};
 pub use outcome::{Outcome, Refused};
@@ -49,12 +49,11 @@ impl LabLayer {
     }
 }
 
-impl<S: Clone> Layer<S> for LabLayer {
+impl<S> Layer<S> for LabLayer {
     type Service = Lab<S>;
 
     fn layer(&self, inner: S) -> Lab<S> {
-        let guarded = self.state.cross_origin().clone().with_rejection_response(fetch_metadata::refused_in_lab as Refusal).layer(inner.clone());
-        Lab { inner, guarded, state: self.state.clone() }
+        Lab { inner, state: self.state.clone() }
     }
 }
 
@@ -65,23 +64,19 @@ type Refusal = fn(ProtectionError) -> Response;
 #[derive(Clone)]
 pub struct Lab<S> {
     inner: S,
-    /// The same routes behind tower-http's `CsrfLayer`, for requests while the Fetch Metadata
-    /// defence is on.
-    guarded: Csrf<S, Refusal>,
     state: AppState,
 }
 
 impl<S> Service<Request> for Lab<S>
 where
-    S: Service<Request, Response = Response>,
+    S: Service<Request, Response = Response> + Clone,
 {
     type Response = Response;
     type Error = S::Error;
-    type Future = ResponseFuture<S::Future>;
+    type Future = ResponseFuture<S>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
-        ready!(self.inner.poll_ready(cx))?;
-        self.guarded.poll_ready(cx)
+        self.inner.poll_ready(cx)
     }
 
     fn call(&mut self, mut req: Request) -> Self::Future {
@@ -112,7 +107,9 @@ where
                 // For the body extractor's "JSON only", from the same snapshot.
                 req.extensions_mut().insert(defenses);
                 if defenses.fetch_metadata {
-                    Kind::Guarded { future: self.guarded.call(req) }
+                    // The same route behind tower-http's CsrfLayer, while the defence is on.
+                    let guarded = self.state.cross_origin().clone().with_rejection_response(fetch_metadata::refused_in_lab as Refusal);
+                    Kind::Guarded { future: guarded.layer(self.inner.clone()).oneshot(req) }
                 } else {
                     Kind::Route { future: self.inner.call(req) }
                 }
@@ -124,19 +121,19 @@ where
 
 pin_project! {
     /// The answer of a lab request: given at once, or the route's; finished and logged.
-    pub struct ResponseFuture<F: Future> {
+    pub struct ResponseFuture<S: Service<Request, Response = Response>> {
         #[pin]
-        kind: Kind<F>,
+        kind: Kind<S>,
         finish: Option<Finish>,
     }
 }
 
 pin_project! {
     #[project = KindProj]
-    enum Kind<F: Future> {
+    enum Kind<S: Service<Request, Response = Response>> {
         Answered { response: Option<Response> },
-        Route { #[pin] future: F },
-        Guarded { #[pin] future: CsrfFuture<F> },
+        Route { #[pin] future: S::Future },
+        Guarded { #[pin] future: Oneshot<Csrf<S, Refusal>, Request> },
     }
 }
 
@@ -149,11 +146,11 @@ struct Finish {
     reason: Reason,
 }
 
-impl<F, E> Future for ResponseFuture<F>
+impl<S> Future for ResponseFuture<S>
 where
-    F: Future<Output = Result<Response, E>>,
+    S: Service<Request, Response = Response>,
 {
-    type Output = Result<Response, E>;
+    type Output = Result<Response, S::Error>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
