@@ -17,23 +17,16 @@ use shared::cors::{
     predict::{Prediction, predict},
 };
 
-/// A small deterministic generator (xorshift64*), so a seed replays a run exactly.
-struct Rng(u64);
+/// Seeded, so a seed replays a run exactly.
+struct Rng(fastrand::Rng);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
     fn pick<T: Clone>(&mut self, from: &[T]) -> T {
-        from[(self.next() % from.len() as u64) as usize].clone()
+        from[self.0.usize(..from.len())].clone()
     }
 
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
+    fn chance(&mut self, percent: u8) -> bool {
+        self.0.u8(..100) < percent
     }
 }
 
@@ -42,7 +35,7 @@ fn strings(items: &[&str]) -> Vec<String> {
 }
 
 fn random_policy(rng: &mut Rng, page: &str) -> CorsPolicy {
-    let allow_origin = match rng.next() % 5 {
+    let allow_origin = match rng.0.u8(..5) {
         0 => AllowOrigin::None,
         1 => AllowOrigin::Any,
         2 => AllowOrigin::List { origins: vec![page.to_owned()] },
@@ -127,7 +120,7 @@ async fn the_lab_predicts_what_the_browser_does() {
     let _ = b.devtools_events().await;
     let _ = b.console().await;
 
-    let mut rng = Rng(seed);
+    let mut rng = Rng(fastrand::Rng::with_seed(seed));
     let mut disagreements = Vec::new();
     for n in 0..count {
         let (policy, request) = (random_policy(&mut rng, &page), random_request(&mut rng, &page));

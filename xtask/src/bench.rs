@@ -16,8 +16,9 @@ use crate::{
 
 const CONNECTIONS: &str = "64";
 /// Each scenario runs `ROUNDS` rounds of `ROUND` per server, the servers taking turns, and
-/// the table gives medians: the machine's speed drifts by ±10% over tens of seconds (other
-/// virtual machines on the host), and taking turns puts every server through the same drift.
+/// the table gives medians: the machine's speed drifts over tens of seconds (other virtual
+/// machines on the host; README, Benchmarks), and taking turns puts every server through the
+/// same drift.
 const ROUNDS: usize = 5;
 const ROUND: &str = "2s";
 /// The flood and the profile measured under it.
@@ -130,8 +131,8 @@ struct Load {
 }
 
 /// Where processes run. With two cores or more (and `taskset`), the load generator gets core 0
-/// and each server core 1, so a server is measured alone on one core: the ratios then move by
-/// a few percent run to run instead of ±10% with wrk and the server fighting over both cores.
+/// and each server core 1, so a server is measured alone on one core, not fighting wrk for
+/// both (README, Benchmarks, has what that does to the spread).
 #[derive(Clone, Copy)]
 struct Cores {
     pinned: bool,

@@ -244,44 +244,43 @@ fn wasm_bindgen_version() -> Result<String, String> {
     Err("Cargo.lock has no wasm-bindgen entry".to_owned())
 }
 
-/// binaryen's wasm-opt from npm into `target/xtask-tools`, returning its bin folder.
+/// binaryen's wasm-opt from npm, returning its bin folder.
 fn wasm_opt() -> Result<PathBuf, String> {
-    let prefix = root().join("target/xtask-tools/binaryen");
-    let bin = prefix.join("node_modules/.bin");
     let major = BINARYEN_VERSION.split('.').next().unwrap_or_default();
-    let have = output(bin.join("wasm-opt"), &["--version"]).unwrap_or_default();
-    if have.split_whitespace().any(|w| w == major) {
-        println!("--- wasm-opt {major} is installed");
-        return Ok(bin);
-    }
-    println!("--- wasm-opt {major} is missing; installing binaryen@{BINARYEN_VERSION} from npm");
-    if output("npm", &["--version"]).is_none() {
-        apt_install(&["nodejs", "npm"])?;
-    }
-    std::fs::create_dir_all(&prefix).map_err(|e| format!("cannot create {}: {e}", prefix.display()))?;
-    let package = format!("binaryen@{BINARYEN_VERSION}");
-    run(Command::new("npm").arg("install").arg("--prefix").arg(&prefix).args([&package, "--no-audit", "--no-fund"]))?;
-    Ok(bin)
+    let bin = |prefix: &Path| prefix.join("node_modules/.bin");
+    let prefix = npm_package("binaryen", BINARYEN_VERSION, |prefix| {
+        output(bin(prefix).join("wasm-opt"), &["--version"]).unwrap_or_default().split_whitespace().any(|w| w == major)
+    })?;
+    Ok(bin(&prefix))
 }
 
-/// axe-core (the accessibility engine the e2e tests inject into the page) from npm into
-/// `target/xtask-tools`, returning the path of axe.min.js.
+/// axe-core (the accessibility engine the e2e tests inject into the page) from npm, returning
+/// the path of axe.min.js.
 fn axe_core() -> Result<PathBuf, String> {
-    let prefix = root().join("target/xtask-tools/axe-core");
-    let script = prefix.join("node_modules/axe-core/axe.min.js");
-    let installed = std::fs::read_to_string(prefix.join("node_modules/axe-core/package.json")).unwrap_or_default();
-    if script.exists() && installed.contains(&format!("\"version\": \"{AXE_VERSION}\"")) {
-        println!("--- axe-core {AXE_VERSION} is installed");
-        return Ok(script);
+    let script = |prefix: &Path| prefix.join("node_modules/axe-core/axe.min.js");
+    let prefix = npm_package("axe-core", AXE_VERSION, |prefix| {
+        let installed = std::fs::read_to_string(prefix.join("node_modules/axe-core/package.json")).unwrap_or_default();
+        script(prefix).exists() && installed.contains(&format!("\"version\": \"{AXE_VERSION}\""))
+    })?;
+    Ok(script(&prefix))
+}
+
+/// `npm install NAME@VERSION` into `target/xtask-tools/NAME` unless `installed` finds it
+/// there already; returns that folder.
+fn npm_package(name: &str, version: &str, installed: impl Fn(&Path) -> bool) -> Result<PathBuf, String> {
+    let prefix = root().join("target/xtask-tools").join(name);
+    if installed(&prefix) {
+        println!("--- {name} {version} is installed");
+        return Ok(prefix);
     }
-    println!("--- axe-core {AXE_VERSION} is missing; installing it from npm");
+    println!("--- {name} {version} is missing; installing it from npm");
     if output("npm", &["--version"]).is_none() {
         apt_install(&["nodejs", "npm"])?;
     }
     std::fs::create_dir_all(&prefix).map_err(|e| format!("cannot create {}: {e}", prefix.display()))?;
-    let package = format!("axe-core@{AXE_VERSION}");
+    let package = format!("{name}@{version}");
     run(Command::new("npm").arg("install").arg("--prefix").arg(&prefix).args([&package, "--no-audit", "--no-fund"]))?;
-    Ok(script)
+    Ok(prefix)
 }
 
 /// Installs `packages` with apt unless all of `present` exist.
