@@ -5,10 +5,10 @@ use shared::cors::{AllowOrigin, CorsPolicy, CorsRequest, decide};
 
 use crate::lab_request::LabRequest;
 
-/// A string literal valid in Rust and JavaScript. (Not `{:?}`: Debug's escaping pulls
-/// Unicode tables into the wasm.)
+/// `text` as a string literal: a JSON string, which JavaScript reads as it is (and Rust too,
+/// for the names and origins a policy holds).
 fn lit(text: &str) -> String {
-    crate::json::to_string(text)
+    crate::json::to_string(&text)
 }
 
 fn quoted(items: &[String]) -> String {

@@ -3,7 +3,11 @@
 //! request lives in `Lab::send` alone.
 
 use leptos::{prelude::*, task::spawn_local};
-use shared::{cookie::CookiePolicy, cors::CorsPolicy, wire::LogEntry};
+use shared::{
+    cookie::CookiePolicy,
+    cors::CorsPolicy,
+    wire::{LogEntry, TokenResponse},
+};
 
 use crate::{api::Api, lab_request::LabRequest, outcome::BrowserView};
 
@@ -194,9 +198,9 @@ impl Lab {
     fn after_lab_response(&self, request: &LabRequest, view: &BrowserView) {
         if let BrowserView::Response { status: 200, body, .. } = view
             && request.path.starts_with("/api/token")
-            && let Some(token) = crate::json::value(body).and_then(|v| crate::json::member::<String>(&v, "token"))
+            && let Ok(issued) = crate::json::parse::<TokenResponse>(body)
         {
-            self.token.set(Some(token));
+            self.token.set(Some(issued.token));
         }
     }
 

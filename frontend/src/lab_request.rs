@@ -1,8 +1,10 @@
 //! The request the composer builds: what the page's code will hand to `fetch()`.
 
+use serde::{Deserialize, Serialize};
 use shared::cors::browser::{BrowserRequest, CredentialsMode};
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A request on the lab API, as a shared link carries it too.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LabRequest {
     pub method: String,
     /// Path on the lab API, e.g. `/api/profile`.
@@ -15,10 +17,6 @@ pub struct LabRequest {
     pub custom_header: Option<(String, String)>,
     pub credentials: CredentialsMode,
     pub body: Option<String>,
-}
-
-crate::json::json_objects! {
-    LabRequest { method, path, content_type, bearer, custom_header, credentials, body }
 }
 
 impl Default for LabRequest {

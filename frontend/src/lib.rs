@@ -1,9 +1,10 @@
 //! The playground's UI: a Leptos client-side app on one origin calling the backend on another.
 //!
 //! Plain modules hold the logic: `presets`, `lab_request`, `outcome`, `diagram`, `export`,
-//! `attack`, `html`, `loopback` (tested natively), `json`, `share`, `token` (JSON without serde,
-//! read by the browser: tested in it, `tests/`, and their pure parts natively). `api` is the one client of the backend, `fetch` its
-//! transport, `lab` the reactive state and the flow of a request, `components` the views.
+//! `attack`, `html`, `loopback` (tested natively), `share`, `token` (read by the browser's
+//! `JSON`: tested in it, `tests/`, and their pure parts natively). `api` is the one typed
+//! client of the backend, `json` serde over the browser's `JSON`, `lab` the reactive state and
+//! the flow of a request, `components` the views.
 
 pub mod api;
 pub mod attack;
@@ -11,7 +12,6 @@ pub mod app;
 pub mod components;
 pub mod diagram;
 pub mod export;
-pub mod fetch;
 pub mod html;
 pub mod json;
 pub mod lab;

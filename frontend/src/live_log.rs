@@ -57,7 +57,7 @@ fn open(lab: Lab) -> Option<EventSource> {
         return None;
     };
     let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
-        if let Some(entry) = event.data().as_string().and_then(|d| crate::json::parse(&d)) {
+        if let Some(entry) = event.data().as_string().and_then(|d| crate::json::parse(&d).ok()) {
             lab.add_log(vec![entry]);
         }
     });

@@ -2,30 +2,27 @@
 //! Opening it shows them as a draft beside what is live on the server; nothing is applied
 //! until the person presses "Apply this shared lab" (and never inside a frame).
 
+use serde::{Deserialize, Serialize};
 use shared::{
     cookie::CookiePolicy,
     cors::{AllowOrigin, CorsPolicy},
     jwt,
 };
 
-use crate::{html::Html, lab_request::LabRequest};
+use crate::{html::Html, json, lab_request::LabRequest};
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SharedLab {
     pub policy: CorsPolicy,
     pub cookie: CookiePolicy,
     pub request: LabRequest,
 }
 
-crate::json::json_objects! {
-    SharedLab { policy, cookie, request }
-}
-
 const KEY: &str = "lab=";
 
 /// `#lab=<base64url(JSON)>`: in the fragment, so it never reaches a server log.
 pub fn to_fragment(lab: &SharedLab) -> String {
-    format!("#{KEY}{}", jwt::b64url(crate::json::to_string(lab).as_bytes()))
+    format!("#{KEY}{}", jwt::b64url(json::to_string(lab).as_bytes()))
 }
 
 /// The lab in a URL fragment (with or without `#`): `None` when the fragment holds no lab,
@@ -42,8 +39,8 @@ pub fn from_fragment(fragment: &str) -> Option<SharedLab> {
 
 fn decode(encoded: &str) -> Result<SharedLab, String> {
     const UNREADABLE: &str = "it does not hold a lab this page can read.";
-    let json = jwt::b64url_decode(encoded).ok_or(UNREADABLE)?;
-    let lab: SharedLab = crate::json::parse(std::str::from_utf8(&json).map_err(|_| UNREADABLE)?).ok_or(UNREADABLE)?;
+    let bytes = jwt::b64url_decode(encoded).ok_or(UNREADABLE)?;
+    let lab: SharedLab = json::parse(std::str::from_utf8(&bytes).map_err(|_| UNREADABLE)?).map_err(|_| UNREADABLE)?;
     check(&lab)?;
     Ok(lab)
 }
@@ -134,7 +131,7 @@ fn origins(allow: &AllowOrigin) -> String {
     }
 }
 
-// Reading and writing the link run in the browser, which reads the JSON: `tests/json.rs`.
+// Reading the link runs in the browser, which parses the JSON: `tests/json.rs`.
 #[cfg(test)]
 mod tests {
     use shared::cookie::SameSite;

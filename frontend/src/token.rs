@@ -2,10 +2,11 @@
 //! the times the payload states, the signature. Only shown, never trusted: the server
 //! verifies with `shared::jwt`, and the page re-signs with the same `jwt::sign_parts`.
 
+use js_sys::{JSON, Reflect};
 use shared::jwt;
 use wasm_bindgen::JsValue;
 
-use crate::{html::Html, json};
+use crate::html::Html;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Shown {
@@ -21,23 +22,33 @@ pub struct Shown {
     pub signature: String,
 }
 
-/// `token`'s parts, when it has three and the first two are base64url JSON objects.
+/// `token`'s parts, when it has three and the first two are base64url JSON objects. Any
+/// object: a token the person edits follows no wire type, so the browser's `JSON` reads it.
 pub fn show(token: &str) -> Option<Shown> {
     let (header, payload, signature) = jwt::split(token).ok()?;
     let (header, payload) = (object(header)?, object(payload)?);
     Some(Shown {
-        header: json::stringify(&header, true),
-        payload: json::stringify(&payload, true),
-        iat: json::member(&payload, "iat").flatten(),
-        exp: json::member(&payload, "exp").flatten(),
+        header: pretty(&header)?,
+        payload: pretty(&payload)?,
+        iat: number(&payload, "iat"),
+        exp: number(&payload, "exp"),
         // Shown as received, once it is known to be canonical base64url.
         signature: jwt::b64url_decode(signature).map(|_| signature.to_owned())?,
     })
 }
 
 fn object(part: &str) -> Option<JsValue> {
-    let value = json::value(&String::from_utf8(jwt::b64url_decode(part)?).ok()?)?;
+    let value = JSON::parse(&String::from_utf8(jwt::b64url_decode(part)?).ok()?).ok()?;
     (value.is_object() && !js_sys::Array::is_array(&value)).then_some(value)
+}
+
+fn pretty(value: &JsValue) -> Option<String> {
+    JSON::stringify_with_replacer_and_space(value, &JsValue::NULL, &JsValue::from(2)).ok().map(String::from)
+}
+
+/// The member `name` of `object` when it is a number.
+fn number(object: &JsValue, name: &str) -> Option<f64> {
+    Reflect::get(object, &JsValue::from_str(name)).ok()?.as_f64()
 }
 
 /// The panel's view of the token, as markup (shown, never edited: less wasm than view

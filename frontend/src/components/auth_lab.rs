@@ -6,12 +6,12 @@ use shared::{
     cookie::{CookiePolicy, SameSite},
     cors::browser::CredentialsMode,
     jwt,
+    wire::{Email, LoginRequest, SessionRow},
 };
 
 use crate::{
-    api::SessionRow,
     components::controls::{options, set_text},
-    json::{self, ObjectWriter},
+    json,
     lab::{Lab, clock},
     lab_request::LabRequest,
     token,
@@ -21,7 +21,7 @@ const TOKEN_NOTE: &str = "<summary>Where to keep a token?</summary><p class=\"sm
 can only use it while it runs. localStorage: survives reloads, but any script on the page can read and send it away. An HttpOnly \
 cookie: no script can read it, but the browser attaches it by itself, so you need CSRF defences (SameSite, Origin checks).</p>";
 
-fn login_request(path: &str, email: &str, password: &str, credentials: CredentialsMode) -> LabRequest {
+fn login_request(path: &str, login: &LoginRequest, credentials: CredentialsMode) -> LabRequest {
     LabRequest {
         method: "POST".into(),
         path: path.into(),
@@ -29,18 +29,8 @@ fn login_request(path: &str, email: &str, password: &str, credentials: Credentia
         bearer: false,
         custom_header: None,
         credentials,
-        body: Some(login_body(email, password)),
+        body: Some(json::to_string(login)),
     }
-}
-
-/// `{"email": …, "password": …}`.
-fn login_body(email: &str, password: &str) -> String {
-    let mut body = String::new();
-    let mut object = ObjectWriter::new(&mut body);
-    object.member("email", email);
-    object.member("password", password);
-    object.end();
-    body
 }
 
 /// `GET /api/profile` with the cookie, or with the JWT (then no cookie).
@@ -57,13 +47,20 @@ pub fn AuthLab() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let email = RwSignal::new("a@b.com".to_owned());
     let password = RwSignal::new("123".to_owned());
+    // The login body is the wire type, so an email the contract refuses is caught here.
+    let login_body = move || {
+        let email = Email::try_from(email.get().trim().to_owned())?;
+        Ok::<_, String>(LoginRequest { email, password: password.get() })
+    };
     let login = move |_| {
-        let r = login_request("/api/login", &email.get_untracked(), &password.get_untracked(), CredentialsMode::Include);
-        lab.send("Log in (session cookie)", r, None);
+        if let Ok(body) = login_body() {
+            lab.send("Log in (session cookie)", login_request("/api/login", &body, CredentialsMode::Include), None);
+        }
     };
     let token = move |_| {
-        let r = login_request("/api/token", &email.get_untracked(), &password.get_untracked(), CredentialsMode::Omit);
-        lab.send("Get a JWT", r, None);
+        if let Ok(body) = login_body() {
+            lab.send("Get a JWT", login_request("/api/token", &body, CredentialsMode::Omit), None);
+        }
     };
     let logout = move |_| {
         let r = LabRequest { method: "POST".into(), path: "/api/logout".into(), ..LabRequest::default() };
@@ -77,6 +74,7 @@ pub fn AuthLab() -> impl IntoView {
                 <label>"Email " <input id="email" autocomplete="username" prop:value=email on:input=set_text(email)/></label>
                 <label>"Password " <input id="password" type="password" autocomplete="current-password" prop:value=password on:input=set_text(password)/></label>
             </div>
+            <p class="error" role="alert">{move || login_body().err()}</p>
             <div class="buttons">
                 <button id="login-cookie" on:click=login>"Log in: session cookie"</button>
                 <button id="get-token" on:click=token>"Get a JWT"</button>
@@ -199,8 +197,7 @@ fn TokenPanel() -> impl IntoView {
         }
     });
     let resign = move |_| {
-        let compact = json::value(&payload.get_untracked()).map(|v| json::stringify(&v, false));
-        match compact {
+        match json::reformat(&payload.get_untracked(), false) {
             Some(p) => {
                 let t = jwt::sign_parts(br#"{"alg":"HS256","typ":"JWT"}"#, p.as_bytes(), secret.get_untracked().as_bytes());
                 lab.token.set(Some(t));

@@ -2,10 +2,9 @@
 //! balances it moves.
 
 use leptos::{prelude::*, task::spawn_local};
-use shared::wire::{Defenses, LogEntry, SiteLinks};
+use shared::wire::{Account, Defenses, LogEntry, SiteLinks};
 
 use crate::{
-    api::Account,
     app::page_origin,
     attack::{explain, is_attack},
     html::Html,
