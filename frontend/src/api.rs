@@ -104,8 +104,7 @@ impl Api {
 
     /// The backend `?api=` names in the page's URL (`backend`): `Err` holds a refused one.
     pub fn from_location() -> std::result::Result<Api, String> {
-        let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
-        backend(query_param(&search, "api").as_deref()).map(|base| Api::new(&base))
+        backend(crate::page::query("api").as_deref()).map(|base| Api::new(&base))
     }
 
     pub fn base(&self) -> &str {
@@ -264,14 +263,6 @@ impl Api {
             }
         }
     }
-}
-
-/// The value of `name` in a `?a=b&c=d` query, percent-decoded.
-pub fn query_param(search: &str, name: &str) -> Option<String> {
-    search.trim_start_matches('?').split('&').find_map(|pair| {
-        let (key, value) = pair.split_once('=')?;
-        (key == name).then(|| js_sys::decode_uri_component(value).map(String::from).unwrap_or_else(|_| value.to_owned()))
-    })
 }
 
 /// The body of a 2xx answer as `T`.

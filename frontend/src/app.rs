@@ -17,7 +17,7 @@ use crate::{
         shared_draft::SharedDraft,
     },
     lab::Lab,
-    live_log, loopback,
+    live_log, loopback, page,
     share::read_fragment,
 };
 
@@ -33,10 +33,7 @@ pub fn App() -> impl IntoView {
 /// A refused `?api=`: the page contacts no backend at all (not even the default one, which
 /// the person did not ask for), says which URL it refused, and links to the default.
 fn api_refused(url: String) -> impl IntoView {
-    let default_page = web_sys::window()
-        .map(|w| w.location())
-        .map(|l| format!("{}{}{}", l.origin().unwrap_or_default(), l.pathname().unwrap_or_default(), l.hash().unwrap_or_default()))
-        .unwrap_or_default();
+    let default_page = page::address_without_query();
     view! {
         <header>
             <h1>"CORS & auth playground"</h1>
@@ -75,7 +72,7 @@ fn Playground(api: Api) -> impl IntoView {
         <header>
             <h1>"CORS & auth playground"</h1>
             <p class="lede">
-                "This page runs on " <code>{page_origin()}</code> "; the lab API runs on "
+                "This page runs on " <code>{page::origin()}</code> "; the lab API runs on "
                 <code>{api.base().to_owned()}</code>
                 ": another origin, so every request below is cross-origin, and the browser applies CORS. "
                 "Each result shows what the page could read, what the server received and sent, and why."
@@ -119,9 +116,4 @@ fn reset(lab: Lab) {
             Err(e) => lab.error.set(Some(format!("Reset failed: {e}"))),
         }
     });
-}
-
-/// The page's own origin, as the browser sends it in `Origin`.
-pub fn page_origin() -> String {
-    web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
 }

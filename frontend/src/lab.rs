@@ -90,12 +90,6 @@ pub fn clock() -> RwSignal<f64> {
     now
 }
 
-/// A fresh request id: unique enough for one person's log, and free of characters that
-/// would need escaping in a query string.
-pub fn new_rid() -> String {
-    format!("r{:x}{:04x}", js_sys::Date::now() as u64, (js_sys::Math::random() * 65536.0) as u32)
-}
-
 impl Lab {
     /// The page's lab. Made once per mounted app and kept for the page's life (leaked: a few
     /// dozen bytes), as the signals it holds are.
@@ -154,7 +148,7 @@ impl Lab {
         let lab = *self;
         let id = self.next_id.get_untracked();
         self.next_id.set(id + 1);
-        let rid = rid.unwrap_or_else(new_rid);
+        let rid = rid.unwrap_or_else(crate::page::new_request_id);
         let token = if request.bearer { self.token.get_untracked() } else { None };
         let probe = Probe {
             id,
@@ -276,9 +270,7 @@ impl Lab {
                     lab.policy.set(Some(p));
                     // The first screen is interactive once the live policy is shown; the
                     // benchmark reads this mark.
-                    if let Some(perf) = web_sys::window().and_then(|w| w.performance()) {
-                        let _ = perf.mark("playground-interactive");
-                    }
+                    crate::page::mark("playground-interactive");
                 }
                 Err(e) => lab.error.set(Some(format!("Could not load the policy: {e}"))),
             }

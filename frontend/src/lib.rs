@@ -3,8 +3,8 @@
 //! Plain modules hold the logic: `presets`, `lab_request`, `outcome`, `diagram`, `export`,
 //! `attack`, `html`, `loopback` (tested natively), `share`, `token` (read by the browser's
 //! `JSON`: tested in it, `tests/`, and their pure parts natively). `api` is the one typed
-//! client of the backend, `json` serde over the browser's `JSON`, `lab` the reactive state and
-//! the flow of a request, `components` the views.
+//! client of the backend, `json` serde over the browser's `JSON`, `page` the page's own address,
+//! `lab` the reactive state and the flow of a request, `components` the views.
 
 pub mod api;
 pub mod attack;
@@ -19,6 +19,7 @@ pub mod lab_request;
 pub mod live_log;
 pub mod loopback;
 pub mod outcome;
+pub mod page;
 pub mod presets;
 pub mod share;
 pub mod token;

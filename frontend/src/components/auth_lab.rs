@@ -4,7 +4,6 @@
 use leptos::{prelude::*, task::spawn_local};
 use shared::{
     cookie::{CookiePolicy, SameSite},
-    cors::browser::CredentialsMode,
     jwt,
     wire::{Email, LoginRequest, SessionRow},
 };
@@ -13,7 +12,7 @@ use crate::{
     components::controls::{options, set_text},
     json,
     lab::{Lab, clock},
-    lab_request::LabRequest,
+    lab_request::{LabRequest, Login},
     token,
 };
 
@@ -21,26 +20,6 @@ const TOKEN_NOTE: &str = "<summary>Where to keep a token?</summary><p class=\"sm
 can only use it while it runs. localStorage: survives reloads, but any script on the page can read and send it away. An HttpOnly \
 cookie: no script can read it, but the browser attaches it by itself, so you need CSRF defences (SameSite, Origin checks).</p>";
 
-fn login_request(path: &str, login: &LoginRequest, credentials: CredentialsMode) -> LabRequest {
-    LabRequest {
-        method: "POST".into(),
-        path: path.into(),
-        content_type: Some("application/json".into()),
-        bearer: false,
-        custom_header: None,
-        credentials,
-        body: Some(json::to_string(login)),
-    }
-}
-
-/// `GET /api/profile` with the cookie, or with the JWT (then no cookie).
-pub fn profile_request(bearer: bool) -> LabRequest {
-    LabRequest {
-        bearer,
-        credentials: if bearer { CredentialsMode::Omit } else { CredentialsMode::Include },
-        ..LabRequest::default()
-    }
-}
 
 #[component]
 pub fn AuthLab() -> impl IntoView {
@@ -54,18 +33,15 @@ pub fn AuthLab() -> impl IntoView {
     };
     let login = move |_| {
         if let Ok(body) = login_body() {
-            lab.send("Log in (session cookie)", login_request("/api/login", &body, CredentialsMode::Include), None);
+            lab.send("Log in (session cookie)", LabRequest::login(Login::Session, &body), None);
         }
     };
     let token = move |_| {
         if let Ok(body) = login_body() {
-            lab.send("Get a JWT", login_request("/api/token", &body, CredentialsMode::Omit), None);
+            lab.send("Get a JWT", LabRequest::login(Login::Token, &body), None);
         }
     };
-    let logout = move |_| {
-        let r = LabRequest { method: "POST".into(), path: "/api/logout".into(), ..LabRequest::default() };
-        lab.send("Log out", r, None);
-    };
+    let logout = move |_| lab.send("Log out", LabRequest::logout(), None);
     view! {
         <section class="panel" id="auth-lab" aria-labelledby="auth-title">
             <h2 id="auth-title">"2. Auth lab"</h2>
@@ -78,10 +54,10 @@ pub fn AuthLab() -> impl IntoView {
             <div class="buttons">
                 <button id="login-cookie" on:click=login>"Log in: session cookie"</button>
                 <button id="get-token" on:click=token>"Get a JWT"</button>
-                <button id="profile-cookie" on:click=move |_| lab.send("Profile with the cookie", profile_request(false), None)>
+                <button id="profile-cookie" on:click=move |_| lab.send("Profile with the cookie", LabRequest::profile(false), None)>
                     "GET /api/profile with the cookie"
                 </button>
-                <button id="profile-token" on:click=move |_| lab.send("Profile with the JWT", profile_request(true), None)
+                <button id="profile-token" on:click=move |_| lab.send("Profile with the JWT", LabRequest::profile(true), None)
                     disabled=move || lab.token.with(Option::is_none)>
                     "GET /api/profile with the JWT"
                 </button>
@@ -224,7 +200,7 @@ fn TokenPanel() -> impl IntoView {
             <div class="buttons">
                 <button id="jwt-use-server-secret" on:click=use_server_secret>"Use the server's secret"</button>
                 <button id="jwt-resign" on:click=resign>"Re-sign"</button>
-                <button id="jwt-send" on:click=move |_| lab.send("Profile with the edited JWT", profile_request(true), None)
+                <button id="jwt-send" on:click=move |_| lab.send("Profile with the edited JWT", LabRequest::profile(true), None)
                     disabled=move || lab.token.with(Option::is_none)>
                     "Send it"
                 </button>

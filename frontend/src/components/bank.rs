@@ -5,8 +5,8 @@ use leptos::{prelude::*, task::spawn_local};
 use shared::wire::{Account, Defenses, LogEntry, SiteLinks};
 
 use crate::{
-    app::page_origin,
-    attack::{explain, is_attack},
+    page,
+        attack::{explain, is_attack},
     html::Html,
     lab::Lab,
     loopback,
@@ -51,7 +51,7 @@ pub fn Bank() -> impl IntoView {
         });
     };
     let attacks = move || {
-        let origin = page_origin();
+        let origin = page::origin();
         lab.log.with(|log| log.iter().rev().filter(|e| is_attack(e, &origin)).take(5).cloned().collect::<Vec<_>>())
     };
     view! {

@@ -3,18 +3,11 @@
 use leptos::prelude::*;
 
 use crate::{
-    app::page_origin,
-    export,
+    page,
+        export,
     lab::Lab,
     share::{SharedLab, to_fragment},
 };
-
-fn copy(text: String) {
-    if let Some(window) = web_sys::window() {
-        // The promise's outcome does not matter: the text is on screen anyway.
-        let _ = window.navigator().clipboard().write_text(&text);
-    }
-}
 
 /// One block of code, computed from the lab by `code`. A plain function rather than a
 /// derived signal per block: each `Signal::derive` cost the wasm a kilobyte.
@@ -25,7 +18,7 @@ fn CodeBlock(id: &'static str, title: &'static str, code: fn(Lab) -> String) -> 
         <div class="code">
             <div class="code-head">
                 <h3>{title}</h3>
-                <button class="copy" aria-label=format!("Copy {title}") on:click=move |_| copy(untrack(|| code(lab)))>"Copy"</button>
+                <button class="copy" aria-label=format!("Copy {title}") on:click=move |_| page::copy(&untrack(|| code(lab)))>"Copy"</button>
             </div>
             <pre id=id>{move || code(lab)}</pre>
         </div>
@@ -36,11 +29,7 @@ fn CodeBlock(id: &'static str, title: &'static str, code: fn(Lab) -> String) -> 
 pub fn share_url(lab: &Lab) -> String {
     let Some(policy) = lab.policy.get() else { return String::new() };
     let shared = SharedLab { policy, cookie: lab.cookie.get().unwrap_or_default(), request: lab.request.get() };
-    let location = web_sys::window().map(|w| w.location());
-    let base = location
-        .map(|l| format!("{}{}{}", l.origin().unwrap_or_default(), l.pathname().unwrap_or_default(), l.search().unwrap_or_default()))
-        .unwrap_or_default();
-    format!("{base}{}", to_fragment(&shared))
+    format!("{}{}", page::address(), to_fragment(&shared))
 }
 
 fn tower(lab: Lab) -> String {
@@ -52,7 +41,7 @@ fn express(lab: Lab) -> String {
 }
 
 fn headers(lab: Lab) -> String {
-    lab.policy.get().map(|p| export::raw_headers(&p, &page_origin(), &lab.request.get(), lab.token.get().as_deref())).unwrap_or_default()
+    lab.policy.get().map(|p| export::raw_headers(&p, &page::origin(), &lab.request.get(), lab.token.get().as_deref())).unwrap_or_default()
 }
 
 fn fetch(lab: Lab) -> String {
@@ -75,7 +64,7 @@ pub fn CodeExport() -> impl IntoView {
             <p class="small">"The link holds the policy, the cookie settings and the request. Opening it shows them as a draft beside the live lab, with what they would change; they are applied only when the person presses \"Apply this shared lab\"."</p>
             <div class="code-head">
                 <input id="share-link" readonly prop:value=move || share_url(&lab) aria-label="Link to this lab"/>
-                <button class="copy" on:click=move |_| copy(untrack(|| share_url(&lab)))>"Copy link"</button>
+                <button class="copy" on:click=move |_| page::copy(&untrack(|| share_url(&lab)))>"Copy link"</button>
             </div>
         </section>
     }

@@ -3,7 +3,8 @@
 use leptos::prelude::*;
 use shared::cors::browser::{CredentialsMode, preflight_reasons};
 
-use crate::{app::page_origin, components::controls::options, lab::Lab, lab_request::LabRequest};
+use crate::{
+    page,components::controls::options, lab::Lab, lab_request::LabRequest};
 
 const METHODS: [&str; 5] = ["GET", "POST", "PUT", "DELETE", "PATCH"];
 const PATHS: [&str; 5] = ["/api/profile", "/api/login", "/api/token", "/api/transfer", "/api/logout"];
@@ -15,7 +16,7 @@ pub fn Composer() -> impl IntoView {
     let req = lab.request;
     let edit = move |f: &dyn Fn(&mut LabRequest)| req.update(|r| f(r));
     let prediction = move || {
-        let reasons = preflight_reasons(&req.get().browser_request(&page_origin(), Some("t")));
+        let reasons = preflight_reasons(&req.get().browser_request(&page::origin(), Some("t")));
         if reasons.is_empty() {
             "Simple request: no preflight.".to_owned()
         } else {

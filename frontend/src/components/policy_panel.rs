@@ -7,8 +7,8 @@ use shared::cors::{
 };
 
 use crate::{
-    app::page_origin,
-    components::controls::{set_checked, set_text},
+    page,
+        components::controls::{set_checked, set_text},
     html::Html,
     lab::Lab,
     presets::Preset,
@@ -137,14 +137,14 @@ pub fn PolicyPanel() -> impl IntoView {
                 {Preset::ALL
                     .into_iter()
                     .map(|preset| {
-                        let active = move || lab.policy.get().as_ref() == Some(&preset.policy(&page_origin()));
+                        let active = move || lab.policy.get().as_ref() == Some(&preset.policy(&page::origin()));
                         view! {
                             <button
                                 id=format!("preset-{}", preset.id())
                                 class:active=active
                                 class:danger=matches!(preset, Preset::ReflectCredentials | Preset::TrustNull)
                                 aria-pressed=move || active().to_string()
-                                on:click=move |_| lab.apply_policy(preset.policy(&page_origin()))
+                                on:click=move |_| lab.apply_policy(preset.policy(&page::origin()))
                             >
                                 {preset.label()}
                             </button>

@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use shared::wire::LogEntry;
 
 use crate::{
-    app::page_origin,
-    diagram::{Diagram, diagram},
+    page,
+        diagram::{Diagram, diagram},
     html::Html,
     lab::{Lab, Probe},
     outcome::{BrowserView, explain},
@@ -60,7 +60,7 @@ pub fn ProbeResult(
     let Some(browser) = probe.browser.clone() else {
         return view! { <p class="pending" data-rid=probe.rid.clone()>"Sending…"</p> }.into_any();
     };
-    let request = probe.request.browser_request(&page_origin(), probe.token.as_deref());
+    let request = probe.request.browser_request(&page::origin(), probe.token.as_deref());
     let explanation = explain(&request, &browser, &entries, cached_for);
     let needs_preflight = !shared::cors::browser::preflight_reasons(&request).is_empty();
     let picture = diagram(&browser, &entries, needs_preflight);

@@ -4,7 +4,7 @@
 use leptos::{prelude::*, task::spawn_local};
 use shared::wire::Instance;
 
-use crate::{api::Api, components::auth_lab::profile_request, lab::Lab, loopback};
+use crate::{api::Api, lab::Lab, lab_request::LabRequest, loopback};
 
 #[component]
 pub fn Scaling() -> impl IntoView {
@@ -60,11 +60,11 @@ pub fn Scaling() -> impl IntoView {
                     view! {
                         <p class="small">{format!("1. Log in with the session cookie (auth lab) on {mine}. 2. Ask {name} with the same cookie (cookies belong to the host, not the port, so it goes along). With memory stores {name} answers unknown_session; with Redis it knows you. 3. A JWT from {mine} works on both.")}</p>
                         <div class="buttons">
-                            <button class="peer-cookie" on:click=move |_| lab.send_to(Some(cookie_api.clone()), &format!("Profile on {} with the cookie", theirs.name), profile_request(false), None)>
+                            <button class="peer-cookie" on:click=move |_| lab.send_to(Some(cookie_api.clone()), &format!("Profile on {} with the cookie", theirs.name), LabRequest::profile(false), None)>
                                 {format!("GET /api/profile on {name} with the cookie")}
                             </button>
                             <button class="peer-jwt" disabled=move || lab.token.with(Option::is_none)
-                                on:click=move |_| lab.send_to(Some(jwt_api.clone()), "Profile on the other instance with the JWT", profile_request(true), None)>
+                                on:click=move |_| lab.send_to(Some(jwt_api.clone()), "Profile on the other instance with the JWT", LabRequest::profile(true), None)>
                                 "…on the other instance with the JWT"
                             </button>
                         </div>

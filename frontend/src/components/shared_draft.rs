@@ -7,6 +7,7 @@ use shared::cors::policy::warnings;
 use crate::{
     components::policy_panel::{summary, warnings_html},
     lab::Lab,
+    page,
     share::{SharedLab, changes_html},
 };
 
@@ -32,7 +33,7 @@ pub fn SharedDraft(shared: Result<SharedLab, String>) -> impl IntoView {
             .into_any();
         }
     };
-    if is_framed() {
+    if page::is_framed() {
         return view! {
             <section class="panel draft" id="shared-draft" data-state="framed" aria-labelledby="draft-title">
                 <h2 id="draft-title">"A shared lab (not applied)"</h2>
@@ -95,16 +96,5 @@ fn Draft(shared: SharedLab) -> impl IntoView {
                 State::Kept => view! { <p>"Not applied: the lab stays as it was."</p> }.into_any(),
             }}
         </section>
-    }
-}
-
-/// Whether this page runs inside a frame (`window.top !== window.self`). Comparing the two
-/// windows is allowed even when the top one is another origin's; when the answer cannot be
-/// had, the page counts as framed.
-pub fn is_framed() -> bool {
-    let Some(window) = web_sys::window() else { return true };
-    match window.top() {
-        Ok(Some(top)) => !js_sys::Object::is(&top, &window.self_()),
-        _ => true,
     }
 }
