@@ -1,9 +1,8 @@
 //! The one typed client of the backend: every call goes through `Api`, and `Api::send` alone
 //! decides what counts as success. Bodies are the wire types of `shared::wire`.
 
-use std::{cell::RefCell, rc::Rc};
-
 use gloo_net::http::{Headers, Method, RequestBuilder, Response};
+use leptos::prelude::*;
 use serde::{Serialize, de::DeserializeOwned};
 use shared::{
     cookie::CookiePolicy,
@@ -58,53 +57,78 @@ pub fn backend(api: Option<&str>) -> std::result::Result<String, String> {
     }
 }
 
-thread_local! {
-    /// The control token the person typed: in this page's memory only (never in storage),
-    /// gone on reload.
-    static CONTROL_TOKEN: RefCell<Option<String>> = const { RefCell::new(None) };
-    /// What to do when the backend asks for the token.
-    static ON_TOKEN_REQUIRED: RefCell<Option<Rc<dyn Fn()>>> = const { RefCell::new(None) };
+/// The backend's control token, as the person typed it: in this page's memory only (never in
+/// storage), gone on reload.
+///
+/// Each control call reads the token as it is built, and that read is tracked: a
+/// `LocalResource` that loaded from the control plane loads again once the person gives the
+/// token, and the live log reconnects with it.
+#[derive(Clone, Copy, Debug)]
+pub struct ControlToken {
+    token: RwSignal<Option<String>>,
+    /// Set when the backend refused a call for want of the token: the form asks for it.
+    wanted: RwSignal<bool>,
 }
 
-/// The control token every control call sends from now on.
-pub fn set_control_token(token: String) {
-    CONTROL_TOKEN.with(|t| *t.borrow_mut() = Some(token));
+impl ControlToken {
+    pub fn new() -> ControlToken {
+        ControlToken { token: RwSignal::new(None), wanted: RwSignal::new(false) }
+    }
+
+    /// Uses `token` for every control call from now on.
+    pub fn give(&self, token: String) {
+        self.token.set(Some(token));
+        self.wanted.set(false);
+    }
+
+    /// Whether the backend is waiting for the token.
+    pub fn wanted(&self) -> bool {
+        self.wanted.get()
+    }
+
+    /// Whether the person gave a token already (then the backend refused it).
+    pub fn given(&self) -> bool {
+        self.token.with(Option::is_some)
+    }
+
+    fn current(&self) -> Option<String> {
+        self.token.get()
+    }
+
+    /// The backend refused the token `sent` with (or `None`, without one).
+    fn refused(&self, sent: &Option<String>) {
+        // An answer to a call sent before the person gave a (new) token says nothing about
+        // that token; and when many calls fail at once, the form is drawn once.
+        if self.token.with_untracked(|now| now == sent) && !self.wanted.get_untracked() {
+            self.wanted.set(true);
+        }
+    }
 }
 
-pub fn control_token() -> Option<String> {
-    CONTROL_TOKEN.with(|t| t.borrow().clone())
-}
-
-/// Sets what happens when a control call is refused for want of the control token (the
-/// page asks the person for it).
-pub fn on_token_required(f: impl Fn() + 'static) {
-    ON_TOKEN_REQUIRED.with(|h| *h.borrow_mut() = Some(Rc::new(f)));
-}
-
-fn token_required() {
-    // Cloned out first: the handler may well start control calls of its own.
-    if let Some(f) = ON_TOKEN_REQUIRED.with(|h| h.borrow().clone()) {
-        f();
+impl Default for ControlToken {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
 /// A client of one backend.
 ///
 /// Each call builds its request at once (URL, headers, the control token) and hands back a
-/// future that owns it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// future that owns it, so `LocalResource::new(move || api.sessions())` needs no clone.
+#[derive(Clone, Debug)]
 pub struct Api {
     base: Arc<str>,
+    control: ControlToken,
 }
 
 impl Api {
-    pub fn new(base: &str) -> Api {
-        Api { base: base.trim_end_matches('/').into() }
+    pub fn new(base: &str, control: ControlToken) -> Api {
+        Api { base: base.trim_end_matches('/').into(), control }
     }
 
-    /// The backend `?api=` names in the page's URL (`backend`): `Err` holds a refused one.
-    pub fn from_location() -> std::result::Result<Api, String> {
-        backend(crate::page::query("api").as_deref()).map(|base| Api::new(&base))
+    /// Another instance of the backend (the scaling lab's peer), with the same control token.
+    pub fn at(&self, base: &str) -> Api {
+        Api::new(base, self.control)
     }
 
     pub fn base(&self) -> &str {
@@ -178,7 +202,7 @@ impl Api {
     /// the query.
     pub fn events_url(&self) -> String {
         let url = self.url("/control/events");
-        match control_token() {
+        match self.control.current() {
             Some(token) => format!("{url}?token={}", js_sys::encode_uri_component(&token)),
             None => url,
         }
@@ -228,8 +252,8 @@ impl Api {
     /// The one place that decides what a control call came to: a 2xx response, or why there
     /// is none. Carries the control token once the person gave it.
     fn send(&self, method: Method, path: &str, json: Option<String>) -> impl Future<Output = Result<Response>> + use<> {
-        let url = self.url(path);
-        let token = control_token();
+        let (url, control) = (self.url(path), self.control);
+        let token = control.current();
         async move {
             let mut headers = Vec::new();
             if json.is_some() {
@@ -251,11 +275,7 @@ impl Api {
             let text = response.text().await.unwrap_or_default();
             match json::parse::<ErrorBody>(&text) {
                 Ok(error) if status == 401 && error.error == ErrorCode::ControlTokenRequired => {
-                    // An answer to a request sent before the person gave a (new) token says
-                    // nothing about that token: only the token this request carried is asked for again.
-                    if control_token() == token {
-                        token_required();
-                    }
+                    control.refused(&token);
                     Err(Error::TokenRequired)
                 }
                 Ok(error) => Err(Error::Refused { status, error }),

@@ -6,8 +6,6 @@ use js_sys::{JSON, Reflect};
 use shared::jwt;
 use wasm_bindgen::JsValue;
 
-use crate::html::Html;
-
 #[derive(Clone, Debug, PartialEq)]
 pub struct Shown {
     /// The header as indented JSON.
@@ -51,28 +49,11 @@ fn number(object: &JsValue, name: &str) -> Option<f64> {
     Reflect::get(object, &JsValue::from_str(name)).ok()?.as_f64()
 }
 
-/// The panel's view of the token, as markup (shown, never edited: less wasm than view
-/// nodes), with its countdown as of `now_ms`.
-pub fn html(token: Option<&Shown>, now_ms: f64) -> String {
-    let mut html = Html::default();
-    let Some(token) = token else {
-        html.markup("<p class=\"small\">No token yet: press \u{201c}Get a JWT\u{201d}.</p>");
-        return html.finish();
-    };
-    html.markup("<p class=\"small\">Header</p>")
-        .element("pre", &[("id", "jwt-header")], &token.header)
-        .element("p", &[("class", "small"), ("id", "jwt-times")], &times(token.iat, token.exp, now_ms))
-        .markup("<p class=\"small\">Signature (HMAC-SHA256, base64url): ")
-        .element("code", &[("class", "wrap")], &token.signature)
-        .markup("</p>");
-    html.finish()
-}
-
 /// "Issued …. Expires … (N s left)." for the times a token states, as of `now_ms`.
 pub fn times(iat: Option<f64>, exp: Option<f64>, now_ms: f64) -> String {
     let issued = iat.map(|i| format!("Issued {}. ", utc_time(i))).unwrap_or_default();
     let expires = exp.map(|e| format!("Expires {}", utc_time(e))).unwrap_or_default();
-    // Whole seconds as integers: printing an f64 would pull in kilobytes of float formatting.
+    // Whole seconds: a token's times may be fractional, a countdown is not.
     let left = exp.filter(|e| in_range(*e)).map(|e| e.floor() as i64 - (now_ms / 1000.0).floor() as i64);
     let left = match left {
         Some(l) if l > 0 => format!(" ({l} s left)."),
