@@ -3,6 +3,7 @@
 mod csrf;
 mod first_screen;
 mod lab_matrix;
+mod results;
 mod scaling;
 mod security;
 mod share_link;
