@@ -62,7 +62,8 @@ pub type Row = (&'static str, String);
 pub fn rows(lab: &SharedLab) -> Vec<Row> {
     // Taken apart field by field: a field added to one of these types is a compile error
     // here, so the draft never hides a setting the link carries.
-    let CorsPolicy { enabled, allow_origin, allow_credentials, allow_methods, allow_headers, expose_headers, max_age, .. } = &lab.policy;
+    let CorsPolicy { enabled, allow_origin, allow_credentials, allow_methods, allow_headers, expose_headers, max_age, refused_preflight } =
+        &lab.policy;
     let CookiePolicy { same_site, secure, http_only } = lab.cookie;
     let LabRequest { method, path, content_type, bearer, custom_header, credentials, body } = &lab.request;
     vec![
@@ -73,6 +74,7 @@ pub fn rows(lab: &SharedLab) -> Vec<Row> {
         ("allow_headers", list(allow_headers)),
         ("expose_headers", list(expose_headers)),
         ("max_age", max_age.map_or_else(|| NONE.to_owned(), |s| format!("{s} s"))),
+        ("refused_preflight", refused_preflight.as_str().to_owned()),
         ("cookie SameSite", same_site.as_str().to_owned()),
         ("cookie Secure", yes_no(secure)),
         ("cookie HttpOnly", yes_no(http_only)),
@@ -127,7 +129,7 @@ mod tests {
     #[test]
     fn the_same_lab_changes_nothing() {
         assert!(changes(&lab(), &lab()).is_empty());
-        assert_eq!(rows(&lab()).len(), 17);
+        assert_eq!(rows(&lab()).len(), 18);
     }
 
     #[test]

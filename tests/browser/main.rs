@@ -6,4 +6,5 @@ mod lab_matrix;
 mod results;
 mod scaling;
 mod security;
+mod settings;
 mod share_link;

@@ -94,6 +94,10 @@ fn Defences(live: LiveSettings) -> impl IntoView {
             <label><input type="checkbox" id="defense-json" prop:checked=move || current().json_only
                 on:change=move |ev| switch(|d, on| d.json_only = on, event_target_checked(&ev))/>
                 " JSON only: refuse text/plain (415). A cross-origin JSON POST needs a preflight, which the policy refuses for strangers."</label>
+            <br/>
+            <label><input type="checkbox" id="defense-fetch-metadata" prop:checked=move || current().fetch_metadata
+                on:change=move |ev| switch(|d, on| d.fetch_metadata = on, event_target_checked(&ev))/>
+                " Fetch Metadata: refuse cross-site writes by Sec-Fetch-Site (403); a request without it is judged by its Origin."</label>
             <p class="small">
                 "SameSite (in the auth lab): Lax keeps the cookie off cross-site POSTs (127.0.0.1 is another site than localhost; "
                 "another port of localhost is the same site). Strict keeps it off every cross-site request. None needs Secure: without it "

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use shared::cors::{
-    AllowOrigin, CorsPolicy,
+    AllowOrigin, CorsPolicy, RefusedPreflight,
     policy::{Severity, warnings},
 };
 
@@ -28,7 +28,11 @@ pub fn summary(policy: &CorsPolicy) -> String {
     let credentials = if policy.allow_credentials { "with credentials" } else { "without credentials" };
     let methods = if policy.allow_methods.is_empty() { "none".to_owned() } else { policy.allow_methods.join(", ") };
     let cache = policy.max_age.map(|s| format!(" Preflights cached {s} s.")).unwrap_or_default();
-    format!("Allows {origins}, {credentials}; methods {methods}.{cache}")
+    let refused = match policy.refused_preflight {
+        RefusedPreflight::Forbidden => "",
+        RefusedPreflight::Headers => " Refused preflights get 204 and the policy's headers.",
+    };
+    format!("Allows {origins}, {credentials}; methods {methods}.{cache}{refused}")
 }
 
 fn split_list(text: &str) -> Vec<String> {
@@ -46,6 +50,7 @@ struct Draft {
     headers: RwSignal<String>,
     expose: RwSignal<String>,
     max_age: RwSignal<String>,
+    refused_preflight: RwSignal<RefusedPreflight>,
 }
 
 impl Draft {
@@ -59,6 +64,7 @@ impl Draft {
             headers: RwSignal::new(String::new()),
             expose: RwSignal::new(String::new()),
             max_age: RwSignal::new(String::new()),
+            refused_preflight: RwSignal::new(RefusedPreflight::default()),
         }
     }
 
@@ -77,6 +83,7 @@ impl Draft {
         self.headers.set(p.allow_headers.join(", "));
         self.expose.set(p.expose_headers.join(", "));
         self.max_age.set(p.max_age.map(|s| s.to_string()).unwrap_or_default());
+        self.refused_preflight.set(p.refused_preflight);
     }
 
     /// The policy the fields describe, or what is wrong with them.
@@ -99,7 +106,7 @@ impl Draft {
             allow_headers: split_list(&self.headers.get()),
             expose_headers: split_list(&self.expose.get()),
             max_age,
-            refused_preflight: Default::default(),
+            refused_preflight: self.refused_preflight.get(),
         };
         policy.validate().map_err(|e| e.to_string())?;
         Ok(policy)
@@ -182,6 +189,18 @@ pub fn PolicyPanel() -> impl IntoView {
                     <label>"allow_headers " <input id="policy-headers" prop:value=draft.headers on:input=set_text(draft.headers) placeholder="Content-Type, Authorization or *"/></label>
                     <label>"expose_headers " <input id="policy-expose" prop:value=draft.expose on:input=set_text(draft.expose)/></label>
                     <label>"max_age (s) " <input id="policy-max-age" inputmode="numeric" prop:value=draft.max_age on:input=set_text(draft.max_age) placeholder="empty: no header"/></label>
+                    <label>"refused_preflight "
+                        <select id="policy-refused-preflight" prop:value=move || draft.refused_preflight.get().as_str()
+                            on:change=move |ev| {
+                                let value = event_target_value(&ev);
+                                if let Some(style) = RefusedPreflight::ALL.into_iter().find(|r| r.as_str() == value) {
+                                    draft.refused_preflight.set(style);
+                                }
+                            }>
+                            <option value="forbidden">"forbidden: 403, no CORS headers (as rs/cors)"</option>
+                            <option value="headers">"headers: 204 with the policy's headers, the browser decides (as express cors(), tower-http)"</option>
+                        </select>
+                    </label>
                     <button id="policy-apply" on:click=apply>"Apply"</button>
                 </div>
                 <p class="error" role="alert">{move || invalid.get().unwrap_or_default()}</p>
