@@ -1,5 +1,6 @@
 //! End-to-end tests in real headless Chromium: one binary, one module per lab.
 
+mod accessibility;
 mod csrf;
 mod first_screen;
 mod lab_matrix;

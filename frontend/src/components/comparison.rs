@@ -32,7 +32,7 @@ pub fn Comparison() -> impl IntoView {
                 <table>
                     <thead>
                         <tr>
-                            <th scope="col"></th>
+                            <th scope="col">"Aspect"</th>
                             <th scope="col">"Session cookie"</th>
                             <th scope="col">"JWT bearer token"</th>
                             <th scope="col">"Show me"</th>
