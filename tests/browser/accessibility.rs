@@ -1,4 +1,4 @@
-//! Accessibility: axe-core (from npm; `cargo xtask test` names its `axe.min.js` in
+//! Accessibility: axe-core (from npm; `cargo xtask test` names its minified script in
 //! `PLAYGROUND_AXE`), injected into the page, finds no violation: once results, the server's
 //! log and the diagrams are shown, and in a shared lab's draft.
 
@@ -13,7 +13,7 @@ fn axe_script() -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("PLAYGROUND_AXE={}: {e}", path.to_string_lossy()))
 }
 
-/// Runs axe on the whole page and returns its violations, each as id, help and the nodes.
+/// Runs axe on the whole page and returns its violations, each as id, impact, help and nodes.
 async fn axe_violations(b: &Browser, axe: &str) -> Vec<Value> {
     b.client.execute(axe, vec![]).await.expect("axe-core loads into the page");
     let found = b
