@@ -113,7 +113,7 @@ impl Default for ControlToken {
 
 /// A client of one backend.
 ///
-/// Each call builds its request at once (URL, headers, the control token) and hands back a
+/// Each call takes what it sends at once (the URL, the body, the control token) and hands back a
 /// future that owns it, so `LocalResource::new(move || api.sessions())` needs no clone.
 #[derive(Clone, Debug)]
 pub struct Api {

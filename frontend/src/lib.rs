@@ -2,7 +2,8 @@
 //!
 //! - Plain logic, tested natively: `lab_request` (the requests the labs send), `outcome` and
 //!   `diagram` (what a request came to, in words and as a picture), `attack`, `export`,
-//!   `presets`, `loopback`, `share`, `token`.
+//!   `presets`, `loopback`, `share`, `token` (what of the last two reads JSON with the browser's
+//!   parser is tested in headless Chromium, `frontend/tests/json.rs`).
 //! - The browser: `api` (the one client of the backend), `json` (serde over the browser's
 //!   `JSON`), `live_log` (the server's log as it streams), `page` (the page's own address).
 //! - `state`: the page's state, one context slice per concern; `components`: the views;
