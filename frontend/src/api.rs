@@ -1,273 +1,313 @@
-//! The one typed client of the backend: every request goes through here, and here alone
-//! decides what counts as success.
+//! The one typed client of the backend: every call goes through `Api`, and `Api::send` alone
+//! decides what counts as success. Bodies are the wire types of `shared::wire`.
 
-use std::{cell::RefCell, rc::Rc};
-
+use gloo_net::http::{Headers, Method, RequestBuilder, Response};
+use leptos::prelude::*;
+use serde::{Serialize, de::DeserializeOwned};
 use shared::{
     cookie::CookiePolicy,
     cors::{CorsPolicy, browser::CredentialsMode},
-    wire::{Defenses, Instance, LogEntry, SiteLinks},
+    wire::{Account, Defenses, ErrorBody, ErrorCode, Instance, JwtSettings, LogEntry, SessionRow, SiteLinks},
 };
+use std::sync::Arc;
 use web_sys::RequestCredentials;
 
-use crate::{
-    fetch,
-    json::{self, FromJson, ToJson, json_objects},
-    lab_request::LabRequest,
-    loopback,
-    outcome::BrowserView,
-};
+use crate::{json, lab_request::LabRequest, loopback, outcome::BrowserView};
 
-/// Why a control-plane call failed.
+/// The backend the README's run command starts.
+pub const DEFAULT_API: &str = "http://localhost:3000";
+
+/// The header that carries the control token (`--control-token` on the backend).
+pub const TOKEN_HEADER: &str = "X-Playground-Token";
+
+/// Why a control-plane call came to nothing.
 #[derive(Clone, Debug, PartialEq)]
-pub enum ClientError {
-    /// The browser gave no response at all: the backend is down (the control plane is never
-    /// blocked by the lab policy).
+pub enum Error {
+    /// No answer at all: the backend is down (the lab policy never blocks the control plane).
     Network(String),
-    /// The backend answered with an error status.
-    Status { status: u16, body: String },
-    /// The backend answered 2xx with a body we could not read.
-    Decode(String),
+    /// The backend refused, with the error body of the contract.
+    Refused { status: u16, error: ErrorBody },
+    /// An answer the contract does not describe: a body that does not read as its type, or
+    /// an error status without an error body.
+    Unexpected { status: u16, detail: String },
     /// The backend runs with `--control-token` and did not get it (or not the right one).
     TokenRequired,
 }
 
-impl std::fmt::Display for ClientError {
+impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Network(e) => write!(f, "the backend did not answer ({e}); is it running?"),
-            Self::Status { status, body } => write!(f, "the backend answered {status}: {body}"),
-            Self::Decode(e) => write!(f, "the backend's answer could not be read: {e}"),
+            Self::Refused { status, error } => write!(f, "the backend answered {status} {}: {}", error.error, error.message),
+            Self::Unexpected { status, detail } => write!(f, "the backend's answer ({status}) could not be read: {detail}"),
             Self::TokenRequired => write!(f, "the backend asks for its control token"),
         }
     }
 }
 
-pub type Result<T> = std::result::Result<T, ClientError>;
+pub type Result<T> = std::result::Result<T, Error>;
 
-/// `GET /control/jwt`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct JwtSettings {
-    pub secret: String,
-    pub ttl_seconds: u64,
-    pub weak: bool,
-    pub warning: Option<String>,
+/// The backend an `?api=` value names. Only a loopback origin (`loopback::origin`): anyone
+/// can write a link to the playground with any `?api=` in it. No value: the default backend.
+/// A refused value is handed back, for the page to say so.
+pub fn backend(api: Option<&str>) -> std::result::Result<String, String> {
+    match api {
+        None => Ok(DEFAULT_API.to_owned()),
+        Some(url) => loopback::origin(url).map(str::to_owned).ok_or_else(|| url.to_owned()),
+    }
 }
 
-/// A row of `GET /control/sessions`: never the whole session id, only its first 8
-/// characters, and an opaque handle that names the session for Revoke.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SessionRow {
-    pub handle: String,
-    pub id_prefix: String,
-    pub user_id: u64,
-    pub created_at: String,
-    pub last_seen_at: String,
-    pub expires_at: String,
+/// The backend's control token, as the person typed it: in this page's memory only (never in
+/// storage), gone on reload.
+///
+/// Each control call reads the token as it is built, and that read is tracked: a
+/// `LocalResource` that loaded from the control plane loads again once the person gives the
+/// token, and the live log reconnects with it.
+#[derive(Clone, Copy, Debug)]
+pub struct ControlToken {
+    token: RwSignal<Option<String>>,
+    /// Set when the backend refused a call for want of the token: the form asks for it.
+    wanted: RwSignal<bool>,
 }
 
-/// A row of `GET /control/accounts`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Account {
-    pub id: u64,
-    pub email: String,
-    pub balance: u64,
-    pub transfers: Vec<Transfer>,
+impl ControlToken {
+    pub fn new() -> ControlToken {
+        ControlToken { token: RwSignal::new(None), wanted: RwSignal::new(false) }
+    }
+
+    /// Uses `token` for every control call from now on.
+    pub fn give(&self, token: String) {
+        self.token.set(Some(token));
+        self.wanted.set(false);
+    }
+
+    /// Whether the backend is waiting for the token.
+    pub fn wanted(&self) -> bool {
+        self.wanted.get()
+    }
+
+    /// Whether the person gave a token already (then the backend refused it).
+    pub fn given(&self) -> bool {
+        self.token.with(Option::is_some)
+    }
+
+    fn current(&self) -> Option<String> {
+        self.token.get()
+    }
+
+    /// The backend refused the token `sent` with (or `None`, without one).
+    fn refused(&self, sent: &Option<String>) {
+        // An answer to a call sent before the person gave a (new) token says nothing about
+        // that token; and when many calls fail at once, the form is drawn once.
+        if self.token.with_untracked(|now| now == sent) && !self.wanted.get_untracked() {
+            self.wanted.set(true);
+        }
+    }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Transfer {
-    pub from: String,
-    pub to: String,
-    pub amount: u64,
-    pub at: String,
+impl Default for ControlToken {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
-json_objects! {
-    JwtSettings { secret, ttl_seconds, weak, warning }
-    SessionRow { handle, id_prefix, user_id, created_at, last_seen_at, expires_at }
-    Account { id, email, balance, transfers }
-    Transfer { from, to, amount, at }
-}
-
-/// Where the backend is; chosen once at start (see `Api::from_location`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A client of one backend.
+///
+/// Each call takes what it sends at once (the URL, the body, the control token) and hands back a
+/// future that owns it, so `LocalResource::new(move || api.sessions())` needs no clone.
+#[derive(Clone, Debug)]
 pub struct Api {
-    base: String,
+    base: Arc<str>,
+    control: ControlToken,
 }
-
-/// The backend the README's run command starts.
-pub const DEFAULT_API: &str = "http://localhost:3000";
 
 impl Api {
-    pub fn new(base: impl Into<String>) -> Self {
-        Self { base: base.into().trim_end_matches('/').to_owned() }
+    pub fn new(base: &str, control: ControlToken) -> Api {
+        Api { base: base.trim_end_matches('/').into(), control }
     }
 
-    /// `?api=http://localhost:PORT` in the page's URL points the UI at another backend
-    /// (the tests run one on a free port); otherwise the default one. `Err` holds a refused
-    /// `?api=` (see `checked`).
-    pub fn from_location() -> std::result::Result<Self, String> {
-        let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
-        Self::checked(query_param(&search, "api").as_deref())
-    }
-
-    /// The backend an `?api=` value names: only a loopback origin (`loopback::origin`), since
-    /// anyone can write a link to the playground with any `?api=` in it. No value: the
-    /// default backend. A refused value is handed back, for the page to say so.
-    pub fn checked(api: Option<&str>) -> std::result::Result<Self, String> {
-        match api {
-            None => Ok(Self::new(DEFAULT_API)),
-            Some(url) => loopback::origin(url).map(Self::new).ok_or_else(|| url.to_owned()),
-        }
+    /// Another instance of the backend (the scaling lab's peer), with the same control token.
+    pub fn at(&self, base: &str) -> Api {
+        Api::new(base, self.control)
     }
 
     pub fn base(&self) -> &str {
         &self.base
     }
 
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    // The typed calls hand back `get`'s or `put`'s future as it is: an `async fn` wrapper
-    // around it would add a state machine of its own to the wasm for each call.
-
-    pub fn get_policy(&self) -> impl Future<Output = Result<CorsPolicy>> {
+    pub fn get_policy(&self) -> impl Future<Output = Result<CorsPolicy>> + use<> {
         self.get("/control/cors")
     }
 
-    pub fn put_policy(&self, policy: &CorsPolicy) -> impl Future<Output = Result<CorsPolicy>> {
+    pub fn put_policy(&self, policy: &CorsPolicy) -> impl Future<Output = Result<CorsPolicy>> + use<> {
         self.put("/control/cors", policy)
     }
 
-    pub fn get_cookie(&self) -> impl Future<Output = Result<CookiePolicy>> {
+    pub fn get_cookie(&self) -> impl Future<Output = Result<CookiePolicy>> + use<> {
         self.get("/control/cookie")
     }
 
-    pub fn put_cookie(&self, policy: &CookiePolicy) -> impl Future<Output = Result<CookiePolicy>> {
+    pub fn put_cookie(&self, policy: &CookiePolicy) -> impl Future<Output = Result<CookiePolicy>> + use<> {
         self.put("/control/cookie", policy)
     }
 
-    pub fn get_defenses(&self) -> impl Future<Output = Result<Defenses>> {
+    pub fn get_defenses(&self) -> impl Future<Output = Result<Defenses>> + use<> {
         self.get("/control/defenses")
     }
 
-    pub fn put_defenses(&self, defenses: &Defenses) -> impl Future<Output = Result<Defenses>> {
+    pub fn put_defenses(&self, defenses: &Defenses) -> impl Future<Output = Result<Defenses>> + use<> {
         self.put("/control/defenses", defenses)
     }
 
-    pub fn site(&self) -> impl Future<Output = Result<SiteLinks>> {
+    pub fn site(&self) -> impl Future<Output = Result<SiteLinks>> + use<> {
         self.get("/control/site")
     }
 
-    pub fn instance(&self) -> impl Future<Output = Result<Instance>> {
+    pub fn instance(&self) -> impl Future<Output = Result<Instance>> + use<> {
         self.get("/control/instance")
     }
 
-    pub fn accounts(&self) -> impl Future<Output = Result<Vec<Account>>> {
+    pub fn accounts(&self) -> impl Future<Output = Result<Vec<Account>>> + use<> {
         self.get("/control/accounts")
     }
 
-    pub fn get_jwt(&self) -> impl Future<Output = Result<JwtSettings>> {
+    pub fn get_jwt(&self) -> impl Future<Output = Result<JwtSettings>> + use<> {
         self.get("/control/jwt")
     }
 
-    pub fn sessions(&self) -> impl Future<Output = Result<Vec<SessionRow>>> {
+    pub fn sessions(&self) -> impl Future<Output = Result<Vec<SessionRow>>> + use<> {
         self.get("/control/sessions")
     }
 
+    /// Log entries newer than `after`.
+    pub fn log_after(&self, after: u64) -> impl Future<Output = Result<Vec<LogEntry>>> + use<> {
+        self.get(&format!("/control/log?after={after}"))
+    }
+
     /// Revokes the session a `SessionRow::handle` names.
-    pub async fn revoke(&self, handle: &str) -> Result<()> {
+    pub fn revoke(&self, handle: &str) -> impl Future<Output = Result<()>> + use<> {
         let path = format!("/control/sessions/{}", js_sys::encode_uri_component(handle));
-        self.control("DELETE", &path, None).await.map(drop)
+        let sent = self.send(Method::DELETE, &path, None);
+        async move { sent.await.map(drop) }
     }
 
     /// Resets the lab. The body is JSON on purpose: the backend refuses a reset without
     /// `Content-Type: application/json`, so that a plain form on another site cannot send one.
-    pub async fn reset(&self) -> Result<()> {
-        self.control("POST", "/control/reset", Some("{}")).await.map(drop)
+    pub fn reset(&self) -> impl Future<Output = Result<()>> + use<> {
+        let sent = self.send(Method::POST, "/control/reset", Some("{}".to_owned()));
+        async move { sent.await.map(drop) }
     }
 
     /// The live log's `EventSource` URL: it cannot set headers, so the control token goes in
     /// the query.
     pub fn events_url(&self) -> String {
         let url = self.url("/control/events");
-        match control_token() {
+        match self.control.current() {
             Some(token) => format!("{url}?token={}", js_sys::encode_uri_component(&token)),
             None => url,
         }
     }
 
-    /// Log entries newer than `after`.
-    pub async fn log_after(&self, after: u64) -> Result<Vec<LogEntry>> {
-        self.get(&format!("/control/log?after={after}")).await
-    }
-
     /// A lab request exactly as the page's own code would send it: whatever the browser does
-    /// (an answer or the opaque error) is the result, never an `Err`.
+    /// (an answer, or the opaque error JavaScript sees) is the result, never an `Err`.
     pub async fn lab_fetch(&self, request: &LabRequest, token: Option<&str>, rid: &str) -> BrowserView {
-        let separator = if request.path.contains('?') { '&' } else { '?' };
-        let url = format!("{}{}{separator}rid={rid}", self.base, request.path);
-        let body = request.sends_body().then(|| request.body.as_deref().unwrap_or_default());
-        let headers = request.headers(token);
-        let sent = fetch::Request { method: &request.method, url: &url, headers: &headers, body, credentials: Some(credentials(request.credentials)) };
-        match sent.send().await {
+        let sent = async {
+            let builder = RequestBuilder::new(&self.url(&request.path))
+                .method(Method::from_bytes(request.method.as_bytes()).map_err(|_| format!("TypeError: '{}' is not a valid HTTP method.", request.method))?)
+                .headers(to_headers(&request.headers(token))?)
+                .credentials(credentials(request.credentials))
+                // In the query, not a header: a header would need a preflight and change the experiment.
+                .query([("rid", rid)]);
+            let request = match request.sends_body() {
+                true => builder.body(request.body.clone().unwrap_or_default()),
+                false => builder.build(),
+            };
+            request.map_err(|e| e.to_string())?.send().await.map_err(|e| e.to_string())
+        };
+        match sent.await {
             Ok(response) => BrowserView::Response {
                 status: response.status(),
                 status_text: response.status_text(),
-                headers: fetch::headers(&response),
-                body: fetch::text(&response).await.unwrap_or_default(),
+                headers: response.headers().entries().collect(),
+                body: response.text().await.unwrap_or_default(),
             },
-            Err(e) => BrowserView::NetworkError(e),
+            Err(error) => BrowserView::NetworkError(error),
         }
     }
 
-    async fn get<T: FromJson>(&self, path: &str) -> Result<T> {
-        decode(&self.control("GET", path, None).await?)
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
     }
 
-    async fn put<T: FromJson>(&self, path: &str, body: &impl ToJson) -> Result<T> {
-        decode(&self.control("PUT", path, Some(&json::to_string(body))).await?)
+    fn get<T: DeserializeOwned>(&self, path: &str) -> impl Future<Output = Result<T>> + use<T> {
+        let sent = self.send(Method::GET, path, None);
+        async move { read(sent.await?).await }
     }
 
-    /// The one place that decides what a control-plane call came to: the body of a 2xx
-    /// answer, or why there is none. Carries the control token once the person gave it.
-    async fn control(&self, method: &str, path: &str, json: Option<&str>) -> Result<String> {
-        let token = control_token();
-        let mut headers = Vec::new();
-        if json.is_some() {
-            headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
-        }
-        if let Some(token) = &token {
-            headers.push((TOKEN_HEADER.to_owned(), token.clone()));
-        }
-        let request = fetch::Request { method, url: &self.url(path), headers: &headers, body: json, credentials: None };
-        let response = request.send().await.map_err(ClientError::Network)?;
-        let body = fetch::text(&response).await;
-        if response.ok() {
-            return body.map_err(ClientError::Decode);
-        }
-        let body = body.unwrap_or_default();
-        if response.status() == 401 && error_code(&body).as_deref() == Some("control_token_required") {
-            // An answer to a request sent before the person gave a (new) token says nothing
-            // about that token: only the token this request carried is asked for again.
-            if control_token() == token {
-                token_required();
+    fn put<T: DeserializeOwned, B: Serialize>(&self, path: &str, body: &B) -> impl Future<Output = Result<T>> + use<T, B> {
+        let sent = self.send(Method::PUT, path, Some(json::to_string(body)));
+        async move { read(sent.await?).await }
+    }
+
+    /// The one place that decides what a control call came to: a 2xx response, or why there
+    /// is none. Carries the control token once the person gave it.
+    fn send(&self, method: Method, path: &str, json: Option<String>) -> impl Future<Output = Result<Response>> + use<> {
+        let (url, control) = (self.url(path), self.control);
+        let token = control.current();
+        async move {
+            let mut headers = Vec::new();
+            if json.is_some() {
+                headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
             }
-            return Err(ClientError::TokenRequired);
+            if let Some(token) = &token {
+                headers.push((TOKEN_HEADER.to_owned(), token.clone()));
+            }
+            let builder = RequestBuilder::new(&url).method(method).headers(to_headers(&headers).map_err(Error::Network)?);
+            let request = match json {
+                Some(body) => builder.body(body),
+                None => builder.build(),
+            };
+            let response = request.map_err(|e| Error::Network(e.to_string()))?.send().await.map_err(|e| Error::Network(e.to_string()))?;
+            if response.ok() {
+                return Ok(response);
+            }
+            let status = response.status();
+            let text = response.text().await.unwrap_or_default();
+            match json::parse::<ErrorBody>(&text) {
+                Ok(error) if status == 401 && error.error == ErrorCode::ControlTokenRequired => {
+                    control.refused(&token);
+                    Err(Error::TokenRequired)
+                }
+                Ok(error) => Err(Error::Refused { status, error }),
+                Err(_) => Err(Error::Unexpected { status, detail: text }),
+            }
         }
-        Err(ClientError::Status { status: response.status(), body })
     }
 }
 
-/// The `error` member of an error body.
-fn error_code(body: &str) -> Option<String> {
-    json::member(&json::value(body)?, "error")
+/// The body of a 2xx answer as `T`.
+async fn read<T: DeserializeOwned>(response: Response) -> Result<T> {
+    let status = response.status();
+    let text = response.text().await.map_err(|e| Error::Unexpected { status, detail: e.to_string() })?;
+    json::parse(&text).map_err(|detail| Error::Unexpected { status, detail })
 }
 
-fn decode<T: FromJson>(body: &str) -> Result<T> {
-    json::parse(body).ok_or_else(|| ClientError::Decode("not the JSON the page expects".to_owned()))
+/// Request headers, refused as `fetch()` refuses them (a name that is no HTTP token, a value
+/// with a line break), in the words of the browser's `TypeError`.
+fn to_headers(pairs: &[(String, String)]) -> std::result::Result<Headers, String> {
+    let headers = web_sys::Headers::new().map_err(error_text)?;
+    for (name, value) in pairs {
+        headers.set(name, value).map_err(error_text)?;
+    }
+    Ok(Headers::from_raw(headers))
+}
+
+/// A thrown JavaScript value as its text (`String(error)`).
+fn error_text(error: wasm_bindgen::JsValue) -> String {
+    match wasm_bindgen::JsCast::dyn_ref::<js_sys::Error>(&error) {
+        Some(e) => e.to_string().into(),
+        None => error.as_string().unwrap_or_else(|| "TypeError".to_owned()),
+    }
 }
 
 fn credentials(mode: CredentialsMode) -> RequestCredentials {
@@ -278,66 +318,25 @@ fn credentials(mode: CredentialsMode) -> RequestCredentials {
     }
 }
 
-/// The value of `name` in a `?a=b&c=d` query, percent-decoded.
-pub fn query_param(search: &str, name: &str) -> Option<String> {
-    search.trim_start_matches('?').split('&').find_map(|pair| {
-        let (key, value) = pair.split_once('=')?;
-        (key == name).then(|| js_sys::decode_uri_component(value).map(String::from).unwrap_or_else(|_| value.to_owned()))
-    })
-}
-
-/// The header that carries the control token (`--control-token` on the backend).
-pub const TOKEN_HEADER: &str = "X-Playground-Token";
-
-thread_local! {
-    /// The control token the person typed: in this page's memory only (never in storage),
-    /// gone on reload.
-    static CONTROL_TOKEN: RefCell<Option<String>> = const { RefCell::new(None) };
-    /// What to do when the backend asks for the token.
-    static ON_TOKEN_REQUIRED: RefCell<Option<Rc<dyn Fn()>>> = const { RefCell::new(None) };
-}
-
-/// The control token every control call sends from now on.
-pub fn set_control_token(token: String) {
-    CONTROL_TOKEN.with(|t| *t.borrow_mut() = Some(token));
-}
-
-pub fn control_token() -> Option<String> {
-    CONTROL_TOKEN.with(|t| t.borrow().clone())
-}
-
-/// Sets what happens when a control call is refused for want of the control token (the
-/// page asks the person for it).
-pub fn on_token_required(f: impl Fn() + 'static) {
-    ON_TOKEN_REQUIRED.with(|h| *h.borrow_mut() = Some(Rc::new(f)));
-}
-
-fn token_required() {
-    // Cloned out first: the handler may well start control calls of its own.
-    if let Some(f) = ON_TOKEN_REQUIRED.with(|h| h.borrow().clone()) {
-        f();
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn no_api_parameter_means_the_default_backend() {
-        assert_eq!(Api::checked(None), Ok(Api::new(DEFAULT_API)));
+        assert_eq!(backend(None), Ok(DEFAULT_API.to_owned()));
     }
 
     #[test]
     fn a_loopback_backend_is_used() {
-        assert_eq!(Api::checked(Some("http://localhost:4123/")).map(|a| a.base().to_owned()), Ok("http://localhost:4123".to_owned()));
-        assert_eq!(Api::checked(Some("http://[::1]:3000")).map(|a| a.base().to_owned()), Ok("http://[::1]:3000".to_owned()));
+        assert_eq!(backend(Some("http://localhost:4123/")), Ok("http://localhost:4123".to_owned()));
+        assert_eq!(backend(Some("http://[::1]:3000")), Ok("http://[::1]:3000".to_owned()));
     }
 
     #[test]
     fn any_other_backend_is_refused_and_named() {
         for url in ["https://example.com", "http://evil.example:3000", "javascript:alert(1)", "http://localhost:3000/api", ""] {
-            assert_eq!(Api::checked(Some(url)), Err(url.to_owned()));
+            assert_eq!(backend(Some(url)), Err(url.to_owned()));
         }
     }
 }

@@ -1,42 +1,33 @@
-//! The page: the labs in the order a person uses them, one `Lab` state in context.
+//! The page: the labs in the order a person uses them, with the state they share provided as
+//! context (`state`).
 
 use leptos::prelude::*;
 
 use crate::{
-    api::{self, Api, DEFAULT_API},
+    api::{self, Api, ControlToken, DEFAULT_API},
     components::{
-        auth_lab::AuthLab,
-        bank::Bank,
-        code_export::CodeExport,
-        comparison::Comparison,
-        composer::Composer,
-        control_token::{ASK, ControlToken, REFUSED},
-        policy_panel::PolicyPanel,
-        results::Results,
-        scaling::Scaling,
-        shared_draft::SharedDraft,
+        auth_lab::AuthLab, bank::Bank, code_export::CodeExport, comparison::Comparison, composer::Composer, control_token::ControlTokenForm,
+        policy_panel::PolicyPanel, results::Results, scaling::Scaling, shared_draft::SharedDraft,
     },
-    lab::Lab,
-    live_log, loopback,
+    lab_request::LabRequest,
+    live_log, loopback, page,
     share::read_fragment,
+    state::{self, Jwt, LiveSettings, Probes, Problem, ServerLog},
 };
 
 /// The playground, or only the refusal of a backend it must not talk to (`?api=`).
 #[component]
 pub fn App() -> impl IntoView {
-    match Api::from_location() {
-        Ok(api) => view! { <Playground api/> }.into_any(),
-        Err(refused) => api_refused(refused).into_any(),
+    match api::backend(page::query("api").as_deref()) {
+        Ok(base) => view! { <Playground base/> }.into_any(),
+        Err(url) => view! { <ApiRefused url/> }.into_any(),
     }
 }
 
 /// A refused `?api=`: the page contacts no backend at all (not even the default one, which
 /// the person did not ask for), says which URL it refused, and links to the default.
-fn api_refused(url: String) -> impl IntoView {
-    let default_page = web_sys::window()
-        .map(|w| w.location())
-        .map(|l| format!("{}{}{}", l.origin().unwrap_or_default(), l.pathname().unwrap_or_default(), l.hash().unwrap_or_default()))
-        .unwrap_or_default();
+#[component]
+fn ApiRefused(url: String) -> impl IntoView {
     view! {
         <header>
             <h1>"CORS & auth playground"</h1>
@@ -49,43 +40,64 @@ fn api_refused(url: String) -> impl IntoView {
                     ". The page only talks to a backend on this machine (" {loopback::RULE}
                     "), so it has contacted no backend at all: anyone can write a link with ?api= in it."
                 </p>
-                <p><a id="api-default" href=default_page>"Open the playground with the default backend, " {DEFAULT_API}</a></p>
+                <p><a id="api-default" href=page::address_without_query()>"Open the playground with the default backend, " {DEFAULT_API}</a></p>
             </section>
         </main>
     }
 }
 
+/// The labs, talking to the backend at `base`.
 #[component]
-fn Playground(api: Api) -> impl IntoView {
-    let lab = Lab::new(api.clone());
-    provide_context(lab);
-    api::on_token_required(move || {
-        let prompt = Some(if api::control_token().is_some() { REFUSED } else { ASK });
-        // Many calls fail at once: the form is drawn once, not again under the person's typing.
-        if lab.token_prompt.get_untracked() != prompt {
-            lab.token_prompt.set(prompt);
+fn Playground(base: String) -> impl IntoView {
+    let control = ControlToken::new();
+    let api = Api::new(&base, control);
+    let problem = Problem::new();
+    let jwt = Jwt(RwSignal::new(None));
+    let log = ServerLog::new(&api);
+    let live = LiveSettings::new(&api, problem);
+    let probes = Probes::new(&api, log, jwt);
+    provide_context(api.clone());
+    provide_context(control);
+    provide_context(problem);
+    provide_context(jwt);
+    provide_context(log);
+    provide_context(live);
+    provide_context(probes);
+    provide_context(state::ComposerRequest(RwSignal::new(LabRequest::default())));
+    live_log::follow(api.clone(), log);
+
+    let reset = Action::new_local(move |_: &()| {
+        let done = api.reset();
+        async move {
+            match done.await {
+                Ok(()) => {
+                    jwt.0.set(None);
+                    probes.clear();
+                    log.clear();
+                    live.reload();
+                    problem.clear();
+                }
+                Err(e) => problem.report(format!("Reset failed: {e}")),
+            }
         }
     });
     // The page shows what is live on the server; a shared link's lab is only a draft beside
     // it until the person applies it.
-    let shared = leptos::prelude::location_hash().and_then(|h| read_fragment(&h));
-    lab.load();
-    live_log::connect(lab);
+    let shared = location_hash().and_then(|hash| read_fragment(&hash));
     view! {
         <header>
             <h1>"CORS & auth playground"</h1>
             <p class="lede">
-                "This page runs on " <code>{page_origin()}</code> "; the lab API runs on "
-                <code>{api.base().to_owned()}</code>
+                "This page runs on " <code>{page::origin()}</code> "; the lab API runs on " <code>{base}</code>
                 ": another origin, so every request below is cross-origin, and the browser applies CORS. "
                 "Each result shows what the page could read, what the server received and sent, and why."
             </p>
             <nav aria-label="Labs">
                 <a href="#policy">"Policy"</a> <a href="#auth-lab">"Auth"</a> <a href="#composer">"Composer"</a>
                 <a href="#results">"Results"</a> <a href="#bank">"CSRF"</a> <a href="#comparison">"Sessions vs JWT"</a> <a href="#code">"Code"</a>
-                <button id="reset" class="link" on:click=move |_| reset(lab)>"Reset the lab"</button>
+                <button id="reset" class="link" on:click=move |_| { reset.dispatch(()); }>"Reset the lab"</button>
             </nav>
-            <ControlToken/>
+            <ControlTokenForm/>
         </header>
         <main>
             {shared.map(|shared| view! { <SharedDraft shared/> })}
@@ -105,23 +117,4 @@ fn Playground(api: Api) -> impl IntoView {
             <CodeExport/>
         </main>
     }
-}
-
-fn reset(lab: Lab) {
-    leptos::task::spawn_local(async move {
-        match lab.api().reset().await {
-            Ok(()) => {
-                lab.token.set(None);
-                lab.probes.set(Vec::new());
-                lab.log.set(Vec::new());
-                lab.load();
-            }
-            Err(e) => lab.error.set(Some(format!("Reset failed: {e}"))),
-        }
-    });
-}
-
-/// The page's own origin, as the browser sends it in `Origin`.
-pub fn page_origin() -> String {
-    web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
 }

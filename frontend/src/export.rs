@@ -1,14 +1,27 @@
 //! The current policy and request as code a person can paste elsewhere: tower-http, express,
 //! raw response headers, and the `fetch()` call.
 
-use shared::cors::{AllowOrigin, CorsPolicy, CorsRequest, decide};
+use shared::cors::{AllowOrigin, CorsPolicy, CorsRequest, RefusedPreflight, decide};
 
 use crate::lab_request::LabRequest;
 
-/// A string literal valid in Rust and JavaScript. (Not `{:?}`: Debug's escaping pulls
-/// Unicode tables into the wasm.)
+/// `text` as a string literal: a JSON string, which JavaScript reads as it is (and Rust too,
+/// for the names and origins a policy holds).
 fn lit(text: &str) -> String {
-    crate::json::to_string(text)
+    crate::json::to_string(&text)
+}
+
+/// How a refused preflight is answered, as a comment beside middleware that answers every
+/// preflight itself with the policy's headers (tower-http and express `cors()` both do).
+fn refused_preflight_note(policy: &CorsPolicy) -> &'static str {
+    match policy.refused_preflight {
+        RefusedPreflight::Headers => {
+            "// refused_preflight \"headers\": every preflight gets 204 and these headers; the browser refuses what they do not allow."
+        }
+        RefusedPreflight::Forbidden => {
+            "// refused_preflight \"forbidden\" (403, no CORS headers, as rs/cors does): this middleware answers every preflight 204 with\n// these headers instead; refuse a preflight it would not allow in a middleware of your own, before this one."
+        }
+    }
 }
 
 fn quoted(items: &[String]) -> String {
@@ -50,6 +63,7 @@ pub fn tower_http(policy: &CorsPolicy) -> String {
         last.push(';');
     }
     lines.push(String::new());
+    lines.push(refused_preflight_note(policy).to_owned());
     lines.push("let app = Router::new() /* … */ .layer(cors);".to_owned());
     lines.join("\n")
 }
@@ -79,7 +93,7 @@ pub fn express(policy: &CorsPolicy) -> String {
     if let Some(s) = policy.max_age {
         opts.push(format!("  maxAge: {s}"));
     }
-    format!("const cors = require(\"cors\");\n\napp.use(cors({{\n{},\n}}));", opts.join(",\n"))
+    format!("const cors = require(\"cors\");\n\n{}\napp.use(cors({{\n{},\n}}));", refused_preflight_note(policy), opts.join(",\n"))
 }
 
 /// The raw `Access-Control-*` headers the policy sends to `origin`: on the preflight of
@@ -154,6 +168,16 @@ mod tests {
         }
         assert!(tower_http(&Preset::ReflectCredentials.policy(PAGE)).contains("mirror_request"));
         assert!(tower_http(&Preset::Off.policy(PAGE)).contains("no CorsLayer"));
+    }
+
+    #[test]
+    fn how_a_refused_preflight_is_answered_is_said() {
+        let mut policy = Preset::Secure.policy(PAGE);
+        assert!(tower_http(&policy).contains("refused_preflight \"forbidden\""));
+        assert!(express(&policy).contains("refused_preflight \"forbidden\""));
+        policy.refused_preflight = RefusedPreflight::Headers;
+        assert!(tower_http(&policy).contains("refused_preflight \"headers\": every preflight gets 204"));
+        assert!(express(&policy).contains("refused_preflight \"headers\""));
     }
 
     #[test]

@@ -1,8 +1,16 @@
-//! The request the composer builds: what the page's code will hand to `fetch()`.
+//! The lab requests the page sends: what the composer builds, and the ones the auth lab and
+//! the scaling lab send with one click. Each is what the page's code hands to `fetch()`.
 
-use shared::cors::browser::{BrowserRequest, CredentialsMode};
+use serde::{Deserialize, Serialize};
+use shared::{
+    cors::browser::{BrowserRequest, CredentialsMode},
+    wire::LoginRequest,
+};
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+use crate::json;
+
+/// A request on the lab API, as a shared link carries it too.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LabRequest {
     pub method: String,
     /// Path on the lab API, e.g. `/api/profile`.
@@ -17,11 +25,8 @@ pub struct LabRequest {
     pub body: Option<String>,
 }
 
-crate::json::json_objects! {
-    LabRequest { method, path, content_type, bearer, custom_header, credentials, body }
-}
-
 impl Default for LabRequest {
+    /// `GET /api/profile` with the cookie: what the composer starts from.
     fn default() -> Self {
         LabRequest {
             method: "GET".into(),
@@ -36,6 +41,42 @@ impl Default for LabRequest {
 }
 
 impl LabRequest {
+    /// `POST /api/login` (a session cookie, so credentials are included) or `POST /api/token`
+    /// (a JWT: no cookie needed), with the person's email and password as JSON.
+    pub fn login(kind: Login, login: &LoginRequest) -> LabRequest {
+        let (path, credentials) = match kind {
+            Login::Session => ("/api/login", CredentialsMode::Include),
+            Login::Token => ("/api/token", CredentialsMode::Omit),
+        };
+        LabRequest {
+            method: "POST".into(),
+            path: path.into(),
+            content_type: Some("application/json".into()),
+            credentials,
+            body: Some(json::to_string(login)),
+            ..LabRequest::default()
+        }
+    }
+
+    /// `GET /api/profile` with the cookie, or with the JWT (then without the cookie).
+    pub fn profile(bearer: bool) -> LabRequest {
+        LabRequest {
+            bearer,
+            credentials: if bearer { CredentialsMode::Omit } else { CredentialsMode::Include },
+            ..LabRequest::default()
+        }
+    }
+
+    /// `POST /api/logout` with the cookie.
+    pub fn logout() -> LabRequest {
+        LabRequest { method: "POST".into(), path: "/api/logout".into(), ..LabRequest::default() }
+    }
+
+    /// Whether the answer to this request carries a new JWT (`TokenResponse`).
+    pub fn issues_token(&self) -> bool {
+        self.method == "POST" && self.path.starts_with("/api/token")
+    }
+
     /// The headers the page's code sets, with the token when `bearer` is on.
     pub fn headers(&self, token: Option<&str>) -> Vec<(String, String)> {
         let mut headers = Vec::new();
@@ -56,6 +97,7 @@ impl LabRequest {
         !matches!(self.method.as_str(), "GET" | "HEAD") && self.body.as_ref().is_some_and(|b| !b.is_empty())
     }
 
+    /// The request as the browser's CORS rules see it, from a page on `origin`.
     pub fn browser_request(&self, origin: &str, token: Option<&str>) -> BrowserRequest {
         BrowserRequest {
             origin: origin.to_owned(),
@@ -66,9 +108,18 @@ impl LabRequest {
     }
 }
 
+/// What a login asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Login {
+    /// A session, kept in a cookie.
+    Session,
+    /// A JWT, kept in the page's memory.
+    Token,
+}
+
 #[cfg(test)]
 mod tests {
-    use shared::cors::browser::preflight_reasons;
+    use shared::{cors::browser::preflight_reasons, wire::Email};
 
     use super::*;
 
@@ -87,5 +138,23 @@ mod tests {
         let r = LabRequest { body: Some("x".into()), ..Default::default() };
         assert!(!r.sends_body());
         assert!(LabRequest { method: "POST".into(), ..r }.sends_body());
+    }
+
+    #[test]
+    fn a_login_is_json_and_a_token_login_sends_no_cookie() {
+        let login = LoginRequest { email: Email::try_from("a@b.com".to_owned()).unwrap(), password: "1\"23".into() };
+        let session = LabRequest::login(Login::Session, &login);
+        assert_eq!(session.body.as_deref(), Some(r#"{"email":"a@b.com","password":"1\"23"}"#));
+        assert_eq!((session.path.as_str(), session.credentials), ("/api/login", CredentialsMode::Include));
+        let token = LabRequest::login(Login::Token, &login);
+        assert_eq!((token.path.as_str(), token.credentials), ("/api/token", CredentialsMode::Omit));
+        assert!(token.issues_token() && !session.issues_token());
+    }
+
+    #[test]
+    fn the_profile_goes_with_the_cookie_or_with_the_jwt_alone() {
+        assert_eq!(LabRequest::profile(false).credentials, CredentialsMode::Include);
+        let bearer = LabRequest::profile(true);
+        assert_eq!((bearer.bearer, bearer.credentials), (true, CredentialsMode::Omit));
     }
 }

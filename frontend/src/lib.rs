@@ -1,26 +1,29 @@
 //! The playground's UI: a Leptos client-side app on one origin calling the backend on another.
 //!
-//! Plain modules hold the logic: `presets`, `lab_request`, `outcome`, `diagram`, `export`,
-//! `attack`, `html`, `loopback` (tested natively), `json`, `share`, `token` (JSON without serde,
-//! read by the browser: tested in it, `tests/`, and their pure parts natively). `api` is the one client of the backend, `fetch` its
-//! transport, `lab` the reactive state and the flow of a request, `components` the views.
+//! - Plain logic, tested natively: `lab_request` (the requests the labs send), `outcome` and
+//!   `diagram` (what a request came to, in words and as a picture), `attack`, `export`,
+//!   `presets`, `loopback`, `share`, `token` (what of the last two reads JSON with the browser's
+//!   parser is tested in headless Chromium, `frontend/tests/json.rs`).
+//! - The browser: `api` (the one client of the backend), `json` (serde over the browser's
+//!   `JSON`), `live_log` (the server's log as it streams), `page` (the page's own address).
+//! - `state`: the page's state, one context slice per concern; `components`: the views;
+//!   `app`: the page that puts them together.
 
 pub mod api;
-pub mod attack;
 pub mod app;
+pub mod attack;
 pub mod components;
 pub mod diagram;
 pub mod export;
-pub mod fetch;
-pub mod html;
 pub mod json;
-pub mod lab;
 pub mod lab_request;
 pub mod live_log;
 pub mod loopback;
 pub mod outcome;
+pub mod page;
 pub mod presets;
 pub mod share;
+pub mod state;
 pub mod token;
 
 pub use app::App;

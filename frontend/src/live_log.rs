@@ -1,68 +1,58 @@
-//! The server's request log, live: `/control/events` (Server-Sent Events) into `Lab::log`.
-//! `EventSource` reconnects by itself and sends `Last-Event-ID`, so nothing is missed.
+//! The server's request log, live: `/control/events` (Server-Sent Events) into `ServerLog`.
+//! `EventSource` reconnects by itself and sends `Last-Event-ID`, so nothing is missed while
+//! it is open.
 //!
 //! The stream is closed on `pagehide` and opened again on `pageshow`: a page kept in the
 //! back/forward cache would otherwise hold its connection, and after six of them Chromium's
 //! per-host limit leaves no connection for the next page's requests.
 //!
-//! It is opened again when the person gives the control token (`Lab::control_epoch`): a
+//! It is opened again when the person gives the control token (`api::ControlToken`): a
 //! stream the backend refused for want of it is closed for good by the browser.
 
 use std::{cell::RefCell, rc::Rc};
 
-use leptos::prelude::{Effect, Set, Track};
-use wasm_bindgen::{JsCast, closure::Closure};
-use web_sys::{EventSource, MessageEvent};
+use futures_util::StreamExt;
+use gloo_net::eventsource::futures::EventSource;
+use leptos::{prelude::*, task::spawn_local};
 
-use crate::lab::Lab;
+use crate::{api::Api, json, state::ServerLog};
 
-pub fn connect(lab: Lab) {
-    let current: Rc<RefCell<Option<EventSource>>> = Rc::new(RefCell::new(None));
+/// Follows the server's log for as long as the calling component lives.
+pub fn follow(api: Api, log: ServerLog) {
+    // Dropping the `EventSource` closes it, which ends the task that reads it.
+    let stream: Rc<RefCell<Option<EventSource>>> = Rc::default();
     Effect::new({
-        let current = current.clone();
-        move |_| {
-            lab.control_epoch.track();
-            if let Some(source) = current.borrow_mut().take() {
-                source.close();
-            }
-            *current.borrow_mut() = open(lab);
+        let (api, stream) = (api.clone(), stream.clone());
+        // `events_url` reads the control token: this runs again when the person gives one.
+        move || *stream.borrow_mut() = open(&api.events_url(), log)
+    });
+    let hide = window_event_listener_untyped("pagehide", {
+        let stream = stream.clone();
+        move |_| *stream.borrow_mut() = None
+    });
+    let show = window_event_listener_untyped("pageshow", move |_| {
+        if stream.borrow().is_none() {
+            *stream.borrow_mut() = open(&api.events_url(), log);
         }
     });
-    let Some(window) = web_sys::window() else { return };
-    let on_hide = {
-        let current = current.clone();
-        Closure::<dyn Fn()>::new(move || {
-            if let Some(source) = current.borrow_mut().take() {
-                source.close();
-            }
-        })
-    };
-    let on_show = Closure::<dyn Fn()>::new(move || {
-        if current.borrow().is_none() {
-            // Back from the cache: pick up what happened meanwhile, then follow again.
-            lab.load_log();
-            *current.borrow_mut() = open(lab);
-        }
+    on_cleanup(move || {
+        hide.remove();
+        show.remove();
     });
-    let _ = window.add_event_listener_with_callback("pagehide", on_hide.as_ref().unchecked_ref());
-    let _ = window.add_event_listener_with_callback("pageshow", on_show.as_ref().unchecked_ref());
-    // Both listeners live as long as the page.
-    on_hide.forget();
-    on_show.forget();
 }
 
-fn open(lab: Lab) -> Option<EventSource> {
-    let Ok(source) = EventSource::new(&lab.api().events_url()) else {
-        lab.error.set(Some("This browser cannot open the live log (EventSource).".to_owned()));
-        return None;
-    };
-    let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
-        if let Some(entry) = event.data().as_string().and_then(|d| crate::json::parse(&d)) {
-            lab.add_log(vec![entry]);
+/// Opens the stream, fetches what the page missed before it, and adds each entry it brings.
+fn open(url: &str, log: ServerLog) -> Option<EventSource> {
+    let mut source = EventSource::new(url).ok()?;
+    let mut messages = source.subscribe("message").ok()?;
+    log.catch_up();
+    spawn_local(async move {
+        // Ends when the stream is closed: by the page, or by the browser after a refusal.
+        while let Some(Ok((_, message))) = messages.next().await {
+            if let Some(entry) = message.data().as_string().and_then(|data| json::parse(&data).ok()) {
+                log.add(vec![entry]);
+            }
         }
     });
-    source.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    // One closure per stream, kept for the page's life (a reopened stream adds one).
-    on_message.forget();
     Some(source)
 }

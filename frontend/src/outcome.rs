@@ -2,7 +2,7 @@
 //! the server's view. Plain data and functions, so they are tested without a browser.
 
 use shared::{
-    cors::browser::{BrowserRequest, Verdict, evaluate, preflight_reasons},
+    cors::browser::{BrowserRequest, CHROMIUM_MAX_AGE_CAP, DEFAULT_MAX_AGE, Verdict, evaluate, preflight_reasons},
     wire::LogEntry,
 };
 
@@ -48,6 +48,22 @@ pub fn split(entries: &[LogEntry]) -> (Option<&LogEntry>, Option<&LogEntry>) {
 
 fn pairs(entry: &LogEntry) -> Vec<(String, String)> {
     entry.response_headers.iter().map(|(n, v)| (n.clone(), v.clone())).collect()
+}
+
+/// Seconds left, at `at_ms`, of a preflight the browser may have cached for a URL, from the
+/// server's `earlier` entries for that URL: a preflight that passed is kept for its Max-Age
+/// (5 s without one, 2 hours at most in Chromium). `time_ms` reads an entry's `at`.
+pub fn cached_preflight(earlier: &[LogEntry], at_ms: f64, time_ms: impl Fn(&str) -> f64) -> Option<u64> {
+    earlier
+        .iter()
+        .filter(|e| e.preflight && (200..300).contains(&e.status))
+        .map(|e| {
+            let max_age = e.response_headers.get("access-control-max-age").and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_MAX_AGE);
+            time_ms(&e.at) + max_age.min(CHROMIUM_MAX_AGE_CAP) as f64 * 1000.0
+        })
+        .filter(|until| *until > at_ms)
+        .map(|until| ((until - at_ms) / 1000.0).ceil() as u64)
+        .max()
 }
 
 /// Explains a request. `cached_for` is the seconds left of a preflight the browser cached
@@ -179,6 +195,24 @@ mod tests {
         let headers = [("access-control-allow-origin", "*"), ("access-control-allow-credentials", "true")];
         let e = explain(&req("GET", &[]), &BLOCKED(), &[entry(false, 200, &headers)], None);
         assert!(e.summary.contains("wildcard is refused"), "{e:?}");
+    }
+
+    #[test]
+    fn a_preflight_that_passed_is_cached_for_its_max_age() {
+        let at = |text: &str| text.parse::<f64>().unwrap();
+        let mut passed = entry(true, 204, &[("access-control-max-age", "600")]);
+        passed.at = "1000".into();
+        assert_eq!(cached_preflight(&[passed.clone()], 101_000.0, at), Some(500));
+        assert_eq!(cached_preflight(&[passed.clone()], 601_000.0, at), None);
+        let mut default_age = entry(true, 204, &[]);
+        default_age.at = "1000".into();
+        assert_eq!(cached_preflight(&[default_age], 2_500.0, at), Some(4));
+        let mut capped = entry(true, 204, &[("access-control-max-age", "86400")]);
+        capped.at = "0".into();
+        assert_eq!(cached_preflight(&[capped], 0.0, at), Some(7200));
+        let mut refused = entry(true, 403, &[("access-control-max-age", "600")]);
+        refused.at = "1000".into();
+        assert_eq!(cached_preflight(&[refused, entry(false, 200, &[])], 2_000.0, at), None);
     }
 
     #[test]

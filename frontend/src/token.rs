@@ -2,10 +2,9 @@
 //! the times the payload states, the signature. Only shown, never trusted: the server
 //! verifies with `shared::jwt`, and the page re-signs with the same `jwt::sign_parts`.
 
+use js_sys::{JSON, Reflect};
 use shared::jwt;
 use wasm_bindgen::JsValue;
-
-use crate::{html::Html, json};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Shown {
@@ -21,47 +20,40 @@ pub struct Shown {
     pub signature: String,
 }
 
-/// `token`'s parts, when it has three and the first two are base64url JSON objects.
+/// `token`'s parts, when it has three and the first two are base64url JSON objects. Any
+/// object: a token the person edits follows no wire type, so the browser's `JSON` reads it.
 pub fn show(token: &str) -> Option<Shown> {
     let (header, payload, signature) = jwt::split(token).ok()?;
     let (header, payload) = (object(header)?, object(payload)?);
     Some(Shown {
-        header: json::stringify(&header, true),
-        payload: json::stringify(&payload, true),
-        iat: json::member(&payload, "iat").flatten(),
-        exp: json::member(&payload, "exp").flatten(),
+        header: pretty(&header)?,
+        payload: pretty(&payload)?,
+        iat: number(&payload, "iat"),
+        exp: number(&payload, "exp"),
         // Shown as received, once it is known to be canonical base64url.
         signature: jwt::b64url_decode(signature).map(|_| signature.to_owned())?,
     })
 }
 
 fn object(part: &str) -> Option<JsValue> {
-    let value = json::value(&String::from_utf8(jwt::b64url_decode(part)?).ok()?)?;
+    let value = JSON::parse(&String::from_utf8(jwt::b64url_decode(part)?).ok()?).ok()?;
     (value.is_object() && !js_sys::Array::is_array(&value)).then_some(value)
 }
 
-/// The panel's view of the token, as markup (shown, never edited: less wasm than view
-/// nodes), with its countdown as of `now_ms`.
-pub fn html(token: Option<&Shown>, now_ms: f64) -> String {
-    let mut html = Html::default();
-    let Some(token) = token else {
-        html.markup("<p class=\"small\">No token yet: press \u{201c}Get a JWT\u{201d}.</p>");
-        return html.finish();
-    };
-    html.markup("<p class=\"small\">Header</p>")
-        .element("pre", &[("id", "jwt-header")], &token.header)
-        .element("p", &[("class", "small"), ("id", "jwt-times")], &times(token.iat, token.exp, now_ms))
-        .markup("<p class=\"small\">Signature (HMAC-SHA256, base64url): ")
-        .element("code", &[("class", "wrap")], &token.signature)
-        .markup("</p>");
-    html.finish()
+fn pretty(value: &JsValue) -> Option<String> {
+    JSON::stringify_with_replacer_and_space(value, &JsValue::NULL, &JsValue::from(2)).ok().map(String::from)
+}
+
+/// The member `name` of `object` when it is a number.
+fn number(object: &JsValue, name: &str) -> Option<f64> {
+    Reflect::get(object, &JsValue::from_str(name)).ok()?.as_f64()
 }
 
 /// "Issued …. Expires … (N s left)." for the times a token states, as of `now_ms`.
 pub fn times(iat: Option<f64>, exp: Option<f64>, now_ms: f64) -> String {
     let issued = iat.map(|i| format!("Issued {}. ", utc_time(i))).unwrap_or_default();
     let expires = exp.map(|e| format!("Expires {}", utc_time(e))).unwrap_or_default();
-    // Whole seconds as integers: printing an f64 would pull in kilobytes of float formatting.
+    // Whole seconds: a token's times may be fractional, a countdown is not.
     let left = exp.filter(|e| in_range(*e)).map(|e| e.floor() as i64 - (now_ms / 1000.0).floor() as i64);
     let left = match left {
         Some(l) if l > 0 => format!(" ({l} s left)."),

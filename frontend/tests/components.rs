@@ -4,7 +4,11 @@
 
 use std::collections::BTreeMap;
 
-use frontend::{components::results::ProbeResult, lab::Probe, lab_request::LabRequest, outcome::BrowserView};
+use frontend::{
+    components::{bank::SiteLink, results::ProbeResult},
+    lab_request::LabRequest,
+    outcome::BrowserView,
+};
 use leptos::prelude::*;
 use shared::wire::{Credentials, LogEntry};
 use wasm_bindgen::JsCast;
@@ -12,18 +16,20 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn entry(status: u16, cors: &str, acao: Option<&str>) -> LogEntry {
+const PAGE: &str = "http://localhost:8080";
+
+fn entry(seq: u64, status: u16, cors: &str, acao: Option<&str>) -> LogEntry {
     let mut response_headers = BTreeMap::new();
     if let Some(value) = acao {
         response_headers.insert("access-control-allow-origin".to_owned(), value.to_owned());
     }
     LogEntry {
-        seq: 7,
+        seq,
         at: "2026-11-24T18:00:00.123Z".into(),
         rid: Some("r1".into()),
         method: "GET".into(),
         path: "/api/profile".into(),
-        origin: Some("http://localhost:8080".into()),
+        origin: Some(PAGE.into()),
         preflight: false,
         request_headers: BTreeMap::new(),
         credentials: Credentials { cookie: "none".into(), authorization: "none".into() },
@@ -34,28 +40,20 @@ fn entry(status: u16, cors: &str, acao: Option<&str>) -> LogEntry {
     }
 }
 
-fn probe(browser: BrowserView) -> Probe {
-    Probe {
-        id: 1,
-        label: "test".into(),
-        rid: "r1".into(),
-        request: LabRequest::default(),
-        token: None,
-        after_seq: 0,
-        sent_at_ms: 0.0,
-        browser: Some(browser),
-        remote_entries: None,
-    }
-}
-
-/// Mounts one request's views into a fresh element and returns that element.
-fn mount(browser: BrowserView, entries: Vec<LogEntry>) -> web_sys::HtmlElement {
+/// A fresh element in the page, to mount a view into.
+fn parent() -> web_sys::HtmlElement {
     let document = web_sys::window().unwrap().document().unwrap();
     let parent: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&parent).unwrap();
-    let probe = probe(browser);
+    parent
+}
+
+/// Mounts one request's views, its server entries in `entries`, and returns their element.
+fn mount(browser: BrowserView, entries: RwSignal<Vec<LogEntry>>) -> web_sys::HtmlElement {
+    let parent = parent();
+    let request = LabRequest::default().browser_request(PAGE, None);
     let handle = leptos::mount::mount_to(parent.clone(), move || {
-        view! { <ProbeResult probe=probe.clone() entries=entries.clone() cached_for=None/> }
+        view! { <ProbeResult rid="r1".to_owned() request=request.clone() browser=browser.clone() entries cached_for=Signal::stored(None)/> }
     });
     handle.forget();
     parent
@@ -65,12 +63,12 @@ fn text(parent: &web_sys::HtmlElement, css: &str) -> String {
     parent.query_selector(css).unwrap().and_then(|e| e.text_content()).unwrap_or_default()
 }
 
+const BLOCKED: fn() -> BrowserView = || BrowserView::NetworkError("TypeError: Failed to fetch".into());
+
 #[wasm_bindgen_test]
 fn a_blocked_request_shows_the_opaque_error_beside_what_the_server_sent() {
-    let parent = mount(
-        BrowserView::NetworkError("TypeError: Failed to fetch".into()),
-        vec![entry(401, "CORS is off: no CORS headers are sent, whatever the request", None)],
-    );
+    let parent = mount(BLOCKED(), RwSignal::new(vec![entry(7, 401, "CORS is off: no CORS headers are sent, whatever the request", None)]));
+
     let browser = parent.query_selector(".browser-view").unwrap().unwrap();
     assert_eq!(browser.get_attribute("data-state").as_deref(), Some("blocked"));
     assert_eq!(text(&parent, ".browser-view .headline"), "TypeError: Failed to fetch");
@@ -81,15 +79,14 @@ fn a_blocked_request_shows_the_opaque_error_beside_what_the_server_sent() {
 
 #[wasm_bindgen_test]
 fn a_readable_answer_shows_status_body_and_the_headers_that_allowed_it() {
-    let parent = mount(
-        BrowserView::Response {
-            status: 401,
-            status_text: "Unauthorized".into(),
-            headers: vec![("content-type".into(), "application/json".into())],
-            body: r#"{"error":"no_credentials"}"#.into(),
-        },
-        vec![entry(401, "allowed: origin is in the list", Some("http://localhost:8080"))],
-    );
+    let browser = BrowserView::Response {
+        status: 401,
+        status_text: "Unauthorized".into(),
+        headers: vec![("content-type".into(), "application/json".into())],
+        body: r#"{"error":"no_credentials"}"#.into(),
+    };
+    let parent = mount(browser, RwSignal::new(vec![entry(7, 401, "allowed: origin is in the list", Some(PAGE))]));
+
     assert_eq!(text(&parent, ".browser-view .headline"), "401 Unauthorized");
     assert!(text(&parent, ".browser-view pre").contains("no_credentials"));
     assert!(text(&parent, ".browser-view").contains("content-type: application/json"));
@@ -99,7 +96,45 @@ fn a_readable_answer_shows_status_body_and_the_headers_that_allowed_it() {
 
 #[wasm_bindgen_test]
 fn nothing_in_the_log_is_said_in_words() {
-    let parent = mount(BrowserView::NetworkError("TypeError: Failed to fetch".into()), vec![]);
+    let parent = mount(BLOCKED(), RwSignal::new(vec![]));
+
     assert!(text(&parent, ".server-view").contains("No entry (yet)"));
     assert!(text(&parent, ".explanation").contains("Nothing reached the server"));
+}
+
+#[wasm_bindgen_test]
+async fn an_entry_that_comes_later_is_added_and_the_rest_stays() {
+    // Arrange: a blocked request whose log entry has not come yet
+    let entries = RwSignal::new(vec![]);
+    let parent = mount(BLOCKED(), entries);
+    let browser_view = parent.query_selector(".browser-view").unwrap().unwrap();
+
+    // Act: the live log brings it
+    entries.set(vec![entry(7, 401, "CORS is off", None)]);
+    leptos::task::tick().await;
+
+    // Assert: the server's view and the explanation follow; the browser's view is the same node
+    assert!(text(&parent, ".server-view").contains("#7 request: GET /api/profile → 401"));
+    assert!(!text(&parent, ".server-view").contains("No entry (yet)"));
+    assert!(text(&parent, ".explanation").contains("reached the server"));
+    let still = parent.query_selector(".browser-view").unwrap().unwrap();
+    assert!(js_sys::Object::is(&still, &browser_view), "the browser's view was drawn again");
+}
+
+#[wasm_bindgen_test]
+fn only_loopback_site_links_become_links() {
+    let parent = parent();
+    let handle = leptos::mount::mount_to(parent.clone(), || {
+        view! {
+            <SiteLink id="same" url="http://localhost:3001/".to_owned() label="same site"/>
+            <SiteLink id="evil" url="javascript:alert(document.cookie)".to_owned() label="evil"/>
+        }
+    });
+    handle.forget();
+
+    let same = parent.query_selector("a#same").unwrap().expect("a loopback URL is a link");
+    assert_eq!(same.get_attribute("href").as_deref(), Some("http://localhost:3001/"));
+    assert!(parent.query_selector("a#evil").unwrap().is_none());
+    assert!(parent.query_selector("a[href^='javascript']").unwrap().is_none());
+    assert!(text(&parent, ".refused-link").contains("Refused a link the backend named: javascript:alert(document.cookie)"));
 }

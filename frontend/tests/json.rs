@@ -1,41 +1,58 @@
-//! The page's JSON, read by the browser's `JSON.parse` (so tested in headless Chromium): it
-//! reads back what the server writes with serde, and a shared link and a token round-trip.
+//! The page's JSON, read by the browser's `JSON.parse` and serde-wasm-bindgen (so tested in
+//! headless Chromium): it reads back what the server writes with serde_json, refuses what the
+//! contract does not allow, and a shared link and a token round-trip.
 #![cfg(target_arch = "wasm32")]
 
 use std::collections::BTreeMap;
 
 use frontend::{
-    json::{self, FromJson},
+    json,
     lab_request::LabRequest,
     presets::Preset,
     share::{SharedLab, from_fragment, read_fragment, to_fragment},
     token,
 };
+use serde::{Serialize, de::DeserializeOwned};
 use shared::{
     cookie::{CookiePolicy, SameSite},
-    cors::{AllowOrigin, CorsPolicy, browser::CredentialsMode},
+    cors::{AllowOrigin, CorsPolicy, RefusedPreflight, browser::CredentialsMode},
     jwt,
-    wire::{Credentials, Instance, LogEntry},
+    wire::{Credentials, Defenses, ErrorBody, ErrorCode, Instance, LogEntry, SessionRow},
 };
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// What serde writes, the page reads back unchanged.
-fn reads_back<T: FromJson + serde::Serialize + PartialEq + std::fmt::Debug>(value: T) {
-    assert_eq!(json::parse::<T>(&serde_json::to_string(&value).unwrap()), Some(value));
+/// What serde_json writes, the page reads back unchanged.
+fn reads_back<T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug>(value: T) {
+    assert_eq!(json::parse::<T>(&serde_json::to_string(&value).unwrap()), Ok(value));
 }
 
 #[wasm_bindgen_test]
-fn reads_what_serde_writes() {
-    reads_back(CorsPolicy { max_age: Some(600), expose_headers: vec!["X-Total".into()], ..CorsPolicy::secure_default("http://localhost:8080") });
+fn reads_what_serde_json_writes() {
+    reads_back(CorsPolicy {
+        max_age: Some(600),
+        expose_headers: vec!["X-Total".into()],
+        refused_preflight: RefusedPreflight::Headers,
+        ..CorsPolicy::secure_default("http://localhost:8080")
+    });
     for allow_origin in [AllowOrigin::None, AllowOrigin::Any, AllowOrigin::Reflect] {
         reads_back(allow_origin);
     }
     reads_back(CookiePolicy { same_site: SameSite::None, secure: true, http_only: false });
+    reads_back(Defenses { origin_check: true, json_only: false, fetch_metadata: true });
     for mode in CredentialsMode::ALL {
         reads_back(mode);
     }
+    reads_back(ErrorBody { error: ErrorCode::ControlTokenRequired, message: "type the token".into() });
+    reads_back(vec![SessionRow {
+        handle: "h".into(),
+        id_prefix: "AbCdEfGh".into(),
+        user_id: 1,
+        created_at: "2026-01-01T00:00:00Z".into(),
+        last_seen_at: "2026-01-01T00:00:00Z".into(),
+        expires_at: "2026-01-01T00:30:00Z".into(),
+    }]);
     reads_back(vec![LogEntry {
         seq: 3,
         at: "2026-01-01T00:00:00.000Z".into(),
@@ -54,18 +71,19 @@ fn reads_what_serde_writes() {
 }
 
 #[wasm_bindgen_test]
-fn a_missing_member_is_only_fine_for_an_option() {
-    assert_eq!(json::parse::<Instance>(r#"{"name":"A","store":"memory","peers":[]}"#).map(|i| i.name), Some("A".into()));
-    assert_eq!(json::parse::<Instance>(r#"{"name":"A","store":"memory"}"#), None);
+fn what_the_contract_does_not_allow_is_refused() {
+    assert_eq!(json::parse::<Instance>(r#"{"name":"A","store":"memory","peers":[]}"#).map(|i| i.name), Ok("A".into()));
+    assert!(json::parse::<Instance>(r#"{"name":"A","store":"memory"}"#).is_err(), "a missing member");
     let policy = r#"{"enabled":true,"allow_origin":{"mode":"any"},"allow_credentials":false,"allow_methods":[],"allow_headers":[],"expose_headers":[]}"#;
-    assert_eq!(json::parse::<CorsPolicy>(policy).map(|p| p.max_age), Some(None));
-    assert_eq!(json::parse::<AllowOrigin>(r#"{"mode":"all"}"#), None);
-    assert_eq!(json::parse::<(String, String)>(r#"["X-A","1"]"#), Some(("X-A".into(), "1".into())));
-    assert_eq!(json::parse::<u16>("70000"), None);
-    assert_eq!(json::parse::<u64>("1.5"), None);
-    assert_eq!(json::parse::<u64>("-1"), None);
-    assert_eq!(json::parse::<bool>("not json"), None);
-    assert_eq!(json::parse::<BTreeMap<String, String>>("[]"), None);
+    let read = json::parse::<CorsPolicy>(policy).expect("max_age and refused_preflight may be absent");
+    assert_eq!((read.max_age, read.refused_preflight), (None, RefusedPreflight::Forbidden));
+    assert!(json::parse::<AllowOrigin>(r#"{"mode":"all"}"#).is_err());
+    assert!(json::parse::<u16>("70000").is_err());
+    assert!(json::parse::<u64>("1.5").is_err());
+    assert!(json::parse::<u64>("-1").is_err());
+    assert!(json::parse::<bool>("not json").is_err());
+    assert!(json::parse::<BTreeMap<String, String>>(r#"{"a":1}"#).is_err());
+    assert_eq!(json::parse::<ErrorCode>(r#""from_the_future""#), Ok(ErrorCode::Other));
 }
 
 #[wasm_bindgen_test]
@@ -111,7 +129,12 @@ fn a_token_beyond_the_date_range_is_shown_as_out_of_range() {
         let payload = format!("{{\"sub\":\"1\",\"iat\":1000,\"exp\":{exp}}}");
         let token = jwt::sign_parts(br#"{"alg":"HS256","typ":"JWT"}"#, payload.as_bytes(), b"secret");
         let shown = token::show(&token).expect("a well-formed token");
-        let html = token::html(Some(&shown), 1_000_000.0);
-        assert!(html.contains("Issued 1970-01-01T00:16:40Z. Expires out of range."), "{exp}: {html}");
+        assert_eq!(token::times(shown.iat, shown.exp, 1_000_000.0), "Issued 1970-01-01T00:16:40Z. Expires out of range.", "{exp}");
     }
+}
+
+#[wasm_bindgen_test]
+fn a_payload_is_compacted_for_signing_as_the_browser_writes_it() {
+    assert_eq!(json::reformat("{\n  \"sub\": \"1\",\n  \"exp\": 1e3\n}", false).as_deref(), Some(r#"{"sub":"1","exp":1000}"#));
+    assert_eq!(json::reformat("{nope", false), None);
 }

@@ -1,10 +1,13 @@
 //! End-to-end tests in real headless Chromium: one binary, one module per lab.
 
+mod accessibility;
 mod csrf;
 mod defences;
 mod differential;
 mod first_screen;
 mod lab_matrix;
+mod results;
 mod scaling;
 mod security;
+mod settings;
 mod share_link;

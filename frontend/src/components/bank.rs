@@ -1,59 +1,33 @@
 //! The other site: the seed's bank-transfer attack, the defences that really stop it, and the
 //! balances it moves.
 
-use leptos::{prelude::*, task::spawn_local};
-use shared::wire::{Defenses, LogEntry, SiteLinks};
+use leptos::prelude::*;
+use shared::wire::{Account, Defenses, LogEntry};
 
 use crate::{
-    api::Account,
-    app::page_origin,
+    api::Api,
     attack::{explain, is_attack},
-    html::Html,
-    lab::Lab,
-    loopback,
+    loopback, page,
+    state::{LiveSettings, ServerLog, live::Change},
 };
 
 #[component]
 pub fn Bank() -> impl IntoView {
-    let lab = expect_context::<Lab>();
-    let defenses = RwSignal::new(None::<Defenses>);
-    let site = RwSignal::new(None::<SiteLinks>);
-    let accounts = RwSignal::new(Vec::<Account>::new());
-    // Loaded again once the person gives the control token.
-    Effect::new(move |_| {
-        lab.control_epoch.track();
-        spawn_local(async move {
-            if let Ok(s) = lab.api().site().await {
-                site.set(Some(s));
-            }
-        });
+    let api = expect_context::<Api>();
+    let live = expect_context::<LiveSettings>();
+    let log = expect_context::<ServerLog>();
+    let site = LocalResource::new({
+        let api = api.clone();
+        move || api.site()
     });
-    // Every request in the log may have moved money (or reset it): reload the accounts.
-    Effect::new(move |_| {
-        lab.log.with(Vec::len);
-        lab.control_epoch.track();
-        spawn_local(async move {
-            if let Ok(rows) = lab.api().accounts().await {
-                accounts.set(rows);
-            }
-            if let Ok(d) = lab.api().get_defenses().await {
-                defenses.set(Some(d));
-            }
-        });
+    // Every request in the log may have moved money (or the lab was reset): load again.
+    let accounts = LocalResource::new(move || {
+        log.newest();
+        api.accounts()
     });
-    let toggle = move |f: fn(&mut Defenses, bool), on: bool| {
-        let mut d = defenses.get_untracked().unwrap_or_default();
-        f(&mut d, on);
-        spawn_local(async move {
-            match lab.api().put_defenses(&d).await {
-                Ok(d) => defenses.set(Some(d)),
-                Err(e) => lab.error.set(Some(format!("The defences were not changed: {e}"))),
-            }
-        });
-    };
     let attacks = move || {
-        let origin = page_origin();
-        lab.log.with(|log| log.iter().rev().filter(|e| is_attack(e, &origin)).take(5).cloned().collect::<Vec<_>>())
+        let origin = page::origin();
+        log.newest_where(5, |e| is_attack(e, &origin))
     };
     view! {
         <section class="panel" id="bank" aria-labelledby="bank-title">
@@ -63,94 +37,101 @@ pub fn Bank() -> impl IntoView {
                 <code>"credentials: \"include\""</code> " and a text/plain body: a simple request, so the browser sends it, cookie and all. "
                 "CORS only decides whether that page may read the answer."
             </p>
-            <p class="buttons" inner_html=move || site.get().map(|s| site_links_html(&s)).unwrap_or_default()></p>
-            <fieldset>
-                <legend>"Defences that really stop it"</legend>
-                <label><input type="checkbox" id="defense-origin" prop:checked=move || defenses.get().is_some_and(|d| d.origin_check)
-                    on:change=move |ev| toggle(|d, on| d.origin_check = on, event_target_checked(&ev))/>
-                    " Origin check: refuse writes whose Origin is not this page's (403). Browsers always send Origin on cross-origin writes."</label>
-                <br/>
-                <label><input type="checkbox" id="defense-json" prop:checked=move || defenses.get().is_some_and(|d| d.json_only)
-                    on:change=move |ev| toggle(|d, on| d.json_only = on, event_target_checked(&ev))/>
-                    " JSON only: refuse text/plain (415). A cross-origin JSON POST needs a preflight, which the policy refuses for strangers."</label>
-                <p class="small">
-                    "SameSite (in the auth lab): Lax keeps the cookie off cross-site POSTs (127.0.0.1 is another site than localhost; "
-                    "another port of localhost is the same site). Strict keeps it off every cross-site request. None needs Secure: without it "
-                    "Chromium drops the cookie at login; with it the cookie is kept on http://localhost (a secure context) and goes with "
-                    "same-site requests, but on cross-site ones it is a third-party cookie, which the lab's Chromium does not send."
-                </p>
-            </fieldset>
+            <p class="buttons">
+                {move || site.get().and_then(Result::ok).map(|site| view! {
+                    <SiteLink id="attack-same-site" url=site.same_site label="Open the attack from the same site (localhost)"/>
+                    <SiteLink id="attack-cross-site" url=site.cross_site label="Open it from another site (127.0.0.1)"/>
+                })}
+            </p>
+            <Defences live/>
             <h3>"Accounts"</h3>
-            <div id="accounts" inner_html=move || accounts_html(&accounts.get())></div>
+            <div id="accounts">
+                {move || accounts.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|account| view! { <AccountRow account/> }).collect_view()}
+            </div>
             <h3>"Transfers from other origins, as the server saw them"</h3>
-            <ul id="attacks" inner_html=move || attacks_html(&attacks())></ul>
+            <ul id="attacks">
+                {move || {
+                    let attacks = attacks();
+                    if attacks.is_empty() {
+                        return view! { <li class="small">"None yet."</li> }.into_any();
+                    }
+                    attacks.into_iter().map(|entry| view! { <Attack entry/> }).collect_view().into_any()
+                }}
+            </ul>
         </section>
     }
 }
 
-/// The attack page's two links, each only when it is a loopback URL (`loopback::link`): a
-/// URL the page shows as a link must not lead anywhere else, `javascript:` least of all.
-fn site_links_html(site: &SiteLinks) -> String {
-    let mut html = Html::default();
-    for (id, url, label) in [
-        ("attack-same-site", &site.same_site, "Open the attack from the same site (localhost)"),
-        ("attack-cross-site", &site.cross_site, "Open it from another site (127.0.0.1)"),
-    ] {
-        match loopback::link(url) {
-            Some(href) => html.open("a", &[("id", id), ("href", href), ("target", "_blank"), ("rel", "noopener")]).text(label).close("a"),
-            None => html.element("span", &[("class", "error refused-link")], &format!("Refused a link the backend named: {url} (only {} are linked)", loopback::RULE)),
-        };
-    }
-    html.finish()
-}
-
-// The two lists below only show what the server reports, so they are written as markup
-// (`html`): less wasm than view nodes.
-
-/// Each account's balance and its last three transfers.
-fn accounts_html(accounts: &[Account]) -> String {
-    let mut html = Html::default();
-    for a in accounts {
-        let history = a.transfers.iter().rev().take(3).map(|t| format!("{} → {}: {} ({})", t.from, t.to, t.amount, t.at)).collect::<Vec<_>>().join("; ");
-        html.open("p", &[("class", "account"), ("data-email", &a.email)])
-            .element("strong", &[], &a.email)
-            .markup(": balance ")
-            .element("span", &[("class", "balance")], &a.balance.to_string());
-        if !history.is_empty() {
-            html.element("span", &[("class", "small")], &format!(" · {history}"));
+/// A link to the attack page, only when the backend named a loopback URL (`loopback::link`):
+/// a URL the page shows as a link must not lead anywhere else, `javascript:` least of all.
+#[component]
+pub fn SiteLink(id: &'static str, url: String, label: &'static str) -> impl IntoView {
+    match loopback::link(&url) {
+        Some(href) => view! { <a id=id href=href.to_owned() target="_blank" rel="noopener">{label}</a> }.into_any(),
+        None => view! {
+            <span class="error refused-link">{format!("Refused a link the backend named: {url} (only {} are linked)", loopback::RULE)}</span>
         }
-        html.close("p");
+        .into_any(),
     }
-    html.finish()
 }
 
-/// The attacks, newest first, each with its story.
-fn attacks_html(attacks: &[LogEntry]) -> String {
-    let mut html = Html::default();
-    if attacks.is_empty() {
-        html.markup(r#"<li class="small">None yet.</li>"#);
+/// The CSRF defences of the lab API (`/control/defenses`), each switched on the server.
+#[component]
+fn Defences(live: LiveSettings) -> impl IntoView {
+    let current = move || live.defenses().unwrap_or_default();
+    let switch = move |set: fn(&mut Defenses, bool), on: bool| {
+        let mut defenses = current();
+        set(&mut defenses, on);
+        live.apply(Change::Defenses(defenses));
+    };
+    view! {
+        <fieldset>
+            <legend>"Defences that really stop it"</legend>
+            <label><input type="checkbox" id="defense-origin" prop:checked=move || current().origin_check
+                on:change=move |ev| switch(|d, on| d.origin_check = on, event_target_checked(&ev))/>
+                " Origin check: refuse writes whose Origin is not this page's (403). Browsers always send Origin on cross-origin writes."</label>
+            <br/>
+            <label><input type="checkbox" id="defense-json" prop:checked=move || current().json_only
+                on:change=move |ev| switch(|d, on| d.json_only = on, event_target_checked(&ev))/>
+                " JSON only: refuse text/plain (415). A cross-origin JSON POST needs a preflight, which the policy refuses for strangers."</label>
+            <br/>
+            <label><input type="checkbox" id="defense-fetch-metadata" prop:checked=move || current().fetch_metadata
+                on:change=move |ev| switch(|d, on| d.fetch_metadata = on, event_target_checked(&ev))/>
+                " Fetch Metadata: refuse cross-site writes by Sec-Fetch-Site (403); a request without it is judged by its Origin."</label>
+            <p class="small">
+                "SameSite (in the auth lab): Lax keeps the cookie off cross-site POSTs (127.0.0.1 is another site than localhost; "
+                "another port of localhost is the same site). Strict keeps it off every cross-site request. None needs Secure: without it "
+                "Chromium drops the cookie at login; with it the cookie is kept on http://localhost (a secure context) and goes with "
+                "same-site requests, but on cross-site ones it is a third-party cookie, which the lab's Chromium does not send."
+            </p>
+        </fieldset>
     }
-    for e in attacks {
-        let origin = e.origin.as_deref().unwrap_or_default();
-        html.open("li", &[("class", "attack"), ("data-status", &e.status.to_string())])
-            .element("code", &[], &format!("#{} POST /api/transfer from {origin} → {}; cookie: {}", e.seq, e.status, e.credentials.cookie))
-            .markup("<br>")
-            .text(&explain(e))
-            .close("li");
-    }
-    html.finish()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// An account's balance and its last three transfers.
+#[component]
+fn AccountRow(account: Account) -> impl IntoView {
+    let history = account.transfers.iter().rev().take(3).map(|t| format!("{} → {}: {} ({})", t.from, t.to, t.amount, t.at)).collect::<Vec<_>>();
+    let email = account.email;
+    view! {
+        <p class="account" data-email=email.clone()>
+            <strong>{email.clone()}</strong>
+            ": balance "
+            <span class="balance">{account.balance}</span>
+            {(!history.is_empty()).then(|| view! { <span class="small">{format!(" · {}", history.join("; "))}</span> })}
+        </p>
+    }
+}
 
-    #[test]
-    fn only_loopback_site_links_become_links() {
-        let site = SiteLinks { same_site: "http://localhost:3001/".into(), cross_site: "javascript:alert(document.cookie)".into() };
-        let html = site_links_html(&site);
-        assert!(html.starts_with("<a id=\"attack-same-site\" href=\"http://localhost:3001/\" target=\"_blank\" rel=\"noopener\">"), "{html}");
-        assert!(!html.contains("href=\"javascript"), "{html}");
-        assert!(html.contains("Refused a link the backend named: javascript:alert(document.cookie)"), "{html}");
+/// A transfer from another origin, with its story.
+#[component]
+fn Attack(entry: LogEntry) -> impl IntoView {
+    let origin = entry.origin.clone().unwrap_or_default();
+    view! {
+        <li class="attack" data-status=entry.status>
+            <code>{format!("#{} POST /api/transfer from {origin} → {}; cookie: {}", entry.seq, entry.status, entry.credentials.cookie)}</code>
+            <br/>
+            {explain(&entry)}
+        </li>
     }
 }

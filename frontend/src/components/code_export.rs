@@ -3,79 +3,58 @@
 use leptos::prelude::*;
 
 use crate::{
-    app::page_origin,
-    export,
-    lab::Lab,
+    api::Api,
+    export, page,
     share::{SharedLab, to_fragment},
+    state::{ComposerRequest, Jwt, LiveSettings},
 };
 
-fn copy(text: String) {
-    if let Some(window) = web_sys::window() {
-        // The promise's outcome does not matter: the text is on screen anyway.
-        let _ = window.navigator().clipboard().write_text(&text);
-    }
-}
-
-/// One block of code, computed from the lab by `code`. A plain function rather than a
-/// derived signal per block: each `Signal::derive` cost the wasm a kilobyte.
+/// One block of code, with a button that copies it.
 #[component]
-fn CodeBlock(id: &'static str, title: &'static str, code: fn(Lab) -> String) -> impl IntoView {
-    let lab = expect_context::<Lab>();
+fn CodeBlock(id: &'static str, title: &'static str, #[prop(into)] code: Signal<String>) -> impl IntoView {
     view! {
         <div class="code">
             <div class="code-head">
                 <h3>{title}</h3>
-                <button class="copy" aria-label=format!("Copy {title}") on:click=move |_| copy(untrack(|| code(lab)))>"Copy"</button>
+                <button class="copy" aria-label=format!("Copy {title}") on:click=move |_| page::copy(&code.get_untracked())>"Copy"</button>
             </div>
-            <pre id=id>{move || code(lab)}</pre>
+            <pre id=id>{code}</pre>
         </div>
     }
 }
 
-/// The link that restores this lab: policy, cookie settings and request.
-pub fn share_url(lab: &Lab) -> String {
-    let Some(policy) = lab.policy.get() else { return String::new() };
-    let shared = SharedLab { policy, cookie: lab.cookie.get().unwrap_or_default(), request: lab.request.get() };
-    let location = web_sys::window().map(|w| w.location());
-    let base = location
-        .map(|l| format!("{}{}{}", l.origin().unwrap_or_default(), l.pathname().unwrap_or_default(), l.search().unwrap_or_default()))
-        .unwrap_or_default();
-    format!("{base}{}", to_fragment(&shared))
-}
-
-fn tower(lab: Lab) -> String {
-    lab.policy.get().map(|p| export::tower_http(&p)).unwrap_or_default()
-}
-
-fn express(lab: Lab) -> String {
-    lab.policy.get().map(|p| export::express(&p)).unwrap_or_default()
-}
-
-fn headers(lab: Lab) -> String {
-    lab.policy.get().map(|p| export::raw_headers(&p, &page_origin(), &lab.request.get(), lab.token.get().as_deref())).unwrap_or_default()
-}
-
-fn fetch(lab: Lab) -> String {
-    export::fetch(&lab.request.get(), lab.api().base())
-}
-
 #[component]
 pub fn CodeExport() -> impl IntoView {
-    let lab = expect_context::<Lab>();
+    let api = expect_context::<Api>();
+    let live = expect_context::<LiveSettings>();
+    let ComposerRequest(request) = expect_context::<ComposerRequest>();
+    let Jwt(jwt) = expect_context::<Jwt>();
+    let policy_as = move |code: fn(&shared::cors::CorsPolicy) -> String| move || live.policy().map(|p| code(&p)).unwrap_or_default();
+    let headers = move || live.policy().map(|p| export::raw_headers(&p, &page::origin(), &request.get(), jwt.get().as_deref())).unwrap_or_default();
+    let fetch = move || export::fetch(&request.get(), api.base());
+    // The link that restores this lab: policy, cookie settings and request.
+    let share_url = move || {
+        live.policy()
+            .map(|policy| {
+                let shared = SharedLab { policy, cookie: live.cookie().unwrap_or_default(), request: request.get() };
+                format!("{}{}", page::address(), to_fragment(&shared))
+            })
+            .unwrap_or_default()
+    };
     view! {
         <section class="panel" id="code" aria-labelledby="code-title">
             <h2 id="code-title">"7. As code"</h2>
             <div class="code-grid">
-                <CodeBlock id="code-tower" title="Axum: tower_http::cors::CorsLayer" code=tower/>
-                <CodeBlock id="code-express" title="Express: cors({...})" code=express/>
+                <CodeBlock id="code-tower" title="Axum: tower_http::cors::CorsLayer" code=policy_as(export::tower_http)/>
+                <CodeBlock id="code-express" title="Express: cors({...})" code=policy_as(export::express)/>
                 <CodeBlock id="code-headers" title="Raw response headers" code=headers/>
                 <CodeBlock id="code-fetch" title="The request as fetch()" code=fetch/>
             </div>
             <h3>"8. Share this lab"</h3>
             <p class="small">"The link holds the policy, the cookie settings and the request. Opening it shows them as a draft beside the live lab, with what they would change; they are applied only when the person presses \"Apply this shared lab\"."</p>
             <div class="code-head">
-                <input id="share-link" readonly prop:value=move || share_url(&lab) aria-label="Link to this lab"/>
-                <button class="copy" on:click=move |_| copy(untrack(|| share_url(&lab)))>"Copy link"</button>
+                <input id="share-link" readonly prop:value=share_url aria-label="Link to this lab"/>
+                <button class="copy" on:click=move |_| page::copy(&untrack(share_url))>"Copy link"</button>
             </div>
         </section>
     }

@@ -2,25 +2,50 @@
 
 use leptos::prelude::*;
 
-/// Static markup, written once as HTML: as `view!` nodes it would cost several kilobytes of
-/// wasm for text that never changes.
-const TABLE: &str = r##"<table>
-<thead><tr><th scope="col"></th><th scope="col">Session cookie</th><th scope="col">JWT bearer token</th><th scope="col">Show me</th></tr></thead>
-<tbody>
-<tr><th scope="row">Where the data is</th><td>On the server: sessionStore[id] → {userId}</td><td>In the token itself: sub, email, exp</td><td><a href="#session-store">See the store</a></td></tr>
-<tr><th scope="row">How it travels</th><td>A cookie the browser attaches by itself (credentials: "include")</td><td>An Authorization header the page's code adds</td><td><a href="#composer">Try both in the composer</a></td></tr>
-<tr><th scope="row">What the server checks</th><td>That the id exists and has not expired</td><td>The HMAC signature and exp, with no lookup</td><td><a href="#token">Tamper with a token</a></td></tr>
-<tr><th scope="row">Logging out</th><td>Delete the session: it ends at once</td><td>Nothing to delete: the token works until exp</td><td><a href="#auth-lab">Log out, then replay</a></td></tr>
-<tr><th scope="row">Scaling</th><td>Every instance must reach the same store (sticky sessions or Redis)</td><td>Any instance with the secret can verify it</td><td><a href="#session-store">Where sessions live</a></td></tr>
-</tbody>
-</table>"##;
+/// Each row: what is compared, for a session cookie, for a JWT, and where the page shows it.
+const ROWS: [(&str, &str, &str, &str, &str); 5] = [
+    ("Where the data is", "On the server: sessionStore[id] → {userId}", "In the token itself: sub, email, exp", "#session-store", "See the store"),
+    (
+        "How it travels",
+        "A cookie the browser attaches by itself (credentials: \"include\")",
+        "An Authorization header the page's code adds",
+        "#composer",
+        "Try both in the composer",
+    ),
+    ("What the server checks", "That the id exists and has not expired", "The HMAC signature and exp, with no lookup", "#token", "Tamper with a token"),
+    ("Logging out", "Delete the session: it ends at once", "Nothing to delete: the token works until exp", "#auth-lab", "Log out, then replay"),
+    (
+        "Scaling",
+        "Every instance must reach the same store (sticky sessions or Redis)",
+        "Any instance with the secret can verify it",
+        "#session-store",
+        "Where sessions live",
+    ),
+];
 
 #[component]
 pub fn Comparison() -> impl IntoView {
     view! {
         <section class="panel" id="comparison" aria-labelledby="comparison-title">
             <h2 id="comparison-title">"6. Sessions vs JWT"</h2>
-            <div class="table-scroll" inner_html=TABLE></div>
+            <div class="table-scroll">
+                <table>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Aspect"</th>
+                            <th scope="col">"Session cookie"</th>
+                            <th scope="col">"JWT bearer token"</th>
+                            <th scope="col">"Show me"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {ROWS
+                            .map(|(aspect, session, jwt, href, link)| view! {
+                                <tr><th scope="row">{aspect}</th><td>{session}</td><td>{jwt}</td><td><a href=href>{link}</a></td></tr>
+                            })}
+                    </tbody>
+                </table>
+            </div>
         </section>
     }
 }

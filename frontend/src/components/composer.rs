@@ -3,7 +3,12 @@
 use leptos::prelude::*;
 use shared::cors::browser::{CredentialsMode, preflight_reasons};
 
-use crate::{app::page_origin, components::controls::options, lab::Lab, lab_request::LabRequest};
+use crate::{
+    components::controls::options,
+    lab_request::LabRequest,
+    page,
+    state::{ComposerRequest, Probes},
+};
 
 const METHODS: [&str; 5] = ["GET", "POST", "PUT", "DELETE", "PATCH"];
 const PATHS: [&str; 5] = ["/api/profile", "/api/login", "/api/token", "/api/transfer", "/api/logout"];
@@ -11,23 +16,20 @@ const CONTENT_TYPES: [&str; 4] = ["", "text/plain", "application/json", "applica
 
 #[component]
 pub fn Composer() -> impl IntoView {
-    let lab = expect_context::<Lab>();
-    let req = lab.request;
+    let ComposerRequest(req) = expect_context::<ComposerRequest>();
+    let probes = expect_context::<Probes>();
     let edit = move |f: &dyn Fn(&mut LabRequest)| req.update(|r| f(r));
     let prediction = move || {
-        let reasons = preflight_reasons(&req.get().browser_request(&page_origin(), Some("t")));
+        let reasons = preflight_reasons(&req.get().browser_request(&page::origin(), Some("t")));
         if reasons.is_empty() {
             "Simple request: no preflight.".to_owned()
         } else {
             format!("Will need a preflight: {}.", reasons.join("; "))
         }
     };
-    let send = move |_| lab.send("Composer", req.get_untracked(), None);
+    let send = move |_| probes.send("Composer", req.get_untracked());
     // Same URL (same rid) as the previous request: the browser may reuse its cached preflight.
-    let send_again = move |_| {
-        let rid = lab.probes.with_untracked(|p| p.first().map(|p| p.rid.clone()));
-        lab.send("Composer, same URL", req.get_untracked(), rid);
-    };
+    let send_again = move |_| probes.send_again("Composer, same URL", req.get_untracked());
 
     view! {
         <section class="panel" id="composer" aria-labelledby="composer-title">
@@ -77,10 +79,10 @@ pub fn Composer() -> impl IntoView {
                     </textarea>
                 </label>
             </div>
-            <p id="req-prediction" class="small">{move || prediction()}</p>
+            <p id="req-prediction" class="small">{prediction}</p>
             <div class="buttons">
                 <button id="send" on:click=send>"Send"</button>
-                <button id="send-again" on:click=send_again disabled=move || lab.probes.with(Vec::is_empty)>
+                <button id="send-again" on:click=send_again disabled=move || probes.is_empty()>
                     "Send again (same URL: a cached preflight may be reused)"
                 </button>
             </div>

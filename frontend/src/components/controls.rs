@@ -1,18 +1,13 @@
-//! Pieces every form shares: the options of a select, and inputs tied to a signal.
-//!
-//! Written once here because each use site of its own cost the wasm its own code: a
-//! `map(view!)` per select, and `bind:` (a few kilobytes of generic machinery for eleven
-//! fields) where a property plus one shared handler type does the same.
+//! Pieces the forms share: the options of a select, and inputs tied to a signal.
 
 use leptos::{ev::Event, prelude::*};
 
 /// One `<option>` per value, labelled with the value itself; the empty value reads "(none)".
-pub fn options(values: &[&'static str]) -> AnyView {
+pub fn options(values: &[&'static str]) -> impl IntoView + use<> {
     values
         .iter()
-        .map(|&value| view! { <option value=value>{if value.is_empty() { "(none)" } else { value }}</option> }.into_any())
+        .map(|&value| view! { <option value=value>{if value.is_empty() { "(none)" } else { value }}</option> })
         .collect_view()
-        .into_any()
 }
 
 /// For `on:input` beside `prop:value=text`: typing sets `text`.

@@ -1,4 +1,4 @@
-//! Views: each wires the lab's signals to markup; the logic lives in plain modules.
+//! Views: each wires the state's signals to markup; the logic lives in plain modules.
 
 pub mod auth_lab;
 pub mod bank;
@@ -10,4 +10,6 @@ pub mod controls;
 pub mod policy_panel;
 pub mod results;
 pub mod scaling;
+pub mod session_store;
 pub mod shared_draft;
+pub mod token_panel;

@@ -2,16 +2,15 @@
 
 use leptos::prelude::*;
 use shared::cors::{
-    AllowOrigin, CorsPolicy,
+    AllowOrigin, CorsPolicy, RefusedPreflight,
     policy::{Severity, warnings},
 };
 
 use crate::{
-    app::page_origin,
     components::controls::{set_checked, set_text},
-    html::Html,
-    lab::Lab,
+    page,
     presets::Preset,
+    state::{LiveSettings, Problem, live::Change},
 };
 
 /// One line on what a policy does.
@@ -29,14 +28,18 @@ pub fn summary(policy: &CorsPolicy) -> String {
     let credentials = if policy.allow_credentials { "with credentials" } else { "without credentials" };
     let methods = if policy.allow_methods.is_empty() { "none".to_owned() } else { policy.allow_methods.join(", ") };
     let cache = policy.max_age.map(|s| format!(" Preflights cached {s} s.")).unwrap_or_default();
-    format!("Allows {origins}, {credentials}; methods {methods}.{cache}")
+    let refused = match policy.refused_preflight {
+        RefusedPreflight::Forbidden => "",
+        RefusedPreflight::Headers => " Refused preflights get 204 and the policy's headers.",
+    };
+    format!("Allows {origins}, {credentials}; methods {methods}.{cache}{refused}")
 }
 
 fn split_list(text: &str) -> Vec<String> {
     text.split([',', '\n']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
 }
 
-/// The editable fields of a policy, as text.
+/// The editable fields of a policy, as the person types them.
 #[derive(Clone, Copy)]
 struct Draft {
     enabled: RwSignal<bool>,
@@ -47,6 +50,7 @@ struct Draft {
     headers: RwSignal<String>,
     expose: RwSignal<String>,
     max_age: RwSignal<String>,
+    refused_preflight: RwSignal<RefusedPreflight>,
 }
 
 impl Draft {
@@ -60,6 +64,7 @@ impl Draft {
             headers: RwSignal::new(String::new()),
             expose: RwSignal::new(String::new()),
             max_age: RwSignal::new(String::new()),
+            refused_preflight: RwSignal::new(RefusedPreflight::default()),
         }
     }
 
@@ -78,6 +83,7 @@ impl Draft {
         self.headers.set(p.allow_headers.join(", "));
         self.expose.set(p.expose_headers.join(", "));
         self.max_age.set(p.max_age.map(|s| s.to_string()).unwrap_or_default());
+        self.refused_preflight.set(p.refused_preflight);
     }
 
     /// The policy the fields describe, or what is wrong with them.
@@ -100,7 +106,7 @@ impl Draft {
             allow_headers: split_list(&self.headers.get()),
             expose_headers: split_list(&self.expose.get()),
             max_age,
-            refused_preflight: Default::default(),
+            refused_preflight: self.refused_preflight.get(),
         };
         policy.validate().map_err(|e| e.to_string())?;
         Ok(policy)
@@ -109,48 +115,59 @@ impl Draft {
 
 #[component]
 pub fn PolicyPanel() -> impl IntoView {
-    let lab = expect_context::<Lab>();
+    let live = expect_context::<LiveSettings>();
+    let problem = expect_context::<Problem>();
     let draft = Draft::new();
     // The fields follow what is live on the server (after a preset, a reset, a shared link).
-    Effect::new(move |_| {
-        if let Some(p) = lab.policy.get() {
+    Effect::new(move || {
+        if let Some(p) = live.policy() {
             draft.fill(&p);
         }
+    });
+    // The first screen is interactive once the live policy is shown: the first-screen
+    // benchmark reads this mark.
+    Effect::new(move |marked: Option<bool>| {
+        let shown = marked == Some(true) || live.policy().is_some();
+        if shown && marked != Some(true) {
+            page::mark("playground-interactive");
+        }
+        shown
     });
     let (invalid, set_invalid) = signal(None::<String>);
     let apply = move |_| match draft.policy() {
         Ok(p) => {
             set_invalid.set(None);
-            lab.apply_policy(p);
+            live.apply(Change::Policy(p));
         }
         Err(e) => set_invalid.set(Some(e)),
     };
-    let draft_warnings = move || draft.policy().map(|p| warnings(&p)).unwrap_or_default();
+    let shown_summary = move || match live.loaded() {
+        None => "Loading…".to_owned(),
+        Some(Ok(live)) => summary(&live.policy),
+        Some(Err(e)) => format!("Could not load the policy: {e}"),
+    };
 
     view! {
         <section class="panel" id="policy" aria-labelledby="policy-title">
             <h2 id="policy-title">"1. Lab CORS policy"</h2>
-            <p id="policy-summary" aria-live="polite">
-                {move || lab.policy.get().map_or_else(|| "Loading…".to_owned(), |p| summary(&p))}
-            </p>
+            <p id="policy-summary" aria-live="polite">{shown_summary}</p>
             <div class="presets" role="group" aria-label="Presets">
                 {Preset::ALL
                     .into_iter()
                     .map(|preset| {
-                        let active = move || lab.policy.get().as_ref() == Some(&preset.policy(&page_origin()));
+                        let active = move || live.policy().as_ref() == Some(&preset.policy(&page::origin()));
                         view! {
                             <button
                                 id=format!("preset-{}", preset.id())
                                 class:active=active
                                 class:danger=matches!(preset, Preset::ReflectCredentials | Preset::TrustNull)
                                 aria-pressed=move || active().to_string()
-                                on:click=move |_| lab.apply_policy(preset.policy(&page_origin()))
+                                on:click=move |_| live.apply(Change::Policy(preset.policy(&page::origin())))
                             >
                                 {preset.label()}
                             </button>
                             <p class="lesson">{preset.lesson()}</p>
                         }
-                        .into_any()
                     })
                     .collect_view()}
             </div>
@@ -159,7 +176,7 @@ pub fn PolicyPanel() -> impl IntoView {
                 <div class="fields">
                     <label><input type="checkbox" id="policy-enabled" prop:checked=draft.enabled on:change=set_checked(draft.enabled)/>" CORS enabled"</label>
                     <label>"allow_origin "
-                        <select id="policy-origin-mode" on:change=move |ev| draft.mode.set(event_target_value(&ev)) prop:value=move || draft.mode.get()>
+                        <select id="policy-origin-mode" on:change=move |ev| draft.mode.set(event_target_value(&ev)) prop:value=draft.mode>
                             <option value="list">"list: exact origins"</option>
                             <option value="any">"any: *"</option>
                             <option value="reflect">"reflect: any origin echoed (vulnerable)"</option>
@@ -172,26 +189,54 @@ pub fn PolicyPanel() -> impl IntoView {
                     <label>"allow_headers " <input id="policy-headers" prop:value=draft.headers on:input=set_text(draft.headers) placeholder="Content-Type, Authorization or *"/></label>
                     <label>"expose_headers " <input id="policy-expose" prop:value=draft.expose on:input=set_text(draft.expose)/></label>
                     <label>"max_age (s) " <input id="policy-max-age" inputmode="numeric" prop:value=draft.max_age on:input=set_text(draft.max_age) placeholder="empty: no header"/></label>
+                    <label>"refused_preflight "
+                        <select id="policy-refused-preflight" prop:value=move || draft.refused_preflight.get().as_str()
+                            on:change=move |ev| {
+                                let value = event_target_value(&ev);
+                                if let Some(style) = RefusedPreflight::ALL.into_iter().find(|r| r.as_str() == value) {
+                                    draft.refused_preflight.set(style);
+                                }
+                            }>
+                            <option value="forbidden">"forbidden: 403, no CORS headers (as rs/cors)"</option>
+                            <option value="headers">"headers: 204 with the policy's headers, the browser decides (as express cors(), tower-http)"</option>
+                        </select>
+                    </label>
                     <button id="policy-apply" on:click=apply>"Apply"</button>
                 </div>
                 <p class="error" role="alert">{move || invalid.get().unwrap_or_default()}</p>
             </details>
-            <ul id="policy-warnings" class="warnings" inner_html=move || warnings_html(&draft_warnings())></ul>
-            <p class="error" role="alert">{move || lab.error.get().unwrap_or_default()}</p>
+            <ul id="policy-warnings" class="warnings">
+                <Warnings warnings=Signal::derive(move || draft.policy().map(|p| warnings(&p)).unwrap_or_default())/>
+            </ul>
+            <p class="error" role="alert">{move || problem.get().unwrap_or_default()}</p>
         </section>
     }
 }
 
-/// The warnings as list items, written as markup (`html`): less wasm than view nodes.
-pub fn warnings_html(warnings: &[(Severity, String)]) -> String {
-    let mut html = Html::default();
-    for (severity, text) in warnings {
-        let (class, tag) = match severity {
-            Severity::Refused => ("refused", "Browsers refuse: "),
-            Severity::Vulnerable => ("vulnerable", "Vulnerable: "),
-            Severity::Note => ("note", "Note: "),
-        };
-        html.open("li", &[("class", class)]).element("strong", &[], tag).text(text).close("li");
+/// What browsers (or attackers) will make of a policy, one list item each.
+#[component]
+pub fn Warnings(warnings: Signal<Vec<(Severity, String)>>) -> impl IntoView {
+    move || {
+        warnings
+            .get()
+            .into_iter()
+            .map(|(severity, text)| view! { <li class=severity_class(severity)><strong>{severity_word(severity)}</strong>{text}</li> })
+            .collect_view()
     }
-    html.finish()
+}
+
+fn severity_class(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Refused => "refused",
+        Severity::Vulnerable => "vulnerable",
+        Severity::Note => "note",
+    }
+}
+
+fn severity_word(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Refused => "Browsers refuse: ",
+        Severity::Vulnerable => "Vulnerable: ",
+        Severity::Note => "Note: ",
+    }
 }

@@ -1,125 +1,190 @@
 //! Each request's three views side by side (the browser's, the server's, why) and its
 //! sequence diagram. The newest request is `#latest`.
+//!
+//! Each result is its own view, kept while newer ones come: a new request or a new log entry
+//! changes only the views it concerns, so the results the person opened stay open.
 
-use leptos::prelude::*;
-use shared::wire::LogEntry;
+use leptos::{ev::Event, prelude::*};
+use shared::{
+    cors::browser::{BrowserRequest, preflight_reasons},
+    wire::LogEntry,
+};
+use web_sys::HtmlDetailsElement;
 
 use crate::{
-    app::page_origin,
     diagram::{Diagram, diagram},
-    html::Html,
-    lab::{Lab, Probe},
-    outcome::{BrowserView, explain},
+    outcome::{BrowserView, Explanation, cached_preflight, explain},
+    page,
+    state::{
+        Probes, ServerLog,
+        probes::{Answer, Probe},
+    },
 };
 
 #[component]
 pub fn Results() -> impl IntoView {
-    let lab = expect_context::<Lab>();
+    let probes = expect_context::<Probes>();
     view! {
         <section class="panel" id="results" aria-labelledby="results-title" aria-live="polite">
             <h2 id="results-title">"4. What happened"</h2>
-            {move || {
-                let probes = lab.probes.get();
-                if probes.is_empty() {
-                    return view! { <p>"Send a request (above, or from the auth lab) to see both sides of it here."</p> }.into_any();
-                }
-                probes
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, probe)| {
-                        let id = if i == 0 { "latest" } else { "" };
-                        let entries = lab.entries_for(&probe);
-                        let cached = lab.cached_for(&probe.rid, probe.sent_at_ms);
-                        let title = format!("#{} {}: {} {}", probe.id, probe.label, probe.request.method, probe.request.path);
-                        let probe_id = probe.id.to_string();
-                        view! {
-                            <details id=id class="probe" data-probe=probe_id open=i == 0>
-                                <summary>{title}</summary>
-                                <ProbeResult probe=probe entries=entries cached_for=cached/>
-                            </details>
-                        }
-                        .into_any()
-                    })
-                    .collect_view()
-                    .into_any()
-            }}
+            {move || probes.is_empty().then(|| view! { <p>"Send a request (above, or from the auth lab) to see both sides of it here."</p> })}
+            <ForEnumerate
+                each=move || probes.list()
+                key=|probe| probe.id
+                children=|index, probe| view! { <ProbeItem probe index/> }
+            />
         </section>
     }
 }
 
-/// The three views of one request: browser, server, explanation, and the diagram. Shown
-/// once and never updated, so written as markup (`html`): far less wasm than view nodes.
+/// One request in the list: its title, then its views once the browser has answered.
+#[component]
+fn ProbeItem(
+    probe: Probe,
+    /// Where it is in the list: 0 is the newest.
+    index: ReadSignal<usize>,
+) -> impl IntoView {
+    let probes = expect_context::<Probes>();
+    let log = expect_context::<ServerLog>();
+    let Probe { id, label, rid, request, token, after_seq, sent_at_ms, answer } = probe;
+    let latest = move || index.get() == 0;
+    // The newest result is open and the one before it folds, unless the person opened or
+    // closed it: then it stays as they left it.
+    let chosen = RwSignal::new(None::<bool>);
+    let open = move || chosen.get().unwrap_or_else(latest);
+    let toggled = move |ev: Event| {
+        let now_open = event_target::<HtmlDetailsElement>(&ev).open();
+        if now_open != untrack(open) {
+            chosen.set(Some(now_open));
+        }
+    };
+    // The server's entries for this URL: earlier ones (a preflight the browser may have
+    // cached), and this request's own, up to those of a later request to the same URL.
+    let same_url = Memo::new({
+        let rid = rid.clone();
+        move |_| {
+            let until = probes.next_sent_to(id, &rid).unwrap_or(u64::MAX);
+            log.with_rid(&rid).into_iter().filter(|e| e.seq <= until).collect::<Vec<_>>()
+        }
+    });
+    let own = Signal::derive(move || same_url.with(|entries| entries.iter().filter(|e| e.seq > after_seq).cloned().collect::<Vec<_>>()));
+    let cached_for = Signal::derive(move || {
+        same_url.with(|entries| {
+            let earlier: Vec<LogEntry> = entries.iter().filter(|e| e.seq <= after_seq).cloned().collect();
+            cached_preflight(&earlier, sent_at_ms, js_sys::Date::parse)
+        })
+    });
+    let title = format!("#{id} {label}: {} {}", request.method, request.path);
+    let browser_request = request.browser_request(&page::origin(), token.as_deref());
+    let result = move || match answer.get() {
+        None => view! { <p class="pending" data-rid=rid.clone()>"Sending…"</p> }.into_any(),
+        Some(Answer { browser, remote_entries }) => {
+            // Another instance's log is not streamed: its entries came with the answer.
+            let (entries, cached_for) = match remote_entries {
+                Some(remote) => (Signal::stored(remote), Signal::stored(None)),
+                None => (own, cached_for),
+            };
+            view! { <ProbeResult rid=rid.clone() request=browser_request.clone() browser entries cached_for/> }.into_any()
+        }
+    };
+    view! {
+        <details id=move || latest().then_some("latest") class="probe" data-probe=id prop:open=open on:toggle=toggled>
+            <summary>{title}</summary>
+            {result}
+        </details>
+    }
+}
+
+/// The three views of one request: browser, server, explanation; and the diagram.
 #[component]
 pub fn ProbeResult(
-    probe: Probe,
-    /// The server's log entries for this request.
-    entries: Vec<LogEntry>,
+    /// The request's id, as in its URL and the server's log.
+    rid: String,
+    /// The request, as the browser's CORS rules see it.
+    request: BrowserRequest,
+    /// What the page's code got back.
+    browser: BrowserView,
+    /// The server's log entries for this request, as they come.
+    #[prop(into)]
+    entries: Signal<Vec<LogEntry>>,
     /// Seconds left of a preflight the browser cached for this URL, if any.
-    cached_for: Option<u64>,
+    #[prop(into)]
+    cached_for: Signal<Option<u64>>,
 ) -> impl IntoView {
-    let Some(browser) = probe.browser.clone() else {
-        return view! { <p class="pending" data-rid=probe.rid.clone()>"Sending…"</p> }.into_any();
+    let needs_preflight = !preflight_reasons(&request).is_empty();
+    let explanation = {
+        let browser = browser.clone();
+        move || entries.with(|entries| explain(&request, &browser, entries, cached_for.get()))
     };
-    let request = probe.request.browser_request(&page_origin(), probe.token.as_deref());
-    let explanation = explain(&request, &browser, &entries, cached_for);
-    let needs_preflight = !shared::cors::browser::preflight_reasons(&request).is_empty();
-    let picture = diagram(&browser, &entries, needs_preflight);
+    let picture = {
+        let browser = browser.clone();
+        move || entries.with(|entries| diagram(&browser, entries, needs_preflight))
+    };
     let (state, body, headers) = match &browser {
-        BrowserView::Response { body, headers, .. } => ("read", body.as_str(), headers.as_slice()),
+        BrowserView::Response { body, headers, .. } => ("read", body.clone(), headers.clone()),
         BrowserView::NetworkError(_) => (
             "blocked",
-            "The page got no status, no headers, no body: only this error. Open DevTools' network tab to see the request and the reason.",
-            [].as_slice(),
+            "The page got no status, no headers, no body: only this error. Open DevTools' network tab to see the request and the reason.".to_owned(),
+            Vec::new(),
         ),
     };
-    let mut html = Html::default();
-    html.open("div", &[("class", "views"), ("data-rid", &probe.rid)])
-        .open("div", &[("class", "view browser-view"), ("data-state", state)])
-        .markup("<h3>What the page could read</h3>")
-        .element("p", &[("class", "headline")], &browser.headline())
-        .element("pre", &[], body)
-        .markup(r#"<p class="small">Response headers JavaScript can see:</p><ul class="small">"#);
-    for (name, value) in headers {
-        header_item(&mut html, name, value);
+    let marker = format!("arrow-head-{rid}");
+    view! {
+        <div class="views" data-rid=rid>
+            <div class="view browser-view" data-state=state>
+                <h3>"What the page could read"</h3>
+                <p class="headline">{browser.headline()}</p>
+                <pre>{body}</pre>
+                <p class="small">"Response headers JavaScript can see:"</p>
+                <ul class="small">
+                    {headers.into_iter().map(|(name, value)| view! { <HeaderItem name value/> }).collect_view()}
+                </ul>
+            </div>
+            <div class="view server-view">
+                <h3>"What the server received and sent"</h3>
+                {move || entries.with(Vec::is_empty).then(|| view! { <p>"No entry (yet) in the server's log for this request."</p> })}
+                <For each=move || entries.get() key=|entry| entry.seq let:entry>
+                    <ServerEntry entry/>
+                </For>
+            </div>
+            <div class="view explanation">
+                <h3>"Why"</h3>
+                {move || {
+                    let Explanation { preflight, summary, fix } = explanation();
+                    view! {
+                        <p class="preflight-note">{preflight}</p>
+                        <p class="summary">{summary}</p>
+                        {fix.map(|fix| view! { <p class="fix">"Fix on the server: " {fix}</p> })}
+                    }
+                }}
+            </div>
+        </div>
+        {move || view! { <SequenceDiagram picture=picture() marker=marker.clone()/> }}
     }
-    html.markup(r#"</ul></div><div class="view server-view"><h3>What the server received and sent</h3>"#);
-    server_view(&mut html, &entries);
-    html.markup(r#"</div><div class="view explanation"><h3>Why</h3>"#)
-        .element("p", &[("class", "preflight-note")], &explanation.preflight)
-        .element("p", &[("class", "summary")], &explanation.summary);
-    if let Some(fix) = &explanation.fix {
-        html.element("p", &[("class", "fix")], &format!("Fix on the server: {fix}"));
-    }
-    html.markup("</div></div>");
-    sequence_diagram(&mut html, &picture);
-    view! { <div inner_html=html.finish()></div> }.into_any()
 }
 
 /// One header as `name: value`, in the browser's list and in the server's.
-fn header_item(html: &mut Html, name: &str, value: &str) {
-    html.markup("<li><code>").text(name).markup(": ").text(value).markup("</code></li>");
+#[component]
+fn HeaderItem(name: String, value: String) -> impl IntoView {
+    view! { <li><code>{name} ": " {value}</code></li> }
 }
 
-/// The entries of one request (preflight and/or actual), oldest first.
-fn server_view(html: &mut Html, entries: &[LogEntry]) {
-    if entries.is_empty() {
-        html.markup("<p>No entry (yet) in the server's log for this request.</p>");
-    }
-    for e in entries {
-        let kind = if e.preflight { "preflight" } else { "request" };
-        html.open("article", &[("class", "log-entry"), ("data-preflight", if e.preflight { "true" } else { "false" })])
-            .element("h4", &[], &format!("#{} {kind}: {} {} → {}", e.seq, e.method, e.path, e.status))
-            .markup("<p>Origin: ")
-            .element("code", &[], e.origin.as_deref().unwrap_or("(none)"))
-            .markup("</p>")
-            .element("p", &[], &format!("Cookie: {}; Authorization: {}", e.credentials.cookie, e.credentials.authorization))
-            .element("p", &[("class", "cors-reason")], &format!("CORS: {}", e.cors))
-            .element("p", &[("class", "auth-outcome")], &format!("Auth: {}", e.auth))
-            .markup("<p>Headers sent back:</p><ul>");
-        for (name, value) in &e.response_headers {
-            header_item(html, name, value);
-        }
-        html.markup("</ul></article>");
+/// One entry of the server's log: what arrived, what was sent back, and why.
+#[component]
+fn ServerEntry(entry: LogEntry) -> impl IntoView {
+    let kind = if entry.preflight { "preflight" } else { "request" };
+    view! {
+        <article class="log-entry" data-preflight=entry.preflight.to_string()>
+            <h4>{format!("#{} {kind}: {} {} → {}", entry.seq, entry.method, entry.path, entry.status)}</h4>
+            <p>"Origin: " <code>{entry.origin.unwrap_or_else(|| "(none)".to_owned())}</code></p>
+            <p>{format!("Cookie: {}; Authorization: {}", entry.credentials.cookie, entry.credentials.authorization)}</p>
+            <p class="cors-reason">"CORS: " {entry.cors}</p>
+            <p class="auth-outcome">"Auth: " {entry.auth}</p>
+            <p>"Headers sent back:"</p>
+            <ul>
+                {entry.response_headers.into_iter().map(|(name, value)| view! { <HeaderItem name value/> }).collect_view()}
+            </ul>
+        </article>
     }
 }
 
@@ -128,42 +193,51 @@ const SERVER_X: i32 = 330;
 const ROW: i32 = 34;
 
 /// Browser and server as two lanes, one arrow per message, a cross where the browser stopped.
-fn sequence_diagram(html: &mut Html, picture: &Diagram) {
+#[component]
+fn SequenceDiagram(
+    picture: Diagram,
+    /// The id of this diagram's arrow head, unique in the page.
+    marker: String,
+) -> impl IntoView {
     let height = 40 + ROW * picture.arrows.len() as i32 + 30;
     let label = if picture.arrows.is_empty() { "No message reached the server." } else { "Sequence of messages" };
-    html.open("svg", &[("class", "sequence"), ("viewBox", &format!("0 0 400 {height}")), ("role", "img"), ("aria-label", label)]).markup(
-        r#"<defs><marker id="head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z"/></marker></defs>"#,
-    );
-    for (x, lane) in [(BROWSER_X, "Browser"), (SERVER_X, "Server")] {
-        svg_text(html, x, 18, &[("text-anchor", "middle"), ("class", "lane")], lane);
-        line(html, (x, 26), (x, height - 8), "lifeline");
+    let head = format!("url(#{marker})");
+    let lanes = [(BROWSER_X, "Browser"), (SERVER_X, "Server")].map(|(x, lane)| {
+        view! {
+            <text x=x y=18 text-anchor="middle" class="lane">{lane}</text>
+            <line x1=x y1=26 x2=x y2=height - 8 class="lifeline"></line>
+        }
+    });
+    let arrows = picture
+        .arrows
+        .into_iter()
+        .enumerate()
+        .map(|(i, arrow)| {
+            let y = 50 + ROW * i as i32;
+            let (x1, x2) = if arrow.to_server { (BROWSER_X, SERVER_X) } else { (SERVER_X, BROWSER_X) };
+            view! {
+                <line x1=x1 y1=y x2=x2 y2=y class=if arrow.cached { "arrow cached" } else { "arrow" } marker-end=head.clone()></line>
+                <text x=(BROWSER_X + SERVER_X) / 2 y=y - 6 text-anchor="middle">{arrow.label}</text>
+            }
+        })
+        .collect_view();
+    let stop = picture.stop.map(|(i, text)| {
+        let y = 50 + ROW * i as i32 + 20;
+        view! {
+            <text x=BROWSER_X - 8 y=y class="stop" text-anchor="end">"✕"</text>
+            <text x=BROWSER_X + 6 y=y class="stop">{text}</text>
+        }
+    });
+    view! {
+        <svg class="sequence" viewBox=format!("0 0 400 {height}") role="img" aria-label=label>
+            <defs>
+                <marker id=marker viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                    <path d="M 0 0 L 10 5 L 0 10 z"></path>
+                </marker>
+            </defs>
+            {lanes}
+            {arrows}
+            {stop}
+        </svg>
     }
-    for (i, arrow) in picture.arrows.iter().enumerate() {
-        let y = 50 + ROW * i as i32;
-        let (x1, x2) = if arrow.to_server { (BROWSER_X, SERVER_X) } else { (SERVER_X, BROWSER_X) };
-        line(html, (x1, y), (x2, y), if arrow.cached { "arrow cached" } else { "arrow" });
-        svg_text(html, (BROWSER_X + SERVER_X) / 2, y - 6, &[("text-anchor", "middle")], &arrow.label);
-    }
-    if let Some((i, text)) = &picture.stop {
-        let y = 50 + ROW * *i as i32 + 20;
-        svg_text(html, BROWSER_X - 8, y, &[("class", "stop"), ("text-anchor", "end")], "✕");
-        svg_text(html, BROWSER_X + 6, y, &[("class", "stop")], text);
-    }
-    html.close("svg");
-}
-
-fn line(html: &mut Html, (x1, y1): (i32, i32), (x2, y2): (i32, i32), class: &str) {
-    let [x1, y1, x2, y2] = [x1, y1, x2, y2].map(|n| n.to_string());
-    let mut attributes = vec![("x1", x1.as_str()), ("y1", &y1), ("x2", &x2), ("y2", &y2), ("class", class)];
-    if class != "lifeline" {
-        attributes.push(("marker-end", "url(#head)"));
-    }
-    html.open("line", &attributes).close("line");
-}
-
-fn svg_text(html: &mut Html, x: i32, y: i32, attributes: &[(&str, &str)], text: &str) {
-    let (x, y) = (x.to_string(), y.to_string());
-    let mut all = vec![("x", x.as_str()), ("y", &y)];
-    all.extend_from_slice(attributes);
-    html.element("text", &all, text);
 }

@@ -1,77 +1,102 @@
 //! The scaling lab: two backends, sessions in each one's memory or shared in Redis, and a
 //! JWT that any instance with the secret accepts.
 
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 use shared::wire::Instance;
 
-use crate::{api::Api, components::auth_lab::profile_request, lab::Lab, loopback};
+use crate::{
+    api::Api,
+    lab_request::LabRequest,
+    loopback,
+    state::{Jwt, Probes},
+};
+
+/// This backend, and the peers it names.
+#[derive(Clone, Default)]
+struct Instances {
+    mine: Option<Instance>,
+    /// The peers the page talks to.
+    peers: Vec<(Api, Instance)>,
+    /// Peers the backend named that the page will not talk to (not a loopback origin).
+    refused: Vec<String>,
+}
+
+/// This backend's instance, then each peer's it names.
+fn instances(api: &Api) -> impl Future<Output = Instances> + use<> {
+    let (mine, api) = (api.instance(), api.clone());
+    async move {
+        let Ok(mine) = mine.await else { return Instances::default() };
+        let mut found = Instances::default();
+        for origin in &mine.peers {
+            match loopback::origin(origin) {
+                Some(peer) => {
+                    let peer = api.at(peer);
+                    if let Ok(theirs) = peer.instance().await {
+                        found.peers.push((peer, theirs));
+                    }
+                }
+                None => found.refused.push(origin.clone()),
+            }
+        }
+        found.mine = Some(mine);
+        found
+    }
+}
 
 #[component]
 pub fn Scaling() -> impl IntoView {
-    let lab = expect_context::<Lab>();
-    let me = RwSignal::new(None::<Instance>);
-    let peers = RwSignal::new(Vec::<(Api, Instance)>::new());
-    // Peers the backend named that the page will not talk to (not a loopback origin).
-    let refused = RwSignal::new(Vec::<String>::new());
-    // Loaded again once the person gives the control token.
-    Effect::new(move |_| {
-        lab.control_epoch.track();
-        spawn_local(async move {
-            let Ok(mine) = lab.api().instance().await else { return };
-            let (mut found, mut not_loopback) = (Vec::new(), Vec::new());
-            for origin in &mine.peers {
-                let Some(api) = loopback::origin(origin).map(Api::new) else {
-                    not_loopback.push(origin.clone());
-                    continue;
-                };
-                if let Ok(theirs) = api.instance().await {
-                    found.push((api, theirs));
-                }
-            }
-            peers.set(found);
-            refused.set(not_loopback);
-            me.set(Some(mine));
-        });
-    });
+    let api = expect_context::<Api>();
+    let instances = LocalResource::new(move || instances(&api));
+    let loaded = move || instances.get().unwrap_or_default();
     view! {
         <section class="panel" id="scaling" aria-labelledby="scaling-title">
             <h2 id="scaling-title">"Scaling: one store or many"</h2>
-            {move || me.get().map(|mine| {
+            {move || loaded().mine.map(|mine| {
                 let store = if mine.store == "redis" { "a Redis store shared by the instances" } else { "its own memory" };
-                view! { <p id="instance">{format!("This page talks to instance {}, which keeps sessions in {store}.", mine.name)}</p> }.into_any()
-            }).unwrap_or_else(|| ().into_any())}
-            {move || refused.with(|r| (!r.is_empty()).then(|| view! {
-                <p class="error" id="peers-refused">{format!("Not contacted: {} (the page only talks to {}).", r.join(", "), loopback::RULE)}</p>
-            }))}
+                view! { <p id="instance">{format!("This page talks to instance {}, which keeps sessions in {store}.", mine.name)}</p> }
+            })}
             {move || {
-                let list = peers.get();
-                if list.is_empty() {
+                let refused = loaded().refused;
+                (!refused.is_empty()).then(|| view! {
+                    <p class="error" id="peers-refused">{format!("Not contacted: {} (the page only talks to {}).", refused.join(", "), loopback::RULE)}</p>
+                })
+            }}
+            {move || {
+                let Instances { mine, peers, .. } = loaded();
+                if peers.is_empty() {
                     return view! {
                         <p class="small">
                             "One backend runs now. " <code>"cargo xtask run --scale memory"</code> " (or " <code>"--scale redis"</code>
                             ") starts two, A on :3000 and B on :3002: log in on A, then ask B who you are."
                         </p>
-                    }.into_any();
-                }
-                let mine = me.get().map(|m| m.name).unwrap_or_default();
-                list.into_iter().map(|(api, theirs)| {
-                    let (cookie_api, jwt_api) = (api.clone(), api);
-                    let name = theirs.name.clone();
-                    view! {
-                        <p class="small">{format!("1. Log in with the session cookie (auth lab) on {mine}. 2. Ask {name} with the same cookie (cookies belong to the host, not the port, so it goes along). With memory stores {name} answers unknown_session; with Redis it knows you. 3. A JWT from {mine} works on both.")}</p>
-                        <div class="buttons">
-                            <button class="peer-cookie" on:click=move |_| lab.send_to(Some(cookie_api.clone()), &format!("Profile on {} with the cookie", theirs.name), profile_request(false), None)>
-                                {format!("GET /api/profile on {name} with the cookie")}
-                            </button>
-                            <button class="peer-jwt" disabled=move || lab.token.with(Option::is_none)
-                                on:click=move |_| lab.send_to(Some(jwt_api.clone()), "Profile on the other instance with the JWT", profile_request(true), None)>
-                                "…on the other instance with the JWT"
-                            </button>
-                        </div>
                     }
-                    .into_any()
-                }).collect_view().into_any()
+                    .into_any();
+                }
+                let mine = mine.map(|m| m.name).unwrap_or_default();
+                peers.into_iter().map(|(peer, theirs)| view! { <Peer peer theirs mine=mine.clone()/> }).collect_view().into_any()
             }}
         </section>
+    }
+}
+
+/// Another instance, with the two requests that show what it shares with this one.
+#[component]
+fn Peer(peer: Api, theirs: Instance, mine: String) -> impl IntoView {
+    let probes = expect_context::<Probes>();
+    let jwt = expect_context::<Jwt>();
+    let name = theirs.name;
+    let (with_cookie, with_jwt) = (peer.clone(), peer);
+    let cookie_label = format!("Profile on {name} with the cookie");
+    view! {
+        <p class="small">{format!("1. Log in with the session cookie (auth lab) on {mine}. 2. Ask {name} with the same cookie (cookies belong to the host, not the port, so it goes along). With memory stores {name} answers unknown_session; with Redis it knows you. 3. A JWT from {mine} works on both.")}</p>
+        <div class="buttons">
+            <button class="peer-cookie" on:click=move |_| probes.send_to(with_cookie.clone(), &cookie_label, LabRequest::profile(false))>
+                {format!("GET /api/profile on {name} with the cookie")}
+            </button>
+            <button class="peer-jwt" disabled=move || jwt.0.with(Option::is_none)
+                on:click=move |_| probes.send_to(with_jwt.clone(), "Profile on the other instance with the JWT", LabRequest::profile(true))>
+                "…on the other instance with the JWT"
+            </button>
+        </div>
     }
 }

@@ -5,9 +5,10 @@ use leptos::prelude::*;
 use shared::cors::policy::warnings;
 
 use crate::{
-    components::policy_panel::{summary, warnings_html},
-    lab::Lab,
-    share::{SharedLab, changes_html},
+    components::policy_panel::{Warnings, summary},
+    page,
+    share::{Difference, SharedLab, changes},
+    state::{ComposerRequest, LiveSettings, live::Change},
 };
 
 #[derive(Clone, Copy, PartialEq)]
@@ -17,23 +18,28 @@ enum State {
     Kept,
 }
 
+impl State {
+    fn as_str(self) -> &'static str {
+        match self {
+            State::Draft => "draft",
+            State::Applied => "applied",
+            State::Kept => "kept",
+        }
+    }
+}
+
 /// `shared`: the lab in the page's link, or why it was refused.
 #[component]
 pub fn SharedDraft(shared: Result<SharedLab, String>) -> impl IntoView {
-    let shared = match shared {
-        Ok(shared) => shared,
-        Err(reason) => {
-            return view! {
-                <section class="panel draft" id="shared-draft" data-state="refused" aria-labelledby="draft-title">
-                    <h2 id="draft-title">"A shared lab"</h2>
-                    <p class="error" id="shared-refused" role="alert">"This link's lab was not opened: " {reason}</p>
-                </section>
-            }
-            .into_any();
+    match shared {
+        Err(reason) => view! {
+            <section class="panel draft" id="shared-draft" data-state="refused" aria-labelledby="draft-title">
+                <h2 id="draft-title">"A shared lab"</h2>
+                <p class="error" id="shared-refused" role="alert">"This link's lab was not opened: " {reason}</p>
+            </section>
         }
-    };
-    if is_framed() {
-        return view! {
+        .into_any(),
+        Ok(_) if page::is_framed() => view! {
             <section class="panel draft" id="shared-draft" data-state="framed" aria-labelledby="draft-title">
                 <h2 id="draft-title">"A shared lab (not applied)"</h2>
                 <p id="shared-framed">
@@ -42,27 +48,30 @@ pub fn SharedDraft(shared: Result<SharedLab, String>) -> impl IntoView {
                 </p>
             </section>
         }
-        .into_any();
+        .into_any(),
+        Ok(shared) => view! { <Draft shared/> }.into_any(),
     }
-    view! { <Draft shared/> }.into_any()
 }
 
 #[component]
 fn Draft(shared: SharedLab) -> impl IntoView {
-    let lab = expect_context::<Lab>();
+    let live = expect_context::<LiveSettings>();
+    let composer = expect_context::<ComposerRequest>();
     let state = RwSignal::new(State::Draft);
     let policy_summary = summary(&shared.policy);
-    let policy_warnings = warnings_html(&warnings(&shared.policy));
+    let policy_warnings = warnings(&shared.policy);
     let shared = StoredValue::new(shared);
     // What the link is compared with: the server's settings (once loaded) and the composer.
-    let live = move || Some(SharedLab { policy: lab.policy.get()?, cookie: lab.cookie.get()?, request: lab.request.get() });
+    let live_lab = move || Some(SharedLab { policy: live.policy()?, cookie: live.cookie()?, request: composer.0.get() });
+    let changed = move || live_lab().map(|live| shared.with_value(|shared| changes(&live, shared)));
     let apply = move |_| {
-        let shared = shared.get_value();
-        lab.request.set(shared.request);
-        lab.apply_policy(shared.policy);
-        lab.apply_cookie(shared.cookie);
+        let SharedLab { policy, cookie, request } = shared.get_value();
+        composer.0.set(request);
+        live.apply(Change::Policy(policy));
+        live.apply(Change::Cookie(cookie));
         state.set(State::Applied);
     };
+    let loading = move || live.policy().is_none() || live.cookie().is_none();
     let draft = move || {
         view! {
             <p>
@@ -70,41 +79,53 @@ fn Draft(shared: SharedLab) -> impl IntoView {
                 "below is what applying it would change on the server (policy, cookie) and in the composer (request)."
             </p>
             <p>"The link's policy: " <span id="shared-policy-summary">{policy_summary.clone()}</span></p>
-            <div id="shared-changes" inner_html=move || shared.with_value(|s| changes_html(live().as_ref(), s))></div>
-            <ul class="warnings" inner_html=policy_warnings.clone()></ul>
+            <div id="shared-changes">
+                {move || match changed() {
+                    None => view! { <p class="small">"Loading what is live on the server\u{2026}"</p> }.into_any(),
+                    Some(changes) if changes.is_empty() => view! { <p>"It holds what is live now: applying it changes nothing."</p> }.into_any(),
+                    Some(changes) => view! { <Changes changes/> }.into_any(),
+                }}
+            </div>
+            <ul class="warnings">
+                <Warnings warnings=Signal::stored(policy_warnings.clone())/>
+            </ul>
             <div class="buttons">
-                <button id="apply-shared-lab" class="danger" on:click=apply disabled=move || lab.policy.with(Option::is_none) || lab.cookie.with(Option::is_none)>
-                    "Apply this shared lab"
-                </button>
+                <button id="apply-shared-lab" class="danger" on:click=apply disabled=loading>"Apply this shared lab"</button>
                 <button id="shared-draft-keep" on:click=move |_| state.set(State::Kept)>"Keep the live lab"</button>
             </div>
         }
     };
     view! {
-        <section class="panel draft" id="shared-draft" data-state=move || match state.get() {
-            State::Draft => "draft",
-            State::Applied => "applied",
-            State::Kept => "kept",
-        } aria-labelledby="draft-title">
+        <section class="panel draft" id="shared-draft" data-state=move || state.get().as_str() aria-labelledby="draft-title">
             <h2 id="draft-title">"A shared lab"</h2>
             {move || match state.get() {
                 State::Draft => draft().into_any(),
                 State::Applied => view! {
                     <p id="shared-applied">"Sent to the server: the policy panel and the cookie settings show what it confirmed; the composer holds the link's request."</p>
-                }.into_any(),
+                }
+                .into_any(),
                 State::Kept => view! { <p>"Not applied: the lab stays as it was."</p> }.into_any(),
             }}
         </section>
     }
 }
 
-/// Whether this page runs inside a frame (`window.top !== window.self`). Comparing the two
-/// windows is allowed even when the top one is another origin's; when the answer cannot be
-/// had, the page counts as framed.
-pub fn is_framed() -> bool {
-    let Some(window) = web_sys::window() else { return true };
-    match window.top() {
-        Ok(Some(top)) => !js_sys::Object::is(&top, &window.self_()),
-        _ => true,
+/// Each setting the link would change, the live value beside the link's.
+#[component]
+fn Changes(changes: Vec<Difference>) -> impl IntoView {
+    view! {
+        <div class="table-scroll">
+            <table>
+                <thead>
+                    <tr><th scope="col">"Setting"</th><th scope="col">"Live now"</th><th scope="col">"This link"</th></tr>
+                </thead>
+                <tbody>
+                    {changes
+                        .into_iter()
+                        .map(|(name, from, to)| view! { <tr data-setting=name><th scope="row">{name}</th><td>{from}</td><td>{to}</td></tr> })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
 }
