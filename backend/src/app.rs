@@ -16,6 +16,7 @@ use tower::{Service, ServiceBuilder};
 use tower_http::{
     catch_panic::CatchPanicLayer,
     cors::{AllowOrigin, CorsLayer},
+    set_header::SetResponseHeaderLayer,
     validate_request::ValidateRequestHeaderLayer,
 };
 
@@ -29,13 +30,16 @@ use crate::{
     lab::LabLayer,
     limits::HeadLimits,
     routes::{api, control},
-    state::AppState,
+    state::{AppState, INSTANCE_HEADER},
 };
 
 /// The lab API (`/api/*`, each route inside the lab layer) and the control plane
-/// (`/control/*`, for the playground's own page only), merged into one route table.
+/// (`/control/*`, for the playground's own page only), merged into one route table. Every
+/// answer says which instance gave it (`X-Instance`): the lab layer sets it on lab answers
+/// itself, so that the request log shows it; this layer adds it to all the others.
 pub fn app(state: AppState) -> Router {
-    Router::new().merge(lab(&state)).merge(control_plane(&state)).fallback(error::not_found).with_state(state)
+    let instance = SetResponseHeaderLayer::if_not_present(INSTANCE_HEADER, state.instance_header());
+    Router::new().merge(lab(&state)).merge(control_plane(&state)).fallback(error::not_found).layer(instance).with_state(state)
 }
 
 fn lab(state: &AppState) -> Router<AppState> {

@@ -49,7 +49,8 @@ pub struct Config {
     #[arg(long, env = "PLAYGROUND_SESSION_MAX_AGE", default_value_t = 28_800, value_parser = clap::value_parser!(u64).range(1..=31_536_000))]
     pub session_max_age: u64,
 
-    /// This instance's name, shown by the UI when several backends run (`cargo xtask run --scale`).
+    /// This instance's name, shown by the UI when several backends run (`cargo xtask run
+    /// --scale`) and sent on every answer as `X-Instance`: 1 to 64 printable ASCII characters.
     #[arg(long, env = "PLAYGROUND_INSTANCE_NAME", default_value = "A")]
     pub instance_name: String,
 
