@@ -9,7 +9,7 @@ use axum::{
     extract::{DefaultBodyLimit, Request},
     http::{HeaderValue, Method, header},
     response::{IntoResponse, Response},
-    routing::{any, delete, get, post},
+    routing::{any, delete, get, post, put},
 };
 use shared::wire::ErrorCode;
 use tower::{Service, ServiceBuilder};
@@ -72,6 +72,8 @@ fn control_plane(state: &AppState) -> Router<AppState> {
         .route("/control/defenses", get(control::get_defenses).put(control::put_defenses))
         .route("/control/site", get(control::site))
         .route("/control/instance", get(control::instance))
+        .route("/control/balancer", get(control::get_balancer))
+        .route("/control/balancer/servers/{name}", put(control::put_balancer_server))
         .route("/control/{*rest}", any(error::not_found))
         .method_not_allowed_fallback(error::method_not_allowed)
         // No other page may change the lab (Fetch Metadata), nobody without the token.

@@ -15,6 +15,7 @@ use tower_http::csrf::CsrfLayer;
 
 use crate::{
     auth::{password::Hashers, throttle::LoginThrottle},
+    balancer::Balancer,
     fetch_metadata,
     bank::Bank,
     config::Config,
@@ -57,6 +58,8 @@ struct Inner {
     config: Config,
     /// `--instance-name` as the value of `X-Instance`.
     instance: HeaderValue,
+    /// HAProxy's runtime API, when `--balancer-admin` names it.
+    balancer: Option<Balancer>,
     /// Swapped whole: a request clones the `Arc` once, so no response mixes two policies.
     policy: RwLock<Arc<ValidPolicy>>,
     /// The policy at start and after a reset.
@@ -104,10 +107,12 @@ impl AppState {
             .ok()
             .filter(|_| printable)
             .ok_or("--instance-name must be 1 to 64 printable ASCII characters (it is sent as the X-Instance header)")?;
+        let balancer = config.balancer_admin.map(|admin| Balancer::new(admin, config.balancer_timeout));
         let hashers = Hashers::start(threads, threads * usize::from(config.hash_queue_per_thread));
         Ok(Self {
             inner: Arc::new(Inner {
                 instance,
+                balancer,
                 policy: RwLock::new(Arc::new(policy.clone())),
                 default_policy: policy,
                 cookie: RwLock::new(CookiePolicy::default()),
@@ -134,6 +139,11 @@ impl AppState {
     /// This instance's name, as `X-Instance` sends it.
     pub fn instance_header(&self) -> HeaderValue {
         self.inner.instance.clone()
+    }
+
+    /// The load balancer's runtime API, if one is configured.
+    pub fn balancer(&self) -> Option<&Balancer> {
+        self.inner.balancer.as_ref()
     }
 
     pub fn default_policy(&self) -> ValidPolicy {

@@ -1,6 +1,6 @@
 //! Two real backend processes: sessions shared through Redis or not at all, JWTs everywhere,
 //! and Redis faults handled as users expect. Each answer names its instance (`X-Instance`),
-//! and so does the request log.
+//! and `/control/instance` says where the load balancer is.
 
 use std::{
     io::{BufRead, BufReader},
@@ -166,12 +166,36 @@ async fn the_page_can_read_the_instance_once_the_policy_exposes_it() {
 }
 
 #[tokio::test]
-async fn a_bad_instance_name_refuses_to_start() {
+async fn the_instance_says_where_the_load_balancer_is_when_there_is_one() {
+    let alone = spawn_app().await;
+    let info: Value = alone.request(reqwest::Method::GET, "/control/instance", &[]).await.json().await.unwrap();
+    assert_eq!(info, json!({"name": "A", "store": "memory", "peers": [], "balancer": null}));
+
+    let behind = spawn_app_with(&[
+        "--peer", "http://localhost:3102",
+        "--balancer-round-robin", "http://localhost:3000",
+        "--balancer-sticky", "http://localhost:3004",
+        "--balancer-admin", "127.0.0.1:3999",
+    ])
+    .await;
+    let info: Value = behind.request(reqwest::Method::GET, "/control/instance", &[]).await.json().await.unwrap();
+    assert_eq!(
+        info,
+        json!({"name": "A", "store": "memory", "peers": ["http://localhost:3102"],
+            "balancer": {"round_robin": "http://localhost:3000", "sticky": "http://localhost:3004", "admin": true}})
+    );
+}
+
+#[tokio::test]
+async fn a_bad_instance_name_or_balanced_origin_refuses_to_start() {
     use backend::{Config, startup};
     use clap::Parser;
     for (flags, names) in [
         (&["--instance-name", ""][..], "--instance-name"),
         (&["--instance-name", "Ä"], "--instance-name"),
+        (&["--balancer-sticky", "localhost:3004"], "--balancer-sticky"),
+        (&["--balancer-round-robin", "null"], "--balancer-round-robin"),
+        (&["--balancer-round-robin", "http://localhost:3000/"], "--balancer-round-robin"),
     ] {
         let args = [&["backend", "--api-addr", "127.0.0.1:0", "--site-addr", "127.0.0.1:0"][..], flags].concat();
         let refused = startup::bind(Config::parse_from(args)).await.err().map(|e| e.to_string()).unwrap_or_default();
