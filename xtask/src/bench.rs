@@ -11,7 +11,7 @@ use std::{
 
 use crate::{
     cmd::{self, output, root, step},
-    setup::Setup,
+    setup::{Services, Setup},
 };
 
 const CONNECTIONS: &str = "64";
@@ -232,7 +232,7 @@ fn parse_wrk(text: &str) -> Load {
 }
 
 pub fn bench() -> Result<(), String> {
-    let setup = Setup::prepare(true, false)?;
+    let setup = Setup::prepare(true, Services::default())?;
     setup.ensure_apt_tool("wrk", "wrk")?;
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from);
 
