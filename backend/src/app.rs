@@ -9,13 +9,14 @@ use axum::{
     extract::{DefaultBodyLimit, Request},
     http::{HeaderValue, Method, header},
     response::{IntoResponse, Response},
-    routing::{any, delete, get, post},
+    routing::{any, delete, get, post, put},
 };
 use shared::wire::ErrorCode;
 use tower::{Service, ServiceBuilder};
 use tower_http::{
     catch_panic::CatchPanicLayer,
     cors::{AllowOrigin, CorsLayer},
+    set_header::SetResponseHeaderLayer,
     validate_request::ValidateRequestHeaderLayer,
 };
 
@@ -29,13 +30,16 @@ use crate::{
     lab::LabLayer,
     limits::HeadLimits,
     routes::{api, control},
-    state::AppState,
+    state::{AppState, INSTANCE_HEADER},
 };
 
 /// The lab API (`/api/*`, each route inside the lab layer) and the control plane
-/// (`/control/*`, for the playground's own page only), merged into one route table.
+/// (`/control/*`, for the playground's own page only), merged into one route table. Every
+/// answer says which instance gave it (`X-Instance`): the lab layer sets it on lab answers
+/// itself, so that the request log shows it; this layer adds it to all the others.
 pub fn app(state: AppState) -> Router {
-    Router::new().merge(lab(&state)).merge(control_plane(&state)).fallback(error::not_found).with_state(state)
+    let instance = SetResponseHeaderLayer::if_not_present(INSTANCE_HEADER, state.instance_header());
+    Router::new().merge(lab(&state)).merge(control_plane(&state)).fallback(error::not_found).layer(instance).with_state(state)
 }
 
 fn lab(state: &AppState) -> Router<AppState> {
@@ -68,6 +72,8 @@ fn control_plane(state: &AppState) -> Router<AppState> {
         .route("/control/defenses", get(control::get_defenses).put(control::put_defenses))
         .route("/control/site", get(control::site))
         .route("/control/instance", get(control::instance))
+        .route("/control/balancer", get(control::get_balancer))
+        .route("/control/balancer/servers/{name}", put(control::put_balancer_server))
         .route("/control/{*rest}", any(error::not_found))
         .method_not_allowed_fallback(error::method_not_allowed)
         // No other page may change the lab (Fetch Metadata), nobody without the token.

@@ -49,13 +49,35 @@ pub struct Config {
     #[arg(long, env = "PLAYGROUND_SESSION_MAX_AGE", default_value_t = 28_800, value_parser = clap::value_parser!(u64).range(1..=31_536_000))]
     pub session_max_age: u64,
 
-    /// This instance's name, shown by the UI when several backends run (`cargo xtask run --scale`).
+    /// This instance's name, shown by the UI when several backends run (`cargo xtask run
+    /// --scale`) and sent on every answer as `X-Instance`: 1 to 64 printable ASCII characters.
     #[arg(long, env = "PLAYGROUND_INSTANCE_NAME", default_value = "A")]
     pub instance_name: String,
 
     /// API origin of another instance of this playground (repeatable), for the scaling lab.
     #[arg(long = "peer", env = "PLAYGROUND_PEER", value_delimiter = ',')]
     pub peers: Vec<String>,
+
+    /// Address of HAProxy's runtime API (`stats socket … level admin`) when a load balancer
+    /// stands in front of the instances: `/control/balancer` relays the page's "stop instance
+    /// A" / "start instance A" to it. Keep it on loopback: it controls HAProxy.
+    #[arg(long, env = "PLAYGROUND_BALANCER_ADMIN")]
+    pub balancer_admin: Option<SocketAddr>,
+
+    /// How long a command to HAProxy's runtime API may take (connect, send, answer); then
+    /// 503 `balancer_unavailable` (`2s`, `300ms`).
+    #[arg(long, env = "PLAYGROUND_BALANCER_TIMEOUT", default_value = "2s", value_parser = humantime::parse_duration)]
+    pub balancer_timeout: std::time::Duration,
+
+    /// Origin of the lab API through the load balancer's round-robin way, for the page
+    /// (`GET /control/instance`); its host joins the `Host` allowlist.
+    #[arg(long, env = "PLAYGROUND_BALANCER_ROUND_ROBIN")]
+    pub balancer_round_robin: Option<String>,
+
+    /// Origin of the lab API through the load balancer's sticky way (cookie affinity), for the
+    /// page (`GET /control/instance`); its host joins the `Host` allowlist.
+    #[arg(long, env = "PLAYGROUND_BALANCER_STICKY")]
+    pub balancer_sticky: Option<String>,
 
     /// Open connections served at once (per address); more wait to be accepted.
     #[arg(long, env = "PLAYGROUND_MAX_CONNECTIONS", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..))]
@@ -116,6 +138,11 @@ impl Config {
             || std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).saturating_sub(1).max(1),
             usize::from,
         )
+    }
+
+    /// The lab API's origins through the load balancer, as far as they are configured.
+    pub fn balanced_origins(&self) -> impl Iterator<Item = &String> {
+        self.balancer_round_robin.iter().chain(&self.balancer_sticky)
     }
 
     /// The origin that the default lab policy allows.

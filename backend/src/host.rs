@@ -24,10 +24,10 @@ use crate::{config::Config, error::AppError};
 pub struct AllowedHosts(Arc<[String]>);
 
 impl AllowedHosts {
-    /// Loopback's names, and the hosts of the frontend origins and peers.
+    /// Loopback's names, and the hosts of the frontend origins, peers and the load balancer.
     pub fn new(config: &Config) -> AllowedHosts {
         let mut hosts: Vec<String> = ["localhost", "127.0.0.1", "[::1]"].map(str::to_owned).into();
-        let configured = config.frontend_origins.iter().chain(&config.peers);
+        let configured = config.frontend_origins.iter().chain(&config.peers).chain(config.balanced_origins());
         for host in configured.filter_map(|origin| origin.parse::<Uri>().ok()?.host().map(str::to_ascii_lowercase)) {
             if !hosts.contains(&host) {
                 hosts.push(host);
@@ -108,6 +108,14 @@ mod tests {
         let config = ["--frontend-origin", "http://lab.test:8080", "--peer", "http://b.test:3002"];
         assert!(allows(&config, Some("lab.test:3000"), "/"));
         assert!(allows(&config, Some("b.test"), "/"));
+        assert!(!allows(&config, Some("c.test"), "/"));
+    }
+
+    #[test]
+    fn the_hosts_of_the_balanced_origins_are_answered() {
+        let config = ["--balancer-round-robin", "http://lb.test:3000", "--balancer-sticky", "http://sticky.test:3004"];
+        assert!(allows(&config, Some("lb.test:3000"), "/api/profile"));
+        assert!(allows(&config, Some("sticky.test:3004"), "/api/profile"));
         assert!(!allows(&config, Some("c.test"), "/"));
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod balancer;
 pub mod bank;
 pub mod clock;
 pub mod config;

@@ -68,7 +68,7 @@ fn shown_by_name(name: &HeaderName) -> bool {
 /// Response headers the log keeps.
 fn kept_response_header(name: &HeaderName) -> bool {
     let name = name.as_str();
-    name.starts_with("access-control-") || matches!(name, "vary" | "www-authenticate" | "set-cookie" | "cache-control")
+    name.starts_with("access-control-") || matches!(name, "vary" | "www-authenticate" | "set-cookie" | "cache-control" | "x-instance")
 }
 
 /// Longest `rid` kept; a client id, not a payload.

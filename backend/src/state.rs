@@ -10,10 +10,12 @@ use shared::{
     wire::Defenses,
 };
 
+use axum::http::{HeaderName, HeaderValue};
 use tower_http::csrf::CsrfLayer;
 
 use crate::{
     auth::{password::Hashers, throttle::LoginThrottle},
+    balancer::Balancer,
     fetch_metadata,
     bank::Bank,
     config::Config,
@@ -25,6 +27,10 @@ use crate::{
 /// Open `/control/events` streams at most per listener: each holds a connection and renders
 /// nothing new, but a page opening them without end would hold every connection slot.
 pub const MAX_EVENT_STREAMS: usize = 32;
+
+/// Which instance answered: on every answer of the API listener, so that a page behind a load
+/// balancer can tell (once the lab policy's `expose_headers` lets it read the header).
+pub const INSTANCE_HEADER: HeaderName = HeaderName::from_static("x-instance");
 
 /// The JWT settings that `PUT /control/jwt` changes.
 #[derive(Clone, Debug)]
@@ -50,6 +56,10 @@ pub struct AppState {
 
 struct Inner {
     config: Config,
+    /// `--instance-name` as the value of `X-Instance`.
+    instance: HeaderValue,
+    /// HAProxy's runtime API, when `--balancer-admin` names it.
+    balancer: Option<Balancer>,
     /// Swapped whole: a request clones the `Arc` once, so no response mixes two policies.
     policy: RwLock<Arc<ValidPolicy>>,
     /// The policy at start and after a reset.
@@ -90,9 +100,19 @@ impl AppState {
         let jwt = Arc::new(JwtSigning::new(jwt_secret, config.jwt_ttl));
         let cross_origin = fetch_metadata::trusting(&config.frontend_origins).map_err(|e| format!("--frontend-origin: {e}"))?;
         let threads = config.hashing_threads();
+        // Printable ASCII: a header value every browser reads back as it was written.
+        let name = &config.instance_name;
+        let printable = (1..=64).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_graphic() || b == b' ');
+        let instance = HeaderValue::from_str(name)
+            .ok()
+            .filter(|_| printable)
+            .ok_or("--instance-name must be 1 to 64 printable ASCII characters (it is sent as the X-Instance header)")?;
+        let balancer = config.balancer_admin.map(|admin| Balancer::new(admin, config.balancer_timeout));
         let hashers = Hashers::start(threads, threads * usize::from(config.hash_queue_per_thread));
         Ok(Self {
             inner: Arc::new(Inner {
+                instance,
+                balancer,
                 policy: RwLock::new(Arc::new(policy.clone())),
                 default_policy: policy,
                 cookie: RwLock::new(CookiePolicy::default()),
@@ -114,6 +134,16 @@ impl AppState {
 
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// This instance's name, as `X-Instance` sends it.
+    pub fn instance_header(&self) -> HeaderValue {
+        self.inner.instance.clone()
+    }
+
+    /// The load balancer's runtime API, if one is configured.
+    pub fn balancer(&self) -> Option<&Balancer> {
+        self.inner.balancer.as_ref()
     }
 
     pub fn default_policy(&self) -> ValidPolicy {

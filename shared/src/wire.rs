@@ -46,6 +46,10 @@ pub enum ErrorCode {
     CorsPreflightRefused,
     // 404, 405
     NotFound,
+    /// `/control/balancer*` on a backend started without `--balancer-admin`.
+    NoBalancer,
+    /// `PUT /control/balancer/servers/{name}` for a name HAProxy's lab backends do not have.
+    UnknownServer,
     MethodNotAllowed,
     // 408, 413, 414, 415, 421, 422, 429, 431
     RequestTimeout,
@@ -61,10 +65,14 @@ pub enum ErrorCode {
     TooManyAttempts,
     TooManyStreams,
     HeadersTooLarge,
-    // 500, 503
+    // 500, 502, 503
     InternalError,
+    /// HAProxy's runtime API answered a command with an error.
+    BalancerRefused,
     StoreUnavailable,
     Busy,
+    /// HAProxy's runtime API cannot be reached, or did not answer in time.
+    BalancerUnavailable,
     /// A code this build does not know (a newer backend): read, never sent.
     #[serde(other)]
     Other,
@@ -79,7 +87,7 @@ impl ErrorCode {
             NoCredentials | InvalidCredentials | UnknownSession | ExpiredSession | MalformedToken | BadSignature | ExpiredToken
             | UnsupportedAlg | TokenNotYetValid | UnknownUser | ControlTokenRequired => 401,
             OriginRefused | FetchMetadataRefused | CorsPreflightRefused => 403,
-            NotFound => 404,
+            NotFound | NoBalancer | UnknownServer => 404,
             MethodNotAllowed => 405,
             RequestTimeout => 408,
             BodyTooLarge => 413,
@@ -90,7 +98,8 @@ impl ErrorCode {
             TooManyAttempts | TooManyStreams => 429,
             HeadersTooLarge => 431,
             InternalError | Other => 500,
-            StoreUnavailable | Busy => 503,
+            BalancerRefused => 502,
+            StoreUnavailable | Busy | BalancerUnavailable => 503,
         }
     }
 
@@ -117,6 +126,8 @@ impl ErrorCode {
             FetchMetadataRefused => "fetch_metadata_refused",
             CorsPreflightRefused => "cors_preflight_refused",
             NotFound => "not_found",
+            NoBalancer => "no_balancer",
+            UnknownServer => "unknown_server",
             MethodNotAllowed => "method_not_allowed",
             RequestTimeout => "request_timeout",
             BodyTooLarge => "body_too_large",
@@ -132,8 +143,10 @@ impl ErrorCode {
             TooManyStreams => "too_many_streams",
             HeadersTooLarge => "headers_too_large",
             InternalError => "internal_error",
+            BalancerRefused => "balancer_refused",
             StoreUnavailable => "store_unavailable",
             Busy => "busy",
+            BalancerUnavailable => "balancer_unavailable",
             Other => "other",
         }
     }
@@ -420,6 +433,57 @@ pub struct Instance {
     pub peers: Vec<String>,
 }
 
+/// `GET /control/instance`: the members of `Instance`, and `balancer`.
+///
+/// Two types for one body because the page of today reads `Instance` field by field (its
+/// reader names every field, so a new one would not compile there); a page that reads JSON
+/// with serde reads this one, and the two can become one then.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstanceInfo {
+    #[serde(flatten)]
+    pub instance: Instance,
+    /// The load balancer in front of the instances; `null` when there is none.
+    #[serde(default)]
+    pub balancer: Option<Balanced>,
+}
+
+/// How the lab API is reached through the load balancer (`cargo xtask run --scale lb`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Balanced {
+    /// The lab API's origin through the round-robin way (`--balancer-round-robin`), or `null`.
+    pub round_robin: Option<String>,
+    /// The lab API's origin through the sticky way (`--balancer-sticky`), or `null`.
+    pub sticky: Option<String>,
+    /// Whether `/control/balancer` can stop and start instances (`--balancer-admin` is set).
+    pub admin: bool,
+}
+
+/// `GET /control/balancer`, and the answer to `PUT /control/balancer/servers/{name}`: the
+/// instances behind the load balancer, in its configuration's order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BalancerState {
+    pub servers: Vec<BalancedServer>,
+}
+
+/// One instance as the load balancer sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BalancedServer {
+    /// The instance's name, as its `X-Instance` header says it.
+    pub name: String,
+    /// Whether lab requests may go to it: not disabled ("stopped") in either way through.
+    pub enabled: bool,
+    /// Whether the balancer's health check reaches it (false while disabled, too).
+    pub up: bool,
+}
+
+/// `PUT /control/balancer/servers/{name}`: disable ("stop") or enable ("start") an instance
+/// for lab requests, in both ways through the balancer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSwitch {
+    pub enabled: bool,
+}
+
 /// `GET /control/site`: where the "other site" (attacker) pages are.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SiteLinks {
@@ -435,11 +499,44 @@ mod tests {
 
     #[test]
     fn error_codes_are_their_snake_case_names_on_the_wire() {
-        for code in [ErrorCode::MalformedJson, ErrorCode::TooManyAttempts, ErrorCode::UnsupportedAlg, ErrorCode::Busy] {
+        for code in [
+            ErrorCode::MalformedJson,
+            ErrorCode::TooManyAttempts,
+            ErrorCode::UnsupportedAlg,
+            ErrorCode::Busy,
+            ErrorCode::NoBalancer,
+            ErrorCode::UnknownServer,
+            ErrorCode::BalancerRefused,
+            ErrorCode::BalancerUnavailable,
+        ] {
             assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
             assert_eq!(serde_json::from_value::<ErrorCode>(code.as_str().into()).unwrap(), code);
         }
         assert_eq!(serde_json::from_str::<ErrorCode>(r#""from_the_future""#).unwrap(), ErrorCode::Other);
+    }
+
+    #[test]
+    fn the_instance_body_keeps_the_old_members_beside_the_balancer() {
+        let instance = Instance { name: "A".to_owned(), store: "memory".to_owned(), peers: vec!["http://localhost:3102".to_owned()] };
+        let balanced = Balanced { round_robin: Some("http://localhost:3000".to_owned()), sticky: None, admin: true };
+        let info = InstanceInfo { instance: instance.clone(), balancer: Some(balanced) };
+        let json = serde_json::to_value(&info).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"name": "A", "store": "memory", "peers": ["http://localhost:3102"],
+                "balancer": {"round_robin": "http://localhost:3000", "sticky": null, "admin": true}})
+        );
+        assert_eq!(serde_json::from_value::<Instance>(json.clone()).unwrap(), instance, "an old reader still reads it");
+        assert_eq!(serde_json::from_value::<InstanceInfo>(json).unwrap(), info);
+        let alone = serde_json::from_str::<InstanceInfo>(r#"{"name":"B","store":"redis","peers":[]}"#).unwrap();
+        assert_eq!(alone.balancer, None);
+    }
+
+    #[test]
+    fn a_server_switch_takes_exactly_enabled() {
+        assert_eq!(serde_json::from_str::<ServerSwitch>(r#"{"enabled":false}"#).unwrap(), ServerSwitch { enabled: false });
+        assert!(serde_json::from_str::<ServerSwitch>(r#"{"enabled":"no"}"#).is_err());
+        assert!(serde_json::from_str::<ServerSwitch>(r#"{"enabled":true,"force":true}"#).is_err());
     }
 
     #[test]

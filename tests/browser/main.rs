@@ -1,6 +1,8 @@
-//! End-to-end tests in real headless Chromium: one binary, one module per lab.
+//! End-to-end tests in a real browser (Chromium, Firefox or WebKit): one binary, one module
+//! per lab.
 
 mod accessibility;
+mod balancer;
 mod csrf;
 mod defences;
 mod differential;

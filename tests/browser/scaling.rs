@@ -1,32 +1,7 @@
-//! The scaling lab in the browser: two backends, log in on A, ask B.
+//! The scaling lab in the browser: two backends, log in on A, ask B. (Through a load balancer:
+//! `tests/browser/balancer.rs`.)
 
-use std::process::{Child, Command, Stdio};
-
-use e2e::{Backend, Browser, Frontend, free_port};
-
-struct Redis(Child);
-
-impl Drop for Redis {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn redis() -> (Redis, String) {
-    let port = free_port();
-    let child = Command::new("redis-server")
-        .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("redis-server is installed");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(std::time::Instant::now() < deadline, "redis-server did not start");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    (Redis(child), format!("redis://127.0.0.1:{port}/0"))
-}
+use e2e::{Backend, Browser, Frontend, Redis, free_port};
 
 /// Starts A and B (peers of each other) with `store`, logs in on A through the UI, and
 /// returns what B said to the same cookie and to A's JWT.
@@ -71,8 +46,8 @@ async fn with_memory_stores_b_does_not_know_the_session_but_takes_the_jwt() {
 
 #[tokio::test]
 async fn with_redis_b_knows_the_session_made_on_a() {
-    let (_redis, url) = redis();
-    let (cookie, jwt) = log_in_on_a_ask_b(&url).await;
+    let redis = Redis::start();
+    let (cookie, jwt) = log_in_on_a_ask_b(&redis.url).await;
     assert!(cookie.contains("\"auth\":\"session\""), "{cookie}");
     assert!(jwt.contains("\"auth\":\"jwt\""), "{jwt}");
 }

@@ -3,7 +3,12 @@
 //! Chromium, Firefox or WebKit, as `PLAYGROUND_ENGINE` says.
 //!
 //! `cargo xtask test` builds the frontend and the backend first and passes their paths in
-//! `PLAYGROUND_DIST` and `PLAYGROUND_BACKEND_BIN`, and the browsers' and drivers' paths.
+//! `PLAYGROUND_DIST` and `PLAYGROUND_BACKEND_BIN`, and the browsers', drivers' and HAProxy's
+//! (`PLAYGROUND_HAPROXY`) paths.
+//!
+//! The scaling lab (`ScaleLab`): two instances behind the real HAProxy, configured by the same
+//! function as `cargo xtask run --scale lb` (`xtask/src/haproxy.rs`), with memory stores or
+//! one `redis-server`.
 
 use std::{
     io::{BufRead, BufReader},
@@ -447,5 +452,179 @@ impl Lab {
             .json()
             .await
             .expect("log is JSON")
+    }
+}
+
+/// A `redis-server` of the test's own on a free loopback port, nothing saved, stopped on drop.
+pub struct Redis {
+    child: Child,
+    /// `redis://127.0.0.1:PORT/0`, for `--session-store`.
+    pub url: String,
+}
+
+impl Redis {
+    pub fn start() -> Redis {
+        let port = free_port();
+        let child = Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("redis-server is installed (cargo xtask test installs it)");
+        let redis = Redis { child, url: format!("redis://127.0.0.1:{port}/0") };
+        wait_for_port(port, "redis-server");
+        redis
+    }
+}
+
+impl Drop for Redis {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Waits until something accepts connections on the loopback `port`.
+fn wait_for_port(port: u16, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "{what} does not listen on {port}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// HAProxy (`PLAYGROUND_HAPROXY`) with the scaling lab's configuration, stopped on drop.
+pub struct Haproxy {
+    child: Child,
+    dir: PathBuf,
+}
+
+impl Haproxy {
+    pub fn start(layout: &xtask::haproxy::Layout) -> Haproxy {
+        let bin = required_path("PLAYGROUND_HAPROXY");
+        let dir = std::env::temp_dir().join(format!("playground-haproxy-{}-{}", std::process::id(), layout.admin.port()));
+        std::fs::create_dir_all(&dir).expect("a folder for the configuration");
+        let file = dir.join("haproxy.cfg");
+        std::fs::write(&file, xtask::haproxy::config(layout)).expect("the configuration is written");
+        // Its messages (servers going down for maintenance, …) are noise in a passing test;
+        // they are shown when it does not start.
+        let messages = dir.join("haproxy.log");
+        let log = std::fs::File::create(&messages).expect("a file for HAProxy's messages");
+        let child = Command::new(&bin)
+            .arg("-db")
+            .arg("-f")
+            .arg(&file)
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
+        let mut haproxy = Haproxy { child, dir };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        for address in [layout.round_robin, layout.sticky, layout.admin] {
+            while std::net::TcpStream::connect(address).is_err() {
+                let stopped = matches!(haproxy.child.try_wait(), Ok(Some(_)));
+                if stopped || Instant::now() > deadline {
+                    let said = std::fs::read_to_string(&messages).unwrap_or_default();
+                    panic!("HAProxy does not listen on {address}; it said:\n{said}");
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+        haproxy
+    }
+
+    /// Stops it now (the instances keep running).
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Haproxy {
+    fn drop(&mut self) {
+        self.stop();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Where the scaling lab's instances keep sessions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Store {
+    Memory,
+    Redis,
+}
+
+/// The scaling lab as `cargo xtask run --scale lb` starts it, on free ports: instances A and
+/// B (peers of each other, one JWT secret, `store`), HAProxy in front with its round-robin and
+/// sticky ways, and the UI's origin for a page to send requests from.
+pub struct ScaleLab {
+    pub frontend: Frontend,
+    pub a: Backend,
+    pub b: Backend,
+    pub haproxy: Haproxy,
+    /// `http://localhost:PORT`: the lab API through the round-robin way.
+    pub round_robin: String,
+    /// `http://localhost:PORT`: the lab API through the sticky way.
+    pub sticky: String,
+    pub http: reqwest::Client,
+    /// Kept for the instances' lifetime.
+    _redis: Option<Redis>,
+}
+
+impl ScaleLab {
+    pub async fn start(store: Store) -> ScaleLab {
+        let frontend = Frontend::serve().await;
+        let redis = (store == Store::Redis).then(Redis::start);
+        let store = redis.as_ref().map_or_else(|| "memory".to_owned(), |r| r.url.clone());
+        let (a_port, b_port, round_robin, sticky, admin) = (free_port(), free_port(), free_port(), free_port(), free_port());
+        let loopback = |port: u16| SocketAddr::from(([127, 0, 0, 1], port));
+        let (round_robin_origin, sticky_origin) = (format!("http://localhost:{round_robin}"), format!("http://localhost:{sticky}"));
+        let instance = |name: &str, port: u16, peer: u16| {
+            Backend::start_with(&frontend.origin, &[
+                "--api-addr", &loopback(port).to_string(),
+                "--instance-name", name,
+                "--peer", &format!("http://localhost:{peer}"),
+                "--session-store", &store,
+                "--jwt-secret", "one-secret-for-both-instances-0123456789abcdef",
+                "--balancer-admin", &loopback(admin).to_string(),
+                "--balancer-round-robin", &round_robin_origin,
+                "--balancer-sticky", &sticky_origin,
+            ])
+        };
+        let (a, b) = (instance("A", a_port, b_port), instance("B", b_port, a_port));
+        let haproxy = Haproxy::start(&xtask::haproxy::Layout {
+            instances: vec![("A".to_owned(), loopback(a_port)), ("B".to_owned(), loopback(b_port))],
+            round_robin: loopback(round_robin),
+            sticky: loopback(sticky),
+            admin: loopback(admin),
+            log_requests: false,
+        });
+        ScaleLab { frontend, a, b, haproxy, round_robin: round_robin_origin, sticky: sticky_origin, http: reqwest::Client::new(), _redis: redis }
+    }
+
+    /// Puts `policy` on both instances, each straight through its own control plane: each
+    /// keeps its lab settings in its own memory, so the page applies them to every instance.
+    pub async fn set_policy_everywhere(&self, policy: &serde_json::Value) {
+        for instance in [&self.a, &self.b] {
+            let put = self.http.put(format!("{}/control/cors", instance.api)).json(policy).send().await.expect("control plane answers");
+            assert_eq!(put.status(), 200, "the policy was refused by {}", instance.api);
+        }
+    }
+
+    /// An empty page of the UI's origin.
+    pub fn blank_url(&self) -> String {
+        format!("{}/blank", self.frontend.origin)
+    }
+
+    /// The default lab policy of this lab's UI, with `X-Instance` readable by the page.
+    pub fn policy_exposing_the_instance(&self) -> serde_json::Value {
+        serde_json::json!({
+            "enabled": true,
+            "allow_origin": {"mode": "list", "origins": [self.frontend.origin]},
+            "allow_credentials": true,
+            "allow_methods": ["GET", "POST"],
+            "allow_headers": ["Content-Type", "Authorization"],
+            "expose_headers": ["X-Instance"],
+            "max_age": null,
+        })
     }
 }

@@ -1,6 +1,7 @@
 //! `cargo xtask bench`: our backend against the seed's Express stack and bare Axum under the
 //! same load (wrk), the memory store's footprint, the wasm's size and first screen, and the
-//! criterion micro-benchmarks. Prints a table; numbers are for this machine, now.
+//! criterion micro-benchmarks. Prints a table; numbers are for this machine, now. One row
+//! measures the scaling lab's HAProxy: the same request through it and straight to an instance.
 
 use std::{
     io::{BufRead, BufReader},
@@ -9,9 +10,11 @@ use std::{
     time::Duration,
 };
 
+use xtask::haproxy;
+
 use crate::{
     cmd::{self, output, root, step},
-    setup::Setup,
+    setup::{HAPROXY, REDIS_SERVER, Services, Setup},
 };
 
 const CONNECTIONS: &str = "64";
@@ -233,7 +236,7 @@ fn parse_wrk(text: &str) -> Load {
 }
 
 pub fn bench() -> Result<(), String> {
-    let setup = Setup::prepare(true, false)?;
+    let setup = Setup::prepare(true, Services::default())?;
     setup.ensure_apt_tool("wrk", "wrk")?;
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from);
 
@@ -320,6 +323,12 @@ pub fn bench() -> Result<(), String> {
         busy.rps
     );
     drop(servers);
+
+    step(&format!(
+        "Behind HAProxy: GET /api/profile with a session (Redis store), through the round-robin way to A and B vs straight to A; \
+         {ROUNDS} rounds of {ROUND} each, taking turns; HAProxy, both instances and Redis on the servers' core"
+    ));
+    let balanced = balanced(cores, &release, &tmp)?;
     let _ = std::fs::remove_dir_all(&tmp);
 
     step("Churn: 100,000 mixed requests at concurrency 64 with 1,000 policy changes");
@@ -370,6 +379,128 @@ pub fn bench() -> Result<(), String> {
         );
     }
     println!("    (POST /api/login: ours verifies an argon2id hash per request, on purpose; the seed compares plain text.)");
+    balanced.print();
+    Ok(())
+}
+
+/// The scaling lab's row: through HAProxy (round-robin, two instances) and straight to one.
+struct Balanced {
+    through: Load,
+    direct: Load,
+    /// Median of the per-round ratios through / straight.
+    ratio: f64,
+    /// HAProxy's CPU time per request it relayed, in microseconds (median of the rounds).
+    haproxy_us: f64,
+    /// Its share of one core while relaying (median of the rounds).
+    haproxy_core: f64,
+}
+
+impl Balanced {
+    fn print(&self) {
+        let (t, d) = (self.through, self.direct);
+        println!(
+            "    GET /api/profile, Redis store: through HAProxy {:.0} req/s (p50 {:.2} ms, p99 {:.2} ms), straight to A {:.0} req/s (p50 {:.2} ms, p99 {:.2} ms): \
+             {:.0}%; HAProxy {:.1} µs CPU per request ({:.0}% of a core), p50 +{:.2} ms",
+            t.rps,
+            t.p50_ms,
+            t.p99_ms,
+            d.rps,
+            d.p50_ms,
+            d.p99_ms,
+            100.0 * self.ratio,
+            self.haproxy_us,
+            100.0 * self.haproxy_core,
+            t.p50_ms - d.p50_ms
+        );
+    }
+}
+
+/// CPU time a process has used so far, in seconds (`/proc/PID/stat`: user and system ticks).
+fn cpu_seconds(pid: u32, ticks_per_second: f64) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The fields after the command name (which may hold spaces, hence the last ')').
+    let fields: Vec<&str> = stat.rsplit_once(')').map_or("", |(_, rest)| rest).split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    (ticks(11) + ticks(12)) / ticks_per_second
+}
+
+fn balanced(cores: Cores, release: &Path, tmp: &Path) -> Result<Balanced, String> {
+    let port = || std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).map_err(|e| e.to_string());
+    let redis_port = port()?;
+    let redis_child = cores
+        .server(REDIS_SERVER)
+        .args(["--port", &redis_port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        .stdout(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start redis-server: {e}"))?;
+    let _redis = Server { name: "redis", child: redis_child, base: String::new() };
+    wait_for_port(redis_port)?;
+    let store = format!("redis://127.0.0.1:{redis_port}/0");
+    let instance = |name: &'static str| {
+        start(
+            name,
+            cores
+                .server(release.join("backend"))
+                .args(["--api-addr", "127.0.0.1:0", "--site-addr", "127.0.0.1:0", "--jwt-secret", SECRET])
+                .args(["--instance-name", name, "--session-store", &store])
+                .env("RUST_LOG", "off"),
+        )
+    };
+    let (a, b) = (instance("A")?, instance("B")?);
+    let address = |server: &Server| server.base.trim_start_matches("http://").parse::<std::net::SocketAddr>().map_err(|e| e.to_string());
+    let loopback = |port: u16| std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let layout = haproxy::Layout {
+        instances: vec![("A".to_owned(), address(&a)?), ("B".to_owned(), address(&b)?)],
+        round_robin: loopback(port()?),
+        sticky: loopback(port()?),
+        admin: loopback(port()?),
+        log_requests: false,
+    };
+    let file = tmp.join("haproxy.cfg");
+    std::fs::write(&file, haproxy::config(&layout)).map_err(|e| e.to_string())?;
+    let proxy_child = cores.server(HAPROXY).arg("-db").arg("-f").arg(&file).stdout(Stdio::null()).spawn().map_err(|e| format!("cannot start HAProxy: {e}"))?;
+    let proxy = Server { name: "haproxy", child: proxy_child, base: format!("http://{}", layout.round_robin) };
+    wait_for_port(layout.round_robin.port())?;
+
+    // A session made through HAProxy is in Redis, so it is good on both instances and straight.
+    let script = (scenarios()[0].script)(&creds(&proxy.base));
+    let ticks_per_second = output("getconf", &["CLK_TCK"]).and_then(|t| t.parse().ok()).unwrap_or(100.0);
+    let seconds: f64 = ROUND.trim_end_matches('s').parse().unwrap_or(2.0);
+    let (mut through, mut direct, mut ratios, mut cost, mut share) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..ROUNDS {
+        let before = cpu_seconds(proxy.child.id(), ticks_per_second);
+        let relayed = wrk(cores, &proxy.base, "/api/profile", &script, ROUND, tmp)?;
+        let used = cpu_seconds(proxy.child.id(), ticks_per_second) - before;
+        let straight = wrk(cores, &a.base, "/api/profile", &script, ROUND, tmp)?;
+        ratios.push(relayed.rps / straight.rps);
+        cost.push(1e6 * used / (relayed.rps * seconds).max(1.0));
+        share.push(used / seconds);
+        through.push(relayed);
+        direct.push(straight);
+    }
+    let shown: Vec<String> = ratios.iter().map(|r| format!("{:.0}%", 100.0 * r)).collect();
+    println!("    {:<34} through/straight by round: {}", "", shown.join(" "));
+    let row = Balanced { through: summary(&through), direct: summary(&direct), ratio: median(ratios), haproxy_us: median(cost), haproxy_core: median(share) };
+    for (way, load) in [("through HAProxy", row.through), ("straight to A", row.direct)] {
+        println!(
+            "    {:<34} {:<16} {:>9.0} req/s  p50 {:>7.2} ms  p99 {:>7.2} ms  errors {}",
+            "GET /api/profile, Redis store", way, load.rps, load.p50_ms, load.p99_ms, load.errors
+        );
+    }
+    row.print();
+    Ok(row)
+}
+
+/// Waits until something accepts connections on the loopback `port`.
+fn wait_for_port(port: u16) -> Result<(), String> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if std::time::Instant::now() > deadline {
+            return Err(format!("nothing listens on 127.0.0.1:{port} after 10 s"));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
     Ok(())
 }
 

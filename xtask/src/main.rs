@@ -1,6 +1,7 @@
 //! The project's two commands (see README.md):
 //!
-//! - `cargo xtask run`: install what is missing, then the backend and `trunk serve`.
+//! - `cargo xtask run`: install what is missing, then the backend and `trunk serve` (with
+//!   `--scale …`, two backends, and with `--scale lb` HAProxy in front of them).
 //! - `cargo xtask test`: install what is missing, then every test.
 //! - `cargo xtask setup [--tests]`: only the installs.
 //!
@@ -17,11 +18,13 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  run [--scale memory|redis] [-- BACKEND_ARGS…]
+  run [--scale [lb] memory|redis] [-- BACKEND_ARGS…]
                            install what is missing, start the backend (:3000, :3001) and
                            `trunk serve` (:8080); Ctrl-C stops everything. With --scale: two
                            backends, A on :3000 and B on :3002, both with memory stores or
-                           both on one redis-server started on a free port
+                           both on one redis-server started on a free port. With --scale lb:
+                           A on :3100 and B on :3102 behind HAProxy, round-robin on :3000 and
+                           sticky (cookie SERVERID) on :3004
   test                     install what is missing (Chromium included), run every test
   bench                    load, memory, size and start-up figures against Express and bare
                            Axum (installs wrk and the Express app's npm packages)
@@ -37,7 +40,7 @@ fn main() -> ExitCode {
         Some("run") => run::run(&args[1..]),
         Some("test") => test::test(),
         Some("bench") => bench::bench(),
-        Some("setup") => setup::Setup::prepare(args.iter().any(|a| a == "--tests"), false).map(|_| ()),
+        Some("setup") => setup::Setup::prepare(args.iter().any(|a| a == "--tests"), setup::Services::default()).map(|_| ()),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())

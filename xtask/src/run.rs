@@ -1,10 +1,12 @@
 //! `cargo xtask run`: the backend and `trunk serve` side by side, logs prefixed, Ctrl-C stops
 //! everything. With `--scale memory|redis`: two backends (A on :3000, B on :3002), both with
-//! memory stores or both on one `redis-server` started here.
+//! memory stores or both on one `redis-server` started here. With `--scale lb [memory|redis]`:
+//! HAProxy on the lab API's address (:3000 round-robin, :3004 sticky) in front of A (:3100)
+//! and B (:3102), its runtime API on a free loopback port that both backends relay to.
 
 use std::{
     io::{BufRead, BufReader, Read},
-    net::TcpListener,
+    net::{SocketAddr, TcpListener},
     process::{Child, Command, Stdio},
     sync::{
         Arc,
@@ -14,18 +16,27 @@ use std::{
     time::{Duration, Instant},
 };
 
+use xtask::haproxy;
+
 use crate::{
     cmd::{self, root, step},
-    setup::{REDIS_SERVER, Setup},
+    setup::{HAPROXY, REDIS_SERVER, Services, Setup},
 };
 
 const URL: &str = "http://localhost:8080";
 
-/// `--scale`: which store the two backends share (or not).
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Scale {
+/// Where the backends keep their sessions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Store {
     Memory,
     Redis,
+}
+
+/// `--scale`: two backends, and whether HAProxy stands in front of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Scale {
+    store: Store,
+    balanced: bool,
 }
 
 fn parse(args: &[String]) -> Result<(Option<Scale>, Vec<String>), String> {
@@ -33,19 +44,33 @@ fn parse(args: &[String]) -> Result<(Option<Scale>, Vec<String>), String> {
         Some(i) => (&args[..i], args[i + 1..].to_vec()),
         None => (args, Vec::new()),
     };
-    let scale = match ours {
-        [] => None,
-        [flag] if flag == "--scale" => Some(Scale::Memory),
-        [flag, store] if flag == "--scale" && store == "memory" => Some(Scale::Memory),
-        [flag, store] if flag == "--scale" && store == "redis" => Some(Scale::Redis),
-        _ => return Err(format!("cargo xtask run: unexpected {ours:?}; use `--scale memory|redis` and `-- BACKEND_ARGS…`")),
+    let ours: Vec<&str> = ours.iter().map(String::as_str).collect();
+    let store = |name: Option<&str>| match name {
+        None | Some("memory") => Some(Store::Memory),
+        Some("redis") => Some(Store::Redis),
+        Some(_) => None,
     };
+    let scale = match ours[..] {
+        [] => None,
+        ["--scale", "lb", ref rest @ ..] if rest.len() <= 1 => store(rest.first().copied()).map(|store| Scale { store, balanced: true }),
+        ["--scale", ref rest @ ..] if rest.len() <= 1 => store(rest.first().copied()).map(|store| Scale { store, balanced: false }),
+        _ => None,
+    };
+    if scale.is_none() && !ours.is_empty() {
+        return Err(format!(
+            "cargo xtask run: unexpected {ours:?}; use `--scale memory|redis`, `--scale lb [memory|redis]` and `-- BACKEND_ARGS…`"
+        ));
+    }
     Ok((scale, backend))
 }
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let (scale, backend_args) = parse(args)?;
-    let setup = Setup::prepare(false, scale.is_some())?;
+    let services = Services {
+        redis: scale.is_some_and(|s| s.store == Store::Redis),
+        haproxy: scale.is_some_and(|s| s.balanced),
+    };
+    let setup = Setup::prepare(false, services)?;
 
     step("Building the backend, and the frontend for trunk serve");
     cmd::run(setup.command("cargo").args(["build", "--package", "backend"]))?;
@@ -61,6 +86,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let started = start_all(&setup, scale, &backend_args, &mut children);
     let outcome = match started {
         Ok(()) => {
+            if scale.is_some_and(|s| s.balanced) {
+                println!(
+                    "Lab API through HAProxy: round-robin {BALANCED_ROUND_ROBIN}, sticky {BALANCED_STICKY}; straight to A \
+                     http://localhost:3100, to B http://localhost:3102. /control/* on :3000 is A's."
+                );
+            }
             println!("The first frontend build takes a minute or two; then open {URL}   (Ctrl-C stops everything)");
             wait(&stop, &mut children)
         }
@@ -82,39 +113,73 @@ fn start_all(setup: &Setup, scale: Option<Scale>, backend_args: &[String], child
             a.args(backend_args).current_dir(root());
             children.push(("backend", spawn(&mut a, "backend")?));
         }
-        Some(scale) => {
-            let store = match scale {
-                Scale::Memory => "memory".to_owned(),
-                Scale::Redis => {
-                    let port = free_port()?;
-                    step(&format!("Starting redis-server on 127.0.0.1:{port} (nothing saved to disk)"));
-                    let mut redis = Command::new(REDIS_SERVER);
-                    redis.args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]);
-                    children.push(("redis", spawn(&mut redis, "redis  ")?));
-                    format!("redis://127.0.0.1:{port}/0")
-                }
-            };
-            step(&format!("Starting backends A (:3000) and B (:3002), session store {store}, and trunk serve (:8080)"));
-            // One JWT secret for both: a token from A works on B, the point of the lesson.
-            let secret = format!("scale-lab-{}", std::process::id());
-            for (name, prefix, api, site, peer) in
-                [("A", "back A ", "3000", "3001", "3002"), ("B", "back B ", "3002", "3003", "3000")]
-            {
-                let mut b = Command::new(&backend);
-                b.args(["--api-addr", &format!("127.0.0.1:{api}"), "--site-addr", &format!("127.0.0.1:{site}")])
-                    .args(["--instance-name", name, "--peer", &format!("http://localhost:{peer}")])
-                    .args(["--session-store", &store, "--jwt-secret", &secret])
-                    .args(backend_args)
-                    .current_dir(root());
-                children.push((if name == "A" { "backend A" } else { "backend B" }, spawn(&mut b, prefix)?));
-            }
-        }
+        Some(scale) => start_scaled(&backend, scale, backend_args, children)?,
     }
     let mut trunk = setup.wasm_command("trunk");
     trunk.arg("serve");
     children.push(("trunk", spawn(&mut trunk, "trunk  ")?));
     Ok(())
 }
+
+/// The two backends of the scaling lab, the redis-server they may share, and HAProxy.
+fn start_scaled(backend: &std::path::Path, scale: Scale, backend_args: &[String], children: &mut Vec<(&'static str, Child)>) -> Result<(), String> {
+    let store = match scale.store {
+        Store::Memory => "memory".to_owned(),
+        Store::Redis => {
+            let port = free_port()?;
+            step(&format!("Starting redis-server on 127.0.0.1:{port} (nothing saved to disk)"));
+            let mut redis = Command::new(REDIS_SERVER);
+            redis.args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]);
+            children.push(("redis", spawn(&mut redis, "redis  ")?));
+            format!("redis://127.0.0.1:{port}/0")
+        }
+    };
+    // Without HAProxy, A takes the lab API's usual address; with it, HAProxy does.
+    let (a, b) = if scale.balanced { (3100, 3102) } else { (3000, 3002) };
+    let admin = if scale.balanced { Some(SocketAddr::from(([127, 0, 0, 1], free_port()?))) } else { None };
+    step(&format!("Starting backends A (:{a}) and B (:{b}), session store {store}, and trunk serve (:8080)"));
+    // One JWT secret for both: a token from A works on B, the point of the lesson.
+    let secret = format!("scale-lab-{}", std::process::id());
+    for (name, label, prefix, api, peer) in [("A", "backend A", "back A ", a, b), ("B", "backend B", "back B ", b, a)] {
+        let mut command = Command::new(backend);
+        command
+            .args(["--api-addr", &format!("127.0.0.1:{api}"), "--site-addr", &format!("127.0.0.1:{}", api + 1)])
+            .args(["--instance-name", name, "--peer", &format!("http://localhost:{peer}")])
+            .args(["--session-store", &store, "--jwt-secret", &secret]);
+        if let Some(admin) = admin {
+            command
+                .args(["--balancer-admin", &admin.to_string()])
+                .args(["--balancer-round-robin", BALANCED_ROUND_ROBIN, "--balancer-sticky", BALANCED_STICKY]);
+        }
+        command.args(backend_args).current_dir(root());
+        children.push((label, spawn(&mut command, prefix)?));
+    }
+    if let Some(admin) = admin {
+        let layout = haproxy::Layout {
+            instances: vec![("A".to_owned(), SocketAddr::from(([127, 0, 0, 1], a))), ("B".to_owned(), SocketAddr::from(([127, 0, 0, 1], b)))],
+            round_robin: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            sticky: SocketAddr::from(([127, 0, 0, 1], 3004)),
+            admin,
+            log_requests: true,
+        };
+        let dir = root().join("target/scale-lab");
+        let file = dir.join("haproxy.cfg");
+        std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&file, haproxy::config(&layout))).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+        step(&format!(
+            "Starting HAProxy: round-robin {BALANCED_ROUND_ROBIN}, sticky {BALANCED_STICKY}, runtime API on {admin} ({})",
+            file.display()
+        ));
+        let mut proxy = Command::new(HAPROXY);
+        // -db: stay in the foreground, so Ctrl-C and our stop reach it.
+        proxy.arg("-db").arg("-f").arg(&file);
+        children.push(("haproxy", spawn(&mut proxy, "haproxy")?));
+    }
+    Ok(())
+}
+
+/// The lab API through HAProxy: the usual address (round-robin) and the sticky way.
+const BALANCED_ROUND_ROBIN: &str = "http://localhost:3000";
+const BALANCED_STICKY: &str = "http://localhost:3004";
 
 /// Until Ctrl-C (`None`) or until a child stops (what stopped).
 fn wait(stop: &AtomicBool, children: &mut [(&'static str, Child)]) -> Option<String> {
@@ -190,11 +255,18 @@ mod tests {
 
     #[test]
     fn arguments() {
-        assert!(parse(&[]).unwrap().0.is_none());
-        assert!(parse(&args(&["--scale"])).unwrap().0 == Some(Scale::Memory));
-        assert!(parse(&args(&["--scale", "redis"])).unwrap().0 == Some(Scale::Redis));
-        let (scale, rest) = parse(&args(&["--", "--jwt-ttl", "60"])).unwrap();
-        assert!(scale.is_none() && rest == ["--jwt-ttl", "60"]);
-        assert!(parse(&args(&["--scale", "postgres"])).is_err());
+        let scale = |a: &[&str]| parse(&args(a)).map(|(scale, _)| scale);
+        let (memory, redis) = (Store::Memory, Store::Redis);
+        assert_eq!(scale(&[]), Ok(None));
+        assert_eq!(scale(&["--scale"]), Ok(Some(Scale { store: memory, balanced: false })));
+        assert_eq!(scale(&["--scale", "redis"]), Ok(Some(Scale { store: redis, balanced: false })));
+        assert_eq!(scale(&["--scale", "lb"]), Ok(Some(Scale { store: memory, balanced: true })));
+        assert_eq!(scale(&["--scale", "lb", "redis"]), Ok(Some(Scale { store: redis, balanced: true })));
+        assert_eq!(scale(&["--scale", "lb", "memory"]), Ok(Some(Scale { store: memory, balanced: true })));
+        let (scale_none, rest) = parse(&args(&["--", "--jwt-ttl", "60"])).unwrap();
+        assert!(scale_none.is_none() && rest == ["--jwt-ttl", "60"]);
+        for bad in [&["--scale", "postgres"][..], &["--scale", "lb", "postgres"], &["--scale", "redis", "lb"], &["--scale", "lb", "redis", "x"], &["redis"]] {
+            assert!(scale(bad).is_err(), "{bad:?}");
+        }
     }
 }

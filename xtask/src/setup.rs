@@ -1,5 +1,5 @@
 //! "Installs whatever is missing": the wasm32 std, trunk, wasm-bindgen, wasm-opt, and for
-//! tests Chromium with ChromeDriver. Every step checks first and says what it found, so a
+//! tests the browsers with their drivers, redis-server and HAProxy. Every step checks first and says what it found, so a
 //! second run does no install work. See `docs/toolchain.md` for why each step is so.
 
 use std::{
@@ -21,6 +21,8 @@ const GECKODRIVER_VERSION: &str = "0.37.1";
 /// The accessibility checker the end-to-end tests run in the page.
 const AXE_VERSION: &str = "4.14.1";
 pub const REDIS_SERVER: &str = "/usr/bin/redis-server";
+/// The load balancer of the scaling lab (Debian's package puts it in `/usr/sbin`).
+pub const HAPROXY: &str = "/usr/sbin/haproxy";
 /// How long `rustup target add` may take before we take the route that needs no download.
 const RUSTUP_TARGET_TIMEOUT: Duration = Duration::from_secs(180);
 
@@ -38,6 +40,13 @@ pub struct Setup {
     pub geckodriver: Option<PathBuf>,
 }
 
+/// The services `cargo xtask run --scale …` starts beside the backends. The tests need both.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Services {
+    pub redis: bool,
+    pub haproxy: bool,
+}
+
 /// The browsers the end-to-end tests drive besides Chromium, and their drivers.
 pub const FIREFOX: &str = "/usr/bin/firefox-esr";
 pub const WEBKIT_DRIVER: &str = "/usr/bin/WebKitWebDriver";
@@ -45,8 +54,9 @@ pub const MINIBROWSER: &str = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrow
 pub const XVFB_RUN: &str = "/usr/bin/xvfb-run";
 
 impl Setup {
-    /// Installs what is missing; with `tests`, the browser and its driver too.
-    pub fn prepare(tests: bool, scale: bool) -> Result<Setup, String> {
+    /// Installs what is missing; with `tests`, the browsers, their drivers and every service
+    /// too; otherwise the `services` asked for.
+    pub fn prepare(tests: bool, services: Services) -> Result<Setup, String> {
         step("Checking tools (each step is skipped when already done)");
         let wasm_env = wasm_target()?;
         let cargo_bin = cargo_home().join("bin");
@@ -65,8 +75,11 @@ impl Setup {
             ensure_apt("WebKitGTK's WebDriver and Xvfb", &[Path::new(WEBKIT_DRIVER), Path::new(XVFB_RUN)], &["webkit2gtk-driver", "xvfb"])?;
             axe = Some(axe_core()?);
         }
-        if tests || scale {
+        if tests || services.redis {
             ensure_apt("redis-server", &[Path::new(REDIS_SERVER)], &["redis-server"])?;
+        }
+        if tests || services.haproxy {
+            ensure_apt("HAProxy", &[Path::new(HAPROXY)], &["haproxy"])?;
         }
         println!("    all tools ready");
         Ok(Setup { wasm_env, path: cmd::path_with(&[cargo_bin, binaryen_bin]), chromium, chromedriver, axe, geckodriver })

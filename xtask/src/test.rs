@@ -7,7 +7,7 @@ use std::{
 
 use crate::{
     cmd::{self, root, step},
-    setup::{FIREFOX, MINIBROWSER, Setup, WEBKIT_DRIVER},
+    setup::{FIREFOX, HAPROXY, MINIBROWSER, Services, Setup, WEBKIT_DRIVER},
 };
 
 /// End-to-end tests that read the console, which WebKitWebDriver does not show (ChromeDriver
@@ -16,7 +16,7 @@ const NEEDS_CONSOLE: [&str; 1] = ["normal_use_leaves_the_console_clean"];
 
 pub fn test() -> Result<(), String> {
     let started = Instant::now();
-    let setup = Setup::prepare(true, false)?;
+    let setup = Setup::prepare(true, Services::default())?;
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from);
     let dist = target.join("e2e-dist");
 
@@ -51,7 +51,8 @@ pub fn test() -> Result<(), String> {
             .env("PLAYGROUND_GECKODRIVER", setup.geckodriver.as_deref().unwrap_or(Path::new("")))
             .env("PLAYGROUND_WEBKITDRIVER", WEBKIT_DRIVER)
             .env("PLAYGROUND_MINIBROWSER", MINIBROWSER)
-            .env("PLAYGROUND_AXE", setup.axe.as_deref().unwrap_or(Path::new("")));
+            .env("PLAYGROUND_AXE", setup.axe.as_deref().unwrap_or(Path::new("")))
+            .env("PLAYGROUND_HAPROXY", HAPROXY);
     };
     let mut host = setup.command("cargo");
     host.args(["test", "--workspace", "--no-fail-fast"]);

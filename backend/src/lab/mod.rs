@@ -8,7 +8,7 @@
 //! 4. apply the CSRF defences that are on: the Origin check (`csrf`), and Fetch Metadata
 //!    (tower-http's `CsrfLayer` around the routes, `crate::fetch_metadata`);
 //! 5. run the route (axum handlers in `routes::api`), which says what it did as an `Outcome`;
-//! 6. put the CORS headers on its answer, and `Cache-Control: no-store`;
+//! 6. put the CORS headers on its answer, `Cache-Control: no-store` and `X-Instance`;
 //! 7. log the request, with the CORS reason and the outcome as data.
 
 pub mod cors;
@@ -34,7 +34,12 @@ use shared::{
 };
 use tower::{Layer, Service, ServiceExt, util::Oneshot};
 
-use crate::{error::AppError, fetch_metadata, request_log::Record, state::AppState};
+use crate::{
+    error::AppError,
+    fetch_metadata,
+    request_log::Record,
+    state::{AppState, INSTANCE_HEADER},
+};
 pub use outcome::{Outcome, Refused};
 
 /// Wraps the lab's routes in the lab's work (see the module's doc).
@@ -173,6 +178,8 @@ impl Finish {
         cors::apply(self.cors_headers, self.vary_origin, headers);
         // Answers about who you are must never come from a cache.
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        // Before the record is made, so the log shows which instance answered too.
+        headers.insert(INSTANCE_HEADER, self.state.instance_header());
         let mut record = self.record;
         record.answered(response.status().as_u16(), response.headers(), Some(self.reason), outcome);
         self.state.log().push(record);

@@ -16,12 +16,16 @@ use serde::Deserialize;
 use shared::{
     cors::{CorsPolicy, ValidPolicy},
     jwt,
-    wire::{Account, Defenses, ErrorCode, Instance, JwtSettings, JwtSettingsRequest, LogEntry, SessionRow, SiteLinks},
+    wire::{
+        Account, Balanced, BalancerState, Defenses, ErrorCode, Instance, InstanceInfo, JwtSettings, JwtSettingsRequest, LogEntry,
+        ServerSwitch, SessionRow, SiteLinks,
+    },
 };
 use tokio_stream::wrappers::BroadcastStream;
 
 use crate::{
     auth::store_unavailable,
+    balancer,
     clock::now_ms,
     config::StoreSpec,
     error::AppError,
@@ -167,14 +171,38 @@ pub async fn site(State(state): State<AppState>) -> Json<SiteLinks> {
     Json(SiteLinks { same_site: format!("http://localhost:{port}/"), cross_site: format!("http://127.0.0.1:{port}/") })
 }
 
-/// `GET /control/instance`
-pub async fn instance(State(state): State<AppState>) -> Json<Instance> {
+/// `GET /control/instance`: which instance this is, its peers, and the load balancer in front.
+pub async fn instance(State(state): State<AppState>) -> Json<InstanceInfo> {
     let config = state.config();
     let store = match config.session_store {
         StoreSpec::Memory => "memory",
         StoreSpec::Redis(_) => "redis",
     };
-    Json(Instance { name: config.instance_name.clone(), store: store.to_owned(), peers: config.peers.clone() })
+    let instance = Instance { name: config.instance_name.clone(), store: store.to_owned(), peers: config.peers.clone() };
+    let configured = config.balanced_origins().next().is_some() || config.balancer_admin.is_some();
+    let balancer = configured.then(|| Balanced {
+        round_robin: config.balancer_round_robin.clone(),
+        sticky: config.balancer_sticky.clone(),
+        admin: config.balancer_admin.is_some(),
+    });
+    Json(InstanceInfo { instance, balancer })
+}
+
+/// `GET /control/balancer`: the instances behind the load balancer, enabled or not.
+pub async fn get_balancer(State(state): State<AppState>) -> Result<Json<BalancerState>, AppError> {
+    let balancer = state.balancer().ok_or_else(balancer::not_configured)?;
+    Ok(Json(BalancerState { servers: balancer.servers().await? }))
+}
+
+/// `PUT /control/balancer/servers/{name}`: "stop" (`{"enabled": false}`) or "start" an
+/// instance for lab requests, in both ways through the balancer; answers the new state.
+pub async fn put_balancer_server(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    ApiJson(switch): ApiJson<ServerSwitch>,
+) -> Result<Json<BalancerState>, AppError> {
+    let balancer = state.balancer().ok_or_else(balancer::not_configured)?;
+    Ok(Json(BalancerState { servers: balancer.set_enabled(&name, switch.enabled).await? }))
 }
 
 /// `GET /control/accounts`

@@ -1,6 +1,7 @@
 //! Backend tests over real sockets: one binary, one module per area (zero2prod's layout).
 
 mod auth;
+mod balancer;
 mod binary;
 mod churn;
 mod control_plane;

@@ -1,5 +1,6 @@
 //! Two real backend processes: sessions shared through Redis or not at all, JWTs everywhere,
-//! and Redis faults handled as users expect.
+//! and Redis faults handled as users expect. Each answer names its instance (`X-Instance`),
+//! and `/control/instance` says where the load balancer is.
 
 use std::{
     io::{BufRead, BufReader},
@@ -10,7 +11,7 @@ use std::{
 use reqwest::Client;
 use serde_json::{Value, json};
 
-use crate::helpers::{RedisServer, assert_error};
+use crate::helpers::{FRONT, RedisServer, assert_error, header, spawn_app, spawn_app_with};
 
 const SECRET: &str = "a-shared-secret-for-both-instances-0123456789";
 
@@ -129,4 +130,75 @@ async fn a_redis_held_session_survives_a_backend_restart() {
     };
     let restarted = Instance::start(&redis.url());
     assert_eq!(profile(&restarted, &cookie).await.status(), 200);
+}
+
+#[tokio::test]
+async fn every_answer_of_the_api_listener_names_its_instance_and_the_log_shows_it() {
+    let app = spawn_app_with(&["--instance-name", "B"]).await;
+    let answers = [
+        ("a lab 401", app.request(reqwest::Method::GET, "/api/profile", &[("Origin", FRONT)]).await),
+        ("a preflight", app.preflight("/api/profile", FRONT, "GET", Some("authorization")).await),
+        ("a refused preflight", app.preflight("/api/profile", "http://evil.example", "GET", None).await),
+        ("a lab 404", app.request(reqwest::Method::GET, "/api/nowhere", &[]).await),
+        ("a control answer", app.request(reqwest::Method::GET, "/control/cors", &[]).await),
+        ("a control 405", app.request(reqwest::Method::DELETE, "/control/cors", &[]).await),
+        ("a 404 outside both", app.request(reqwest::Method::GET, "/nowhere", &[]).await),
+    ];
+    for (what, answer) in &answers {
+        assert_eq!(header(answer.headers(), "x-instance"), Some("B"), "{what}");
+    }
+    let log = app.log().await;
+    assert_eq!(log.len(), 4, "the four lab requests: {log:?}");
+    assert!(log.iter().all(|e| e["response_headers"]["x-instance"] == "B"), "{log:?}");
+}
+
+#[tokio::test]
+async fn the_page_can_read_the_instance_once_the_policy_exposes_it() {
+    let app = spawn_app().await;
+    let before = app.request(reqwest::Method::GET, "/api/profile", &[("Origin", FRONT)]).await;
+    assert_eq!(header(before.headers(), "access-control-expose-headers"), None);
+    let mut policy = crate::helpers::default_policy();
+    policy["expose_headers"] = json!(["X-Instance"]);
+    assert_eq!(app.put_policy(&policy).await.status(), 200);
+    let after = app.request(reqwest::Method::GET, "/api/profile", &[("Origin", FRONT)]).await;
+    assert_eq!(header(after.headers(), "access-control-expose-headers"), Some("X-Instance"));
+    assert_eq!(header(after.headers(), "x-instance"), Some("A"));
+}
+
+#[tokio::test]
+async fn the_instance_says_where_the_load_balancer_is_when_there_is_one() {
+    let alone = spawn_app().await;
+    let info: Value = alone.request(reqwest::Method::GET, "/control/instance", &[]).await.json().await.unwrap();
+    assert_eq!(info, json!({"name": "A", "store": "memory", "peers": [], "balancer": null}));
+
+    let behind = spawn_app_with(&[
+        "--peer", "http://localhost:3102",
+        "--balancer-round-robin", "http://localhost:3000",
+        "--balancer-sticky", "http://localhost:3004",
+        "--balancer-admin", "127.0.0.1:3999",
+    ])
+    .await;
+    let info: Value = behind.request(reqwest::Method::GET, "/control/instance", &[]).await.json().await.unwrap();
+    assert_eq!(
+        info,
+        json!({"name": "A", "store": "memory", "peers": ["http://localhost:3102"],
+            "balancer": {"round_robin": "http://localhost:3000", "sticky": "http://localhost:3004", "admin": true}})
+    );
+}
+
+#[tokio::test]
+async fn a_bad_instance_name_or_balanced_origin_refuses_to_start() {
+    use backend::{Config, startup};
+    use clap::Parser;
+    for (flags, names) in [
+        (&["--instance-name", ""][..], "--instance-name"),
+        (&["--instance-name", "Ä"], "--instance-name"),
+        (&["--balancer-sticky", "localhost:3004"], "--balancer-sticky"),
+        (&["--balancer-round-robin", "null"], "--balancer-round-robin"),
+        (&["--balancer-round-robin", "http://localhost:3000/"], "--balancer-round-robin"),
+    ] {
+        let args = [&["backend", "--api-addr", "127.0.0.1:0", "--site-addr", "127.0.0.1:0"][..], flags].concat();
+        let refused = startup::bind(Config::parse_from(args)).await.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(refused.contains(names), "{flags:?}: {refused:?}");
+    }
 }

@@ -1,0 +1,5 @@
+//! What other crates of the workspace take from xtask: the scaling lab's HAProxy
+//! configuration, so the end-to-end tests run the balancer `cargo xtask run --scale lb` runs.
+//! The commands themselves are the binary (`xtask/src/main.rs`).
+
+pub mod haproxy;
