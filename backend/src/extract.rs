@@ -11,9 +11,9 @@ use axum::{
     http::{HeaderMap, header},
 };
 use serde::de::DeserializeOwned;
-use shared::wire::{Defenses, ErrorCode};
+use shared::wire::ErrorCode;
 
-use crate::{error::AppError, state::AppState};
+use crate::{error::AppError, lab::JsonOnly, state::AppState};
 
 /// Largest request body any route reads (`docs/api.md`), set as axum's `DefaultBodyLimit`.
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -46,7 +46,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for LabJson<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
-        let json_only = req.extensions().get::<Defenses>().is_some_and(|d| d.json_only);
+        let json_only = req.extensions().get::<JsonOnly>().is_some();
         let accept = if json_only { Accept::Json } else { Accept::JsonOrText };
         read_json(req, state, accept).await.map(LabJson)
     }

@@ -39,7 +39,7 @@ pub struct Record {
     text: Vec<u8>,
     target_end: usize,
     /// Each kept header's name and where its value ends in `text`: the request's
-    /// (`KEPT_REQUEST_HEADERS`) first, from `response_from` on the response's.
+    /// (`is_kept_request_header`) first, from `response_from` on the response's.
     headers: Vec<(HeaderName, usize)>,
     response_from: usize,
     /// The entry as JSON, rendered the first time an event stream needs it and shared by
@@ -49,16 +49,17 @@ pub struct Record {
 
 /// Request headers the log keeps: the CORS ones, the Fetch metadata that tells who sent it,
 /// and the credentials (shown only as whether they came, cut to 8 characters).
-static KEPT_REQUEST_HEADERS: [HeaderName; 8] = [
-    header::ORIGIN,
-    header::ACCESS_CONTROL_REQUEST_METHOD,
-    header::ACCESS_CONTROL_REQUEST_HEADERS,
-    header::CONTENT_TYPE,
-    HeaderName::from_static("sec-fetch-site"),
-    HeaderName::from_static("sec-fetch-mode"),
-    header::COOKIE,
-    header::AUTHORIZATION,
-];
+fn is_kept_request_header(name: &HeaderName) -> bool {
+    matches!(
+        *name,
+        header::ORIGIN
+            | header::ACCESS_CONTROL_REQUEST_METHOD
+            | header::ACCESS_CONTROL_REQUEST_HEADERS
+            | header::CONTENT_TYPE
+            | header::COOKIE
+            | header::AUTHORIZATION
+    ) || matches!(name.as_str(), "sec-fetch-site" | "sec-fetch-mode")
+}
 
 /// Of those, the ones `request_headers` of a log entry lists by name.
 fn shown_by_name(name: &HeaderName) -> bool {
@@ -78,14 +79,14 @@ impl Record {
     /// What arrived: cheap on purpose (every lab request), no text is built here.
     pub fn arrived(method: &Method, target: &Uri, headers: &HeaderMap) -> Record {
         let target = target.path_and_query().map_or_else(|| target.path(), |pq| pq.as_str());
-        // Our own copy of each name (no reference count shared with the request).
-        let kept_names = || headers.iter().filter_map(|(name, value)| Some((KEPT_REQUEST_HEADERS.iter().find(|kept| *kept == name)?, value)));
+        let kept_values = || headers.iter().filter(|(name, _)| is_kept_request_header(name));
         // One allocation each, with room for the response's few short values (a profile's
-        // four take ~40 bytes; a preflight's ~100): a thousand records stay small in cache.
-        let mut text = Vec::with_capacity(target.len() + kept_names().map(|(_, v)| v.len()).sum::<usize>() + 128);
+        // take some 40 bytes, a preflight's some 100): a thousand records stay small in cache.
+        let (count, bytes) = kept_values().fold((0, 0), |(count, bytes), (_, value)| (count + 1, bytes + value.len()));
+        let mut text = Vec::with_capacity(target.len() + bytes + 128);
         text.extend_from_slice(target.as_bytes());
-        let mut kept = Vec::with_capacity(kept_names().count() + 6);
-        for (name, value) in kept_names() {
+        let mut kept = Vec::with_capacity(count + 6);
+        for (name, value) in kept_values() {
             text.extend_from_slice(value.as_bytes());
             kept.push((name.clone(), text.len()));
         }
@@ -135,7 +136,7 @@ impl Record {
         (self.response_from..self.headers.len()).map(|i| self.header(i))
     }
 
-    /// Every value of a request header the record keeps (`KEPT_REQUEST_HEADERS`), in order.
+    /// Every value of a request header the record keeps (`is_kept_request_header`), in order.
     fn request_values(&self, name: HeaderName) -> impl Iterator<Item = &[u8]> {
         self.request_headers().filter(move |(n, _)| **n == name).map(|(_, v)| v)
     }

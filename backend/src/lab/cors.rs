@@ -1,7 +1,7 @@
 //! The live CORS policy on HTTP: request headers into `shared::cors::decide`, its decision
 //! back into response headers. The rules themselves are `shared::cors`'s.
 
-use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, header, header::Entry};
 use shared::cors::{CorsRequest, Decision, server};
 
 /// The request's side for the engine. A value that is not visible ASCII counts as absent,
@@ -54,14 +54,17 @@ pub fn apply(cors: Vec<(HeaderName, HeaderValue)>, vary_origin: bool, out: &mut 
 
 /// Adds `name` to `Vary` unless it is there already; never overwrites what the route set.
 pub fn append_vary(headers: &mut HeaderMap, name: &'static str) {
-    let present = headers
-        .get_all(header::VARY)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|v| v.trim().eq_ignore_ascii_case(name) || v.trim() == "*");
-    if !present {
-        headers.append(header::VARY, HeaderValue::from_static(name));
+    let value = HeaderValue::from_static(name);
+    match headers.entry(header::VARY) {
+        Entry::Vacant(vacant) => {
+            vacant.insert(value);
+        }
+        Entry::Occupied(mut occupied) => {
+            let listed = occupied.iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(','));
+            if !listed.map(str::trim).any(|v| v.eq_ignore_ascii_case(name) || v == "*") {
+                occupied.append(value);
+            }
+        }
     }
 }
 

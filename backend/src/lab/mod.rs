@@ -62,6 +62,11 @@ impl<S> Layer<S> for LabLayer {
     }
 }
 
+/// Marks a request whose snapshot of the defences has "JSON only" on: its body extractor
+/// (`extract::LabJson`) then refuses `text/plain`.
+#[derive(Clone, Copy, Debug)]
+pub struct JsonOnly;
+
 /// How the Fetch Metadata defence answers a refused write.
 type Refusal = fn(ProtectionError) -> Response;
 
@@ -109,8 +114,10 @@ where
         let kind = match answered {
             Some(response) => Kind::Answered { response: Some(response) },
             None => {
-                // For the body extractor's "JSON only", from the same snapshot.
-                req.extensions_mut().insert(defenses);
+                // The body extractor's "JSON only", from the same snapshot.
+                if defenses.json_only {
+                    req.extensions_mut().insert(JsonOnly);
+                }
                 if defenses.fetch_metadata {
                     // The same route behind tower-http's CsrfLayer, while the defence is on.
                     let guarded = self.state.cross_origin().clone().with_rejection_response(fetch_metadata::refused_in_lab as Refusal);
