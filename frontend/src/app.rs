@@ -64,6 +64,8 @@ fn Playground(base: String) -> impl IntoView {
     provide_context(live);
     provide_context(probes);
     provide_context(state::ComposerRequest(RwSignal::new(LabRequest::default())));
+    // Detected once: every explanation below is worded for the engine the person runs.
+    provide_context(page::engine());
     live_log::follow(api.clone(), log);
 
     let reset = Action::new_local(move |_: &()| {

@@ -1,7 +1,7 @@
 //! The current policy and request as code a person can paste elsewhere: tower-http, express,
 //! raw response headers, and the `fetch()` call.
 
-use shared::cors::{AllowOrigin, CorsPolicy, CorsRequest, RefusedPreflight, decide};
+use shared::cors::{AllowOrigin, CorsPolicy, CorsRequest, Engine, RefusedPreflight, decide};
 
 use crate::lab_request::LabRequest;
 
@@ -130,8 +130,8 @@ pub fn raw_headers(policy: &CorsPolicy, origin: &str, request: &LabRequest, toke
     format!("{preflight}\n\n{actual}")
 }
 
-/// The request as the `fetch()` call the page makes.
-pub fn fetch(request: &LabRequest, api: &str) -> String {
+/// The request as the `fetch()` call the page makes, with what `engine` rejects it with.
+pub fn fetch(request: &LabRequest, api: &str, engine: Engine) -> String {
     let mut init = vec![format!("  method: {}", lit(&request.method)), format!("  credentials: {}", lit(request.credentials.as_str()))];
     let headers: Vec<String> = request
         .headers(Some("<token>"))
@@ -145,9 +145,11 @@ pub fn fetch(request: &LabRequest, api: &str) -> String {
         init.push(format!("  body: {}", lit(request.body.as_deref().unwrap_or_default())));
     }
     format!(
-        "const response = await fetch({}, {{\n{},\n}});\n// Blocked by CORS? Then this line throws TypeError: Failed to fetch.\nconsole.log(response.status, await response.text());",
+        "const response = await fetch({}, {{\n{},\n}});\n// Blocked by CORS? Then this line throws {} (in {}).\nconsole.log(response.status, await response.text());",
         lit(&format!("{api}{}", request.path)),
-        init.join(",\n")
+        init.join(",\n"),
+        engine.type_error(),
+        engine.label()
     )
 }
 
@@ -206,10 +208,11 @@ mod tests {
             credentials: CredentialsMode::Include,
             ..Default::default()
         };
-        let code = fetch(&req, "http://localhost:3000");
+        let code = fetch(&req, "http://localhost:3000", Engine::WebKit);
         assert!(code.contains("fetch(\"http://localhost:3000/api/login\""), "{code}");
         assert!(code.contains("credentials: \"include\""), "{code}");
         assert!(code.contains("\"Content-Type\": \"application/json\""), "{code}");
         assert!(code.contains("body: "), "{code}");
+        assert!(code.contains("throws TypeError: Load failed (in WebKit (Safari))"), "{code}");
     }
 }

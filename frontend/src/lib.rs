@@ -1,9 +1,10 @@
 //! The playground's UI: a Leptos client-side app on one origin calling the backend on another.
 //!
 //! - Plain logic, tested natively: `lab_request` (the requests the labs send), `outcome` and
-//!   `diagram` (what a request came to, in words and as a picture), `attack`, `export`,
-//!   `presets`, `loopback`, `share`, `token` (what of the last two reads JSON with the browser's
-//!   parser is tested in headless Chromium, `frontend/tests/json.rs`).
+//!   `diagram` (what a request came to, in words and as a picture), `engines` (what the page
+//!   says that depends on the engine), `attack`, `export`, `presets`,
+//!   `loopback`, `share`, `token` (what of the last two reads JSON with the browser's parser is
+//!   tested in headless Chromium, `frontend/tests/json.rs`).
 //! - The browser: `api` (the one client of the backend), `json` (serde over the browser's
 //!   `JSON`), `live_log` (the server's log as it streams), `page` (the page's own address).
 //! - `state`: the page's state, one context slice per concern; `components`: the views;
@@ -14,6 +15,7 @@ pub mod app;
 pub mod attack;
 pub mod components;
 pub mod diagram;
+pub mod engines;
 pub mod export;
 pub mod json;
 pub mod lab_request;

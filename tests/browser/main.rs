@@ -1,4 +1,5 @@
-//! End-to-end tests in real headless Chromium: one binary, one module per lab.
+//! End-to-end tests in a real browser (Chromium, Firefox or WebKit, as `PLAYGROUND_ENGINE`
+//! says): one binary, one module per lab.
 
 mod accessibility;
 mod csrf;

@@ -1,13 +1,16 @@
-//! The other site: the seed's bank-transfer attack, the defences that really stop it, and the
-//! balances it moves.
+//! The other site: the seed's bank-transfer attack, the defences that really stop it, and
+//! the balances it moves.
 
 use leptos::prelude::*;
-use shared::wire::{Account, Defenses, LogEntry};
+use shared::{
+    cors::Engine,
+    wire::{Account, Defenses, LogEntry},
+};
 
 use crate::{
     api::Api,
     attack::{explain, is_attack},
-    loopback, page,
+    engines, loopback, page,
     state::{LiveSettings, ServerLog, live::Change},
 };
 
@@ -100,10 +103,9 @@ fn Defences(live: LiveSettings) -> impl IntoView {
                 " Fetch Metadata: refuse cross-site writes by Sec-Fetch-Site (403); a request without it is judged by its Origin."</label>
             <p class="small">
                 "SameSite (in the auth lab): Lax keeps the cookie off cross-site POSTs (127.0.0.1 is another site than localhost; "
-                "another port of localhost is the same site). Strict keeps it off every cross-site request. None needs Secure: without it "
-                "Chromium drops the cookie at login; with it the cookie is kept on http://localhost (a secure context) and goes with "
-                "same-site requests, but on cross-site ones it is a third-party cookie, which the lab's Chromium does not send."
+                "another port of localhost is the same site). Strict keeps it off every cross-site request. "
             </p>
+            <p class="small" id="same-site-none">{engines::same_site_none(expect_context::<Engine>())}</p>
         </fieldset>
     }
 }

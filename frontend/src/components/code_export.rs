@@ -31,7 +31,8 @@ pub fn CodeExport() -> impl IntoView {
     let Jwt(jwt) = expect_context::<Jwt>();
     let policy_as = move |code: fn(&shared::cors::CorsPolicy) -> String| move || live.policy().map(|p| code(&p)).unwrap_or_default();
     let headers = move || live.policy().map(|p| export::raw_headers(&p, &page::origin(), &request.get(), jwt.get().as_deref())).unwrap_or_default();
-    let fetch = move || export::fetch(&request.get(), api.base());
+    let engine = expect_context::<shared::cors::Engine>();
+    let fetch = move || export::fetch(&request.get(), api.base(), engine);
     // The link that restores this lab: policy, cookie settings and request.
     let share_url = move || {
         live.policy()
