@@ -11,16 +11,17 @@ fn lit(text: &str) -> String {
     crate::json::to_string(&text)
 }
 
-/// How a refused preflight is answered, as a comment beside middleware that answers every
-/// preflight itself with the policy's headers (tower-http and express `cors()` both do).
-fn refused_preflight_note(policy: &CorsPolicy) -> &'static str {
+/// How a refused preflight is answered, as a comment beside `middleware`, which answers every
+/// preflight itself with the policy's headers (tower-http's `CorsLayer` and express `cors()`
+/// both do: their own style is `headers`).
+fn refused_preflight_note(policy: &CorsPolicy, middleware: &str) -> String {
     match policy.refused_preflight {
-        RefusedPreflight::Headers => {
-            "// refused_preflight \"headers\": every preflight gets 204 and these headers; the browser refuses what they do not allow."
-        }
-        RefusedPreflight::Forbidden => {
-            "// refused_preflight \"forbidden\" (403, no CORS headers, as rs/cors does): this middleware answers every preflight 204 with\n// these headers instead; refuse a preflight it would not allow in a middleware of your own, before this one."
-        }
+        RefusedPreflight::Headers => format!(
+            "// refused_preflight \"headers\", {middleware}'s own way: every preflight gets 204 and these headers; the browser refuses what they do not allow."
+        ),
+        RefusedPreflight::Forbidden => format!(
+            "// refused_preflight \"forbidden\" (403, no CORS headers, as rs/cors-like strict servers answer): {middleware} answers every\n// preflight 204 with these headers instead; refuse a preflight it would not allow in a middleware of your own, before this one."
+        ),
     }
 }
 
@@ -63,7 +64,7 @@ pub fn tower_http(policy: &CorsPolicy) -> String {
         last.push(';');
     }
     lines.push(String::new());
-    lines.push(refused_preflight_note(policy).to_owned());
+    lines.push(refused_preflight_note(policy, "CorsLayer"));
     lines.push("let app = Router::new() /* … */ .layer(cors);".to_owned());
     lines.join("\n")
 }
@@ -93,7 +94,7 @@ pub fn express(policy: &CorsPolicy) -> String {
     if let Some(s) = policy.max_age {
         opts.push(format!("  maxAge: {s}"));
     }
-    format!("const cors = require(\"cors\");\n\n{}\napp.use(cors({{\n{},\n}}));", refused_preflight_note(policy), opts.join(",\n"))
+    format!("const cors = require(\"cors\");\n\n{}\napp.use(cors({{\n{},\n}}));", refused_preflight_note(policy, "cors()"), opts.join(",\n"))
 }
 
 /// The raw `Access-Control-*` headers the policy sends to `origin`: on the preflight of
@@ -178,8 +179,17 @@ mod tests {
         assert!(tower_http(&policy).contains("refused_preflight \"forbidden\""));
         assert!(express(&policy).contains("refused_preflight \"forbidden\""));
         policy.refused_preflight = RefusedPreflight::Headers;
-        assert!(tower_http(&policy).contains("refused_preflight \"headers\": every preflight gets 204"));
-        assert!(express(&policy).contains("refused_preflight \"headers\""));
+        assert!(tower_http(&policy).contains("refused_preflight \"headers\", CorsLayer's own way: every preflight gets 204"));
+        assert!(express(&policy).contains("refused_preflight \"headers\", cors()'s own way"));
+    }
+
+    /// A preset that stands for a library answers refused preflights as that library does,
+    /// and its code says so.
+    #[test]
+    fn express_s_preset_exports_express_s_own_style() {
+        let code = express(&Preset::ExpressDefaults.policy(PAGE));
+        assert!(code.contains("refused_preflight \"headers\", cors()'s own way"), "{code}");
+        assert!(tower_http(&Preset::Secure.policy(PAGE)).contains("as rs/cors-like strict servers answer"));
     }
 
     #[test]
