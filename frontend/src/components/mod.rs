@@ -5,6 +5,7 @@ pub mod bank;
 pub mod code_export;
 pub mod comparison;
 pub mod composer;
+pub mod console_reader;
 pub mod control_token;
 pub mod controls;
 pub mod policy_panel;
