@@ -13,3 +13,4 @@ mod scaling;
 mod security;
 mod settings;
 mod share_link;
+mod third_party;

@@ -1,15 +1,16 @@
-//! The other site: the seed's bank-transfer attack, the defences that really stop it, and
-//! the balances it moves.
+//! The other site: the seed's bank-transfer attack, the defences that really stop it, the
+//! browser's own third-party cookies, and the balances it moves.
 
 use leptos::prelude::*;
 use shared::{
     cors::Engine,
-    wire::{Account, Defenses, LogEntry},
+    wire::{Account, Defenses, LogEntry, SiteLinks},
 };
 
 use crate::{
-    api::Api,
+    api::{self, Api},
     attack::{explain, is_attack},
+    components::third_party_probe::ThirdPartyProbe,
     engines, loopback, page,
     state::{LiveSettings, ServerLog, live::Change},
 };
@@ -47,6 +48,7 @@ pub fn Bank() -> impl IntoView {
                 })}
             </p>
             <Defences live/>
+            <ThirdPartyProbe site/>
             <h3>"Accounts"</h3>
             <div id="accounts">
                 {move || accounts.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|account| view! { <AccountRow account/> }).collect_view()}

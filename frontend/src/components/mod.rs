@@ -13,4 +13,5 @@ pub mod results;
 pub mod scaling;
 pub mod session_store;
 pub mod shared_draft;
+pub mod third_party_probe;
 pub mod token_panel;
