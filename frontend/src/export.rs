@@ -1,5 +1,5 @@
 //! The current policy and request as code a person can paste elsewhere: tower-http, express,
-//! raw response headers, and the `fetch()` call.
+//! raw response headers, the `fetch()` call, and tower-http's `CsrfLayer` for the page's origin.
 
 use shared::cors::{AllowOrigin, CorsPolicy, CorsRequest, Engine, RefusedPreflight, decide};
 
@@ -131,6 +131,32 @@ pub fn raw_headers(policy: &CorsPolicy, origin: &str, request: &LabRequest, toke
     format!("{preflight}\n\n{actual}")
 }
 
+/// tower-http's `CsrfLayer` (0.7, feature `csrf`) trusting the page's `origin`, around the
+/// routes that change state: the Fetch Metadata defence, as an API would set it up.
+pub fn csrf_layer(origin: &str) -> String {
+    let origin = lit(origin);
+    format!(
+        "// Cargo.toml: tower-http = {{ version = \"0.7\", features = [\"csrf\"] }}
+use axum::{{Router, routing::{{get, post}}}};
+use tower_http::csrf::CsrfLayer;
+
+// Refuses a write (POST, PUT, PATCH, DELETE) that a page of another origin sends, by its
+// Sec-Fetch-Site and Origin headers, with no token: 403. GET, HEAD and OPTIONS always pass,
+// so keep every change of state behind a write. `?`: in a fn returning a Result, as an
+// origin that cannot be one (a path, another scheme) is a configuration error.
+let csrf = CsrfLayer::new().add_trusted_origin({origin})?;
+let writes = Router::new()
+    .route(\"/api/login\", post(login))
+    .route(\"/api/transfer\", post(transfer))
+    .route(\"/api/logout\", post(logout))
+    .layer(csrf); // .with_rejection_response(...) for a body of your own instead of the empty 403
+let app = Router::new()
+    .route(\"/api/profile\", get(profile))
+    .merge(writes)
+    .layer(cors); // CORS outside it: preflights are answered before any route"
+    )
+}
+
 /// The request as the `fetch()` call the page makes, with what `engine` rejects it with.
 pub fn fetch(request: &LabRequest, api: &str, engine: Engine) -> String {
     let mut init = vec![format!("  method: {}", lit(&request.method)), format!("  credentials: {}", lit(request.credentials.as_str()))];
@@ -190,6 +216,15 @@ mod tests {
         let code = express(&Preset::ExpressDefaults.policy(PAGE));
         assert!(code.contains("refused_preflight \"headers\", cors()'s own way"), "{code}");
         assert!(tower_http(&Preset::Secure.policy(PAGE)).contains("as rs/cors-like strict servers answer"));
+    }
+
+    #[test]
+    fn the_csrf_layer_trusts_the_page_s_origin_around_the_writes() {
+        let code = csrf_layer(PAGE);
+        assert!(code.contains("CsrfLayer::new().add_trusted_origin(\"http://localhost:8080\")?"), "{code}");
+        assert!(code.contains("features = [\"csrf\"]"), "{code}");
+        let writes = code.find("let writes").unwrap();
+        assert!(code[writes..].find(".layer(csrf)") < code[writes..].find("get(profile)"), "only the writes are wrapped:\n{code}");
     }
 
     #[test]

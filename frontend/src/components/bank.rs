@@ -1,5 +1,5 @@
-//! The other site: the seed's bank-transfer attack, the defences that really stop it, the
-//! browser's own third-party cookies, and the balances it moves.
+//! The other site: the seed's bank-transfer attack, the defences that really stop it (and
+//! which attacker each stops), the browser's own third-party cookies, and the balances it moves.
 
 use leptos::prelude::*;
 use shared::{
@@ -11,6 +11,7 @@ use crate::{
     api::{self, Api},
     attack::{explain, is_attack},
     components::third_party_probe::ThirdPartyProbe,
+    defences::{Attacker, Defence, outcome},
     engines, loopback, page,
     state::{LiveSettings, ServerLog, live::Change},
 };
@@ -48,6 +49,7 @@ pub fn Bank() -> impl IntoView {
                 })}
             </p>
             <Defences live/>
+            <DefenceTable site/>
             <ThirdPartyProbe site/>
             <h3>"Accounts"</h3>
             <div id="accounts">
@@ -109,6 +111,58 @@ fn Defences(live: LiveSettings) -> impl IntoView {
             </p>
             <p class="small" id="same-site-none">{engines::same_site_none(expect_context::<Engine>())}</p>
         </fieldset>
+    }
+}
+
+/// Which defence stops which attacker (`defences::outcome`), each cell carrying its claim as
+/// data attributes, which the end-to-end tests measure in each engine.
+#[component]
+fn DefenceTable(site: LocalResource<api::Result<SiteLinks>>) -> impl IntoView {
+    let engine = expect_context::<Engine>();
+    // The attackers' origins as the backend names them, once it did (and only loopback ones).
+    let origin = move |attacker: Attacker| {
+        site.get().and_then(Result::ok).and_then(|site| {
+            let url = match attacker {
+                Attacker::SameSite => site.same_site,
+                Attacker::CrossSite => site.cross_site,
+            };
+            loopback::origin(&url).map(str::to_owned)
+        })
+    };
+    let header = move |attacker: Attacker, words: &'static str, example: &'static str| {
+        view! { <th scope="col">{words} " " <code>{move || origin(attacker).unwrap_or_else(|| example.to_owned())}</code></th> }
+    };
+    view! {
+        <div class="table-scroll">
+            <table id="defence-table" data-engine=engine.as_str()>
+                <caption>
+                    "Which defence stops which attacker, in " {engine.label()}
+                    " (measured the same in Chromium, Firefox and WebKit by the lab's tests, the victim's balance as the proof)"
+                </caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Defence"</th>
+                        {header(Attacker::SameSite, "Same-site attacker", "http://localhost:PORT")}
+                        {header(Attacker::CrossSite, "Cross-site attacker", "http://127.0.0.1:PORT")}
+                    </tr>
+                </thead>
+                <tbody>
+                    {Defence::ALL
+                        .map(|defence| view! {
+                            <tr>
+                                <th scope="row">{defence.label()}</th>
+                                {Attacker::ALL
+                                    .map(|attacker| {
+                                        let cell = outcome(defence, attacker);
+                                        view! {
+                                            <td data-attacker=attacker.id() data-defence=defence.id() data-expect=cell.transfer.id()>{cell.words}</td>
+                                        }
+                                    })}
+                            </tr>
+                        })}
+                </tbody>
+            </table>
+        </div>
     }
 }
 

@@ -50,6 +50,7 @@ pub fn CodeExport() -> impl IntoView {
                 <CodeBlock id="code-express" title="Express: cors({...})" code=policy_as(export::express)/>
                 <CodeBlock id="code-headers" title="Raw response headers" code=headers/>
                 <CodeBlock id="code-fetch" title="The request as fetch()" code=fetch/>
+                <CodeBlock id="code-csrf" title="Axum: tower_http::csrf::CsrfLayer (Fetch Metadata)" code=export::csrf_layer(&page::origin())/>
             </div>
             <h3>"8. Share this lab"</h3>
             <p class="small">"The link holds the policy, the cookie settings and the request. Opening it shows them as a draft beside the live lab, with what they would change; they are applied only when the person presses \"Apply this shared lab\"."</p>
