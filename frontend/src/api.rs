@@ -208,6 +208,13 @@ impl Api {
         }
     }
 
+    /// The URL of a lab request to `path`, tagged with its request id `rid` (which needs no
+    /// escaping): the URL `lab_fetch` has the browser fetch, as its console names it.
+    pub fn lab_url(&self, path: &str, rid: &str) -> String {
+        let join = if path.contains('?') { '&' } else { '?' };
+        format!("{}{join}rid={rid}", self.url(path))
+    }
+
     /// A lab request exactly as the page's own code would send it: whatever the browser does
     /// (an answer, or the opaque error JavaScript sees) is the result, never an `Err`.
     pub async fn lab_fetch(&self, request: &LabRequest, token: Option<&str>, rid: &str) -> BrowserView {
@@ -216,7 +223,8 @@ impl Api {
                 .method(Method::from_bytes(request.method.as_bytes()).map_err(|_| format!("TypeError: '{}' is not a valid HTTP method.", request.method))?)
                 .headers(to_headers(&request.headers(token))?)
                 .credentials(credentials(request.credentials))
-                // In the query, not a header: a header would need a preflight and change the experiment.
+                // In the query, not a header: a header would need a preflight and change the
+                // experiment. (gloo joins it to the path's own query as `lab_url` does.)
                 .query([("rid", rid)]);
             let request = match request.sends_body() {
                 true => builder.body(request.body.clone().unwrap_or_default()),

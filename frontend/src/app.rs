@@ -6,7 +6,8 @@ use leptos::prelude::*;
 use crate::{
     api::{self, Api, ControlToken, DEFAULT_API},
     components::{
-        auth_lab::AuthLab, bank::Bank, code_export::CodeExport, comparison::Comparison, composer::Composer, control_token::ControlTokenForm,
+        auth_lab::AuthLab, bank::Bank, code_export::CodeExport, comparison::Comparison, composer::Composer, console_reader::ConsoleReader,
+        control_token::ControlTokenForm,
         policy_panel::PolicyPanel, results::Results, scaling::Scaling, shared_draft::SharedDraft,
     },
     lab_request::LabRequest,
@@ -64,6 +65,8 @@ fn Playground(base: String) -> impl IntoView {
     provide_context(live);
     provide_context(probes);
     provide_context(state::ComposerRequest(RwSignal::new(LabRequest::default())));
+    // Detected once: every explanation below is worded for the engine the person runs.
+    provide_context(page::engine());
     live_log::follow(api.clone(), log);
 
     let reset = Action::new_local(move |_: &()| {
@@ -94,7 +97,7 @@ fn Playground(base: String) -> impl IntoView {
             </p>
             <nav aria-label="Labs">
                 <a href="#policy">"Policy"</a> <a href="#auth-lab">"Auth"</a> <a href="#composer">"Composer"</a>
-                <a href="#results">"Results"</a> <a href="#bank">"CSRF"</a> <a href="#comparison">"Sessions vs JWT"</a> <a href="#code">"Code"</a>
+                <a href="#results">"Results"</a> <a href="#console">"Console"</a> <a href="#bank">"CSRF"</a> <a href="#comparison">"Sessions vs JWT"</a> <a href="#code">"Code"</a>
                 <button id="reset" class="link" on:click=move |_| { reset.dispatch(()); }>"Reset the lab"</button>
             </nav>
             <ControlTokenForm/>
@@ -109,6 +112,7 @@ fn Playground(base: String) -> impl IntoView {
                 <div>
                     <Composer/>
                     <Results/>
+                    <ConsoleReader/>
                 </div>
             </div>
             <Bank/>

@@ -1,7 +1,7 @@
 //! The current policy and request as code a person can paste elsewhere: tower-http, express,
-//! raw response headers, and the `fetch()` call.
+//! raw response headers, the `fetch()` call, and tower-http's `CsrfLayer` for the page's origin.
 
-use shared::cors::{AllowOrigin, CorsPolicy, CorsRequest, RefusedPreflight, decide};
+use shared::cors::{AllowOrigin, CorsPolicy, CorsRequest, Engine, RefusedPreflight, decide};
 
 use crate::lab_request::LabRequest;
 
@@ -11,16 +11,17 @@ fn lit(text: &str) -> String {
     crate::json::to_string(&text)
 }
 
-/// How a refused preflight is answered, as a comment beside middleware that answers every
-/// preflight itself with the policy's headers (tower-http and express `cors()` both do).
-fn refused_preflight_note(policy: &CorsPolicy) -> &'static str {
+/// How a refused preflight is answered, as a comment beside `middleware`, which answers every
+/// preflight itself with the policy's headers (tower-http's `CorsLayer` and express `cors()`
+/// both do: their own style is `headers`).
+fn refused_preflight_note(policy: &CorsPolicy, middleware: &str) -> String {
     match policy.refused_preflight {
-        RefusedPreflight::Headers => {
-            "// refused_preflight \"headers\": every preflight gets 204 and these headers; the browser refuses what they do not allow."
-        }
-        RefusedPreflight::Forbidden => {
-            "// refused_preflight \"forbidden\" (403, no CORS headers, as rs/cors does): this middleware answers every preflight 204 with\n// these headers instead; refuse a preflight it would not allow in a middleware of your own, before this one."
-        }
+        RefusedPreflight::Headers => format!(
+            "// refused_preflight \"headers\", {middleware}'s own way: every preflight gets 204 and these headers; the browser refuses what they do not allow."
+        ),
+        RefusedPreflight::Forbidden => format!(
+            "// refused_preflight \"forbidden\" (403, no CORS headers, as rs/cors-like strict servers answer): {middleware} answers every\n// preflight 204 with these headers instead; refuse a preflight it would not allow in a middleware of your own, before this one."
+        ),
     }
 }
 
@@ -63,7 +64,7 @@ pub fn tower_http(policy: &CorsPolicy) -> String {
         last.push(';');
     }
     lines.push(String::new());
-    lines.push(refused_preflight_note(policy).to_owned());
+    lines.push(refused_preflight_note(policy, "CorsLayer"));
     lines.push("let app = Router::new() /* … */ .layer(cors);".to_owned());
     lines.join("\n")
 }
@@ -93,7 +94,7 @@ pub fn express(policy: &CorsPolicy) -> String {
     if let Some(s) = policy.max_age {
         opts.push(format!("  maxAge: {s}"));
     }
-    format!("const cors = require(\"cors\");\n\n{}\napp.use(cors({{\n{},\n}}));", refused_preflight_note(policy), opts.join(",\n"))
+    format!("const cors = require(\"cors\");\n\n{}\napp.use(cors({{\n{},\n}}));", refused_preflight_note(policy, "cors()"), opts.join(",\n"))
 }
 
 /// The raw `Access-Control-*` headers the policy sends to `origin`: on the preflight of
@@ -130,8 +131,34 @@ pub fn raw_headers(policy: &CorsPolicy, origin: &str, request: &LabRequest, toke
     format!("{preflight}\n\n{actual}")
 }
 
-/// The request as the `fetch()` call the page makes.
-pub fn fetch(request: &LabRequest, api: &str) -> String {
+/// tower-http's `CsrfLayer` (0.7, feature `csrf`) trusting the page's `origin`, around the
+/// routes that change state: the Fetch Metadata defence, as an API would set it up.
+pub fn csrf_layer(origin: &str) -> String {
+    let origin = lit(origin);
+    format!(
+        "// Cargo.toml: tower-http = {{ version = \"0.7\", features = [\"csrf\"] }}
+use axum::{{Router, routing::{{get, post}}}};
+use tower_http::csrf::CsrfLayer;
+
+// Refuses a write (POST, PUT, PATCH, DELETE) that a page of another origin sends, by its
+// Sec-Fetch-Site and Origin headers, with no token: 403. GET, HEAD and OPTIONS always pass,
+// so keep every change of state behind a write. `?`: in a fn returning a Result, as an
+// origin that cannot be one (a path, another scheme) is a configuration error.
+let csrf = CsrfLayer::new().add_trusted_origin({origin})?;
+let writes = Router::new()
+    .route(\"/api/login\", post(login))
+    .route(\"/api/transfer\", post(transfer))
+    .route(\"/api/logout\", post(logout))
+    .layer(csrf); // .with_rejection_response(...) for a body of your own instead of the empty 403
+let app = Router::new()
+    .route(\"/api/profile\", get(profile))
+    .merge(writes)
+    .layer(cors); // CORS outside it: preflights are answered before any route"
+    )
+}
+
+/// The request as the `fetch()` call the page makes, with what `engine` rejects it with.
+pub fn fetch(request: &LabRequest, api: &str, engine: Engine) -> String {
     let mut init = vec![format!("  method: {}", lit(&request.method)), format!("  credentials: {}", lit(request.credentials.as_str()))];
     let headers: Vec<String> = request
         .headers(Some("<token>"))
@@ -145,9 +172,11 @@ pub fn fetch(request: &LabRequest, api: &str) -> String {
         init.push(format!("  body: {}", lit(request.body.as_deref().unwrap_or_default())));
     }
     format!(
-        "const response = await fetch({}, {{\n{},\n}});\n// Blocked by CORS? Then this line throws TypeError: Failed to fetch.\nconsole.log(response.status, await response.text());",
+        "const response = await fetch({}, {{\n{},\n}});\n// Blocked by CORS? Then this line throws {} (in {}).\nconsole.log(response.status, await response.text());",
         lit(&format!("{api}{}", request.path)),
-        init.join(",\n")
+        init.join(",\n"),
+        engine.type_error(),
+        engine.label()
     )
 }
 
@@ -176,8 +205,26 @@ mod tests {
         assert!(tower_http(&policy).contains("refused_preflight \"forbidden\""));
         assert!(express(&policy).contains("refused_preflight \"forbidden\""));
         policy.refused_preflight = RefusedPreflight::Headers;
-        assert!(tower_http(&policy).contains("refused_preflight \"headers\": every preflight gets 204"));
-        assert!(express(&policy).contains("refused_preflight \"headers\""));
+        assert!(tower_http(&policy).contains("refused_preflight \"headers\", CorsLayer's own way: every preflight gets 204"));
+        assert!(express(&policy).contains("refused_preflight \"headers\", cors()'s own way"));
+    }
+
+    /// A preset that stands for a library answers refused preflights as that library does,
+    /// and its code says so.
+    #[test]
+    fn express_s_preset_exports_express_s_own_style() {
+        let code = express(&Preset::ExpressDefaults.policy(PAGE));
+        assert!(code.contains("refused_preflight \"headers\", cors()'s own way"), "{code}");
+        assert!(tower_http(&Preset::Secure.policy(PAGE)).contains("as rs/cors-like strict servers answer"));
+    }
+
+    #[test]
+    fn the_csrf_layer_trusts_the_page_s_origin_around_the_writes() {
+        let code = csrf_layer(PAGE);
+        assert!(code.contains("CsrfLayer::new().add_trusted_origin(\"http://localhost:8080\")?"), "{code}");
+        assert!(code.contains("features = [\"csrf\"]"), "{code}");
+        let writes = code.find("let writes").unwrap();
+        assert!(code[writes..].find(".layer(csrf)") < code[writes..].find("get(profile)"), "only the writes are wrapped:\n{code}");
     }
 
     #[test]
@@ -206,10 +253,11 @@ mod tests {
             credentials: CredentialsMode::Include,
             ..Default::default()
         };
-        let code = fetch(&req, "http://localhost:3000");
+        let code = fetch(&req, "http://localhost:3000", Engine::WebKit);
         assert!(code.contains("fetch(\"http://localhost:3000/api/login\""), "{code}");
         assert!(code.contains("credentials: \"include\""), "{code}");
         assert!(code.contains("\"Content-Type\": \"application/json\""), "{code}");
         assert!(code.contains("body: "), "{code}");
+        assert!(code.contains("throws TypeError: Load failed (in WebKit (Safari))"), "{code}");
     }
 }

@@ -1,9 +1,11 @@
 //! The playground's UI: a Leptos client-side app on one origin calling the backend on another.
 //!
 //! - Plain logic, tested natively: `lab_request` (the requests the labs send), `outcome` and
-//!   `diagram` (what a request came to, in words and as a picture), `attack`, `export`,
-//!   `presets`, `loopback`, `share`, `token` (what of the last two reads JSON with the browser's
-//!   parser is tested in headless Chromium, `frontend/tests/json.rs`).
+//!   `diagram` (what a request came to, in words and as a picture), `engines` (what the page
+//!   says that depends on the engine), `console_reading` (a pasted console message read back),
+//!   `defences` (which CSRF defence stops which attacker), `attack`, `export`, `presets`,
+//!   `loopback`, `share`, `token` (what of the last two reads JSON with the browser's parser is
+//!   tested in headless Chromium, `frontend/tests/json.rs`).
 //! - The browser: `api` (the one client of the backend), `json` (serde over the browser's
 //!   `JSON`), `live_log` (the server's log as it streams), `page` (the page's own address).
 //! - `state`: the page's state, one context slice per concern; `components`: the views;
@@ -13,7 +15,10 @@ pub mod api;
 pub mod app;
 pub mod attack;
 pub mod components;
+pub mod console_reading;
+pub mod defences;
 pub mod diagram;
+pub mod engines;
 pub mod export;
 pub mod json;
 pub mod lab_request;

@@ -2,9 +2,14 @@
 //! the server's view. Plain data and functions, so they are tested without a browser.
 
 use shared::{
-    cors::browser::{BrowserRequest, CHROMIUM_MAX_AGE_CAP, DEFAULT_MAX_AGE, Verdict, evaluate, preflight_reasons},
+    cors::{
+        Engine,
+        browser::{Block, BrowserRequest, Verdict, evaluate_in, preflight_check_in, preflight_reasons},
+    },
     wire::LogEntry,
 };
+
+use crate::engines;
 
 /// What the page's own code got back from `fetch()`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,25 +55,84 @@ fn pairs(entry: &LogEntry) -> Vec<(String, String)> {
     entry.response_headers.iter().map(|(n, v)| (n.clone(), v.clone())).collect()
 }
 
-/// Seconds left, at `at_ms`, of a preflight the browser may have cached for a URL, from the
-/// server's `earlier` entries for that URL: a preflight that passed is kept for its Max-Age
-/// (5 s without one, 2 hours at most in Chromium). `time_ms` reads an entry's `at`.
-pub fn cached_preflight(earlier: &[LogEntry], at_ms: f64, time_ms: impl Fn(&str) -> f64) -> Option<u64> {
+/// Seconds left, at `at_ms`, of a preflight `engine` may have cached for `request`, from the
+/// server's `earlier` entries for its URL: a preflight whose answer lets this request through
+/// is kept for its Max-Age (5 s without one, at most the engine's cap). `time_ms` reads an
+/// entry's `at`.
+pub fn cached_preflight(engine: Engine, request: &BrowserRequest, earlier: &[LogEntry], at_ms: f64, time_ms: impl Fn(&str) -> f64) -> Option<u64> {
     earlier
         .iter()
-        .filter(|e| e.preflight && (200..300).contains(&e.status))
-        .map(|e| {
-            let max_age = e.response_headers.get("access-control-max-age").and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_MAX_AGE);
-            time_ms(&e.at) + max_age.min(CHROMIUM_MAX_AGE_CAP) as f64 * 1000.0
+        .filter(|e| e.preflight)
+        .filter_map(|e| {
+            let pass = preflight_check_in(engine, request, e.status, &pairs(e)).ok()?;
+            Some(time_ms(&e.at) + pass.cache_seconds as f64 * 1000.0)
         })
         .filter(|until| *until > at_ms)
         .map(|until| ((until - at_ms) / 1000.0).ceil() as u64)
         .max()
 }
 
-/// Explains a request. `cached_for` is the seconds left of a preflight the browser cached
-/// for this URL, when the page knows of one.
-pub fn explain(request: &BrowserRequest, browser: &BrowserView, entries: &[LogEntry], cached_for: Option<u64>) -> Explanation {
+/// What `engine`'s rules make of the answers the server logged for a request; `None` while
+/// they do not tell yet (no entry, or a preflight that passed and no request after it).
+pub fn verdict(engine: Engine, request: &BrowserRequest, entries: &[LogEntry]) -> Option<Verdict> {
+    let (preflight, actual) = split(entries);
+    let preflight = preflight.map(|p| (p.status, pairs(p)));
+    let preflight = preflight.as_ref().map(|(status, headers)| (*status, headers.as_slice()));
+    match actual {
+        Some(actual) => Some(evaluate_in(engine, request, preflight, &pairs(actual))),
+        None => match evaluate_in(engine, request, Some(preflight?), &[]) {
+            blocked @ Verdict::BlockedAtPreflight { .. } => Some(blocked),
+            _ => None,
+        },
+    }
+}
+
+fn block(verdict: &Verdict) -> Option<&Block> {
+    match verdict {
+        Verdict::Readable { .. } => None,
+        Verdict::Blocked { block, .. } | Verdict::BlockedAtPreflight { block, .. } => Some(block),
+    }
+}
+
+/// The prediction a result carries as data attributes, for outside tests to hold against the
+/// engine: `readable` or `blocked`, and Chromium's `corsError` name when blocked (empty when
+/// readable).
+pub fn predicted(verdict: &Verdict) -> (&'static str, String) {
+    match block(verdict) {
+        None => ("readable", String::new()),
+        Some(block) => ("blocked", block.chromium_name()),
+    }
+}
+
+/// Whether the browser sends a preflight for `request` (`sent`), reuses one it cached
+/// (`cached`: `cached_for` is the time left of one, `cached_preflight`), or needs none (`none`).
+pub fn predicted_preflight(request: &BrowserRequest, cached_for: Option<u64>) -> &'static str {
+    match (preflight_reasons(request).is_empty(), cached_for) {
+        (true, _) => "none",
+        (false, Some(_)) => "cached",
+        (false, None) => "sent",
+    }
+}
+
+/// The sentence each engine's console prints for a blocked request, `engine`'s first: `url` as
+/// the page fetched it, the page's origin, and the status of the answer that failed the check
+/// (the preflight's or the request's). Each engine's words for its own verdict (they name
+/// different headers first when several are refused). `None` when nothing was blocked.
+pub fn console_messages(engine: Engine, request: &BrowserRequest, url: &str, entries: &[LogEntry]) -> Option<Vec<(Engine, String)>> {
+    let (preflight, actual) = split(entries);
+    let say = |engine: Engine| {
+        let verdict = verdict(engine, request, entries)?;
+        let block = block(&verdict)?;
+        let failed = if block.preflight { preflight } else { actual };
+        Some((engine, engine.console_message(block, url, &request.origin, failed.map_or(0, |e| e.status))))
+    };
+    let own = say(engine)?;
+    Some(std::iter::once(own).chain(Engine::ALL.into_iter().filter(|e| *e != engine).filter_map(say)).collect())
+}
+
+/// Explains a request in `engine`. `cached_for` is the seconds left of a preflight the
+/// browser cached for this URL, when the page knows of one.
+pub fn explain(engine: Engine, request: &BrowserRequest, browser: &BrowserView, entries: &[LogEntry], cached_for: Option<u64>) -> Explanation {
     let reasons = preflight_reasons(request);
     let (preflight, actual) = split(entries);
     let preflight_text = match (reasons.is_empty(), preflight, actual) {
@@ -80,50 +144,37 @@ pub fn explain(request: &BrowserRequest, browser: &BrowserView, entries: &[LogEn
         },
         (false, None, None) => format!("Needs a preflight because {}.", reasons.join("; ")),
     };
-    let devtools = " In DevTools' network tab the request is marked as a CORS error; the console names the header.";
+    let devtools = engines::devtools(engine);
+    let verdict = verdict(engine, request, entries);
+    let blocked = verdict.as_ref().and_then(block).map(|b| (b.reason.clone(), Some(b.fix.clone())));
 
     let (summary, fix) = match (browser, actual, preflight) {
-        (BrowserView::Response { status, .. }, actual, pre) => {
-            let verdict = actual.map(|a| {
-                let pre_pairs = pre.map(pairs);
-                evaluate(request, pre.zip(pre_pairs.as_ref()).map(|(p, h)| (p.status, h.as_slice())), &pairs(a))
-            });
-            match verdict {
-                Some(Verdict::Readable { warnings, .. }) if !warnings.is_empty() => (
-                    format!("The browser let the page read the answer ({status}). But: {}", warnings.join(" ")),
-                    Some("list Authorization in Access-Control-Allow-Headers by name".to_owned()),
-                ),
-                _ => (format!("The browser let the page read the answer ({status})."), None),
-            }
-        }
+        (BrowserView::Response { status, .. }, _, _) => match verdict {
+            Some(Verdict::Readable { warnings, .. }) if !warnings.is_empty() => (
+                format!("The browser let the page read the answer ({status}). But: {}", warnings.join(" ")),
+                Some("list Authorization in Access-Control-Allow-Headers by name".to_owned()),
+            ),
+            _ => (format!("The browser let the page read the answer ({status})."), None),
+        },
         (BrowserView::NetworkError(_), None, None) => (
             "Nothing reached the server (yet): the backend is not running, or its log has not reported this request yet.".to_owned(),
             None,
         ),
         (BrowserView::NetworkError(_), None, Some(pre)) => {
-            let verdict = evaluate(request, Some((pre.status, &pairs(pre))), &[]);
-            let (why, fix) = match verdict {
-                Verdict::BlockedAtPreflight { block, .. } => (block.reason, Some(block.fix)),
-                _ => ("the preflight did not allow it".to_owned(), None),
-            };
+            let (why, fix) = blocked.unwrap_or_else(|| ("the preflight did not allow it".to_owned(), None));
             (
                 format!(
-                    "Blocked at the preflight: {why}. The server's CORS engine said: {}. The browser never sent the request itself, so the route did not run.{devtools}",
+                    "Blocked at the preflight: {why}. The server's CORS engine said: {}. The browser never sent the request itself, so the route did not run. {devtools}",
                     pre.cors
                 ),
                 fix,
             )
         }
-        (BrowserView::NetworkError(_), Some(entry), pre) => {
-            let pre_pairs = pre.map(pairs);
-            let verdict = evaluate(request, pre.zip(pre_pairs.as_ref()).map(|(p, h)| (p.status, h.as_slice())), &pairs(entry));
-            let (why, fix) = match verdict {
-                Verdict::Blocked { block, .. } | Verdict::BlockedAtPreflight { block, .. } => (block.reason, Some(block.fix)),
-                Verdict::Readable { .. } => ("of a reason the server's log does not show".to_owned(), None),
-            };
+        (BrowserView::NetworkError(_), Some(entry), _) => {
+            let (why, fix) = blocked.unwrap_or_else(|| ("of a reason the server's log does not show".to_owned(), None));
             (
                 format!(
-                    "The request reached the server, which answered {} (the route ran); the browser then hid the answer from the page because {why}. The server's CORS engine said: {}.{devtools}",
+                    "The request reached the server, which answered {} (the route ran); the browser then hid the answer from the page because {why}. The server's CORS engine said: {}. {devtools}",
                     entry.status, entry.cors
                 ),
                 fix,
@@ -171,10 +222,11 @@ mod tests {
     }
 
     const BLOCKED: fn() -> BrowserView = || BrowserView::NetworkError("TypeError: Failed to fetch".into());
+    const CHROMIUM: Engine = Engine::Chromium;
 
     #[test]
     fn blocked_but_arrived_names_the_missing_header_and_the_fix() {
-        let e = explain(&req("GET", &[]), &BLOCKED(), &[entry(false, 401, &[])], None);
+        let e = explain(CHROMIUM, &req("GET", &[]), &BLOCKED(), &[entry(false, 401, &[])], None);
         assert!(e.preflight.starts_with("No preflight"), "{e:?}");
         assert!(e.summary.contains("reached the server, which answered 401"), "{e:?}");
         assert!(e.summary.contains("no Access-Control-Allow-Origin"), "{e:?}");
@@ -184,7 +236,7 @@ mod tests {
     #[test]
     fn stopped_at_the_preflight_says_the_route_never_ran() {
         let json = [("Content-Type", "application/json")];
-        let e = explain(&req("POST", &json), &BLOCKED(), &[entry(true, 403, &[])], None);
+        let e = explain(CHROMIUM, &req("POST", &json), &BLOCKED(), &[entry(true, 403, &[])], None);
         assert!(e.preflight.contains("application/json"), "{e:?}");
         assert!(e.summary.starts_with("Blocked at the preflight"), "{e:?}");
         assert!(e.summary.contains("never sent the request itself"), "{e:?}");
@@ -193,34 +245,82 @@ mod tests {
     #[test]
     fn star_with_credentials_is_explained() {
         let headers = [("access-control-allow-origin", "*"), ("access-control-allow-credentials", "true")];
-        let e = explain(&req("GET", &[]), &BLOCKED(), &[entry(false, 200, &headers)], None);
+        let e = explain(CHROMIUM, &req("GET", &[]), &BLOCKED(), &[entry(false, 200, &headers)], None);
         assert!(e.summary.contains("wildcard is refused"), "{e:?}");
     }
 
+    /// The answer to a bearer request's preflight, with `max_age` when given.
+    fn bearer_preflight(at: &str, status: u16, max_age: Option<&str>) -> LogEntry {
+        let mut headers = vec![
+            ("access-control-allow-origin", PAGE),
+            ("access-control-allow-credentials", "true"),
+            ("access-control-allow-headers", "Authorization"),
+        ];
+        headers.extend(max_age.map(|age| ("access-control-max-age", age)));
+        LogEntry { at: at.into(), ..entry(true, status, &headers) }
+    }
+
     #[test]
-    fn a_preflight_that_passed_is_cached_for_its_max_age() {
+    fn a_preflight_that_passed_is_cached_for_its_max_age_up_to_the_engine_s_cap() {
         let at = |text: &str| text.parse::<f64>().unwrap();
-        let mut passed = entry(true, 204, &[("access-control-max-age", "600")]);
-        passed.at = "1000".into();
-        assert_eq!(cached_preflight(&[passed.clone()], 101_000.0, at), Some(500));
-        assert_eq!(cached_preflight(&[passed.clone()], 601_000.0, at), None);
-        let mut default_age = entry(true, 204, &[]);
-        default_age.at = "1000".into();
-        assert_eq!(cached_preflight(&[default_age], 2_500.0, at), Some(4));
-        let mut capped = entry(true, 204, &[("access-control-max-age", "86400")]);
-        capped.at = "0".into();
-        assert_eq!(cached_preflight(&[capped], 0.0, at), Some(7200));
-        let mut refused = entry(true, 403, &[("access-control-max-age", "600")]);
-        refused.at = "1000".into();
-        assert_eq!(cached_preflight(&[refused, entry(false, 200, &[])], 2_000.0, at), None);
+        let bearer = req("GET", &[("Authorization", "Bearer x")]);
+        let passed = bearer_preflight("1000", 204, Some("600"));
+        assert_eq!(cached_preflight(CHROMIUM, &bearer, std::slice::from_ref(&passed), 101_000.0, at), Some(500));
+        assert_eq!(cached_preflight(CHROMIUM, &bearer, std::slice::from_ref(&passed), 601_000.0, at), None);
+        let default_age = bearer_preflight("1000", 204, None);
+        assert_eq!(cached_preflight(CHROMIUM, &bearer, &[default_age], 2_500.0, at), Some(4));
+        let long = bearer_preflight("0", 204, Some("86400"));
+        let caps = Engine::ALL.map(|engine| cached_preflight(engine, &bearer, std::slice::from_ref(&long), 0.0, at));
+        assert_eq!(caps, [Some(7200), Some(86_400), Some(600)]);
+        let refused = bearer_preflight("1000", 403, Some("600"));
+        assert_eq!(cached_preflight(CHROMIUM, &bearer, &[refused, entry(false, 200, &[])], 2_000.0, at), None);
+        // A cached answer that does not allow this request's headers is no use to it.
+        let custom = req("GET", &[("X-Custom", "1")]);
+        assert_eq!(cached_preflight(CHROMIUM, &custom, &[passed], 2_000.0, at), None);
     }
 
     #[test]
     fn a_cached_preflight_is_named() {
         let auth = [("Authorization", "Bearer x")];
         let ok = BrowserView::Response { status: 200, status_text: "OK".into(), headers: vec![], body: String::new() };
-        let e = explain(&req("GET", &auth), &ok, &[entry(false, 200, &[])], Some(42));
+        let e = explain(CHROMIUM, &req("GET", &auth), &ok, &[entry(false, 200, &[])], Some(42));
         assert_eq!(e.preflight, "No preflight (cached, 42 s left): the browser reused an earlier answer for this URL.");
         assert_eq!(ok.headline(), "200 OK");
+    }
+
+    #[test]
+    fn the_prediction_names_the_verdict_the_preflight_and_chromium_s_cors_error() {
+        let json = req("POST", &[("Content-Type", "application/json")]);
+        let at_preflight = verdict(CHROMIUM, &json, &[entry(true, 403, &[])]).unwrap();
+        assert_eq!(predicted(&at_preflight), ("blocked", "PreflightMissingAllowOriginHeader".to_owned()));
+        assert_eq!(predicted_preflight(&json, None), "sent");
+        assert_eq!(predicted_preflight(&json, Some(3)), "cached");
+        let simple = req("GET", &[]);
+        assert_eq!(predicted_preflight(&simple, None), "none");
+        let readable = [("access-control-allow-origin", PAGE), ("access-control-allow-credentials", "true")];
+        assert_eq!(predicted(&verdict(CHROMIUM, &simple, &[entry(false, 200, &readable)]).unwrap()), ("readable", String::new()));
+        // A preflight that passed, and the request not logged yet: no verdict yet.
+        let bearer = req("GET", &[("Authorization", "Bearer x")]);
+        assert_eq!(verdict(CHROMIUM, &bearer, &[bearer_preflight("0", 204, None)]), None);
+        assert_eq!(verdict(CHROMIUM, &simple, &[]), None);
+    }
+
+    #[test]
+    fn the_console_s_words_come_in_each_engine_with_the_failed_answer_s_status() {
+        let url = "http://localhost:3000/api/profile?rid=r1";
+        let simple = req("GET", &[]);
+        let said = console_messages(Engine::Firefox, &simple, url, &[entry(false, 401, &[])]).unwrap();
+        let engines: Vec<Engine> = said.iter().map(|(e, _)| *e).collect();
+        assert_eq!(engines, [Engine::Firefox, Engine::Chromium, Engine::WebKit]);
+        assert_eq!(
+            said[0].1,
+            "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at http://localhost:3000/api/profile?rid=r1. (Reason: CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 401."
+        );
+        assert!(said[1].1.starts_with("Access to fetch at 'http://localhost:3000/api/profile?rid=r1' from origin 'http://localhost:8080' has been blocked"), "{said:?}");
+        let json = req("POST", &[("Content-Type", "application/json")]);
+        let at_preflight = console_messages(Engine::Firefox, &json, url, &[entry(true, 405, &[])]).unwrap();
+        assert!(at_preflight[0].1.ends_with("Status code: 405."), "{at_preflight:?}");
+        let readable = [("access-control-allow-origin", PAGE), ("access-control-allow-credentials", "true")];
+        assert_eq!(console_messages(CHROMIUM, &simple, url, &[entry(false, 200, &readable)]), None);
     }
 }

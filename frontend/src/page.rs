@@ -1,5 +1,7 @@
 //! The page itself, as the browser has it: its origin, its address, what its query asks for,
-//! whether another page frames it, and fresh ids for its requests.
+//! whether another page frames it, the engine it runs in, and fresh ids for its requests.
+
+use shared::cors::Engine;
 
 fn window() -> web_sys::Window {
     web_sys::window().expect("the page runs in a browser window")
@@ -27,6 +29,12 @@ pub fn address() -> String {
 pub fn address_without_query() -> String {
     let location = window().location();
     format!("{}{}{}", origin(), location.pathname().unwrap_or_default(), location.hash().unwrap_or_default())
+}
+
+/// The engine this page runs in, from `navigator.userAgent`: what the page explains is what
+/// this engine does.
+pub fn engine() -> Engine {
+    Engine::from_user_agent(&window().navigator().user_agent().unwrap_or_default())
 }
 
 /// Whether this page runs inside a frame (`window.top !== window.self`). Comparing the two

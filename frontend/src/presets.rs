@@ -1,6 +1,9 @@
-//! Named CORS policies, each with the one thing it teaches.
+//! Named CORS policies, each with the one thing it teaches. A preset that stands for a
+//! library answers a preflight it refuses as that library does (`refused_preflight`:
+//! `headers` for express `cors()`); the others answer as rs/cors-like strict servers do
+//! (`forbidden`, the lab's default).
 
-use shared::cors::{AllowOrigin, CorsPolicy};
+use shared::cors::{AllowOrigin, CorsPolicy, RefusedPreflight};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Preset {
@@ -57,7 +60,10 @@ impl Preset {
         match self {
             Self::Secure => "Only this page's origin may read answers, cookies included. The safe default.",
             Self::MiniCors => "Any origin, no credentials: fine for public data, useless for a logged-in user.",
-            Self::ExpressDefaults => "cors() with no options: origin *, common methods, every requested header, no credentials.",
+            Self::ExpressDefaults => {
+                "cors() with no options: origin *, common methods, every requested header, no credentials. Like cors(), it answers a preflight it \
+                 does not allow with 204 and its headers, and the browser refuses."
+            }
             Self::ReflectCredentials => "Echoing the Origin back with credentials lets every website read your users' data. A lab setting only.",
             Self::TrustNull => "Origin: null comes from sandboxed iframes and files of any site; trusting it trusts everyone.",
             Self::StarWithCredentials => "The server sends * and Allow-Credentials: true; the browser refuses every credentialed request.",
@@ -85,6 +91,8 @@ impl Preset {
                 allow_methods: strings(&["GET", "HEAD", "PUT", "PATCH", "POST", "DELETE"]),
                 // express reflects Access-Control-Request-Headers; `*` is the nearest here.
                 allow_headers: strings(&["*"]),
+                // cors() answers every preflight itself, with its headers.
+                refused_preflight: RefusedPreflight::Headers,
                 ..secure
             },
             Self::ReflectCredentials => CorsPolicy {

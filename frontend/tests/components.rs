@@ -10,7 +10,10 @@ use frontend::{
     outcome::BrowserView,
 };
 use leptos::prelude::*;
-use shared::wire::{Credentials, LogEntry};
+use shared::{
+    cors::Engine,
+    wire::{Credentials, LogEntry},
+};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -53,7 +56,9 @@ fn mount(browser: BrowserView, entries: RwSignal<Vec<LogEntry>>) -> web_sys::Htm
     let parent = parent();
     let request = LabRequest::default().browser_request(PAGE, None);
     let handle = leptos::mount::mount_to(parent.clone(), move || {
-        view! { <ProbeResult rid="r1".to_owned() request=request.clone() browser=browser.clone() entries cached_for=Signal::stored(None)/> }
+        provide_context(Engine::Chromium);
+        let url = "http://localhost:3000/api/profile?rid=r1".to_owned();
+        view! { <ProbeResult rid="r1".to_owned() url request=request.clone() browser=browser.clone() entries cached_for=Signal::stored(None)/> }
     });
     handle.forget();
     parent
@@ -75,6 +80,13 @@ fn a_blocked_request_shows_the_opaque_error_beside_what_the_server_sent() {
     assert!(text(&parent, ".server-view").contains("#7 request: GET /api/profile → 401"));
     assert!(text(&parent, ".explanation").contains("no Access-Control-Allow-Origin"));
     assert!(text(&parent, "svg.sequence").contains("browser hides the answer"));
+    let views = parent.query_selector(".views").unwrap().unwrap();
+    let attr = |name: &str| views.get_attribute(name).unwrap_or_default();
+    assert_eq!([attr("data-verdict"), attr("data-preflight"), attr("data-cors-error"), attr("data-engine")], ["blocked", "none", "MissingAllowOriginHeader", "chromium"]);
+    assert!(text(&parent, ".console-says").starts_with("Access to fetch at 'http://localhost:3000/api/profile?rid=r1' from origin 'http://localhost:8080'"));
+    // The other two engines' words beneath: Firefox's names the status, WebKit's the origin.
+    assert!(text(&parent, ".console-elsewhere[data-engine=firefox]").ends_with("(Reason: CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 401."));
+    assert!(text(&parent, ".console-elsewhere[data-engine=webkit]").starts_with("Origin http://localhost:8080 is not allowed by Access-Control-Allow-Origin."));
 }
 
 #[wasm_bindgen_test]

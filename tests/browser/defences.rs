@@ -1,7 +1,9 @@
 //! Which CSRF defence stops which attacker, measured in the browser: the victim logs in on the
 //! playground, then the other site's page sends the seed's transfer from the same site
 //! (`http://localhost:PORT`, another port) and from another site (`http://127.0.0.1:PORT`).
-//! The balance is the proof: a transfer that ran took 100 from it.
+//! The balance is the proof: a transfer that ran took 100 from it. The page's defences panel
+//! claims each cell of this table (`#defence-table`, `data-expect`); each measured cell is
+//! compared with the claim the page makes in the same browser.
 
 use e2e::Lab;
 use serde_json::{Value, json};
@@ -13,8 +15,20 @@ enum Transfer {
 }
 use Transfer::*;
 
-/// One defence, and what each attacker achieves against it (in Chromium).
+impl Transfer {
+    /// As the page's table names it (`data-expect`).
+    fn id(self) -> &'static str {
+        match self {
+            Ran => "ran",
+            Refused => "refused",
+        }
+    }
+}
+
+/// One defence, and what each attacker achieves against it (the same in every engine tested).
 struct Row {
+    /// The defence's row in the page's table (`data-defence`).
+    defence: &'static str,
     cookie_same_site: &'static str,
     defenses: Value,
     /// The lab policy while the attacker tries (the playground's own default otherwise).
@@ -57,6 +71,12 @@ async fn measure(row: Row) {
     let b = &lab.browser;
     b.client.goto(&lab.page_url()).await.unwrap();
     b.wait_text("#policy-summary", |t| t.starts_with("Allows")).await;
+    // What the page claims for this defence, in this engine.
+    let mut claims = Vec::new();
+    for attacker in ["same-site", "cross-site"] {
+        let cell = format!("#defence-table td[data-defence='{}'][data-attacker='{attacker}']", row.defence);
+        claims.push(b.wait_attr(&cell, "data-expect", |v| !v.is_empty()).await);
+    }
     b.click("#login-cookie").await;
     b.wait_attr("#latest[data-probe='1'] .views", "data-rid", |r| !r.is_empty()).await;
     put(&lab, "/control/defenses", &row.defenses).await;
@@ -65,14 +85,15 @@ async fn measure(row: Row) {
     }
 
     // Act + Assert: each attacker, the balance after each
-    let mut expected = 1000;
-    for (host, outcome) in [("localhost", row.same_site), ("127.0.0.1", row.cross_site)] {
+    let mut before = 1000;
+    for ((host, outcome), claim) in [("localhost", row.same_site), ("127.0.0.1", row.cross_site)].into_iter().zip(claims) {
         attack_from(&lab, host, row.as_json).await;
-        if outcome == Ran {
-            expected -= 100;
-        }
         let now = balance(&lab).await;
-        assert_eq!(now, expected, "attacker on {host}: expected the transfer {outcome:?}, the balance is {now}");
+        let measured = if now == before - 100 { Ran } else { Refused };
+        assert!(now == before || now == before - 100, "attacker on {host}: the balance went from {before} to {now}");
+        assert_eq!(measured, outcome, "attacker on {host}: expected the transfer {outcome:?}, the balance is {now}");
+        assert_eq!(claim, measured.id(), "{}, attacker on {host}: the page claims {claim:?}, the transfer {measured:?}", row.defence);
+        before = now;
     }
     lab.browser.close().await;
 }
@@ -80,37 +101,37 @@ async fn measure(row: Row) {
 #[tokio::test]
 async fn samesite_lax_stops_the_cross_site_page_not_the_same_site_one() {
     let off = json!({"origin_check": false, "json_only": false});
-    measure(Row { cookie_same_site: "Lax", defenses: off, policy: None, as_json: false, same_site: Ran, cross_site: Refused }).await;
+    measure(Row { defence: "lax", cookie_same_site: "Lax", defenses: off, policy: None, as_json: false, same_site: Ran, cross_site: Refused }).await;
 }
 
 #[tokio::test]
 async fn samesite_strict_stops_the_cross_site_page_not_the_same_site_one() {
     let off = json!({"origin_check": false, "json_only": false});
-    measure(Row { cookie_same_site: "Strict", defenses: off, policy: None, as_json: false, same_site: Ran, cross_site: Refused }).await;
+    measure(Row { defence: "strict", cookie_same_site: "Strict", defenses: off, policy: None, as_json: false, same_site: Ran, cross_site: Refused }).await;
 }
 
 #[tokio::test]
 async fn the_origin_check_stops_both() {
     let on = json!({"origin_check": true, "json_only": false});
-    measure(Row { cookie_same_site: "Lax", defenses: on, policy: None, as_json: false, same_site: Refused, cross_site: Refused }).await;
+    measure(Row { defence: "origin-check", cookie_same_site: "Lax", defenses: on, policy: None, as_json: false, same_site: Refused, cross_site: Refused }).await;
 }
 
 #[tokio::test]
 async fn fetch_metadata_stops_both() {
     let on = json!({"origin_check": false, "json_only": false, "fetch_metadata": true});
-    measure(Row { cookie_same_site: "Lax", defenses: on, policy: None, as_json: false, same_site: Refused, cross_site: Refused }).await;
+    measure(Row { defence: "fetch-metadata", cookie_same_site: "Lax", defenses: on, policy: None, as_json: false, same_site: Refused, cross_site: Refused }).await;
 }
 
 #[tokio::test]
 async fn json_only_stops_both_while_cors_refuses_the_preflight() {
     let on = json!({"origin_check": false, "json_only": true});
-    measure(Row { cookie_same_site: "Lax", defenses: on, policy: None, as_json: true, same_site: Refused, cross_site: Refused }).await;
+    measure(Row { defence: "json-only", cookie_same_site: "Lax", defenses: on, policy: None, as_json: true, same_site: Refused, cross_site: Refused }).await;
 }
 
 #[tokio::test]
 async fn json_only_fails_once_the_policy_allows_the_attacker() {
     let on = json!({"origin_check": false, "json_only": true});
     let policy = Some(reflect_with_credentials());
-    // Cross-site, Chromium sends no cookie to localhost (a third-party cookie): refused anyway.
-    measure(Row { cookie_same_site: "Lax", defenses: on, policy, as_json: true, same_site: Ran, cross_site: Refused }).await;
+    // Cross-site, the Lax cookie stays home: refused anyway.
+    measure(Row { defence: "json-only-allowed", cookie_same_site: "Lax", defenses: on, policy, as_json: true, same_site: Ran, cross_site: Refused }).await;
 }

@@ -9,8 +9,8 @@
 //! `PLAYGROUND_DIFF_SEED` replays a run; `PLAYGROUND_DIFF_SCENARIOS` sets how many (by default
 //! 300 in Chromium, 100 in the other engines).
 
-use e2e::{Engine, Lab};
-use serde_json::{Value, json};
+use e2e::{Engine, Lab, console_sentence, cors_error_of, is_cors_message};
+use serde_json::json;
 use shared::cors::{
     AllowOrigin, CorsPolicy, RefusedPreflight, console,
     browser::{BrowserRequest, CredentialsMode, Verdict},
@@ -178,29 +178,4 @@ async fn the_lab_predicts_what_the_browser_does() {
     lab.browser.close().await;
     println!("{engine:?}: {count} scenarios, {} disagreements (seed {seed:#x})", disagreements.len());
     assert!(disagreements.is_empty(), "{} of {count} scenarios disagree in {engine:?}:\n{}", disagreements.len(), disagreements.join("\n"));
-}
-
-/// The `corsError` Chromium reported for the request whose URL holds `rid`.
-fn cors_error_of(events: &[Value], rid: &str) -> Option<String> {
-    let ids: Vec<&str> = events
-        .iter()
-        .filter(|e| e["method"] == "Network.requestWillBeSent" && e["params"]["request"]["url"].as_str().is_some_and(|u| u.contains(rid)))
-        .filter_map(|e| e["params"]["requestId"].as_str())
-        .collect();
-    events
-        .iter()
-        .filter(|e| e["method"] == "Network.loadingFailed" && e["params"]["requestId"].as_str().is_some_and(|id| ids.contains(&id)))
-        .find_map(|e| e["params"]["corsErrorStatus"]["corsError"].as_str().map(str::to_owned))
-}
-
-/// Whether a console line is an engine's CORS message (Chromium's or Firefox's).
-fn is_cors_message(line: &str) -> bool {
-    line.contains("CORS policy") || line.starts_with("Cross-Origin Request Blocked")
-}
-
-/// The console's sentence without what ChromeDriver puts around it (the page's URL before it,
-/// and quotes when the message came as a JSON string).
-fn console_sentence(message: &str) -> String {
-    let from = message.find("Access to fetch").unwrap_or(0);
-    message[from..].trim_end_matches('"').to_owned()
 }

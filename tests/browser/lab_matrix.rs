@@ -1,10 +1,14 @@
-//! The UI's scenario matrix (preset × auth mode × credentials × request), in one Chromium
+//! The UI's scenario matrix (preset × auth mode × credentials × request), in one browser
 //! session against one backend, in an order where each scenario builds on the previous
 //! one's state. Each checks the three views: what the page could read, what the server
-//! received and sent, and the explanation; every scenario is checked, and the test reports
-//! all that differ at once (a failure does not hide the scenarios after it).
+//! received and sent, and the explanation; and the page's prediction, which the result
+//! carries as data attributes, against what the engine did: readable or blocked, the
+//! preflight, in Chromium the `corsError` the DevTools protocol reported, and the sentence
+//! the page says the console prints against the console's own (Chromium, Firefox). Every
+//! scenario is checked, and the test reports all that differ at once (a failure does not
+//! hide the scenarios after it).
 
-use e2e::{Browser, Lab};
+use e2e::{Browser, Lab, cors_error_of};
 
 /// A UI action that prepares a scenario.
 enum Step {
@@ -24,6 +28,9 @@ struct Scenario {
     setup: Vec<Step>,
     /// The button whose request this scenario is about.
     act: &'static str,
+    /// What the engine does about a preflight: `sent`, `cached` (a preflight it kept is
+    /// reused: none on the wire) or `none` (a simple request); the result's `data-preflight`.
+    preflight: &'static str,
     /// `read` or `blocked`, and a part of the headline.
     browser: (&'static str, &'static str),
     /// Parts of the page's body (only when read).
@@ -47,6 +54,7 @@ fn scenarios() -> Vec<Scenario> {
             name: "secure: a JSON cookie login needs a preflight, then sets the session",
             setup: vec![Preset("secure")],
             act: "#login-cookie",
+            preflight: "sent",
             browser: ("read", "200"),
             body: &["\"email\":\"a@b.com\"", "expires_at"],
             server: &["preflight: OPTIONS /api/login → 204", "request: POST /api/login → 200", "login ok", "set-cookie: sessionId="],
@@ -57,6 +65,7 @@ fn scenarios() -> Vec<Scenario> {
             name: "secure: the profile with the cookie",
             setup: vec![],
             act: "#profile-cookie",
+            preflight: "none",
             browser: ("read", "200 OK"),
             body: &["\"auth\":\"session\""],
             server: &["request: GET /api/profile → 200", "session present", "ok: user 1 (a@b.com) by session"],
@@ -67,6 +76,7 @@ fn scenarios() -> Vec<Scenario> {
             name: "secure: credentials \"omit\" sends no cookie",
             setup: vec![Select("#req-credentials", "omit")],
             act: "#send",
+            preflight: "none",
             browser: ("read", "401"),
             body: &["no_credentials"],
             server: &["Cookie: none", "refused: no_credentials"],
@@ -77,6 +87,7 @@ fn scenarios() -> Vec<Scenario> {
             name: "CORS off: a simple GET is blocked in the page but arrived at the server",
             setup: vec![Preset("off"), Select("#req-credentials", "include")],
             act: "#send",
+            preflight: "none",
             browser: ("blocked", TYPE_ERROR),
             body: &[],
             server: &["request: GET /api/profile → 200", "CORS is off", "ok: user 1"],
@@ -87,6 +98,7 @@ fn scenarios() -> Vec<Scenario> {
             name: "CORS off: a JSON login stops at the preflight; the server saw only OPTIONS",
             setup: vec![],
             act: "#login-cookie",
+            preflight: "sent",
             browser: ("blocked", TYPE_ERROR),
             body: &[],
             server: &["preflight: OPTIONS /api/login → 405"],
@@ -102,6 +114,7 @@ fn scenarios() -> Vec<Scenario> {
                 Fill("#req-body", LOGIN_TEXT),
             ],
             act: "#send",
+            preflight: "none",
             browser: ("blocked", TYPE_ERROR),
             body: &[],
             server: &["request: POST /api/login → 200", "login ok"],
@@ -118,6 +131,7 @@ fn scenarios() -> Vec<Scenario> {
                 Fill("#req-body", ""),
             ],
             act: "#send",
+            preflight: "none",
             browser: ("blocked", TYPE_ERROR),
             body: &[],
             server: &["access-control-allow-origin: *", "access-control-allow-credentials: true"],
@@ -128,6 +142,7 @@ fn scenarios() -> Vec<Scenario> {
             name: "* without credentials: any page may read it",
             setup: vec![Select("#req-credentials", "omit")],
             act: "#send",
+            preflight: "none",
             browser: ("read", "401"),
             body: &["no_credentials"],
             server: &["access-control-allow-origin: *", "Cookie: none"],
@@ -138,6 +153,7 @@ fn scenarios() -> Vec<Scenario> {
             name: "mini-cors: PUT is allowed after a preflight",
             setup: vec![Preset("mini-cors"), Select("#req-method", "PUT")],
             act: "#send",
+            preflight: "sent",
             browser: ("read", "405"),
             body: &["method_not_allowed"],
             server: &["preflight: OPTIONS /api/profile → 204", "access-control-allow-methods: GET, POST, PUT, DELETE", "request: PUT /api/profile → 405"],
@@ -148,6 +164,7 @@ fn scenarios() -> Vec<Scenario> {
             name: "secure: PUT is refused at the preflight",
             setup: vec![Preset("secure"), Select("#req-credentials", "include")],
             act: "#send",
+            preflight: "sent",
             browser: ("blocked", TYPE_ERROR),
             body: &[],
             server: &["preflight: OPTIONS /api/profile → 403", "method PUT is not in allow_methods"],
@@ -158,6 +175,7 @@ fn scenarios() -> Vec<Scenario> {
             name: "secure: a custom header must be listed",
             setup: vec![Select("#req-method", "GET"), Fill("#req-custom-name", "X-Custom")],
             act: "#send",
+            preflight: "sent",
             browser: ("blocked", TYPE_ERROR),
             body: &[],
             server: &["preflight: OPTIONS /api/profile → 403", "request header x-custom is not in allow_headers"],
@@ -168,6 +186,7 @@ fn scenarios() -> Vec<Scenario> {
             name: "secure: getting a JWT (JSON, preflight allowed)",
             setup: vec![Fill("#req-custom-name", "")],
             act: "#get-token",
+            preflight: "sent",
             browser: ("read", "200"),
             body: &["\"token_type\":\"Bearer\""],
             server: &["preflight: OPTIONS /api/token → 204", "token issued to user 1"],
@@ -178,6 +197,7 @@ fn scenarios() -> Vec<Scenario> {
             name: "secure: the profile with the JWT (Authorization is listed)",
             setup: vec![],
             act: "#profile-token",
+            preflight: "sent",
             browser: ("read", "200"),
             body: &["\"auth\":\"jwt\""],
             server: &["preflight: OPTIONS /api/profile → 204", "bearer present (eyJhbGci…)", "by valid JWT"],
@@ -188,6 +208,7 @@ fn scenarios() -> Vec<Scenario> {
             name: "forgot Authorization: the bearer request fails at the preflight",
             setup: vec![Preset("forgot-authorization")],
             act: "#profile-token",
+            preflight: "sent",
             browser: ("blocked", TYPE_ERROR),
             body: &[],
             server: &["preflight: OPTIONS /api/profile → 403", "request header authorization is not in allow_headers"],
@@ -200,6 +221,7 @@ fn scenarios() -> Vec<Scenario> {
             name: "express defaults: Allow-Headers * and Authorization (every engine tested lets it through)",
             setup: vec![Preset("express-defaults")],
             act: "#profile-token",
+            preflight: "sent",
             browser: ("read", "200"),
             body: &["\"auth\":\"jwt\""],
             server: &["preflight: OPTIONS /api/profile → 204", "access-control-allow-headers: *", "request: GET /api/profile → 200"],
@@ -210,6 +232,7 @@ fn scenarios() -> Vec<Scenario> {
             name: "reflect + credentials (vulnerable): a login from any origin works",
             setup: vec![Preset("reflect-credentials")],
             act: "#login-cookie",
+            preflight: "sent",
             browser: ("read", "200"),
             body: &["a@b.com"],
             server: &["origin reflected", "access-control-allow-credentials: true"],
@@ -220,6 +243,7 @@ fn scenarios() -> Vec<Scenario> {
             name: "trust null (vulnerable): the page's own origin still reads its profile",
             setup: vec![Preset("trust-null")],
             act: "#profile-cookie",
+            preflight: "none",
             browser: ("read", "200"),
             body: &["\"auth\":\"session\""],
             server: &["origin is in the list"],
@@ -235,6 +259,7 @@ fn scenarios() -> Vec<Scenario> {
                 Click("#jwt-resign"),
             ],
             act: "#jwt-send",
+            preflight: "sent",
             browser: ("read", "401"),
             body: &["bad_signature"],
             server: &["refused: bad_signature", "www-authenticate: Bearer error=\"invalid_token\""],
@@ -251,6 +276,7 @@ fn scenarios() -> Vec<Scenario> {
                 Click("#jwt-resign"),
             ],
             act: "#jwt-send",
+            preflight: "sent",
             browser: ("read", "401"),
             body: &["expired_token"],
             server: &["refused: expired_token"],
@@ -268,6 +294,7 @@ fn scenarios() -> Vec<Scenario> {
                 Select("#req-credentials", "omit"),
             ],
             act: "#send",
+            preflight: "sent",
             browser: ("read", "200"),
             body: &["\"auth\":\"jwt\""],
             server: &["preflight: OPTIONS /api/profile → 204", "access-control-max-age: 600"],
@@ -278,6 +305,7 @@ fn scenarios() -> Vec<Scenario> {
             name: "Max-Age 600: the same URL again reuses the cached preflight",
             setup: vec![],
             act: "#send-again",
+            preflight: "cached",
             browser: ("read", "200"),
             body: &["\"auth\":\"jwt\""],
             server: &["request: GET /api/profile → 200"],
@@ -288,6 +316,7 @@ fn scenarios() -> Vec<Scenario> {
             name: "logout deletes the session server-side",
             setup: vec![Check("#req-bearer", false)],
             act: "#logout",
+            preflight: "none",
             browser: ("read", "204"),
             body: &[],
             server: &["request: POST /api/logout → 204", "logout: session deleted", "Max-Age=0"],
@@ -298,6 +327,7 @@ fn scenarios() -> Vec<Scenario> {
             name: "after logout the browser has no cookie left",
             setup: vec![],
             act: "#profile-cookie",
+            preflight: "none",
             browser: ("read", "401"),
             body: &["no_credentials"],
             server: &["Cookie: none"],
@@ -322,6 +352,9 @@ async fn the_lab_matrix_shows_all_three_views_for_every_scenario() {
     let b = &lab.browser;
     b.client.goto(&lab.page_url()).await.expect("page loads");
     b.wait_text("#policy-summary", |t| t.starts_with("Allows")).await;
+    // From here on, only the scenarios' own events and console lines are read.
+    let _ = b.devtools_events().await;
+    let _ = b.console().await;
     let mut sent = 0;
     let scenarios = scenarios();
     let mut failed = Vec::new();
@@ -375,6 +408,52 @@ async fn differences(b: &Browser, s: &Scenario) -> Vec<String> {
     problems.extend(s.not_server.iter().filter(|part| server.contains(*part)).map(|part| format!("server view has {part:?}:\n{server}")));
     let explanation = b.text("#latest .explanation").await;
     problems.extend(s.explanation.iter().filter(|part| !explanation.contains(*part)).map(|part| format!("explanation lacks {part:?}:\n{explanation}")));
+    problems.extend(prediction_differences(b, s).await);
+    problems
+}
+
+/// How the prediction the latest result carries differs from what the engine did.
+async fn prediction_differences(b: &Browser, s: &Scenario) -> Vec<String> {
+    let mut problems = Vec::new();
+    let views = "#latest .views";
+    let verdict = b.wait_attr(views, "data-verdict", |v| !v.is_empty()).await;
+    let rid = b.attr(views, "data-rid").await.unwrap_or_default();
+    let attr = async |name: &str| b.attr(views, name).await.unwrap_or_default();
+    let (preflight, cors_error, engine) = (attr("data-preflight").await, attr("data-cors-error").await, attr("data-engine").await);
+    let did = if s.browser.0 == "read" { "readable" } else { "blocked" };
+    if verdict != did {
+        problems.push(format!("data-verdict {verdict:?}, but the engine's answer was {did}"));
+    }
+    if preflight != s.preflight {
+        problems.push(format!("data-preflight {preflight:?}, but the engine's preflight was {:?}", s.preflight));
+    }
+    if engine != b.engine.as_str() {
+        problems.push(format!("data-engine {engine:?} in {:?}", b.engine));
+    }
+    if let Some(events) = b.devtools_events().await {
+        let reported = cors_error_of(&events, &rid).unwrap_or_default();
+        if cors_error != reported {
+            problems.push(format!("data-cors-error {cors_error:?}, but the DevTools protocol reported {reported:?}"));
+        }
+    }
+    let says = b.text("#latest .console-says").await;
+    if did == "readable" {
+        if !says.is_empty() {
+            problems.push(format!("a readable result says the console printed {says:?}"));
+        }
+        return problems;
+    }
+    match b.cors_console_line(&rid).await {
+        Some(logged) if logged != says => problems.push(format!("the page says the console prints\n      {says:?}\n    the console printed\n      {logged:?}")),
+        Some(_) => {}
+        // WebKit's driver shows no console: the page's sentence is at least WebKit's.
+        None if b.console().await.is_none() => {
+            if !says.ends_with("due to access control checks.") {
+                problems.push(format!("the page's console sentence is not WebKit's: {says:?}"));
+            }
+        }
+        None => problems.push(format!("the console printed no CORS line for {rid}; the page says {says:?}")),
+    }
     problems
 }
 

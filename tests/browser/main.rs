@@ -1,8 +1,9 @@
-//! End-to-end tests in a real browser (Chromium, Firefox or WebKit): one binary, one module
-//! per lab.
+//! End-to-end tests in a real browser (Chromium, Firefox or WebKit, as `PLAYGROUND_ENGINE`
+//! says): one binary, one module per lab.
 
 mod accessibility;
 mod balancer;
+mod console;
 mod csrf;
 mod defences;
 mod differential;
@@ -13,3 +14,4 @@ mod scaling;
 mod security;
 mod settings;
 mod share_link;
+mod third_party;

@@ -363,7 +363,25 @@ impl Browser {
     }
 }
 
-/// ChromeDriver's `POST /session/{id}/se/log` for the `browser` log.
+impl Browser {
+    /// The console's CORS sentence for the request whose URL holds `rid` (Chromium and
+    /// Firefox; `None` in WebKit, whose driver shows no console, or when none came within a
+    /// few seconds). Reads, and so drops, the console lines before it.
+    pub async fn cors_console_line(&self, rid: &str) -> Option<String> {
+        let deadline = Instant::now() + Duration::from_secs(3);
+        loop {
+            let lines = self.console().await?;
+            if let Some(line) = lines.into_iter().map(|(_, m)| m).find(|m| m.contains(rid) && is_cors_message(m)) {
+                return Some(console_sentence(&line));
+            }
+            if Instant::now() > deadline {
+                return None;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
 /// Console lines, `(level, message)`, collected as they come.
 type ConsoleLines = std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>;
 
@@ -627,4 +645,29 @@ impl ScaleLab {
             "max_age": null,
         })
     }
+}
+
+/// The `corsError` Chromium reported for the request whose URL holds `rid`.
+pub fn cors_error_of(events: &[serde_json::Value], rid: &str) -> Option<String> {
+    let ids: Vec<&str> = events
+        .iter()
+        .filter(|e| e["method"] == "Network.requestWillBeSent" && e["params"]["request"]["url"].as_str().is_some_and(|u| u.contains(rid)))
+        .filter_map(|e| e["params"]["requestId"].as_str())
+        .collect();
+    events
+        .iter()
+        .filter(|e| e["method"] == "Network.loadingFailed" && e["params"]["requestId"].as_str().is_some_and(|id| ids.contains(&id)))
+        .find_map(|e| e["params"]["corsErrorStatus"]["corsError"].as_str().map(str::to_owned))
+}
+
+/// Whether a console line is an engine's CORS message (Chromium's or Firefox's).
+pub fn is_cors_message(line: &str) -> bool {
+    line.contains("CORS policy") || line.starts_with("Cross-Origin Request Blocked")
+}
+
+/// The console's sentence without what ChromeDriver puts around it (the page's URL before it,
+/// and quotes when the message came as a JSON string).
+pub fn console_sentence(message: &str) -> String {
+    let from = message.find("Access to fetch").unwrap_or(0);
+    message[from..].trim_end_matches('"').to_owned()
 }

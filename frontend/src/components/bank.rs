@@ -1,13 +1,18 @@
-//! The other site: the seed's bank-transfer attack, the defences that really stop it, and the
-//! balances it moves.
+//! The other site: the seed's bank-transfer attack, the defences that really stop it (and
+//! which attacker each stops), the browser's own third-party cookies, and the balances it moves.
 
 use leptos::prelude::*;
-use shared::wire::{Account, Defenses, LogEntry};
+use shared::{
+    cors::Engine,
+    wire::{Account, Defenses, LogEntry, SiteLinks},
+};
 
 use crate::{
-    api::Api,
+    api::{self, Api},
     attack::{explain, is_attack},
-    loopback, page,
+    components::third_party_probe::ThirdPartyProbe,
+    defences::{Attacker, Defence, outcome},
+    engines, loopback, page,
     state::{LiveSettings, ServerLog, live::Change},
 };
 
@@ -44,6 +49,8 @@ pub fn Bank() -> impl IntoView {
                 })}
             </p>
             <Defences live/>
+            <DefenceTable site/>
+            <ThirdPartyProbe site/>
             <h3>"Accounts"</h3>
             <div id="accounts">
                 {move || accounts.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|account| view! { <AccountRow account/> }).collect_view()}
@@ -100,11 +107,62 @@ fn Defences(live: LiveSettings) -> impl IntoView {
                 " Fetch Metadata: refuse cross-site writes by Sec-Fetch-Site (403); a request without it is judged by its Origin."</label>
             <p class="small">
                 "SameSite (in the auth lab): Lax keeps the cookie off cross-site POSTs (127.0.0.1 is another site than localhost; "
-                "another port of localhost is the same site). Strict keeps it off every cross-site request. None needs Secure: without it "
-                "Chromium drops the cookie at login; with it the cookie is kept on http://localhost (a secure context) and goes with "
-                "same-site requests, but on cross-site ones it is a third-party cookie, which the lab's Chromium does not send."
+                "another port of localhost is the same site). Strict keeps it off every cross-site request. "
             </p>
+            <p class="small" id="same-site-none">{engines::same_site_none(expect_context::<Engine>())}</p>
         </fieldset>
+    }
+}
+
+/// Which defence stops which attacker (`defences::outcome`), each cell carrying its claim as
+/// data attributes, which the end-to-end tests measure in each engine.
+#[component]
+fn DefenceTable(site: LocalResource<api::Result<SiteLinks>>) -> impl IntoView {
+    let engine = expect_context::<Engine>();
+    // The attackers' origins as the backend names them, once it did (and only loopback ones).
+    let origin = move |attacker: Attacker| {
+        site.get().and_then(Result::ok).and_then(|site| {
+            let url = match attacker {
+                Attacker::SameSite => site.same_site,
+                Attacker::CrossSite => site.cross_site,
+            };
+            loopback::origin(&url).map(str::to_owned)
+        })
+    };
+    let header = move |attacker: Attacker, words: &'static str, example: &'static str| {
+        view! { <th scope="col">{words} " " <code>{move || origin(attacker).unwrap_or_else(|| example.to_owned())}</code></th> }
+    };
+    view! {
+        <div class="table-scroll">
+            <table id="defence-table" data-engine=engine.as_str()>
+                <caption>
+                    "Which defence stops which attacker, in " {engine.label()}
+                    " (measured the same in Chromium, Firefox and WebKit by the lab's tests, the victim's balance as the proof)"
+                </caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Defence"</th>
+                        {header(Attacker::SameSite, "Same-site attacker", "http://localhost:PORT")}
+                        {header(Attacker::CrossSite, "Cross-site attacker", "http://127.0.0.1:PORT")}
+                    </tr>
+                </thead>
+                <tbody>
+                    {Defence::ALL
+                        .map(|defence| view! {
+                            <tr>
+                                <th scope="row">{defence.label()}</th>
+                                {Attacker::ALL
+                                    .map(|attacker| {
+                                        let cell = outcome(defence, attacker);
+                                        view! {
+                                            <td data-attacker=attacker.id() data-defence=defence.id() data-expect=cell.transfer.id()>{cell.words}</td>
+                                        }
+                                    })}
+                            </tr>
+                        })}
+                </tbody>
+            </table>
+        </div>
     }
 }
 

@@ -31,7 +31,8 @@ pub fn CodeExport() -> impl IntoView {
     let Jwt(jwt) = expect_context::<Jwt>();
     let policy_as = move |code: fn(&shared::cors::CorsPolicy) -> String| move || live.policy().map(|p| code(&p)).unwrap_or_default();
     let headers = move || live.policy().map(|p| export::raw_headers(&p, &page::origin(), &request.get(), jwt.get().as_deref())).unwrap_or_default();
-    let fetch = move || export::fetch(&request.get(), api.base());
+    let engine = expect_context::<shared::cors::Engine>();
+    let fetch = move || export::fetch(&request.get(), api.base(), engine);
     // The link that restores this lab: policy, cookie settings and request.
     let share_url = move || {
         live.policy()
@@ -49,6 +50,7 @@ pub fn CodeExport() -> impl IntoView {
                 <CodeBlock id="code-express" title="Express: cors({...})" code=policy_as(export::express)/>
                 <CodeBlock id="code-headers" title="Raw response headers" code=headers/>
                 <CodeBlock id="code-fetch" title="The request as fetch()" code=fetch/>
+                <CodeBlock id="code-csrf" title="Axum: tower_http::csrf::CsrfLayer (Fetch Metadata)" code=export::csrf_layer(&page::origin())/>
             </div>
             <h3>"8. Share this lab"</h3>
             <p class="small">"The link holds the policy, the cookie settings and the request. Opening it shows them as a draft beside the live lab, with what they would change; they are applied only when the person presses \"Apply this shared lab\"."</p>

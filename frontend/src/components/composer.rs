@@ -1,10 +1,14 @@
 //! The request composer: method, path, headers, credentials mode, body; send.
 
 use leptos::prelude::*;
-use shared::cors::browser::{CredentialsMode, preflight_reasons};
+use shared::cors::{
+    Engine,
+    browser::{CredentialsMode, preflight_reasons},
+};
 
 use crate::{
     components::controls::options,
+    engines,
     lab_request::LabRequest,
     page,
     state::{ComposerRequest, Probes},
@@ -86,7 +90,7 @@ pub fn Composer() -> impl IntoView {
                     "Send again (same URL: a cached preflight may be reused)"
                 </button>
             </div>
-            <p class="small">"Chromium caps Access-Control-Max-Age at 2 hours; without it a preflight is cached for 5 s."</p>
+            <p class="small">{engines::max_age_note(expect_context::<Engine>())}</p>
         </section>
     }
 }

@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 use shared::cors::{
-    AllowOrigin, CorsPolicy, RefusedPreflight,
-    policy::{Severity, warnings},
+    AllowOrigin, CorsPolicy, Engine, RefusedPreflight,
+    policy::{Severity, warnings_in},
 };
 
 use crate::{
@@ -117,6 +117,7 @@ impl Draft {
 pub fn PolicyPanel() -> impl IntoView {
     let live = expect_context::<LiveSettings>();
     let problem = expect_context::<Problem>();
+    let engine = expect_context::<Engine>();
     let draft = Draft::new();
     // The fields follow what is live on the server (after a preset, a reset, a shared link).
     Effect::new(move || {
@@ -206,7 +207,7 @@ pub fn PolicyPanel() -> impl IntoView {
                 <p class="error" role="alert">{move || invalid.get().unwrap_or_default()}</p>
             </details>
             <ul id="policy-warnings" class="warnings">
-                <Warnings warnings=Signal::derive(move || draft.policy().map(|p| warnings(&p)).unwrap_or_default())/>
+                <Warnings warnings=Signal::derive(move || draft.policy().map(|p| warnings_in(&p, engine)).unwrap_or_default())/>
             </ul>
             <p class="error" role="alert">{move || problem.get().unwrap_or_default()}</p>
         </section>

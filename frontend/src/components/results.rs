@@ -3,17 +3,24 @@
 //!
 //! Each result is its own view, kept while newer ones come: a new request or a new log entry
 //! changes only the views it concerns, so the results the person opened stay open.
+//!
+//! Each result's `.views` carries the prediction of this engine's rules as data attributes
+//! (`data-verdict`, `data-preflight`, `data-cors-error`, `data-engine`), for tests outside the
+//! page to hold against what the engine did.
 
 use leptos::{ev::Event, prelude::*};
 use shared::{
-    cors::browser::{BrowserRequest, preflight_reasons},
+    cors::{
+        Engine,
+        browser::{BrowserRequest, preflight_reasons},
+    },
     wire::LogEntry,
 };
 use web_sys::HtmlDetailsElement;
 
 use crate::{
     diagram::{Diagram, diagram},
-    outcome::{BrowserView, Explanation, cached_preflight, explain},
+    outcome::{BrowserView, Explanation, cached_preflight, console_messages, explain, predicted, predicted_preflight, verdict},
     page,
     state::{
         Probes, ServerLog,
@@ -46,7 +53,9 @@ fn ProbeItem(
 ) -> impl IntoView {
     let probes = expect_context::<Probes>();
     let log = expect_context::<ServerLog>();
-    let Probe { id, label, rid, request, token, after_seq, sent_at_ms, answer } = probe;
+    let engine = expect_context::<Engine>();
+    let Probe { id, label, rid, url, request, token, after_seq, sent_at_ms, answer } = probe;
+    let browser_request = request.browser_request(&page::origin(), token.as_deref());
     let latest = move || index.get() == 0;
     // The newest result is open and the one before it folds, unless the person opened or
     // closed it: then it stays as they left it.
@@ -68,14 +77,16 @@ fn ProbeItem(
         }
     });
     let own = Signal::derive(move || same_url.with(|entries| entries.iter().filter(|e| e.seq > after_seq).cloned().collect::<Vec<_>>()));
-    let cached_for = Signal::derive(move || {
-        same_url.with(|entries| {
-            let earlier: Vec<LogEntry> = entries.iter().filter(|e| e.seq <= after_seq).cloned().collect();
-            cached_preflight(&earlier, sent_at_ms, js_sys::Date::parse)
-        })
+    let cached_for = Signal::derive({
+        let request = browser_request.clone();
+        move || {
+            same_url.with(|entries| {
+                let earlier: Vec<LogEntry> = entries.iter().filter(|e| e.seq <= after_seq).cloned().collect();
+                cached_preflight(engine, &request, &earlier, sent_at_ms, js_sys::Date::parse)
+            })
+        }
     });
     let title = format!("#{id} {label}: {} {}", request.method, request.path);
-    let browser_request = request.browser_request(&page::origin(), token.as_deref());
     let result = move || match answer.get() {
         None => view! { <p class="pending" data-rid=rid.clone()>"Sending…"</p> }.into_any(),
         Some(Answer { browser, remote_entries }) => {
@@ -84,7 +95,7 @@ fn ProbeItem(
                 Some(remote) => (Signal::stored(remote), Signal::stored(None)),
                 None => (own, cached_for),
             };
-            view! { <ProbeResult rid=rid.clone() request=browser_request.clone() browser entries cached_for/> }.into_any()
+            view! { <ProbeResult rid=rid.clone() url=url.clone() request=browser_request.clone() browser entries cached_for/> }.into_any()
         }
     };
     view! {
@@ -100,6 +111,8 @@ fn ProbeItem(
 pub fn ProbeResult(
     /// The request's id, as in its URL and the server's log.
     rid: String,
+    /// The URL the browser fetched.
+    url: String,
     /// The request, as the browser's CORS rules see it.
     request: BrowserRequest,
     /// What the page's code got back.
@@ -111,10 +124,24 @@ pub fn ProbeResult(
     #[prop(into)]
     cached_for: Signal<Option<u64>>,
 ) -> impl IntoView {
+    let engine = expect_context::<Engine>();
     let needs_preflight = !preflight_reasons(&request).is_empty();
+    // The engine's rules applied to the answers the server logged: `None` until they tell.
+    let prediction = Memo::new({
+        let request = request.clone();
+        move |_| entries.with(|entries| verdict(engine, &request, entries)).map(|v| predicted(&v))
+    });
+    let data_preflight = {
+        let request = request.clone();
+        move || predicted_preflight(&request, cached_for.get())
+    };
+    let console = Memo::new({
+        let request = request.clone();
+        move |_| entries.with(|entries| console_messages(engine, &request, &url, entries))
+    });
     let explanation = {
         let browser = browser.clone();
-        move || entries.with(|entries| explain(&request, &browser, entries, cached_for.get()))
+        move || entries.with(|entries| explain(engine, &request, &browser, entries, cached_for.get()))
     };
     let picture = {
         let browser = browser.clone();
@@ -130,7 +157,14 @@ pub fn ProbeResult(
     };
     let marker = format!("arrow-head-{rid}");
     view! {
-        <div class="views" data-rid=rid>
+        <div
+            class="views"
+            data-rid=rid
+            data-engine=engine.as_str()
+            data-preflight=data_preflight
+            data-verdict=move || prediction.with(|p| p.as_ref().map_or("", |(verdict, _)| *verdict))
+            data-cors-error=move || prediction.with(|p| p.as_ref().map(|(_, error)| error.clone()).unwrap_or_default())
+        >
             <div class="view browser-view" data-state=state>
                 <h3>"What the page could read"</h3>
                 <p class="headline">{browser.headline()}</p>
@@ -158,8 +192,31 @@ pub fn ProbeResult(
                     }
                 }}
             </div>
+            {move || console.get().map(|said| view! { <ConsoleSays said/> })}
         </div>
         {move || view! { <SequenceDiagram picture=picture() marker=marker.clone()/> }}
+    }
+}
+
+/// "What your console says": the sentence this engine's console printed for a blocked
+/// request (`said`'s first), and the other engines' words for the same block beneath.
+#[component]
+fn ConsoleSays(said: Vec<(Engine, String)>) -> impl IntoView {
+    let mut said = said.into_iter();
+    let (engine, sentence) = said.next().unwrap_or_default();
+    view! {
+        <div class="view console">
+            <h3>"What your console says"</h3>
+            <p class="small">"In " {engine.label()} "'s console, for this request:"</p>
+            <pre class="console-says" data-engine=engine.as_str()>{sentence}</pre>
+            <p class="small">"The same block in the other engines' words:"</p>
+            {said
+                .map(|(engine, sentence)| view! {
+                    <p class="small console-elsewhere-label">{engine.label()} ":"</p>
+                    <pre class="console-elsewhere" data-engine=engine.as_str()>{sentence}</pre>
+                })
+                .collect_view()}
+        </div>
     }
 }
 

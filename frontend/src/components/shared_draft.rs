@@ -2,7 +2,7 @@
 //! the person presses "Apply this shared lab", and never inside a frame.
 
 use leptos::prelude::*;
-use shared::cors::policy::warnings;
+use shared::cors::{Engine, policy::warnings_in};
 
 use crate::{
     components::policy_panel::{Warnings, summary},
@@ -59,7 +59,7 @@ fn Draft(shared: SharedLab) -> impl IntoView {
     let composer = expect_context::<ComposerRequest>();
     let state = RwSignal::new(State::Draft);
     let policy_summary = summary(&shared.policy);
-    let policy_warnings = warnings(&shared.policy);
+    let policy_warnings = warnings_in(&shared.policy, expect_context::<Engine>());
     let shared = StoredValue::new(shared);
     // What the link is compared with: the server's settings (once loaded) and the composer.
     let live_lab = move || Some(SharedLab { policy: live.policy()?, cookie: live.cookie()?, request: composer.0.get() });

@@ -19,6 +19,8 @@ pub struct Probe {
     pub label: String,
     /// The request id in the URL, by which the server's log names it.
     pub rid: String,
+    /// The URL the browser fetched (`Api::lab_url`), as its console names it.
+    pub url: String,
     pub request: LabRequest,
     /// The token the request carried, when `request.bearer`.
     pub token: Option<String>,
@@ -44,6 +46,8 @@ pub struct Answer {
 pub struct Probes {
     list: RwSignal<Vec<Probe>>,
     next_id: StoredValue<u32>,
+    /// The page's own backend, for the URLs of the requests sent to it.
+    api: StoredValue<Api>,
     jwt: Jwt,
     log: ServerLog,
     deliver: Action<(Probe, Option<Api>), ()>,
@@ -51,9 +55,9 @@ pub struct Probes {
 
 impl Probes {
     pub fn new(api: &Api, log: ServerLog, jwt: Jwt) -> Probes {
-        let api = api.clone();
-        let deliver = Action::new_local(move |(probe, peer): &(Probe, Option<Api>)| deliver(peer.clone().unwrap_or_else(|| api.clone()), peer.is_some(), log, jwt, probe.clone()));
-        Probes { list: RwSignal::new(Vec::new()), next_id: StoredValue::new(1), jwt, log, deliver }
+        let own = api.clone();
+        let deliver = Action::new_local(move |(probe, peer): &(Probe, Option<Api>)| deliver(peer.clone().unwrap_or_else(|| own.clone()), peer.is_some(), log, jwt, probe.clone()));
+        Probes { list: RwSignal::new(Vec::new()), next_id: StoredValue::new(1), api: StoredValue::new(api.clone()), jwt, log, deliver }
     }
 
     /// The results, newest first.
@@ -96,9 +100,14 @@ impl Probes {
         let id = self.next_id.get_value();
         self.next_id.set_value(id + 1);
         let token = if request.bearer { self.jwt.0.get_untracked() } else { None };
+        let url = match &peer {
+            Some(peer) => peer.lab_url(&request.path, &rid),
+            None => self.api.with_value(|api| api.lab_url(&request.path, &rid)),
+        };
         let probe = Probe {
             id,
             label: label.to_owned(),
+            url,
             rid,
             request,
             token,

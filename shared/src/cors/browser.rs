@@ -251,21 +251,15 @@ pub fn cors_check(req: &BrowserRequest, headers: Headers<'_>) -> Result<(), Bloc
 /// What a passed preflight allows the browser to remember.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PreflightPass {
-    /// Seconds the browser caches this result (Fetch default 5; Chromium caps at 7200).
+    /// Seconds the browser caches this result (Fetch default 5; capped by the engine,
+    /// `Engine::max_age_cap`).
     pub cache_seconds: u64,
     /// Passed, but only because of a browser's leniency the standard does not share.
     pub warnings: Vec<String>,
 }
 
-/// Chromium's cap on Access-Control-Max-Age (`Engine::max_age_cap` has every engine's).
-pub const CHROMIUM_MAX_AGE_CAP: u64 = 7200;
 /// Fetch's default when Access-Control-Max-Age is absent.
 pub const DEFAULT_MAX_AGE: u64 = 5;
-
-/// `preflight_check_in` as Chromium does it.
-pub fn preflight_check(req: &BrowserRequest, status: u16, headers: Headers<'_>) -> Result<PreflightPass, Block> {
-    preflight_check_in(Engine::Chromium, req, status, headers)
-}
 
 /// Fetch §4.8 "CORS-preflight fetch" steps 7.x: does the preflight answer let the request go
 /// in `engine`?
@@ -361,11 +355,6 @@ pub enum Verdict {
     Blocked { preflight: Vec<String>, block: Block },
 }
 
-/// `evaluate_in` as Chromium does it.
-pub fn evaluate(req: &BrowserRequest, preflight: Option<(u16, Headers<'_>)>, actual: Headers<'_>) -> Verdict {
-    evaluate_in(Engine::Chromium, req, preflight, actual)
-}
-
 /// Evaluates a request in `engine` against the preflight answer (when one was needed) and
 /// the actual answer: `(status, headers)` each, as the server sent them.
 pub fn evaluate_in(engine: Engine, req: &BrowserRequest, preflight: Option<(u16, Headers<'_>)>, actual: Headers<'_>) -> Verdict {
@@ -389,6 +378,14 @@ pub fn evaluate_in(engine: Engine, req: &BrowserRequest, preflight: Option<(u16,
 #[allow(clippy::type_complexity)] // table rows read best inline
 mod tests {
     use super::*;
+
+    fn preflight_check(req: &BrowserRequest, status: u16, headers: Headers<'_>) -> Result<PreflightPass, Block> {
+        preflight_check_in(Engine::Chromium, req, status, headers)
+    }
+
+    fn evaluate(req: &BrowserRequest, preflight: Option<(u16, Headers<'_>)>, actual: Headers<'_>) -> Verdict {
+        evaluate_in(Engine::Chromium, req, preflight, actual)
+    }
 
     const PAGE: &str = "http://localhost:8080";
 
@@ -523,6 +520,8 @@ mod tests {
         assert_eq!(preflight_check(&r, 204, &headers).unwrap().cache_seconds, 5);
         headers.push(("access-control-max-age".into(), "86400".into()));
         assert_eq!(preflight_check(&r, 204, &headers).unwrap().cache_seconds, 7200);
+        let in_engine = |engine| preflight_check_in(engine, &r, 204, &headers).unwrap().cache_seconds;
+        assert_eq!((in_engine(Engine::Firefox), in_engine(Engine::WebKit)), (86_400, 600));
     }
 
     #[test]

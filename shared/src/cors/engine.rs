@@ -1,5 +1,5 @@
 //! The browser engines the lab explains. They agree on the Fetch standard's CORS rules (the
-//! differential tests hold each to `browser::evaluate`), but not on their words, their limits,
+//! differential tests hold each to `browser::evaluate_in`), but not on their words, their limits,
 //! or their cookies; what differs is here, each figure pinned by an end-to-end test in that
 //! engine (`tests/browser/`).
 
@@ -77,6 +77,15 @@ impl Engine {
             Engine::WebKit => 600,
         }
     }
+
+    /// `max_age_cap` in words: "2 hours".
+    pub fn max_age_cap_words(self) -> &'static str {
+        match self {
+            Engine::Chromium => "2 hours",
+            Engine::Firefox => "24 hours",
+            Engine::WebKit => "10 minutes",
+        }
+    }
 }
 
 /// What an engine does with the session cookie's attributes on `http://localhost`, in the
@@ -101,6 +110,18 @@ impl Engine {
             }
             Engine::WebKit => CookieFacts { keeps_none_without_secure: true, keeps_secure_on_http_localhost: false, sends_none_cross_site: true },
         }
+    }
+}
+
+impl Engine {
+    /// Whether the engine judges a request that a frame of another site makes to the top
+    /// page's own site (A-B-A: the playground on localhost framing a page of 127.0.0.1 that
+    /// fetches from localhost) by the top page alone, and so counts it as same-site: WebKit
+    /// does, and sends even a `SameSite=Lax` cookie; Chromium and Firefox look at every frame
+    /// on the way and send none. Measured by the playground's third-party probe, which is
+    /// such a frame (`tests/browser/third_party.rs`).
+    pub fn judges_frames_by_the_top_page(self) -> bool {
+        self == Engine::WebKit
     }
 }
 

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::engine::Engine;
+
 /// The live CORS policy of the lab API (`/api/*`), exactly as `PUT /control/cors` takes it.
 ///
 /// Settings that browsers refuse (such as `*` with credentials) are valid on purpose:
@@ -277,8 +279,19 @@ pub enum Severity {
     Note,
 }
 
-/// What a browser (or an attacker) will make of this policy, in words.
+/// What a browser (or an attacker) will make of this policy, in words; the notes that
+/// depend on the engine speak of Chromium.
 pub fn warnings(policy: &CorsPolicy) -> Vec<(Severity, String)> {
+    worded(policy, None)
+}
+
+/// `warnings`, with the notes that depend on the engine (Max-Age's cap, `*` and
+/// Authorization) worded for `engine`.
+pub fn warnings_in(policy: &CorsPolicy, engine: Engine) -> Vec<(Severity, String)> {
+    worded(policy, Some(engine))
+}
+
+fn worded(policy: &CorsPolicy, engine: Option<Engine>) -> Vec<(Severity, String)> {
     use Severity::*;
     let mut out = Vec::new();
     if !policy.enabled {
@@ -310,12 +323,23 @@ pub fn warnings(policy: &CorsPolicy) -> Vec<(Severity, String)> {
         out.push((Refused, "Allow-Headers * with credentials is taken literally: no custom header will pass the preflight.".to_owned()));
     }
     if policy.allow_headers.iter().any(|h| h == "*") {
-        out.push((Note, "The Fetch standard says Allow-Headers * never covers Authorization (Chromium still lets it through): list it by name for bearer tokens.".to_owned()));
+        out.push((Note, match engine {
+            None => "The Fetch standard says Allow-Headers * never covers Authorization (Chromium still lets it through): list it by name for bearer tokens.".to_owned(),
+            Some(engine) if engine.wildcard_covers_authorization() => format!(
+                "The Fetch standard says Allow-Headers * never covers Authorization; {} lets it through anyway (so do the other engines the lab tests), a browser that follows the standard would not: list it by name for bearer tokens.",
+                engine.label()
+            ),
+            Some(engine) => format!("Allow-Headers * never covers Authorization, in {} as in the Fetch standard: list it by name for bearer tokens.", engine.label()),
+        }));
     } else if !policy.allow_headers.iter().any(|h| h.eq_ignore_ascii_case("authorization")) {
         out.push((Refused, "Authorization is not in Allow-Headers: requests with a bearer token fail at the preflight.".to_owned()));
     }
-    if policy.max_age.is_some_and(|s| s > 7200) {
-        out.push((Note, "Chromium caps Access-Control-Max-Age at 7200 s (2 hours).".to_owned()));
+    let cap = engine.unwrap_or_default().max_age_cap();
+    if policy.max_age.is_some_and(|s| u64::from(s) > cap) {
+        out.push((Note, match engine {
+            None => "Chromium caps Access-Control-Max-Age at 7200 s (2 hours).".to_owned(),
+            Some(engine) => format!("{} caps Access-Control-Max-Age at {cap} s ({}): it keeps the preflight's answer no longer.", engine.label(), engine.max_age_cap_words()),
+        }));
     }
     out
 }
@@ -346,5 +370,19 @@ mod warning_tests {
         assert!(warnings(&p).iter().any(|(_, w)| w.contains("taken literally")));
         p.max_age = Some(86400);
         assert!(warnings(&p).iter().any(|(_, w)| w.contains("7200")));
+    }
+
+    /// Max-Age's cap is the engine's: 86400 s is over Chromium's and WebKit's, not Firefox's.
+    #[test]
+    fn engine_notes_speak_of_the_engine() {
+        let mut p = CorsPolicy::secure_default("http://localhost:8080");
+        p.max_age = Some(86_400);
+        let notes = |p: &CorsPolicy, engine| warnings_in(p, engine).into_iter().map(|(_, w)| w).collect::<Vec<_>>().join(" ");
+        assert!(notes(&p, Engine::WebKit).contains("WebKit (Safari) caps Access-Control-Max-Age at 600 s (10 minutes)"), "{}", notes(&p, Engine::WebKit));
+        assert!(notes(&p, Engine::Chromium).contains("at 7200 s (2 hours)"));
+        assert!(!notes(&p, Engine::Firefox).contains("caps"), "{}", notes(&p, Engine::Firefox));
+        p.allow_headers = vec!["*".into()];
+        assert!(notes(&p, Engine::Firefox).contains("Firefox lets it through anyway"), "{}", notes(&p, Engine::Firefox));
+        assert_eq!(warnings_in(&p, Engine::Firefox).len(), warnings(&p).len() - 1, "the same warnings but the cap");
     }
 }
