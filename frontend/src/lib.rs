@@ -12,6 +12,7 @@
 pub mod api;
 pub mod app;
 pub mod attack;
+pub mod balancing;
 pub mod components;
 pub mod diagram;
 pub mod export;

@@ -128,12 +128,15 @@ pub fn ProbeResult(
             Vec::new(),
         ),
     };
+    // Behind a load balancer, which instance answered; readable only when the policy exposes it.
+    let instance = crate::balancing::instance_of(&headers);
     let marker = format!("arrow-head-{rid}");
     view! {
         <div class="views" data-rid=rid>
             <div class="view browser-view" data-state=state>
                 <h3>"What the page could read"</h3>
                 <p class="headline">{browser.headline()}</p>
+                {instance.map(|name| view! { <p class="instance">"Answered by instance " <strong>{name}</strong> " (X-Instance, exposed by the policy)"</p> })}
                 <pre>{body}</pre>
                 <p class="small">"Response headers JavaScript can see:"</p>
                 <ul class="small">
