@@ -167,6 +167,22 @@ impl Api {
         self.get("/control/instance")
     }
 
+    /// `GET /control/instance` with the load balancer in front of the instances, if any.
+    pub fn instance_info(&self) -> impl Future<Output = Result<shared::wire::InstanceInfo>> + use<> {
+        self.get("/control/instance")
+    }
+
+    /// The instances behind the load balancer (`GET /control/balancer`).
+    pub fn balancer(&self) -> impl Future<Output = Result<shared::wire::BalancerState>> + use<> {
+        self.get("/control/balancer")
+    }
+
+    /// Stops (`enabled: false`) or starts an instance for lab requests, in both ways through.
+    pub fn switch_server(&self, name: &str, enabled: bool) -> impl Future<Output = Result<shared::wire::BalancerState>> + use<> {
+        let path = format!("/control/balancer/servers/{}", js_sys::encode_uri_component(name));
+        self.put(&path, &shared::wire::ServerSwitch { enabled })
+    }
+
     pub fn accounts(&self) -> impl Future<Output = Result<Vec<Account>>> + use<> {
         self.get("/control/accounts")
     }

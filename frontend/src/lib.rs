@@ -14,6 +14,7 @@
 pub mod api;
 pub mod app;
 pub mod attack;
+pub mod balancing;
 pub mod components;
 pub mod console_reading;
 pub mod defences;

@@ -11,6 +11,7 @@ mod first_screen;
 mod lab_matrix;
 mod results;
 mod scaling;
+mod scaling_ui;
 mod security;
 mod settings;
 mod share_link;

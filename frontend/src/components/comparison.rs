@@ -2,8 +2,10 @@
 
 use leptos::prelude::*;
 
+use crate::balancing::CASES;
+
 /// Each row: what is compared, for a session cookie, for a JWT, and where the page shows it.
-const ROWS: [(&str, &str, &str, &str, &str); 5] = [
+const ROWS: [(&str, &str, &str, &str, &str); 4] = [
     ("Where the data is", "On the server: sessionStore[id] → {userId}", "In the token itself: sub, email, exp", "#session-store", "See the store"),
     (
         "How it travels",
@@ -14,14 +16,12 @@ const ROWS: [(&str, &str, &str, &str, &str); 5] = [
     ),
     ("What the server checks", "That the id exists and has not expired", "The HMAC signature and exp, with no lookup", "#token", "Tamper with a token"),
     ("Logging out", "Delete the session: it ends at once", "Nothing to delete: the token works until exp", "#auth-lab", "Log out, then replay"),
-    (
-        "Scaling",
-        "Every instance must reach the same store (sticky sessions or Redis)",
-        "Any instance with the secret can verify it",
-        "#session-store",
-        "Where sessions live",
-    ),
 ];
+
+/// The Scaling row links into each case of the scaling lab behind a load balancer
+/// (`balancing::CASES`): sticky sessions and Redis for the cookie, nothing for the JWT.
+const SCALING: (&str, &str, &str) =
+    ("Scaling", "Every instance must reach the same store (sticky sessions or Redis)", "Any instance with the secret can verify it");
 
 #[component]
 pub fn Comparison() -> impl IntoView {
@@ -43,6 +43,15 @@ pub fn Comparison() -> impl IntoView {
                             .map(|(aspect, session, jwt, href, link)| view! {
                                 <tr><th scope="row">{aspect}</th><td>{session}</td><td>{jwt}</td><td><a href=href>{link}</a></td></tr>
                             })}
+                        <tr id="comparison-scaling">
+                            <th scope="row">{SCALING.0}</th><td>{SCALING.1}</td><td>{SCALING.2}</td>
+                            <td>
+                                <a href="#session-store">"Where sessions live"</a>
+                                <ul class="small">
+                                    {CASES.map(|case| view! { <li><a href=format!("#{}", case.id)>{case.title}</a></li> })}
+                                </ul>
+                            </td>
+                        </tr>
                     </tbody>
                 </table>
             </div>

@@ -1,6 +1,7 @@
 //! Views: each wires the state's signals to markup; the logic lives in plain modules.
 
 pub mod auth_lab;
+pub mod balancer;
 pub mod bank;
 pub mod code_export;
 pub mod comparison;

@@ -155,6 +155,8 @@ pub fn ProbeResult(
             Vec::new(),
         ),
     };
+    // Behind a load balancer, which instance answered; readable only when the policy exposes it.
+    let instance = crate::balancing::instance_of(&headers);
     let marker = format!("arrow-head-{rid}");
     view! {
         <div
@@ -168,6 +170,7 @@ pub fn ProbeResult(
             <div class="view browser-view" data-state=state>
                 <h3>"What the page could read"</h3>
                 <p class="headline">{browser.headline()}</p>
+                {instance.map(|name| view! { <p class="instance">"Answered by instance " <strong>{name}</strong> " (X-Instance, exposed by the policy)"</p> })}
                 <pre>{body}</pre>
                 <p class="small">"Response headers JavaScript can see:"</p>
                 <ul class="small">

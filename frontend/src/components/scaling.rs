@@ -1,11 +1,13 @@
 //! The scaling lab: two backends, sessions in each one's memory or shared in Redis, and a
-//! JWT that any instance with the secret accepts.
+//! JWT that any instance with the secret accepts; behind a load balancer when one runs
+//! (`components::balancer`).
 
 use leptos::prelude::*;
-use shared::wire::Instance;
+use shared::wire::{Balanced, Instance};
 
 use crate::{
     api::Api,
+    components::balancer::{Balancer, Cases},
     lab_request::LabRequest,
     loopback,
     state::{Jwt, Probes},
@@ -19,13 +21,16 @@ struct Instances {
     peers: Vec<(Api, Instance)>,
     /// Peers the backend named that the page will not talk to (not a loopback origin).
     refused: Vec<String>,
+    /// The load balancer in front of the instances, when one runs.
+    balancer: Option<Balanced>,
 }
 
 /// This backend's instance, then each peer's it names.
 fn instances(api: &Api) -> impl Future<Output = Instances> + use<> {
-    let (mine, api) = (api.instance(), api.clone());
+    let (mine, api) = (api.instance_info(), api.clone());
     async move {
-        let Ok(mine) = mine.await else { return Instances::default() };
+        let Ok(info) = mine.await else { return Instances::default() };
+        let mine = info.instance;
         let mut found = Instances::default();
         for origin in &mine.peers {
             match loopback::origin(origin) {
@@ -39,6 +44,7 @@ fn instances(api: &Api) -> impl Future<Output = Instances> + use<> {
             }
         }
         found.mine = Some(mine);
+        found.balancer = info.balancer;
         found
     }
 }
@@ -46,15 +52,39 @@ fn instances(api: &Api) -> impl Future<Output = Instances> + use<> {
 #[component]
 pub fn Scaling() -> impl IntoView {
     let api = expect_context::<Api>();
-    let instances = LocalResource::new(move || instances(&api));
+    let instances = LocalResource::new({
+        let api = api.clone();
+        move || instances(&api)
+    });
     let loaded = move || instances.get().unwrap_or_default();
     view! {
         <section class="panel" id="scaling" aria-labelledby="scaling-title">
             <h2 id="scaling-title">"Scaling: one store or many"</h2>
-            {move || loaded().mine.map(|mine| {
-                let store = if mine.store == "redis" { "a Redis store shared by the instances" } else { "its own memory" };
-                view! { <p id="instance">{format!("This page talks to instance {}, which keeps sessions in {store}.", mine.name)}</p> }
+            {move || {
+                let Instances { mine, balancer, .. } = loaded();
+                mine.map(|mine| {
+                    let store = if mine.store == "redis" { "a Redis store shared by the instances" } else { "its own memory" };
+                    // Behind the balancer only the control plane reaches one instance for sure.
+                    let talks = if balancer.is_some() { "This page's control plane is" } else { "This page talks to" };
+                    view! { <p id="instance">{format!("{talks} instance {}, which keeps sessions in {store}.", mine.name)}</p> }
+                })
+            }}
+            // Without a balancer the cases are still listed, so that the comparison table's
+            // links land, with the command that starts one.
+            {move || instances.get().filter(|found| found.balancer.is_none()).map(|found| view! {
+                <p class="small">
+                    "Behind a load balancer: " <code>"cargo xtask run --scale lb"</code> " (or " <code>"--scale lb redis"</code>
+                    ") puts HAProxy in front of two instances, and this panel then shows these cases live:"
+                </p>
+                <Cases store=found.mine.map(|m| m.store)/>
             })}
+            {move || {
+                let Instances { mine, peers, balancer, .. } = loaded();
+                let (mine, balanced) = (mine?, balancer?);
+                // Every instance's control plane, the page's own first: each keeps its own policy.
+                let instances = std::iter::once((mine.name, api.clone())).chain(peers.into_iter().map(|(peer, theirs)| (theirs.name, peer))).collect();
+                Some(view! { <Balancer api=api.clone() balanced store=mine.store instances/> })
+            }}
             {move || {
                 let refused = loaded().refused;
                 (!refused.is_empty()).then(|| view! {
