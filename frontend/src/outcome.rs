@@ -29,10 +29,6 @@ impl BrowserView {
             Self::NetworkError(message) => message.clone(),
         }
     }
-
-    pub fn is_blocked(&self) -> bool {
-        matches!(self, Self::NetworkError(_))
-    }
 }
 
 /// The explanation of one request, from what both sides saw.

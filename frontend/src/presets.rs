@@ -122,7 +122,10 @@ impl Preset {
 
 #[cfg(test)]
 mod tests {
-    use shared::cors::policy::{Severity, warnings};
+    use shared::cors::{
+        engine::Engine,
+        policy::{Severity, warnings_in},
+    };
 
     use super::*;
 
@@ -142,8 +145,8 @@ mod tests {
     fn vulnerable_presets_are_labelled_and_warned_about() {
         for preset in [Preset::ReflectCredentials, Preset::TrustNull] {
             assert!(preset.label().contains("VULNERABLE"));
-            assert!(warnings(&preset.policy(PAGE)).iter().any(|(s, _)| *s == Severity::Vulnerable), "{preset:?}");
+            assert!(warnings_in(&preset.policy(PAGE), Engine::Chromium).iter().any(|(s, _)| *s == Severity::Vulnerable), "{preset:?}");
         }
-        assert!(warnings(&Preset::StarWithCredentials.policy(PAGE)).iter().any(|(s, _)| *s == Severity::Refused));
+        assert!(warnings_in(&Preset::StarWithCredentials.policy(PAGE), Engine::Chromium).iter().any(|(s, _)| *s == Severity::Refused));
     }
 }

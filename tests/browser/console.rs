@@ -4,26 +4,11 @@
 //! block in this browser, with the same `data-cors-error` (in Chromium, the `corsError` the
 //! DevTools protocol reported too).
 
-use std::time::{Duration, Instant};
-
-use e2e::{Browser, Engine, Lab, cors_error_of};
+use e2e::{Engine, Lab, cors_error_of};
 use shared::cors::{
     browser::{Block, CorsError},
     console,
 };
-
-/// Waits up to a few seconds for `css`'s attribute `name` to be `want`, and returns what it
-/// was last (a difference is reported, not a panic: every sentence is checked).
-async fn settle(b: &Browser, css: &str, name: &str, want: &str) -> String {
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        let value = b.attr(css, name).await.unwrap_or_default();
-        if value == want || Instant::now() > deadline {
-            return value;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
 
 #[tokio::test]
 async fn each_engine_s_console_sentence_is_read_back_and_reproduced_with_one_send() {
@@ -56,8 +41,8 @@ async fn each_engine_s_console_sentence_is_read_back_and_reproduced_with_one_sen
             b.click("#console-read").await;
 
             // Assert: the engine and the check
-            let named = settle(b, "#console-reading", "data-engine", engine.as_str()).await;
-            let read = settle(b, "#console-reading", "data-cors-error", &check).await;
+            let named = b.settle_attr("#console-reading", "data-engine", |v| v == engine.as_str()).await;
+            let read = b.settle_attr("#console-reading", "data-cors-error", |v| v == check).await;
             if (named.as_str(), read.as_str()) != (engine.as_str(), check.as_str()) {
                 failed.push(format!("{sentence}\n    read as {named:?} {read:?}, expected {:?} {check:?}", engine.as_str()));
                 continue;

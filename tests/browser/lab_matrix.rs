@@ -216,8 +216,8 @@ fn scenarios() -> Vec<Scenario> {
             explanation: &["Blocked at the preflight"],
         },
         Scenario {
-            // The Fetch standard says `*` never covers Authorization; Chromium 156 still lets
-            // it through. Asserted as the browser really behaves, and explained as such.
+            // The Fetch standard says `*` never covers Authorization; every engine tested still
+            // lets it through. Asserted as the browsers really behave, and explained as such.
             name: "express defaults: Allow-Headers * and Authorization (every engine tested lets it through)",
             setup: vec![Preset("express-defaults")],
             act: "#profile-token",

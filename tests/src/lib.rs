@@ -262,13 +262,20 @@ impl Browser {
 
     /// Waits until `css` has attribute `name` satisfying `ready`, and returns it.
     pub async fn wait_attr(&self, css: &str, name: &str, ready: impl Fn(&str) -> bool) -> String {
+        let value = self.settle_attr(css, name, &ready).await;
+        assert!(ready(&value), "{css}[{name}] never became ready; last value: {value:?}");
+        value
+    }
+
+    /// Like `wait_attr`, but hands back the last value when it never became ready, for a test
+    /// that reports every mismatch at once.
+    pub async fn settle_attr(&self, css: &str, name: &str, ready: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + UI_TIMEOUT;
         loop {
             let value = self.attr(css, name).await.unwrap_or_default();
-            if ready(&value) {
+            if ready(&value) || Instant::now() > deadline {
                 return value;
             }
-            assert!(Instant::now() < deadline, "{css}[{name}] never became ready; last value: {value:?}");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }

@@ -11,7 +11,6 @@ use crate::{
     balancing::{self, Body, CASES, Credential, DEMO_LOGIN, Reading, Way},
     json,
     lab_request::{LabRequest, Login},
-    outcome::BrowserView,
     page,
     state::{Jwt, LiveSettings},
 };
@@ -75,12 +74,7 @@ pub fn Balancer(api: Api, balanced: Balanced, store: String, instances: Vec<(Str
             for _ in 0..times {
                 let token = jwt.0.get_untracked();
                 let browser = target.lab_fetch(&request, token.as_deref(), &page::new_request_id()).await;
-                if let BrowserView::Response { status: 200, body, .. } = &browser
-                    && request.issues_token()
-                    && let Ok(issued) = json::parse::<TokenResponse>(body)
-                {
-                    jwt.0.set(Some(issued.token));
-                }
+                jwt.keep_issued(&request, &browser);
                 let n = sent.get_value() + 1;
                 sent.set_value(n);
                 let credential = if request.bearer || request.issues_token() { Credential::Jwt } else { Credential::Cookie };
@@ -93,9 +87,10 @@ pub fn Balancer(api: Api, balanced: Balanced, store: String, instances: Vec<(Str
         }
     });
 
-    let servers = LocalResource::new({
+    // Only a balancer with its runtime API configured can say which servers it has.
+    let servers = balanced.admin.then(|| {
         let api = api.clone();
-        move || api.balancer()
+        LocalResource::new(move || api.balancer())
     });
     let switch = Action::new_local({
         let api = api.clone();
@@ -104,7 +99,9 @@ pub fn Balancer(api: Api, balanced: Balanced, store: String, instances: Vec<(Str
             async move {
                 match switched.await {
                     Ok(state) => {
-                        servers.update(|s| *s = Some(Ok(state)));
+                        if let Some(servers) = servers {
+                            servers.update(|s| *s = Some(Ok(state)));
+                        }
                         problem.set(None);
                     }
                     Err(e) => problem.set(Some(format!("The balancer was not switched: {e}"))),
@@ -116,6 +113,9 @@ pub fn Balancer(api: Api, balanced: Balanced, store: String, instances: Vec<(Str
     let exposure = LocalResource::new({
         let instances = instances.clone();
         move || {
+            // Asked again whenever the page's own policy changes (the policy panel may take
+            // X-Instance out), so that what this says stays true.
+            let _tracked = live.policy();
             let asked: Vec<_> = instances.iter().map(|(name, api)| (name.clone(), api.get_policy())).collect();
             async move {
                 let mut exposed = Vec::new();
@@ -156,7 +156,7 @@ pub fn Balancer(api: Api, balanced: Balanced, store: String, instances: Vec<(Str
             </button>
         }
     };
-    let admin = balanced.admin;
+    let needs_token = move || credential.get() == Credential::Jwt && jwt.0.with(Option::is_none);
 
     view! {
         <div id="balancer">
@@ -192,16 +192,16 @@ pub fn Balancer(api: Api, balanced: Balanced, store: String, instances: Vec<(Str
                 <button id="balancer-token" disabled=move || busy() || no_way() on:click=move |_| { send.dispatch(Send::GetToken); }>
                     "Get a JWT"
                 </button>
-                <button id="balancer-profile" disabled=move || busy() || no_way() || (credential.get() == Credential::Jwt && jwt.0.with(Option::is_none))
+                <button id="balancer-profile" disabled=move || busy() || no_way() || needs_token()
                     on:click=move |_| { send.dispatch(Send::Profile(1)); }>
                     "GET /api/profile"
                 </button>
-                <button id="balancer-profile-burst" disabled=move || busy() || no_way() || (credential.get() == Credential::Jwt && jwt.0.with(Option::is_none))
+                <button id="balancer-profile-burst" disabled=move || busy() || no_way() || needs_token()
                     on:click=move |_| { send.dispatch(Send::Profile(BURST)); }>
                     {format!("…{BURST} times")}
                 </button>
             </div>
-            {admin.then(|| view! {
+            {servers.map(|servers| view! {
                 <ul id="balancer-servers" class="small">
                     {move || match servers.get() {
                         None => view! { <li>"Asking the balancer…"</li> }.into_any(),

@@ -101,7 +101,7 @@ pub fn ThirdPartyProbe(
         set_timeout(
             move || {
                 if state.with_untracked(|now| now.waits_for(&rid)) {
-                    state.set(Probe::Failed("The other site's page did not answer within 10 s.".to_owned()));
+                    state.set(Probe::Failed(format!("The other site's page did not answer within {} s.", PATIENCE.as_secs())));
                 }
             },
             PATIENCE,

@@ -14,7 +14,9 @@ pub mod probes;
 
 use leptos::prelude::*;
 
-use crate::lab_request::LabRequest;
+use shared::wire::TokenResponse;
+
+use crate::{json, lab_request::LabRequest, outcome::BrowserView};
 
 pub use self::{live::LiveSettings, log::ServerLog, probes::Probes};
 
@@ -26,6 +28,18 @@ pub struct ComposerRequest(pub RwSignal<LabRequest>);
 /// (gone on reload: nothing for an XSS to find later).
 #[derive(Clone, Copy)]
 pub struct Jwt(pub RwSignal<Option<String>>);
+
+impl Jwt {
+    /// Keeps the token a `POST /api/token` answer handed out, so later requests can send it.
+    pub fn keep_issued(&self, request: &LabRequest, browser: &BrowserView) {
+        if let BrowserView::Response { status: 200, body, .. } = browser
+            && request.issues_token()
+            && let Ok(issued) = json::parse::<TokenResponse>(body)
+        {
+            self.0.set(Some(issued.token));
+        }
+    }
+}
 
 /// What went wrong last (a change the server refused, a reset that failed), in words.
 #[derive(Clone, Copy)]

@@ -2,10 +2,10 @@
 //! flow of one request: send it as the page's code would, then fetch the server's entries for it.
 
 use leptos::prelude::*;
-use shared::wire::{LogEntry, TokenResponse};
+use shared::wire::LogEntry;
 
 use super::{Jwt, ServerLog};
-use crate::{api::Api, json, lab_request::LabRequest, outcome::BrowserView, page};
+use crate::{api::Api, lab_request::LabRequest, outcome::BrowserView, page};
 
 /// How many results the page keeps.
 const KEEP: usize = 20;
@@ -137,11 +137,6 @@ async fn deliver(api: Api, remote: bool, log: ServerLog, jwt: Jwt, probe: Probe)
         }
         None
     };
-    if let BrowserView::Response { status: 200, body, .. } = &browser
-        && probe.request.issues_token()
-        && let Ok(issued) = json::parse::<TokenResponse>(body)
-    {
-        jwt.0.set(Some(issued.token));
-    }
+    jwt.keep_issued(&probe.request, &browser);
     probe.answer.set(Some(Answer { browser, remote_entries }));
 }

@@ -279,19 +279,9 @@ pub enum Severity {
     Note,
 }
 
-/// What a browser (or an attacker) will make of this policy, in words; the notes that
-/// depend on the engine speak of Chromium.
-pub fn warnings(policy: &CorsPolicy) -> Vec<(Severity, String)> {
-    worded(policy, None)
-}
-
-/// `warnings`, with the notes that depend on the engine (Max-Age's cap, `*` and
-/// Authorization) worded for `engine`.
+/// What a browser (or an attacker) will make of this policy, in words; the notes that depend
+/// on the engine (Max-Age's cap, `*` and Authorization) are worded for `engine`.
 pub fn warnings_in(policy: &CorsPolicy, engine: Engine) -> Vec<(Severity, String)> {
-    worded(policy, Some(engine))
-}
-
-fn worded(policy: &CorsPolicy, engine: Option<Engine>) -> Vec<(Severity, String)> {
     use Severity::*;
     let mut out = Vec::new();
     if !policy.enabled {
@@ -324,22 +314,19 @@ fn worded(policy: &CorsPolicy, engine: Option<Engine>) -> Vec<(Severity, String)
     }
     if policy.allow_headers.iter().any(|h| h == "*") {
         out.push((Note, match engine {
-            None => "The Fetch standard says Allow-Headers * never covers Authorization (Chromium still lets it through): list it by name for bearer tokens.".to_owned(),
-            Some(engine) if engine.wildcard_covers_authorization() => format!(
+            engine if engine.wildcard_covers_authorization() => format!(
                 "The Fetch standard says Allow-Headers * never covers Authorization; {} lets it through anyway (so do the other engines the lab tests), a browser that follows the standard would not: list it by name for bearer tokens.",
                 engine.label()
             ),
-            Some(engine) => format!("Allow-Headers * never covers Authorization, in {} as in the Fetch standard: list it by name for bearer tokens.", engine.label()),
+            engine => format!("Allow-Headers * never covers Authorization, in {} as in the Fetch standard: list it by name for bearer tokens.", engine.label()),
         }));
     } else if !policy.allow_headers.iter().any(|h| h.eq_ignore_ascii_case("authorization")) {
         out.push((Refused, "Authorization is not in Allow-Headers: requests with a bearer token fail at the preflight.".to_owned()));
     }
-    let cap = engine.unwrap_or_default().max_age_cap();
+    let cap = engine.max_age_cap();
     if policy.max_age.is_some_and(|s| u64::from(s) > cap) {
-        out.push((Note, match engine {
-            None => "Chromium caps Access-Control-Max-Age at 7200 s (2 hours).".to_owned(),
-            Some(engine) => format!("{} caps Access-Control-Max-Age at {cap} s ({}): it keeps the preflight's answer no longer.", engine.label(), engine.max_age_cap_words()),
-        }));
+        let note = format!("{} caps Access-Control-Max-Age at {cap} s ({}): it keeps the preflight's answer no longer.", engine.label(), engine.max_age_cap_words());
+        out.push((Note, note));
     }
     out
 }
@@ -349,12 +336,12 @@ mod warning_tests {
     use super::*;
 
     fn kinds(p: &CorsPolicy) -> Vec<Severity> {
-        warnings(p).into_iter().map(|(s, _)| s).collect()
+        warnings_in(p, Engine::Chromium).into_iter().map(|(s, _)| s).collect()
     }
 
     #[test]
     fn the_secure_default_has_no_warning() {
-        assert!(warnings(&CorsPolicy::secure_default("http://localhost:8080")).is_empty());
+        assert!(warnings_in(&CorsPolicy::secure_default("http://localhost:8080"), Engine::Chromium).is_empty());
     }
 
     #[test]
@@ -365,11 +352,11 @@ mod warning_tests {
         p.allow_origin = AllowOrigin::Reflect;
         assert_eq!(kinds(&p), vec![Severity::Vulnerable]);
         p.allow_headers = vec!["Content-Type".into()];
-        assert!(warnings(&p).iter().any(|(_, w)| w.contains("Authorization is not in Allow-Headers")));
+        assert!(warnings_in(&p, Engine::Chromium).iter().any(|(_, w)| w.contains("Authorization is not in Allow-Headers")));
         p.allow_headers = vec!["*".into()];
-        assert!(warnings(&p).iter().any(|(_, w)| w.contains("taken literally")));
+        assert!(warnings_in(&p, Engine::Chromium).iter().any(|(_, w)| w.contains("taken literally")));
         p.max_age = Some(86400);
-        assert!(warnings(&p).iter().any(|(_, w)| w.contains("7200")));
+        assert!(warnings_in(&p, Engine::Chromium).iter().any(|(_, w)| w.contains("7200")));
     }
 
     /// Max-Age's cap is the engine's: 86400 s is over Chromium's and WebKit's, not Firefox's.
@@ -383,6 +370,6 @@ mod warning_tests {
         assert!(!notes(&p, Engine::Firefox).contains("caps"), "{}", notes(&p, Engine::Firefox));
         p.allow_headers = vec!["*".into()];
         assert!(notes(&p, Engine::Firefox).contains("Firefox lets it through anyway"), "{}", notes(&p, Engine::Firefox));
-        assert_eq!(warnings_in(&p, Engine::Firefox).len(), warnings(&p).len() - 1, "the same warnings but the cap");
+        assert_eq!(warnings_in(&p, Engine::Firefox).len(), warnings_in(&p, Engine::Chromium).len() - 1, "the same warnings but the cap");
     }
 }
