@@ -50,7 +50,7 @@ impl Page {
         let lab = ScaleLab::start(store).await;
         lab.set_policy_everywhere(&lab.policy_exposing_the_instance()).await;
         let browser = Browser::start().await;
-        browser.client.goto(&lab.blank_url()).await.expect("the blank page opens");
+        browser.client.goto(&lab.frontend.blank_url()).await.expect("the blank page opens");
         Page { lab, browser }
     }
 

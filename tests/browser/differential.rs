@@ -9,7 +9,7 @@
 //! `PLAYGROUND_DIFF_SEED` replays a run; `PLAYGROUND_DIFF_SCENARIOS` sets how many (by default
 //! 300 in Chromium, 100 in the other engines).
 
-use e2e::{Engine, Lab, console_sentence, cors_error_of, is_cors_message};
+use e2e::{Engine, Lab, cors_error_of, cors_line_of};
 use serde_json::json;
 use shared::cors::{
     AllowOrigin, CorsPolicy, RefusedPreflight, console,
@@ -114,7 +114,7 @@ async fn the_lab_predicts_what_the_browser_does() {
     let seed: u64 = std::env::var("PLAYGROUND_DIFF_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x5eed_c0de);
     let default_count = if engine == Engine::Chromium { 300 } else { 100 };
     let count: usize = std::env::var("PLAYGROUND_DIFF_SCENARIOS").ok().and_then(|s| s.parse().ok()).unwrap_or(default_count);
-    b.client.goto(&lab.blank_url()).await.unwrap();
+    b.client.goto(&lab.frontend.blank_url()).await.unwrap();
     let page = lab.frontend.origin.clone();
     // Start from empty logs: only the scenarios' own events are read.
     let _ = b.devtools_events().await;
@@ -145,14 +145,14 @@ async fn the_lab_predicts_what_the_browser_does() {
             .map(|e| (e.method, e.preflight, e.status))
             .collect();
         let cors_error = b.devtools_events().await.and_then(|events| cors_error_of(&events, &rid));
-        let console = b.console().await.and_then(|lines| lines.into_iter().map(|(_, m)| m).find(|m| m.contains(&rid) && is_cors_message(m)));
+        let console = b.console().await.and_then(|lines| cors_line_of(lines, &rid));
 
         let observed = Observed {
             readable: result["read"] == true,
             preflight: entries.iter().any(|(_, preflight, _)| *preflight),
             reached: entries.iter().map(|(method, _, _)| method.clone()).collect(),
             cors_error,
-            console: console.map(|m| console_sentence(&m)),
+            console,
         };
         let prediction = predict(&policy, &request, engine);
         let statuses: Vec<(String, u16)> = entries.iter().map(|(method, _, status)| (method.clone(), *status)).collect();

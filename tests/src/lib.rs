@@ -87,6 +87,11 @@ pub struct Frontend {
 }
 
 impl Frontend {
+    /// An empty page of the UI's origin.
+    pub fn blank_url(&self) -> String {
+        format!("{}/blank", self.origin)
+    }
+
     pub async fn serve() -> Frontend {
         let dist = required_path("PLAYGROUND_DIST");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
@@ -377,9 +382,8 @@ impl Browser {
     pub async fn cors_console_line(&self, rid: &str) -> Option<String> {
         let deadline = Instant::now() + Duration::from_secs(3);
         loop {
-            let lines = self.console().await?;
-            if let Some(line) = lines.into_iter().map(|(_, m)| m).find(|m| m.contains(rid) && is_cors_message(m)) {
-                return Some(console_sentence(&line));
+            if let Some(line) = cors_line_of(self.console().await?, rid) {
+                return Some(line);
             }
             if Instant::now() > deadline {
                 return None;
@@ -387,6 +391,11 @@ impl Browser {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
+}
+
+/// Of console lines `(level, message)`, the CORS sentence for the request whose URL holds `rid`.
+pub fn cors_line_of(lines: Vec<(String, String)>, rid: &str) -> Option<String> {
+    lines.into_iter().map(|(_, m)| m).find(|m| m.contains(rid) && is_cors_message(m)).map(|m| console_sentence(&m))
 }
 
 /// Console lines, `(level, message)`, collected as they come.
@@ -455,11 +464,6 @@ impl Lab {
         let backend = Backend::start(&frontend.origin);
         let browser = Browser::start().await;
         Lab { frontend, backend, browser, http: reqwest::Client::new() }
-    }
-
-    /// An empty page of the UI's origin.
-    pub fn blank_url(&self) -> String {
-        format!("{}/blank", self.frontend.origin)
     }
 
     /// The playground page, pointed at this lab's backend.
@@ -633,11 +637,6 @@ impl ScaleLab {
             let put = self.http.put(format!("{}/control/cors", instance.api)).json(policy).send().await.expect("control plane answers");
             assert_eq!(put.status(), 200, "the policy was refused by {}", instance.api);
         }
-    }
-
-    /// An empty page of the UI's origin.
-    pub fn blank_url(&self) -> String {
-        format!("{}/blank", self.frontend.origin)
     }
 
     /// The default lab policy of this lab's UI, with `X-Instance` readable by the page.
