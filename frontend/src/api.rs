@@ -167,11 +167,6 @@ impl Api {
         self.get("/control/instance")
     }
 
-    /// `GET /control/instance` with the load balancer in front of the instances, if any.
-    pub fn instance_info(&self) -> impl Future<Output = Result<shared::wire::InstanceInfo>> + use<> {
-        self.get("/control/instance")
-    }
-
     /// The instances behind the load balancer (`GET /control/balancer`).
     pub fn balancer(&self) -> impl Future<Output = Result<shared::wire::BalancerState>> + use<> {
         self.get("/control/balancer")

@@ -126,9 +126,17 @@ pub fn console_messages(engine: Engine, request: &BrowserRequest, url: &str, ent
     Some(std::iter::once(own).chain(Engine::ALL.into_iter().filter(|e| *e != engine).filter_map(say)).collect())
 }
 
-/// Explains a request in `engine`. `cached_for` is the seconds left of a preflight the
+/// Explains a request in `engine`, whose rules gave `verdict` (`verdict`, computed once by the
+/// caller for every view that shows it). `cached_for` is the seconds left of a preflight the
 /// browser cached for this URL, when the page knows of one.
-pub fn explain(engine: Engine, request: &BrowserRequest, browser: &BrowserView, entries: &[LogEntry], cached_for: Option<u64>) -> Explanation {
+pub fn explain(
+    engine: Engine,
+    request: &BrowserRequest,
+    browser: &BrowserView,
+    entries: &[LogEntry],
+    verdict: Option<&Verdict>,
+    cached_for: Option<u64>,
+) -> Explanation {
     let reasons = preflight_reasons(request);
     let (preflight, actual) = split(entries);
     let preflight_text = match (reasons.is_empty(), preflight, actual) {
@@ -141,8 +149,7 @@ pub fn explain(engine: Engine, request: &BrowserRequest, browser: &BrowserView, 
         (false, None, None) => format!("Needs a preflight because {}.", reasons.join("; ")),
     };
     let devtools = engines::devtools(engine);
-    let verdict = verdict(engine, request, entries);
-    let blocked = verdict.as_ref().and_then(block).map(|b| (b.reason.clone(), Some(b.fix.clone())));
+    let blocked = verdict.and_then(block).map(|b| (b.reason.clone(), Some(b.fix.clone())));
 
     let (summary, fix) = match (browser, actual, preflight) {
         (BrowserView::Response { status, .. }, _, _) => match verdict {
@@ -220,9 +227,14 @@ mod tests {
     const BLOCKED: fn() -> BrowserView = || BrowserView::NetworkError("TypeError: Failed to fetch".into());
     const CHROMIUM: Engine = Engine::Chromium;
 
+    /// `explain` in Chromium, with the verdict its rules give.
+    fn explained(request: &BrowserRequest, browser: &BrowserView, entries: &[LogEntry], cached_for: Option<u64>) -> Explanation {
+        explain(CHROMIUM, request, browser, entries, verdict(CHROMIUM, request, entries).as_ref(), cached_for)
+    }
+
     #[test]
     fn blocked_but_arrived_names_the_missing_header_and_the_fix() {
-        let e = explain(CHROMIUM, &req("GET", &[]), &BLOCKED(), &[entry(false, 401, &[])], None);
+        let e = explained(&req("GET", &[]), &BLOCKED(), &[entry(false, 401, &[])], None);
         assert!(e.preflight.starts_with("No preflight"), "{e:?}");
         assert!(e.summary.contains("reached the server, which answered 401"), "{e:?}");
         assert!(e.summary.contains("no Access-Control-Allow-Origin"), "{e:?}");
@@ -232,7 +244,7 @@ mod tests {
     #[test]
     fn stopped_at_the_preflight_says_the_route_never_ran() {
         let json = [("Content-Type", "application/json")];
-        let e = explain(CHROMIUM, &req("POST", &json), &BLOCKED(), &[entry(true, 403, &[])], None);
+        let e = explained(&req("POST", &json), &BLOCKED(), &[entry(true, 403, &[])], None);
         assert!(e.preflight.contains("application/json"), "{e:?}");
         assert!(e.summary.starts_with("Blocked at the preflight"), "{e:?}");
         assert!(e.summary.contains("never sent the request itself"), "{e:?}");
@@ -241,7 +253,7 @@ mod tests {
     #[test]
     fn star_with_credentials_is_explained() {
         let headers = [("access-control-allow-origin", "*"), ("access-control-allow-credentials", "true")];
-        let e = explain(CHROMIUM, &req("GET", &[]), &BLOCKED(), &[entry(false, 200, &headers)], None);
+        let e = explained(&req("GET", &[]), &BLOCKED(), &[entry(false, 200, &headers)], None);
         assert!(e.summary.contains("wildcard is refused"), "{e:?}");
     }
 
@@ -279,7 +291,7 @@ mod tests {
     fn a_cached_preflight_is_named() {
         let auth = [("Authorization", "Bearer x")];
         let ok = BrowserView::Response { status: 200, status_text: "OK".into(), headers: vec![], body: String::new() };
-        let e = explain(CHROMIUM, &req("GET", &auth), &ok, &[entry(false, 200, &[])], Some(42));
+        let e = explained(&req("GET", &auth), &ok, &[entry(false, 200, &[])], Some(42));
         assert_eq!(e.preflight, "No preflight (cached, 42 s left): the browser reused an earlier answer for this URL.");
         assert_eq!(ok.headline(), "200 OK");
     }

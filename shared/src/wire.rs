@@ -431,18 +431,8 @@ pub struct Instance {
     pub store: String,
     /// API origins of the other instances.
     pub peers: Vec<String>,
-}
-
-/// `GET /control/instance`: the members of `Instance`, and `balancer`.
-///
-/// Two types for one body because the page of today reads `Instance` field by field (its
-/// reader names every field, so a new one would not compile there); a page that reads JSON
-/// with serde reads this one, and the two can become one then.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InstanceInfo {
-    #[serde(flatten)]
-    pub instance: Instance,
-    /// The load balancer in front of the instances; `null` when there is none.
+    /// The load balancer in front of the instances; `null` when there is none (absent in a
+    /// body from before the scaling lab had one: none).
     #[serde(default)]
     pub balancer: Option<Balanced>,
 }
@@ -516,19 +506,22 @@ mod tests {
     }
 
     #[test]
-    fn the_instance_body_keeps_the_old_members_beside_the_balancer() {
-        let instance = Instance { name: "A".to_owned(), store: "memory".to_owned(), peers: vec!["http://localhost:3102".to_owned()] };
+    fn the_instance_body_names_the_balancer_or_null() {
         let balanced = Balanced { round_robin: Some("http://localhost:3000".to_owned()), sticky: None, admin: true };
-        let info = InstanceInfo { instance: instance.clone(), balancer: Some(balanced) };
-        let json = serde_json::to_value(&info).unwrap();
+        let instance = Instance {
+            name: "A".to_owned(),
+            store: "memory".to_owned(),
+            peers: vec!["http://localhost:3102".to_owned()],
+            balancer: Some(balanced),
+        };
+        let json = serde_json::to_value(&instance).unwrap();
         assert_eq!(
             json,
             serde_json::json!({"name": "A", "store": "memory", "peers": ["http://localhost:3102"],
                 "balancer": {"round_robin": "http://localhost:3000", "sticky": null, "admin": true}})
         );
-        assert_eq!(serde_json::from_value::<Instance>(json.clone()).unwrap(), instance, "an old reader still reads it");
-        assert_eq!(serde_json::from_value::<InstanceInfo>(json).unwrap(), info);
-        let alone = serde_json::from_str::<InstanceInfo>(r#"{"name":"B","store":"redis","peers":[]}"#).unwrap();
+        assert_eq!(serde_json::from_value::<Instance>(json).unwrap(), instance);
+        let alone = serde_json::from_str::<Instance>(r#"{"name":"B","store":"redis","peers":[]}"#).unwrap();
         assert_eq!(alone.balancer, None);
     }
 

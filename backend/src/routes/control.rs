@@ -17,7 +17,7 @@ use shared::{
     cors::{CorsPolicy, ValidPolicy},
     jwt,
     wire::{
-        Account, Balanced, BalancerState, Defenses, ErrorCode, Instance, InstanceInfo, JwtSettings, JwtSettingsRequest, LogEntry,
+        Account, Balanced, BalancerState, Defenses, ErrorCode, Instance, JwtSettings, JwtSettingsRequest, LogEntry,
         ServerSwitch, SessionRow, SiteLinks,
     },
 };
@@ -172,20 +172,19 @@ pub async fn site(State(state): State<AppState>) -> Json<SiteLinks> {
 }
 
 /// `GET /control/instance`: which instance this is, its peers, and the load balancer in front.
-pub async fn instance(State(state): State<AppState>) -> Json<InstanceInfo> {
+pub async fn instance(State(state): State<AppState>) -> Json<Instance> {
     let config = state.config();
     let store = match config.session_store {
         StoreSpec::Memory => "memory",
         StoreSpec::Redis(_) => "redis",
     };
-    let instance = Instance { name: config.instance_name.clone(), store: store.to_owned(), peers: config.peers.clone() };
     let configured = config.balanced_origins().next().is_some() || config.balancer_admin.is_some();
     let balancer = configured.then(|| Balanced {
         round_robin: config.balancer_round_robin.clone(),
         sticky: config.balancer_sticky.clone(),
         admin: config.balancer_admin.is_some(),
     });
-    Json(InstanceInfo { instance, balancer })
+    Json(Instance { name: config.instance_name.clone(), store: store.to_owned(), peers: config.peers.clone(), balancer })
 }
 
 /// `GET /control/balancer`: the instances behind the load balancer, enabled or not.

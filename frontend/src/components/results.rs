@@ -127,10 +127,12 @@ pub fn ProbeResult(
     let engine = expect_context::<Engine>();
     let needs_preflight = !preflight_reasons(&request).is_empty();
     // The engine's rules applied to the answers the server logged: `None` until they tell.
-    let prediction = Memo::new({
+    // Once per change of the entries, for the prediction and the explanation both.
+    let verdict = Memo::new({
         let request = request.clone();
-        move |_| entries.with(|entries| verdict(engine, &request, entries)).map(|v| predicted(&v))
+        move |_| entries.with(|entries| verdict(engine, &request, entries))
     });
+    let prediction = Memo::new(move |_| verdict.with(|v| v.as_ref().map(predicted)));
     let data_preflight = {
         let request = request.clone();
         move || predicted_preflight(&request, cached_for.get())
@@ -141,7 +143,7 @@ pub fn ProbeResult(
     });
     let explanation = {
         let browser = browser.clone();
-        move || entries.with(|entries| explain(engine, &request, &browser, entries, cached_for.get()))
+        move || verdict.with(|v| entries.with(|entries| explain(engine, &request, &browser, entries, v.as_ref(), cached_for.get())))
     };
     let picture = {
         let browser = browser.clone();

@@ -21,16 +21,20 @@ struct Instances {
     peers: Vec<(Api, Instance)>,
     /// Peers the backend named that the page will not talk to (not a loopback origin).
     refused: Vec<String>,
+}
+
+impl Instances {
     /// The load balancer in front of the instances, when one runs.
-    balancer: Option<Balanced>,
+    fn balancer(&self) -> Option<&Balanced> {
+        self.mine.as_ref()?.balancer.as_ref()
+    }
 }
 
 /// This backend's instance, then each peer's it names.
 fn instances(api: &Api) -> impl Future<Output = Instances> + use<> {
-    let (mine, api) = (api.instance_info(), api.clone());
+    let (mine, api) = (api.instance(), api.clone());
     async move {
-        let Ok(info) = mine.await else { return Instances::default() };
-        let mine = info.instance;
+        let Ok(mine) = mine.await else { return Instances::default() };
         let mut found = Instances::default();
         for origin in &mine.peers {
             match loopback::origin(origin) {
@@ -44,7 +48,6 @@ fn instances(api: &Api) -> impl Future<Output = Instances> + use<> {
             }
         }
         found.mine = Some(mine);
-        found.balancer = info.balancer;
         found
     }
 }
@@ -61,17 +64,17 @@ pub fn Scaling() -> impl IntoView {
         <section class="panel" id="scaling" aria-labelledby="scaling-title">
             <h2 id="scaling-title">"Scaling: one store or many"</h2>
             {move || {
-                let Instances { mine, balancer, .. } = loaded();
+                let Instances { mine, .. } = loaded();
                 mine.map(|mine| {
                     let store = if mine.store == "redis" { "a Redis store shared by the instances" } else { "its own memory" };
                     // Behind the balancer only the control plane reaches one instance for sure.
-                    let talks = if balancer.is_some() { "This page's control plane is" } else { "This page talks to" };
+                    let talks = if mine.balancer.is_some() { "This page's control plane is" } else { "This page talks to" };
                     view! { <p id="instance">{format!("{talks} instance {}, which keeps sessions in {store}.", mine.name)}</p> }
                 })
             }}
             // Without a balancer the cases are still listed, so that the comparison table's
             // links land, with the command that starts one.
-            {move || instances.get().filter(|found| found.balancer.is_none()).map(|found| view! {
+            {move || instances.get().filter(|found| found.balancer().is_none()).map(|found| view! {
                 <p class="small">
                     "Behind a load balancer: " <code>"cargo xtask run --scale lb"</code> " (or " <code>"--scale lb redis"</code>
                     ") puts HAProxy in front of two instances, and this panel then shows these cases live:"
@@ -79,8 +82,9 @@ pub fn Scaling() -> impl IntoView {
                 <Cases store=found.mine.map(|m| m.store)/>
             })}
             {move || {
-                let Instances { mine, peers, balancer, .. } = loaded();
-                let (mine, balanced) = (mine?, balancer?);
+                let Instances { mine, peers, .. } = loaded();
+                let mut mine = mine?;
+                let balanced = mine.balancer.take()?;
                 // Every instance's control plane, the page's own first: each keeps its own policy.
                 let instances = std::iter::once((mine.name, api.clone())).chain(peers.into_iter().map(|(peer, theirs)| (theirs.name, peer))).collect();
                 Some(view! { <Balancer api=api.clone() balanced store=mine.store instances/> })
