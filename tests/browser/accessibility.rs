@@ -44,10 +44,8 @@ async fn axe_finds_no_violation_on_a_page_in_use() {
     // Arrange: a page showing results (read and blocked), the server's entries and diagrams,
     // a token, and the policy editor open
     let axe = axe_script();
-    let lab = Lab::start().await;
+    let lab = Lab::opened().await;
     let b = &lab.browser;
-    b.client.goto(&lab.page_url()).await.expect("page loads");
-    b.wait_text("#policy-summary", |t| t.starts_with("Allows")).await;
     for (n, button) in ["#login-cookie", "#get-token", "#profile-token"].into_iter().enumerate() {
         b.click(button).await;
         b.wait_attr("#latest", "data-probe", |p| p == (n + 1).to_string()).await;
@@ -72,10 +70,8 @@ async fn axe_finds_no_violation_on_a_page_in_use() {
 async fn axe_finds_no_violation_in_a_shared_labs_draft() {
     // Arrange: the page opened from a link whose lab differs from the live one
     let axe = axe_script();
-    let lab = Lab::start().await;
+    let lab = Lab::opened().await;
     let b = &lab.browser;
-    b.client.goto(&lab.page_url()).await.expect("page loads");
-    b.wait_text("#policy-summary", |t| t.starts_with("Allows")).await;
     b.select("#req-method", "PUT").await;
     let link = b.value("#share-link").await;
     b.click("#preset-trust-null").await;

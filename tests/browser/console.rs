@@ -12,10 +12,8 @@ use shared::cors::{
 
 #[tokio::test]
 async fn each_engine_s_console_sentence_is_read_back_and_reproduced_with_one_send() {
-    let lab = Lab::start().await;
+    let lab = Lab::opened().await;
     let b = &lab.browser;
-    b.client.goto(&lab.page_url()).await.expect("page loads");
-    b.wait_text("#policy-summary", |t| t.starts_with("Allows")).await;
     let _ = b.devtools_events().await;
     let url = format!("{}/api/profile?rid=r1", lab.backend.api);
     // The checks the lab's backend can make a browser fail as they are.

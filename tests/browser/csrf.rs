@@ -10,22 +10,10 @@ enum From {
     CrossSite,
 }
 
-
-async fn put(lab: &Lab, path: &str, body: Value) {
-    let r = lab.http.put(format!("{}{path}", lab.backend.api)).json(&body).send().await.unwrap();
-    assert!(r.status().is_success(), "PUT {path}: {}", r.status());
-}
-
-async fn balance(lab: &Lab) -> u64 {
-    let accounts: Vec<Value> = lab.http.get(format!("{}/control/accounts", lab.backend.api)).send().await.unwrap().json().await.unwrap();
-    accounts[0]["balance"].as_u64().unwrap()
-}
-
 /// Logs in as a@b.com through the playground (secure policy), then switches CORS off there.
 async fn victim_logs_in(lab: &Lab) {
     let b = &lab.browser;
-    b.client.goto(&lab.page_url()).await.unwrap();
-    b.wait_text("#policy-summary", |t| t.starts_with("Allows")).await;
+    lab.open_page().await;
     b.click("#login-cookie").await;
     b.wait_text("#latest .browser-view .headline", |t| !t.is_empty()).await;
     b.click("#preset-off").await;
@@ -66,7 +54,7 @@ async fn cors_off_same_site_lax_the_attacker_cannot_read_but_the_transfer_runs()
     assert_eq!(entry["status"], 200);
     assert!(entry["credentials"]["cookie"].as_str().unwrap().starts_with("session present"), "{entry}");
     assert_eq!(entry["request_headers"]["content-type"], "text/plain;charset=UTF-8");
-    assert_eq!(balance(&lab).await, 900);
+    assert_eq!(lab.balance().await, 900);
     // The playground tells the story.
     let b = &lab.browser;
     b.client.goto(&lab.page_url()).await.unwrap();
@@ -83,7 +71,7 @@ async fn the_origin_check_switched_on_in_the_ui_refuses_the_attack() {
     b.click("#defense-origin").await;
     let deadline = std::time::Instant::now() + e2e::UI_TIMEOUT;
     loop {
-        let d: Value = lab.http.get(format!("{}/control/defenses", lab.backend.api)).send().await.unwrap().json().await.unwrap();
+        let d = lab.control_get("/control/defenses").await;
         if d["origin_check"] == true {
             break;
         }
@@ -96,7 +84,7 @@ async fn the_origin_check_switched_on_in_the_ui_refuses_the_attack() {
     assert_eq!(state, "blocked");
     assert_eq!(entry["status"], 403);
     assert!(entry["auth"].as_str().unwrap().contains("Origin check"), "{entry}");
-    assert_eq!(balance(&lab).await, 1000);
+    assert_eq!(lab.balance().await, 1000);
     b.client.goto(&lab.page_url()).await.unwrap();
     b.wait_text("#attacks", |t| t.contains("Origin check refused")).await;
     lab.browser.close().await;
@@ -106,13 +94,13 @@ async fn the_origin_check_switched_on_in_the_ui_refuses_the_attack() {
 async fn json_only_stops_the_text_plain_transfer() {
     let lab = Lab::start().await;
     victim_logs_in(&lab).await;
-    put(&lab, "/control/defenses", json!({"origin_check": false, "json_only": true})).await;
+    lab.control_put("/control/defenses", &json!({"origin_check": false, "json_only": true})).await;
 
     let (state, _, entry) = attack(&lab, From::SameSite).await;
 
     assert_eq!(state, "blocked");
     assert_eq!(entry["status"], 415);
-    assert_eq!(balance(&lab).await, 1000);
+    assert_eq!(lab.balance().await, 1000);
     lab.browser.close().await;
 }
 
@@ -127,7 +115,7 @@ async fn a_cross_site_attacker_gets_no_lax_cookie() {
     assert_eq!(entry["credentials"]["cookie"], "none");
     assert_eq!(entry["status"], 401);
     assert_eq!(entry["origin"], format!("http://127.0.0.1:{}", lab.backend.site_addr.port()));
-    assert_eq!(balance(&lab).await, 1000);
+    assert_eq!(lab.balance().await, 1000);
     lab.browser.close().await;
 }
 
@@ -143,7 +131,7 @@ async fn samesite_none_on_http_localhost_as_each_engine_treats_it() {
     let mut balance_now = 1000;
     for secure in [false, true] {
         // Arrange: a login with SameSite=None, with or without Secure
-        put(&lab, "/control/cookie", json!({"same_site": "None", "secure": secure, "http_only": true})).await;
+        lab.control_put("/control/cookie", &json!({"same_site": "None", "secure": secure, "http_only": true})).await;
         b.client.goto(&lab.page_url()).await.unwrap();
         // No cookie of the round before (localhost's cookies, whatever the port).
         b.client.delete_all_cookies().await.unwrap();
@@ -162,12 +150,12 @@ async fn samesite_none_on_http_localhost_as_each_engine_treats_it() {
         let sent = entry["credentials"]["cookie"].as_str().unwrap().starts_with("session present");
         assert_eq!(sent, kept && facts.sends_none_cross_site, "{:?}, Secure {secure}: sent cross-site: {entry}", b.engine);
         balance_now -= if sent { 100 } else { 0 };
-        assert_eq!(balance(&lab).await, balance_now);
+        assert_eq!(lab.balance().await, balance_now);
         let (_, _, entry) = attack(&lab, From::SameSite).await;
         let sent = entry["credentials"]["cookie"].as_str().unwrap().starts_with("session present");
         assert_eq!(sent, kept, "{:?}, Secure {secure}: sent same-site: {entry}", b.engine);
         balance_now -= if sent { 100 } else { 0 };
-        assert_eq!(balance(&lab).await, balance_now);
+        assert_eq!(lab.balance().await, balance_now);
     }
     lab.browser.close().await;
 }

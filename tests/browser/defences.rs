@@ -47,16 +47,6 @@ fn reflect_with_credentials() -> Value {
     })
 }
 
-async fn put(lab: &Lab, path: &str, body: &Value) {
-    let r = lab.http.put(format!("{}{path}", lab.backend.api)).json(body).send().await.unwrap();
-    assert!(r.status().is_success(), "PUT {path}: {}", r.status());
-}
-
-async fn balance(lab: &Lab) -> u64 {
-    let accounts: Vec<Value> = lab.http.get(format!("{}/control/accounts", lab.backend.api)).send().await.unwrap().json().await.unwrap();
-    accounts[0]["balance"].as_u64().unwrap()
-}
-
 /// Opens the attacker's page from `host` and waits until it knows what it could read.
 async fn attack_from(lab: &Lab, host: &str, as_json: bool) {
     let query = if as_json { "?as=json" } else { "" };
@@ -67,10 +57,9 @@ async fn attack_from(lab: &Lab, host: &str, as_json: bool) {
 async fn measure(row: Row) {
     // Arrange: the cookie attributes, a logged-in victim, the defence
     let lab = Lab::start().await;
-    put(&lab, "/control/cookie", &json!({"same_site": row.cookie_same_site, "secure": false, "http_only": true})).await;
+    lab.control_put("/control/cookie", &json!({"same_site": row.cookie_same_site, "secure": false, "http_only": true})).await;
     let b = &lab.browser;
-    b.client.goto(&lab.page_url()).await.unwrap();
-    b.wait_text("#policy-summary", |t| t.starts_with("Allows")).await;
+    lab.open_page().await;
     // What the page claims for this defence, in this engine.
     let mut claims = Vec::new();
     for attacker in ["same-site", "cross-site"] {
@@ -79,16 +68,16 @@ async fn measure(row: Row) {
     }
     b.click("#login-cookie").await;
     b.wait_attr("#latest[data-probe='1'] .views", "data-rid", |r| !r.is_empty()).await;
-    put(&lab, "/control/defenses", &row.defenses).await;
+    lab.control_put("/control/defenses", &row.defenses).await;
     if let Some(policy) = &row.policy {
-        put(&lab, "/control/cors", policy).await;
+        lab.control_put("/control/cors", policy).await;
     }
 
     // Act + Assert: each attacker, the balance after each
     let mut before = 1000;
     for ((host, outcome), claim) in [("localhost", row.same_site), ("127.0.0.1", row.cross_site)].into_iter().zip(claims) {
         attack_from(&lab, host, row.as_json).await;
-        let now = balance(&lab).await;
+        let now = lab.balance().await;
         let measured = if now == before - 100 { Ran } else { Refused };
         assert!(now == before || now == before - 100, "attacker on {host}: the balance went from {before} to {now}");
         assert_eq!(measured, outcome, "attacker on {host}: expected the transfer {outcome:?}, the balance is {now}");

@@ -348,10 +348,8 @@ async fn send(b: &Browser, css: &str, sent: &mut u32) {
 
 #[tokio::test]
 async fn the_lab_matrix_shows_all_three_views_for_every_scenario() {
-    let lab = Lab::start().await;
+    let lab = Lab::opened().await;
     let b = &lab.browser;
-    b.client.goto(&lab.page_url()).await.expect("page loads");
-    b.wait_text("#policy-summary", |t| t.starts_with("Allows")).await;
     // From here on, only the scenarios' own events and console lines are read.
     let _ = b.devtools_events().await;
     let _ = b.console().await;
@@ -462,10 +460,8 @@ async fn prediction_differences(b: &Browser, s: &Scenario) -> Vec<String> {
 /// skips it there).
 #[tokio::test]
 async fn normal_use_leaves_the_console_clean() {
-    let lab = Lab::start().await;
+    let lab = Lab::opened().await;
     let b = &lab.browser;
-    b.client.goto(&lab.page_url()).await.expect("page loads");
-    b.wait_text("#policy-summary", |t| t.starts_with("Allows")).await;
     let mut sent = 0;
     for button in ["#login-cookie", "#profile-cookie", "#get-token", "#profile-token", "#logout"] {
         send(b, button, &mut sent).await;
@@ -481,10 +477,8 @@ async fn normal_use_leaves_the_console_clean() {
 /// three views and the diagram are on the page too).
 #[tokio::test]
 async fn the_page_fits_a_360_px_phone_and_a_wide_screen() {
-    let lab = Lab::start().await;
+    let lab = Lab::opened().await;
     let b = &lab.browser;
-    b.client.goto(&lab.page_url()).await.expect("page loads");
-    b.wait_text("#policy-summary", |t| t.starts_with("Allows")).await;
     let mut sent = 0;
     send(b, "#get-token", &mut sent).await;
     send(b, "#profile-token", &mut sent).await;

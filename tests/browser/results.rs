@@ -21,10 +21,8 @@ async fn is_open(b: &Browser, n: u32) -> bool {
 #[tokio::test]
 async fn a_result_the_person_opened_stays_open_and_is_not_drawn_again() {
     // Arrange: two results; the app opens the newest and folds the one before
-    let lab = Lab::start().await;
+    let lab = Lab::opened().await;
     let b = &lab.browser;
-    b.client.goto(&lab.page_url()).await.expect("page loads");
-    b.wait_text("#policy-summary", |t| t.starts_with("Allows")).await;
     send(b, "#profile-cookie", 1).await;
     send(b, "#profile-cookie", 2).await;
     assert!(!is_open(b, 1).await, "the older result folds when a newer one comes");

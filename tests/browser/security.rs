@@ -3,15 +3,12 @@
 //! a backend on this machine; the control token is asked for once and kept in memory; the
 //! session store never shows a whole id; the token panel survives dates it cannot show.
 
-use std::{
-    sync::{
-        Arc,
-        atomic::{AtomicUsize, Ordering},
-    },
-    time::{Duration, Instant},
+use std::sync::{
+    Arc,
+    atomic::{AtomicUsize, Ordering},
 };
 
-use e2e::{Backend, Browser, Frontend, Lab, UI_TIMEOUT};
+use e2e::{Backend, Browser, Frontend, Lab, UI_TIMEOUT, settle};
 use fantoccini::Locator;
 use serde_json::{Value, json};
 use shared::{
@@ -19,13 +16,9 @@ use shared::{
     jwt,
 };
 
-async fn get(lab: &Lab, path: &str) -> Value {
-    lab.http.get(format!("{}{path}", lab.backend.api)).send().await.unwrap().json().await.unwrap()
-}
-
 /// The lab's policy and cookie settings as the server has them now.
 async fn server_settings(lab: &Lab) -> (Value, Value) {
-    (get(lab, "/control/cors").await, get(lab, "/control/cookie").await)
+    (lab.control_get("/control/cors").await, lab.control_get("/control/cookie").await)
 }
 
 /// A link to the playground whose lab opens everything up: any origin reflected with
@@ -72,15 +65,9 @@ async fn connection_counter() -> (u16, Arc<AtomicUsize>) {
 
 /// Polls the server until `done` holds for its settings.
 async fn wait_for_settings(lab: &Lab, done: impl Fn(&Value, &Value) -> bool) -> (Value, Value) {
-    let deadline = Instant::now() + UI_TIMEOUT;
-    loop {
-        let (policy, cookie) = server_settings(lab).await;
-        if done(&policy, &cookie) {
-            return (policy, cookie);
-        }
-        assert!(Instant::now() < deadline, "the server never got there: {policy} {cookie}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let (policy, cookie) = settle(async || server_settings(lab).await, |(policy, cookie)| done(policy, cookie)).await;
+    assert!(done(&policy, &cookie), "the server never got there: {policy} {cookie}");
+    (policy, cookie)
 }
 
 #[tokio::test]
@@ -198,18 +185,12 @@ async fn a_foreign_api_parameter_is_refused_and_nothing_is_sent_to_it() {
 
 #[tokio::test]
 async fn the_token_panel_shows_a_date_it_cannot_show_and_keeps_working() {
-    let lab = Lab::start().await;
+    let lab = Lab::opened().await;
     let b = &lab.browser;
-    b.client.goto(&lab.page_url()).await.unwrap();
-    b.wait_text("#policy-summary", |t| t.starts_with("Allows")).await;
     b.click("#get-token").await;
     b.wait_text("#jwt-times", |t| t.contains("s left")).await;
     b.click("#jwt-use-server-secret").await;
-    let deadline = Instant::now() + UI_TIMEOUT;
-    while b.value("#jwt-secret").await.is_empty() {
-        assert!(Instant::now() < deadline, "the server's secret never came");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    b.wait_value("#jwt-secret", |secret| !secret.is_empty()).await;
 
     for exp in ["1e13", "-9223372036854775000"] {
         b.fill("#jwt-payload", &format!(r#"{{"sub":"1","email":"a@b.com","iat":1000,"exp":{exp}}}"#)).await;
@@ -275,10 +256,8 @@ async fn the_control_token_is_asked_once_and_kept_in_memory() {
 // Needs the backend half of issue 14 (`/control/sessions` rows with `handle` and `id_prefix`).
 #[tokio::test]
 async fn the_session_store_shows_an_id_prefix_and_revokes_by_handle() {
-    let lab = Lab::start().await;
+    let lab = Lab::opened().await;
     let b = &lab.browser;
-    b.client.goto(&lab.page_url()).await.unwrap();
-    b.wait_text("#policy-summary", |t| t.starts_with("Allows")).await;
     b.click("#login-cookie").await;
     let row = b.wait_text(".session-row", |t| t.contains("userId: 1")).await;
     let id = b.client.get_named_cookie("sessionId").await.expect("the browser holds the session cookie").value().to_owned();
@@ -288,7 +267,7 @@ async fn the_session_store_shows_an_id_prefix_and_revokes_by_handle() {
     b.click(".session-row .revoke").await;
 
     b.wait_text("#session-store", |t| t.contains("no session")).await;
-    let sessions = get(&lab, "/control/sessions").await;
+    let sessions = lab.control_get("/control/sessions").await;
     assert_eq!(sessions, json!([]));
     lab.browser.close().await;
 }

@@ -6,10 +6,8 @@ use e2e::Lab;
 #[tokio::test]
 async fn a_shared_link_restores_and_applies_the_lab() {
     // Arrange: a lab worth sharing
-    let lab = Lab::start().await;
+    let lab = Lab::opened().await;
     let b = &lab.browser;
-    b.client.goto(&lab.page_url()).await.expect("page loads");
-    b.wait_text("#policy-summary", |t| t.starts_with("Allows")).await;
     b.click("#preset-trust-null").await;
     b.wait_text("#policy-summary", |t| t.contains("null")).await;
     b.select("#req-method", "PUT").await;
@@ -30,11 +28,9 @@ async fn a_shared_link_restores_and_applies_the_lab() {
     b.wait_text("#policy-summary", |t| t.contains("null")).await;
     assert_eq!(b.value("#req-method").await, "PUT");
     b.wait_text("#cookie-preview", |t| t.contains("SameSite=Strict")).await;
-    let policy: serde_json::Value =
-        lab.http.get(format!("{}/control/cors", lab.backend.api)).send().await.unwrap().json().await.unwrap();
+    let policy = lab.control_get("/control/cors").await;
     assert_eq!(policy["allow_origin"]["origins"], serde_json::json!([lab.frontend.origin, "null"]));
-    let cookie: serde_json::Value =
-        lab.http.get(format!("{}/control/cookie", lab.backend.api)).send().await.unwrap().json().await.unwrap();
+    let cookie = lab.control_get("/control/cookie").await;
     assert_eq!(cookie["same_site"], "Strict");
     lab.browser.close().await;
 }

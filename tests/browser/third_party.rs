@@ -13,8 +13,7 @@ use serde_json::json;
 async fn login_and_probe(lab: &Lab, same_site: &str, secure: bool) -> (String, String) {
     let b = &lab.browser;
     let cookie = json!({"same_site": same_site, "secure": secure, "http_only": true});
-    let r = lab.http.put(format!("{}/control/cookie", lab.backend.api)).json(&cookie).send().await.unwrap();
-    assert!(r.status().is_success(), "PUT /control/cookie: {}", r.status());
+    lab.control_put("/control/cookie", &cookie).await;
     b.client.goto(&lab.page_url()).await.unwrap();
     b.client.delete_all_cookies().await.unwrap();
     b.wait_text("#policy-summary", |t| t.starts_with("Allows")).await;

@@ -254,15 +254,16 @@ impl Browser {
 
     /// Waits until the text of `css` satisfies `ready`, and returns it.
     pub async fn wait_text(&self, css: &str, ready: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + UI_TIMEOUT;
-        loop {
-            let text = self.text(css).await;
-            if ready(&text) {
-                return text;
-            }
-            assert!(Instant::now() < deadline, "{css} never became ready; last text: {text:?}");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        let text = settle(async || self.text(css).await, |t| ready(t)).await;
+        assert!(ready(&text), "{css} never became ready; last text: {text:?}");
+        text
+    }
+
+    /// Waits until the value of the form field `css` satisfies `ready`, and returns it.
+    pub async fn wait_value(&self, css: &str, ready: impl Fn(&str) -> bool) -> String {
+        let value = settle(async || self.value(css).await, |v| ready(v)).await;
+        assert!(ready(&value), "{css} never had a ready value; last: {value:?}");
+        value
     }
 
     /// Waits until `css` has attribute `name` satisfying `ready`, and returns it.
@@ -275,14 +276,21 @@ impl Browser {
     /// Like `wait_attr`, but hands back the last value when it never became ready, for a test
     /// that reports every mismatch at once.
     pub async fn settle_attr(&self, css: &str, name: &str, ready: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + UI_TIMEOUT;
-        loop {
-            let value = self.attr(css, name).await.unwrap_or_default();
-            if ready(&value) || Instant::now() > deadline {
-                return value;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+        settle(async || self.attr(css, name).await.unwrap_or_default(), |v| ready(v)).await
+    }
+}
+
+/// Reads `read` every 50 ms until `ready` holds for what it read or `UI_TIMEOUT` has passed,
+/// and returns the last reading: the caller says whether a timeout fails its test. (What the
+/// page shows or the server has changes a moment after the step that changes it.)
+pub async fn settle<T>(mut read: impl AsyncFnMut() -> T, ready: impl Fn(&T) -> bool) -> T {
+    let deadline = Instant::now() + UI_TIMEOUT;
+    loop {
+        let value = read().await;
+        if ready(&value) || Instant::now() > deadline {
+            return value;
         }
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
@@ -466,9 +474,48 @@ impl Lab {
         Lab { frontend, backend, browser, http: reqwest::Client::new() }
     }
 
+    /// A lab whose page is open and ready (`open_page`).
+    pub async fn opened() -> Lab {
+        let lab = Lab::start().await;
+        lab.open_page().await;
+        lab
+    }
+
     /// The playground page, pointed at this lab's backend.
     pub fn page_url(&self) -> String {
         format!("{}/?api={}", self.frontend.origin, self.backend.api)
+    }
+
+    /// Opens the playground page and waits until it shows the policy the server has.
+    pub async fn open_page(&self) {
+        self.browser.client.goto(&self.page_url()).await.expect("page loads");
+        self.browser.wait_text("#policy-summary", |t| t.starts_with("Allows")).await;
+    }
+
+    /// `GET path` on the control plane, as JSON.
+    pub async fn control_get(&self, path: &str) -> serde_json::Value {
+        let answer = self.http.get(format!("{}{path}", self.backend.api)).send().await.expect("control plane answers");
+        answer.json().await.unwrap_or_else(|e| panic!("GET {path}: not JSON: {e}"))
+    }
+
+    /// `PUT path` on the control plane; the server must take it.
+    pub async fn control_put(&self, path: &str, body: &impl serde::Serialize) {
+        let answer = self.http.put(format!("{}{path}", self.backend.api)).json(body).send().await.expect("control plane answers");
+        assert!(answer.status().is_success(), "PUT {path}: {}", answer.status());
+    }
+
+    /// Polls `path` on the control plane until `done` holds for it (what the page changed
+    /// reaches the server a moment after the click).
+    pub async fn control_wait(&self, path: &str, done: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+        let value = settle(async || self.control_get(path).await, &done).await;
+        assert!(done(&value), "{path} never got there: {value}");
+        value
+    }
+
+    /// The victim's (a@b.com's) balance at the lab's bank.
+    pub async fn balance(&self) -> u64 {
+        let accounts = self.control_get("/control/accounts").await;
+        accounts[0]["balance"].as_u64().expect("accounts list balances")
     }
 
     /// The server's request log, straight from the control plane.

@@ -30,10 +30,8 @@ document.querySelector(selector).click();
 
 #[tokio::main]
 async fn main() {
-    let lab = Lab::start().await;
+    let lab = Lab::opened().await;
     let b = &lab.browser;
-    b.client.goto(&lab.page_url()).await.unwrap();
-    b.wait_text("#policy-summary", |t| t.starts_with("Allows")).await;
     let mut times = Vec::with_capacity(REQUESTS);
     for _ in 0..REQUESTS {
         let ms = b.client.execute_async(CLICK_AND_TIME, vec!["#profile-cookie".into()]).await.expect("the result showed").as_f64().unwrap_or(f64::NAN);

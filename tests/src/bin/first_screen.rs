@@ -14,8 +14,7 @@ async fn main() {
     for _ in 0..LOADS {
         // A blank page in between, so each load starts the wasm afresh (from the HTTP cache).
         b.client.goto("about:blank").await.unwrap();
-        b.client.goto(&lab.page_url()).await.unwrap();
-        b.wait_text("#policy-summary", |t| t.starts_with("Allows")).await;
+        lab.open_page().await;
         let ms = b
             .client
             .execute("return performance.getEntriesByName('playground-interactive')[0].startTime;", vec![])
