@@ -498,7 +498,6 @@ fn balanced(cores: Cores, release: &Path, tmp: &Path) -> Result<Balanced, String
             "GET /api/profile, Redis store", way, load.rps, load.p50_ms, load.p99_ms, load.errors
         );
     }
-    row.print();
     Ok(row)
 }
 
