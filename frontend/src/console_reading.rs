@@ -4,7 +4,7 @@
 
 use shared::cors::{
     CorsPolicy, Engine,
-    browser::{Block, BrowserRequest, CorsError, Verdict},
+    browser::{BrowserRequest, CorsError, Verdict},
     console,
     predict::predict,
 };
@@ -33,8 +33,8 @@ pub struct Reading {
 /// message of the three engines.
 pub fn read(message: &str, page: &str, here: Engine) -> Option<Reading> {
     let pasted = console::parse(message)?;
-    let check = Block { error: pasted.error.clone(), preflight: pasted.preflight == Some(true), reason: String::new(), fix: String::new() }.chromium_name();
-    let (rule, fix) = words(&pasted.error, pasted.preflight, origin_named(message));
+    let check = pasted.chromium_name();
+    let (rule, fix) = words(&pasted.error, pasted.preflight, pasted.origin.as_deref());
     let (policy, request) = console::reproduce(&pasted.error, pasted.preflight, page);
     let shown_as = match predict(&policy, &request, here).verdict {
         Verdict::Blocked { block, .. } | Verdict::BlockedAtPreflight { block, .. } => {
@@ -43,15 +43,6 @@ pub fn read(message: &str, page: &str, here: Engine) -> Option<Reading> {
         Verdict::Readable { .. } => Some("readable (the lab cannot reproduce this one)".to_owned()),
     };
     Some(Reading { engine: pasted.engine, check, rule, fix, policy, request: lab_request(&request), shown_as })
-}
-
-/// The page's origin as the message names it (Chromium's and WebKit's do).
-fn origin_named(message: &str) -> Option<&str> {
-    let after = |marker: &str| message.find(marker).map(|at| &message[at + marker.len()..]);
-    if let Some(rest) = after("from origin '") {
-        return rest.split('\'').next();
-    }
-    after("Origin ").and_then(|rest| rest.split(' ').next()).filter(|o| o.contains("://"))
 }
 
 /// The failed check in words, and the fix on the server.
@@ -129,7 +120,10 @@ pub fn lab_request(request: &BrowserRequest) -> LabRequest {
 
 #[cfg(test)]
 mod tests {
-    use shared::cors::{AllowOrigin, RefusedPreflight, browser::CredentialsMode};
+    use shared::cors::{
+        AllowOrigin, RefusedPreflight,
+        browser::{Block, CredentialsMode},
+    };
 
     use super::*;
 

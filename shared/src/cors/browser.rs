@@ -73,7 +73,15 @@ pub enum CorsError {
 impl Block {
     /// Chromium's name for it (`Network.loadingFailed`'s `corsErrorStatus.corsError`).
     pub fn chromium_name(&self) -> String {
-        let name = match &self.error {
+        self.error.chromium_name(self.preflight)
+    }
+}
+
+impl CorsError {
+    /// Chromium's name for this check failing on the preflight's answer (`at_preflight`) or
+    /// on the request's.
+    pub fn chromium_name(&self, at_preflight: bool) -> String {
+        let name = match self {
             CorsError::MissingAllowOriginHeader => "MissingAllowOriginHeader",
             CorsError::WildcardOriginNotAllowed => "WildcardOriginNotAllowed",
             CorsError::MultipleAllowOriginValues { .. } => "MultipleAllowOriginValues",
@@ -84,7 +92,7 @@ impl Block {
             CorsError::MethodDisallowedByPreflightResponse { .. } => return "MethodDisallowedByPreflightResponse".to_owned(),
             CorsError::HeaderDisallowedByPreflightResponse { .. } => return "HeaderDisallowedByPreflightResponse".to_owned(),
         };
-        if self.preflight { format!("Preflight{name}") } else { name.to_owned() }
+        if at_preflight { format!("Preflight{name}") } else { name.to_owned() }
     }
 }
 

@@ -17,6 +17,16 @@ pub struct Pasted {
     pub preflight: Option<bool>,
     /// The URL the page fetched, when the message names it.
     pub url: Option<String>,
+    /// The page's origin, when the message names it (Chromium's and WebKit's do).
+    pub origin: Option<String>,
+}
+
+impl Pasted {
+    /// Chromium's name for the failed check (a check the engine's words do not place is
+    /// named as the request's).
+    pub fn chromium_name(&self) -> String {
+        self.error.chromium_name(self.preflight == Some(true))
+    }
 }
 
 /// Reads a console message of any of the three engines; `None` when it is no CORS message
@@ -34,6 +44,7 @@ fn between<'a>(text: &'a str, before: &str, after: &str) -> Option<&'a str> {
 
 fn chromium(message: &str) -> Option<Pasted> {
     let url = between(message, "Access to fetch at '", "'").map(str::to_owned);
+    let origin = between(message, "from origin '", "'").map(str::to_owned);
     let (_, detail) = message.split_once("has been blocked by CORS policy: ")?;
     let (preflight, detail) = match detail.strip_prefix("Response to preflight request doesn't pass access control check: ") {
         Some(rest) => (true, rest),
@@ -52,13 +63,13 @@ fn chromium(message: &str) -> Option<Pasted> {
     } else if detail.starts_with("It does not have HTTP ok status") {
         CorsError::InvalidStatus { status: 0 }
     } else if let Some(method) = between(detail, "Method ", " is not allowed by Access-Control-Allow-Methods") {
-        return Some(Pasted { engine: Engine::Chromium, error: CorsError::MethodDisallowedByPreflightResponse { method: method.to_owned() }, preflight: Some(true), url });
+        return Some(Pasted { engine: Engine::Chromium, error: CorsError::MethodDisallowedByPreflightResponse { method: method.to_owned() }, preflight: Some(true), url, origin });
     } else if let Some(header) = between(detail, "Request header field ", " is not allowed by Access-Control-Allow-Headers") {
-        return Some(Pasted { engine: Engine::Chromium, error: CorsError::HeaderDisallowedByPreflightResponse { header: header.to_owned() }, preflight: Some(true), url });
+        return Some(Pasted { engine: Engine::Chromium, error: CorsError::HeaderDisallowedByPreflightResponse { header: header.to_owned() }, preflight: Some(true), url, origin });
     } else {
         return None;
     };
-    Some(Pasted { engine: Engine::Chromium, error, preflight: Some(preflight), url })
+    Some(Pasted { engine: Engine::Chromium, error, preflight: Some(preflight), url, origin })
 }
 
 fn firefox(message: &str) -> Option<Pasted> {
@@ -85,11 +96,12 @@ fn firefox(message: &str) -> Option<Pasted> {
     } else {
         return None;
     };
-    Some(Pasted { engine: Engine::Firefox, error, preflight, url })
+    Some(Pasted { engine: Engine::Firefox, error, preflight, url, origin: None })
 }
 
 fn webkit(message: &str) -> Option<Pasted> {
     let url = between(message, "Fetch API cannot load ", " due to access control checks").map(str::to_owned);
+    let origin = between(message, "Origin ", " ").filter(|o| o.contains("://")).map(str::to_owned);
     let (error, preflight) = if message.contains("is not allowed by Access-Control-Allow-Origin") {
         (CorsError::MissingAllowOriginHeader, None)
     } else if message.starts_with("Cannot use wildcard in Access-Control-Allow-Origin") {
@@ -105,7 +117,7 @@ fn webkit(message: &str) -> Option<Pasted> {
     } else {
         return None;
     };
-    (url.is_some() || preflight.is_some() || error != CorsError::MissingAllowOriginHeader).then_some(Pasted { engine: Engine::WebKit, error, preflight, url })
+    (url.is_some() || preflight.is_some() || error != CorsError::MissingAllowOriginHeader).then_some(Pasted { engine: Engine::WebKit, error, preflight, url, origin })
 }
 
 /// A lab that makes the browser fail the same check: the policy to apply, and the request to
@@ -200,6 +212,16 @@ mod tests {
             }
         }
         assert_eq!(parse("Uncaught TypeError: x is undefined"), None);
+    }
+
+    /// The page's origin is read where the engine's words name it.
+    #[test]
+    fn the_page_s_origin_is_read_where_the_words_name_it() {
+        let missing = Block { error: CorsError::MissingAllowOriginHeader, preflight: false, reason: String::new(), fix: String::new() };
+        let origin = |engine: Engine| parse(&engine.console_message(&missing, URL, PAGE, 403)).and_then(|pasted| pasted.origin);
+        assert_eq!(origin(Engine::Chromium).as_deref(), Some(PAGE));
+        assert_eq!(origin(Engine::WebKit).as_deref(), Some(PAGE));
+        assert_eq!(origin(Engine::Firefox), None, "Firefox's words name the URL, not the page");
     }
 
     /// The lab a pasted message sets up fails the same check, in the same engine.
