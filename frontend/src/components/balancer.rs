@@ -176,7 +176,7 @@ pub fn Balancer(api: Api, balanced: Balanced, store: String, instances: Vec<(Str
                     "Expose X-Instance on every instance"
                 </button>
             </div>
-            <Cases store=Some(store) setup=(way, credential)/>
+            <Cases setup=CaseSetup { store, way, credential }/>
             <div class="buttons" role="group" aria-label="Way through the balancer">
                 {Way::ALL.map(way_button)}
             </div>
@@ -245,19 +245,27 @@ pub fn Balancer(api: Api, balanced: Balanced, store: String, instances: Vec<(Str
     }
 }
 
+/// What the cases set up when the balancer runs: the panel's choices, and the store the lab
+/// runs with (a case that needs the other store says how to start it).
+#[derive(Clone)]
+pub struct CaseSetup {
+    pub store: String,
+    pub way: RwSignal<Way>,
+    pub credential: RwSignal<Credential>,
+}
+
 /// The four cases of the Sessions vs JWT table's Scaling row, each an anchor it links to.
-/// With the balancer running (`setup`), each sets the panel up for its case; `store` is the
-/// store the lab runs with, when one runs.
+/// With the balancer running (`setup`), each sets the panel up for its case.
 #[component]
-pub fn Cases(store: Option<String>, #[prop(optional)] setup: Option<(RwSignal<Way>, RwSignal<Credential>)>) -> impl IntoView {
+pub fn Cases(#[prop(optional)] setup: Option<CaseSetup>) -> impl IntoView {
     view! {
         <ol id="scale-cases" class="small">
             {CASES.map(|case| {
                 let command = format!("cargo xtask run --scale lb {}", case.store.unwrap_or_default());
-                let needs = store.as_ref().filter(|s| setup.is_some() && !case.runs_with(s)).map(|store| {
-                    view! { " This lab keeps sessions in " {store.clone()} ": start it with " <code>{command.trim_end().to_owned()}</code> "." }
+                let needs = setup.as_ref().filter(|setup| !case.runs_with(&setup.store)).map(|setup| {
+                    view! { " This lab keeps sessions in " {setup.store.clone()} ": start it with " <code>{command.trim_end().to_owned()}</code> "." }
                 });
-                let button = setup.map(|(way, credential)| view! {
+                let button = setup.as_ref().map(|&CaseSetup { way, credential, .. }| view! {
                     " "
                     <button class="link case-setup" on:click=move |_| { way.set(case.way); credential.set(case.credential); }>
                         {format!("Set up: {}, {}", case.way.label(), case.credential.label())}

@@ -74,12 +74,12 @@ pub fn Scaling() -> impl IntoView {
             }}
             // Without a balancer the cases are still listed, so that the comparison table's
             // links land, with the command that starts one.
-            {move || instances.get().filter(|found| found.balancer().is_none()).map(|found| view! {
+            {move || instances.get().filter(|found| found.balancer().is_none()).map(|_| view! {
                 <p class="small">
                     "Behind a load balancer: " <code>"cargo xtask run --scale lb"</code> " (or " <code>"--scale lb redis"</code>
                     ") puts HAProxy in front of two instances, and this panel then shows these cases live:"
                 </p>
-                <Cases store=found.mine.map(|m| m.store)/>
+                <Cases/>
             })}
             {move || {
                 let Instances { mine, peers, .. } = loaded();
