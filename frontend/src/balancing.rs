@@ -13,9 +13,6 @@ use crate::{loopback, outcome::BrowserView};
 /// The response header every instance names itself in.
 pub const INSTANCE_HEADER: &str = "X-Instance";
 
-/// The demo account the balancer panel logs in as (the auth lab's first demo user).
-pub const DEMO_LOGIN: (&str, &str) = ("a@b.com", "123");
-
 /// A way through the balancer: HAProxy listens on one origin per way, so the page switches
 /// ways by sending to one origin or the other.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,10 +4,20 @@
 use serde::{Deserialize, Serialize};
 use shared::{
     cors::browser::{BrowserRequest, CredentialsMode},
-    wire::LoginRequest,
+    wire::{Email, LoginRequest},
 };
 
 use crate::json;
+
+/// The first demo user (`docs/api.md`): the auth lab's login form starts with it, and the
+/// balancer panel logs in as it.
+pub const DEMO_LOGIN: (&str, &str) = ("a@b.com", "123");
+
+/// `DEMO_LOGIN` as the login body.
+pub fn demo_login() -> LoginRequest {
+    let email = Email::try_from(DEMO_LOGIN.0.to_owned()).expect("the demo email is an email");
+    LoginRequest { email, password: DEMO_LOGIN.1.to_owned() }
+}
 
 /// A request on the lab API, as a shared link carries it too.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

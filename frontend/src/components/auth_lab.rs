@@ -13,7 +13,7 @@ use crate::{
         session_store::SessionStore,
         token_panel::TokenPanel,
     },
-    lab_request::{LabRequest, Login},
+    lab_request::{DEMO_LOGIN, LabRequest, Login},
     state::{Jwt, LiveSettings, Probes, live::Change},
 };
 
@@ -21,8 +21,8 @@ use crate::{
 pub fn AuthLab() -> impl IntoView {
     let probes = expect_context::<Probes>();
     let jwt = expect_context::<Jwt>();
-    let email = RwSignal::new("a@b.com".to_owned());
-    let password = RwSignal::new("123".to_owned());
+    let email = RwSignal::new(DEMO_LOGIN.0.to_owned());
+    let password = RwSignal::new(DEMO_LOGIN.1.to_owned());
     // The login body is the wire type, so an email the contract refuses is caught here.
     let login_request = move || {
         let email = Email::try_from(email.get().trim().to_owned())?;

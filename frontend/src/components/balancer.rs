@@ -4,13 +4,13 @@
 //! middle. The words and rules are in `balancing`; this wires them to the control plane.
 
 use leptos::prelude::*;
-use shared::wire::{Balanced, BalancerState, Email, ErrorBody, LoginRequest, LoginResponse, Profile, TokenResponse};
+use shared::wire::{Balanced, BalancerState, ErrorBody, LoginResponse, Profile, TokenResponse};
 
 use crate::{
     api::{self, Api},
-    balancing::{self, Body, CASES, Credential, DEMO_LOGIN, Reading, Way},
+    balancing::{self, Body, CASES, Credential, Reading, Way},
     json,
-    lab_request::{LabRequest, Login},
+    lab_request::{DEMO_LOGIN, LabRequest, Login, demo_login},
     page,
     state::{Jwt, LiveSettings},
 };
@@ -290,11 +290,6 @@ fn BalancedRow(row: Row) -> impl IntoView {
             <td class="read">{reading.outcome_text()}</td>
         </tr>
     }
-}
-
-fn demo_login() -> LoginRequest {
-    let email = Email::try_from(DEMO_LOGIN.0.to_owned()).expect("the demo email is an email");
-    LoginRequest { email, password: DEMO_LOGIN.1.to_owned() }
 }
 
 /// A body as the page reads it with the browser's `JSON.parse`: a profile, a login (which
