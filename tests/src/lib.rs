@@ -542,11 +542,11 @@ impl Redis {
     pub fn start() -> Redis {
         let port = free_port();
         let child = Command::new("redis-server")
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .args(xtask::redis::args(port))
             .stdout(Stdio::null())
             .spawn()
             .expect("redis-server is installed (cargo xtask test installs it)");
-        let redis = Redis { child, url: format!("redis://127.0.0.1:{port}/0") };
+        let redis = Redis { child, url: xtask::redis::url(port) };
         wait_for_port(port, "redis-server");
         redis
     }

@@ -10,7 +10,7 @@ use std::{
     time::Duration,
 };
 
-use xtask::haproxy;
+use xtask::{haproxy, redis};
 
 use crate::{
     cmd::{self, output, root, step},
@@ -440,13 +440,13 @@ fn balanced(cores: Cores, release: &Path, tmp: &Path) -> Result<Balanced, String
     let redis_port = port()?;
     let redis_child = cores
         .server(REDIS_SERVER)
-        .args(["--port", &redis_port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        .args(redis::args(redis_port))
         .stdout(Stdio::null())
         .spawn()
         .map_err(|e| format!("cannot start redis-server: {e}"))?;
     let _redis = Server { name: "redis", child: redis_child, base: String::new() };
     wait_for_port(redis_port)?;
-    let store = format!("redis://127.0.0.1:{redis_port}/0");
+    let store = redis::url(redis_port);
     let instance = |name: &'static str| {
         start(
             name,

@@ -1,5 +1,7 @@
 //! What other crates of the workspace take from xtask: the scaling lab's HAProxy
-//! configuration, so the end-to-end tests run the balancer `cargo xtask run --scale lb` runs.
-//! The commands themselves are the binary (`xtask/src/main.rs`).
+//! configuration and how its Redis runs, so the end-to-end tests run the balancer and the
+//! store `cargo xtask run --scale lb` runs. The commands themselves are the binary
+//! (`xtask/src/main.rs`).
 
 pub mod haproxy;
+pub mod redis;

@@ -16,7 +16,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use xtask::haproxy;
+use xtask::{haproxy, redis};
 
 use crate::{
     cmd::{self, root, step},
@@ -128,10 +128,10 @@ fn start_scaled(backend: &std::path::Path, scale: Scale, backend_args: &[String]
         Store::Redis => {
             let port = free_port()?;
             step(&format!("Starting redis-server on 127.0.0.1:{port} (nothing saved to disk)"));
-            let mut redis = Command::new(REDIS_SERVER);
-            redis.args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]);
-            children.push(("redis", spawn(&mut redis, "redis  ")?));
-            format!("redis://127.0.0.1:{port}/0")
+            let mut server = Command::new(REDIS_SERVER);
+            server.args(redis::args(port));
+            children.push(("redis", spawn(&mut server, "redis  ")?));
+            redis::url(port)
         }
     };
     // Without HAProxy, A takes the lab API's usual address; with it, HAProxy does.
