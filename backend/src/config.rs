@@ -23,7 +23,8 @@ pub struct Config {
         long = "frontend-origin",
         env = "PLAYGROUND_FRONTEND_ORIGIN",
         value_delimiter = ',',
-        default_values_t = [String::from("http://localhost:8080"), String::from("http://127.0.0.1:8080")]
+        default_values_t = [String::from("http://localhost:8080"), String::from("http://127.0.0.1:8080")],
+        value_parser = origin
     )]
     pub frontend_origins: Vec<String>,
 
@@ -51,7 +52,7 @@ pub struct Config {
 
     /// This instance's name, shown by the UI when several backends run (`cargo xtask run
     /// --scale`) and sent on every answer as `X-Instance`: 1 to 64 printable ASCII characters.
-    #[arg(long, env = "PLAYGROUND_INSTANCE_NAME", default_value = "A")]
+    #[arg(long, env = "PLAYGROUND_INSTANCE_NAME", default_value = "A", value_parser = instance_name)]
     pub instance_name: String,
 
     /// API origin of another instance of this playground (repeatable), for the scaling lab.
@@ -71,12 +72,12 @@ pub struct Config {
 
     /// Origin of the lab API through the load balancer's round-robin way, for the page
     /// (`GET /control/instance`); its host joins the `Host` allowlist.
-    #[arg(long, env = "PLAYGROUND_BALANCER_ROUND_ROBIN")]
+    #[arg(long, env = "PLAYGROUND_BALANCER_ROUND_ROBIN", value_parser = reachable_origin)]
     pub balancer_round_robin: Option<String>,
 
     /// Origin of the lab API through the load balancer's sticky way (cookie affinity), for the
     /// page (`GET /control/instance`); its host joins the `Host` allowlist.
-    #[arg(long, env = "PLAYGROUND_BALANCER_STICKY")]
+    #[arg(long, env = "PLAYGROUND_BALANCER_STICKY", value_parser = reachable_origin)]
     pub balancer_sticky: Option<String>,
 
     /// Open connections served at once (per address); more wait to be accepted.
@@ -116,6 +117,31 @@ pub struct Config {
 pub enum StoreSpec {
     Memory,
     Redis(String),
+}
+
+/// `--frontend-origin`: an origin as a browser sends it (`null` too: a sandboxed page's).
+fn origin(text: &str) -> Result<String, String> {
+    shared::cors::policy::check_origin(text).map_err(|e| e.to_string())?;
+    Ok(text.to_owned())
+}
+
+/// `--balancer-round-robin`, `--balancer-sticky`: an origin the page sends lab requests to,
+/// written as a browser writes its own.
+fn reachable_origin(text: &str) -> Result<String, String> {
+    if text == "null" {
+        return Err("\"null\" names no place to send a request".to_owned());
+    }
+    origin(text)
+}
+
+/// `--instance-name`: printable ASCII, so that every browser reads the `X-Instance` header
+/// back as it was written.
+fn instance_name(text: &str) -> Result<String, String> {
+    let printable = (1..=64).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_graphic() || b == b' ');
+    if !printable {
+        return Err("1 to 64 printable ASCII characters (it is sent as the X-Instance header)".to_owned());
+    }
+    Ok(text.to_owned())
 }
 
 fn parse_store(text: &str) -> Result<StoreSpec, String> {

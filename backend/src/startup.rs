@@ -31,9 +31,6 @@ pub struct Bound {
 #[derive(Debug)]
 pub enum StartError {
     Bind { what: &'static str, addr: SocketAddr, source: std::io::Error },
-    InvalidOrigin(String),
-    /// `--balancer-round-robin` or `--balancer-sticky` is no origin.
-    InvalidBalancedOrigin(String),
     /// Not on loopback, and no `--control-token`.
     ControlTokenRequired,
     Store(String),
@@ -49,8 +46,6 @@ impl std::fmt::Display for StartError {
                 f,
                 "cannot listen for the {what} on {addr}: {source} (is another playground running? pass another address, or port 0)"
             ),
-            Self::InvalidOrigin(why) => write!(f, "--frontend-origin: {why}"),
-            Self::InvalidBalancedOrigin(why) => write!(f, "--balancer-round-robin / --balancer-sticky: {why}"),
             Self::ControlTokenRequired => f.write_str(
                 "--api-addr or --site-addr is not a loopback address, so other machines could drive the lab and read its \
                  secrets: pass --control-token TOKEN (or PLAYGROUND_CONTROL_TOKEN), or bind to 127.0.0.1",
@@ -67,16 +62,6 @@ impl std::error::Error for StartError {}
 pub async fn bind(config: Config) -> Result<Bound, StartError> {
     if !config.binds_loopback_only() && config.control_token.is_none() {
         return Err(StartError::ControlTokenRequired);
-    }
-    for origin in &config.frontend_origins {
-        shared::cors::policy::check_origin(origin).map_err(|e| StartError::InvalidOrigin(e.to_string()))?;
-    }
-    // The page sends lab requests there: an origin as a browser writes it, like the UI's own.
-    for origin in config.balanced_origins() {
-        if origin == "null" {
-            return Err(StartError::InvalidBalancedOrigin("\"null\" names no place to send a request".to_owned()));
-        }
-        shared::cors::policy::check_origin(origin).map_err(|e| StartError::InvalidBalancedOrigin(e.to_string()))?;
     }
     let listen = |what, addr| async move {
         TcpListener::bind(addr).await.map_err(|source| StartError::Bind { what, addr, source })

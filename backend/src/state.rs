@@ -100,13 +100,8 @@ impl AppState {
         let jwt = Arc::new(JwtSigning::new(jwt_secret, config.jwt_ttl));
         let cross_origin = fetch_metadata::trusting(&config.frontend_origins).map_err(|e| format!("--frontend-origin: {e}"))?;
         let threads = config.hashing_threads();
-        // Printable ASCII: a header value every browser reads back as it was written.
-        let name = &config.instance_name;
-        let printable = (1..=64).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_graphic() || b == b' ');
-        let instance = HeaderValue::from_str(name)
-            .ok()
-            .filter(|_| printable)
-            .ok_or("--instance-name must be 1 to 64 printable ASCII characters (it is sent as the X-Instance header)")?;
+        // Checked when the command line was read (`config::instance_name`).
+        let instance = HeaderValue::from_str(&config.instance_name).map_err(|_| "--instance-name is no header value")?;
         let balancer = config.balancer_admin.map(|admin| Balancer::new(admin, config.balancer_timeout));
         let hashers = Hashers::start(threads, threads * usize::from(config.hash_queue_per_thread));
         Ok(Self {
