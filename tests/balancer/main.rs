@@ -1,5 +1,5 @@
 //! The scaling lab's real HAProxy without a browser: what it passes through, what it adds, and
-//! the control plane's relay to its runtime API. (The browser's side: `tests/browser/balancer.rs`.)
+//! the control plane's relay to its runtime API. (The browser's side: `tests/browser/scaling_ui.rs`.)
 
 use e2e::{ScaleLab, Store};
 use reqwest::{Client, Method, Response, header::HeaderMap};

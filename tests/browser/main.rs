@@ -2,7 +2,6 @@
 //! says): one binary, one module per lab.
 
 mod accessibility;
-mod balancer;
 mod console;
 mod csrf;
 mod defences;

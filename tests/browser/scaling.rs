@@ -1,5 +1,5 @@
 //! The scaling lab in the browser: two backends, log in on A, ask B. (Through a load balancer:
-//! `tests/browser/balancer.rs`.)
+//! `tests/browser/scaling_ui.rs`.)
 
 use e2e::{Backend, Browser, Frontend, Redis, free_port};
 

@@ -2,8 +2,16 @@
 //! panel exposes `X-Instance` on both instances, picks the way (round-robin or sticky) and the
 //! credential, sends the profile request several times, and stops and starts an instance in
 //! the middle of a session. Each test reads the panel's request list: which instance answered
-//! and what the page could read. The four cases of the Sessions vs JWT table's Scaling row
-//! (the same cases from a page script, without the UI: `balancer.rs`).
+//! and what the page could read. The four cases of the Sessions vs JWT table's Scaling row:
+//!
+//! | way | credential, store | what the page reads |
+//! | --- | --- | --- |
+//! | round-robin | session, memory | every other request `unknown_session` |
+//! | sticky | session, memory | works until its instance stops, then logged out |
+//! | either | session, Redis | works, whichever instance answers |
+//! | either | JWT | works, whichever instance answers |
+//!
+//! (HAProxy itself without a browser: `tests/balancer/main.rs`.)
 
 use e2e::{Browser, ScaleLab, Store};
 use serde_json::Value;
@@ -182,7 +190,13 @@ async fn with_redis_the_panel_shows_the_session_known_either_way_and_across_a_st
     for row in page.profiles().await {
         assert_logged_in(&row, other(&holder));
     }
+    page.browser.click("#way-sticky").await;
+    assert_logged_in(&page.profile().await, other(&holder));
+    page.browser.click("#way-round-robin").await;
     page.switch(&holder, true).await;
+    let rows = page.profiles().await;
+    assert!(rows.iter().any(|r| r.instance == "A") && rows.iter().any(|r| r.instance == "B"), "both answer again: {rows:?}");
+    assert!(rows.iter().all(Row::logged_in_as_session), "{rows:?}");
     page.browser.click("#way-sticky").await;
     let rows = page.profiles().await;
     assert!(rows.iter().all(|r| r.logged_in_as_session() && r.instance == rows[0].instance), "sticky, one instance: {rows:?}");

@@ -1,7 +1,7 @@
 //! `/control/balancer`: the relay to HAProxy's runtime API, against a stand-in that speaks its
 //! protocol (one command line per connection, the answer, then close), so every failure can
 //! be made on demand. The real HAProxy is driven by `tests/balancer/main.rs` and
-//! `tests/browser/balancer.rs`.
+//! `tests/browser/scaling_ui.rs`.
 
 use std::{
     net::SocketAddr,
