@@ -1,6 +1,7 @@
 //! The one typed client of the backend: every call goes through `Api`, and `Api::send` alone
 //! decides what counts as success. Bodies are the wire types of `shared::wire`.
 
+use futures_util::FutureExt;
 use gloo_net::http::{Headers, Method, RequestBuilder, Response};
 use leptos::prelude::*;
 use serde::{Serialize, de::DeserializeOwned};
@@ -259,13 +260,24 @@ impl Api {
     }
 
     fn get<T: DeserializeOwned>(&self, path: &str) -> impl Future<Output = Result<T>> + use<T> {
-        let sent = self.send(Method::GET, path, None);
-        async move { read(sent.await?).await }
+        self.body(Method::GET, path, None).map(|body| body.and_then(Body::read))
     }
 
     fn put<T: DeserializeOwned, B: Serialize>(&self, path: &str, body: &B) -> impl Future<Output = Result<T>> + use<T, B> {
-        let sent = self.send(Method::PUT, path, Some(json::to_string(body)));
-        async move { read(sent.await?).await }
+        self.body(Method::PUT, path, Some(json::to_string(body))).map(|body| body.and_then(Body::read))
+    }
+
+    /// The parsed body of a 2xx answer. Only reading it as a type (`Body::read`) depends on
+    /// the type, so the wasm holds one copy of the request's future, not one per wire type.
+    fn body(&self, method: Method, path: &str, json: Option<String>) -> impl Future<Output = Result<Body>> + use<> {
+        let sent = self.send(method, path, json);
+        async move {
+            let response = sent.await?;
+            let status = response.status();
+            let text = response.text().await.map_err(|e| Error::Unexpected { status, detail: e.to_string() })?;
+            let value = json::parse_value(&text).map_err(|detail| Error::Unexpected { status, detail })?;
+            Ok(Body { status, value })
+        }
     }
 
     /// The one place that decides what a control call came to: a 2xx response, or why there
@@ -304,11 +316,17 @@ impl Api {
     }
 }
 
-/// The body of a 2xx answer as `T`.
-async fn read<T: DeserializeOwned>(response: Response) -> Result<T> {
-    let status = response.status();
-    let text = response.text().await.map_err(|e| Error::Unexpected { status, detail: e.to_string() })?;
-    json::parse(&text).map_err(|detail| Error::Unexpected { status, detail })
+/// A 2xx answer's JSON, parsed by the browser.
+struct Body {
+    status: u16,
+    value: wasm_bindgen::JsValue,
+}
+
+impl Body {
+    /// The body as `T`.
+    fn read<T: DeserializeOwned>(self) -> Result<T> {
+        json::from_value(self.value).map_err(|detail| Error::Unexpected { status: self.status, detail })
+    }
 }
 
 /// Request headers, refused as `fetch()` refuses them (a name that is no HTTP token, a value

@@ -10,7 +10,16 @@ use wasm_bindgen::JsValue;
 
 /// `text` read as a `T`, or why not, in words.
 pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, String> {
-    let value = JSON::parse(text).map_err(|_| "not JSON".to_owned())?;
+    from_value(parse_value(text)?)
+}
+
+/// `text` parsed by the browser, not yet read as any type.
+pub fn parse_value(text: &str) -> Result<JsValue, String> {
+    JSON::parse(text).map_err(|_| "not JSON".to_owned())
+}
+
+/// A parsed JSON value read as a `T`, or why not, in words.
+pub fn from_value<T: DeserializeOwned>(value: JsValue) -> Result<T, String> {
     serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string())
 }
 
