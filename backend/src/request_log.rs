@@ -80,12 +80,13 @@ impl Record {
     pub fn arrived(method: &Method, target: &Uri, headers: &HeaderMap) -> Record {
         let target = target.path_and_query().map_or_else(|| target.path(), |pq| pq.as_str());
         let kept_values = || headers.iter().filter(|(name, _)| is_kept_request_header(name));
-        // One allocation each, with room for the response's few short values (CORS headers,
-        // content type): a thousand records stay small in cache.
+        // One allocation each, with room for the response's few short values (a preflight's
+        // answer keeps the most: up to five CORS headers, `Vary`, `Cache-Control`, `X-Instance`): a
+        // thousand records stay small in cache.
         let (count, bytes) = kept_values().fold((0, 0), |(count, bytes), (_, value)| (count + 1, bytes + value.len()));
         let mut text = Vec::with_capacity(target.len() + bytes + 128);
         text.extend_from_slice(target.as_bytes());
-        let mut kept = Vec::with_capacity(count + 6);
+        let mut kept = Vec::with_capacity(count + 8);
         for (name, value) in kept_values() {
             text.extend_from_slice(value.as_bytes());
             kept.push((name.clone(), text.len()));
