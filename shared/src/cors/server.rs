@@ -218,6 +218,14 @@ mod tests {
 
     const FRONT: &str = "http://localhost:8080";
 
+    /// What the secure default answers an allowed preflight from `FRONT`.
+    const SECURE_PREFLIGHT_ANSWER: &[(&str, &str)] = &[
+        (ALLOW_ORIGIN, FRONT),
+        (ALLOW_CREDENTIALS, "true"),
+        (ALLOW_METHODS, "GET, POST"),
+        (ALLOW_HEADERS, "Content-Type, Authorization"),
+    ];
+
     fn secure() -> CorsPolicy {
         CorsPolicy::secure_default(FRONT)
     }
@@ -312,12 +320,7 @@ mod tests {
                 policy: secure(),
                 request: preflight(FRONT, "POST", Some("content-type")),
                 action: AnswerPreflight { allowed: true },
-                headers: &[
-                    (ALLOW_ORIGIN, FRONT),
-                    (ALLOW_CREDENTIALS, "true"),
-                    (ALLOW_METHODS, "GET, POST"),
-                    (ALLOW_HEADERS, "Content-Type, Authorization"),
-                ],
+                headers: SECURE_PREFLIGHT_ANSWER,
                 vary: true,
                 reason_has: "origin is in the list",
             },
@@ -326,12 +329,7 @@ mod tests {
                 policy: secure(),
                 request: preflight(FRONT, "GET", Some(" ,AUTHORIZATION,, content-TYPE ,")),
                 action: AnswerPreflight { allowed: true },
-                headers: &[
-                    (ALLOW_ORIGIN, FRONT),
-                    (ALLOW_CREDENTIALS, "true"),
-                    (ALLOW_METHODS, "GET, POST"),
-                    (ALLOW_HEADERS, "Content-Type, Authorization"),
-                ],
+                headers: SECURE_PREFLIGHT_ANSWER,
                 vary: true,
                 reason_has: "allowed",
             },
