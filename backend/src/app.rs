@@ -87,6 +87,8 @@ fn control_plane(state: &AppState) -> Router<AppState> {
         .layer(state.cross_origin().clone().with_rejection_response(refusal))
         .layer(ValidateRequestHeaderLayer::custom(ControlToken::new(config.control_token.as_deref())))
         .layer(control_cors(config))
+        // Its JSON is never to be read as a script or a page, whatever a tag that loads it says.
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
 }
 
 /// The control plane answers CORS for the playground's own origins only, whatever the lab

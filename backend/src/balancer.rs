@@ -3,15 +3,17 @@
 //! sticky/A`, its "start" the same with `enable`, and the list of instances comes from
 //! `show servers state`.
 //!
-//! HAProxy's runtime API over TCP takes one command line per connection and closes it after
-//! the answer, which is empty when a `disable` or `enable` worked and a sentence when not.
+//! The runtime API is a Unix socket that only the person's user may open (`cargo xtask run
+//! --scale lb` puts it in a private directory). HAProxy runs every command line a connection
+//! sends it, in order; the relay sends one line per connection and reads the answer until
+//! HAProxy closes it: empty when a `disable` or `enable` worked, a sentence when not.
 
-use std::{net::SocketAddr, time::Duration};
+use std::{path::PathBuf, time::Duration};
 
 use shared::wire::{BalancedServer, ErrorCode};
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
-    net::TcpStream,
+    net::UnixStream,
 };
 
 use crate::error::AppError;
@@ -33,7 +35,7 @@ const RUNNING: u32 = 2;
 /// Where HAProxy's runtime API listens, and how long a command may take.
 #[derive(Clone, Debug)]
 pub struct Balancer {
-    admin: SocketAddr,
+    admin: PathBuf,
     timeout: Duration,
 }
 
@@ -84,7 +86,7 @@ pub fn not_configured() -> AppError {
 }
 
 impl Balancer {
-    pub fn new(admin: SocketAddr, timeout: Duration) -> Balancer {
+    pub fn new(admin: PathBuf, timeout: Duration) -> Balancer {
         Balancer { admin, timeout }
     }
 
@@ -119,7 +121,7 @@ impl Balancer {
     /// Sends one command and reads the answer until HAProxy closes the connection.
     async fn command(&self, command: &str) -> Result<String, BalancerError> {
         let exchange = async {
-            let mut stream = TcpStream::connect(self.admin).await?;
+            let mut stream = UnixStream::connect(&self.admin).await?;
             stream.write_all(format!("{command}\n").as_bytes()).await?;
             let mut answer = Vec::new();
             (&mut stream).take(MAX_ANSWER).read_to_end(&mut answer).await?;

@@ -59,11 +59,12 @@ pub struct Config {
     #[arg(long = "peer", env = "PLAYGROUND_PEER", value_delimiter = ',')]
     pub peers: Vec<String>,
 
-    /// Address of HAProxy's runtime API (`stats socket … level admin`) when a load balancer
-    /// stands in front of the instances: `/control/balancer` relays the page's "stop instance
-    /// A" / "start instance A" to it. Keep it on loopback: it controls HAProxy.
+    /// Path of HAProxy's runtime API, a Unix socket (`stats socket PATH mode 600 level
+    /// admin`), when a load balancer stands in front of the instances: `/control/balancer`
+    /// relays the page's "stop instance A" / "start instance A" to it. A Unix socket, never a
+    /// TCP port: any web page can send lines to a port on loopback.
     #[arg(long, env = "PLAYGROUND_BALANCER_ADMIN")]
-    pub balancer_admin: Option<SocketAddr>,
+    pub balancer_admin: Option<std::path::PathBuf>,
 
     /// How long a command to HAProxy's runtime API may take (connect, send, answer); then
     /// 503 `balancer_unavailable` (`2s`, `300ms`).

@@ -102,7 +102,7 @@ impl AppState {
         let threads = config.hashing_threads();
         // Checked when the command line was read (`config::instance_name`).
         let instance = HeaderValue::from_str(&config.instance_name).map_err(|_| "--instance-name is no header value")?;
-        let balancer = config.balancer_admin.map(|admin| Balancer::new(admin, config.balancer_timeout));
+        let balancer = config.balancer_admin.clone().map(|admin| Balancer::new(admin, config.balancer_timeout));
         let hashers = Hashers::start(threads, threads * usize::from(config.hash_queue_per_thread));
         Ok(Self {
             inner: Arc::new(Inner {

@@ -1,5 +1,6 @@
-//! The lab defends itself (issue 14), in real Chromium: a shared link is only a draft until
-//! the person applies it, and never applies inside another site's frame; `?api=` names only
+//! The lab defends itself (issues 14 and 26), in a real browser: no other site may frame the
+//! playground, and no page can reach HAProxy's runtime API; a shared link is only a draft until
+//! the person applies it; `?api=` names only
 //! a backend on this machine; the control token is asked for once and kept in memory; the
 //! session store never shows a whole id; the token panel survives dates it cannot show.
 
@@ -8,7 +9,7 @@ use std::sync::{
     atomic::{AtomicUsize, Ordering},
 };
 
-use e2e::{Backend, Browser, Frontend, Lab, UI_TIMEOUT, settle};
+use e2e::{Backend, Browser, Frontend, Lab, ScaleLab, Store, settle};
 use fantoccini::Locator;
 use serde_json::{Value, json};
 use shared::{
@@ -71,32 +72,65 @@ async fn wait_for_settings(lab: &Lab, done: impl Fn(&Value, &Value) -> bool) -> 
 }
 
 #[tokio::test]
-async fn a_shared_link_in_another_sites_frame_changes_nothing() {
-    // Arrange: another site whose page frames the playground with a wide-open lab link
+async fn another_site_cannot_frame_the_playground() {
+    // Arrange: another site whose page frames the playground (with a wide-open lab link), as
+    // a clickjacking page would, under a transparent layer
     let lab = Lab::start().await;
     let before = server_settings(&lab).await;
     let link = wide_open_link(&lab);
     let other_site = serve_other_site(format!(
-        "<!doctype html><title>Another site</title><p>Win a prize!</p><iframe src=\"{link}\" width=\"1200\" height=\"900\"></iframe>"
+        "<!doctype html><title>Another site</title><p>Win a prize!</p>\
+         <iframe src=\"{link}\" width=\"1200\" height=\"900\" style=\"opacity:0.01\" \
+         onload=\"document.body.dataset.framed = 'loaded'\"></iframe>"
     ))
     .await;
     let b = &lab.browser;
 
-    // Act: open the other site; inside its frame the playground loads
+    // Act: open the other site and wait until its frame has finished loading
     b.client.goto(&other_site).await.unwrap();
-    let frame = b.client.wait().at_most(UI_TIMEOUT).for_element(Locator::Css("iframe")).await.unwrap();
-    frame.enter_frame().await.unwrap();
-    let notice = b.wait_text("#shared-draft", |t| t.contains("inside a frame")).await;
-    // The framed page runs: it has loaded what is live on the server.
-    b.wait_text("#policy-summary", |t| t.starts_with("Allows")).await;
-    let button = b.client.find(Locator::Css("#apply-shared-lab")).await;
-    b.client.enter_parent_frame().await.unwrap();
+    b.wait_attr("body", "data-framed", |v| v == "loaded").await;
 
-    // Assert: no apply button in the frame, and the server has what it had
-    assert!(button.is_err(), "a framed page offers to apply the link: {notice}");
+    // Assert: the browser refused to show the playground there (`frame-ancestors 'none'` from
+    // Trunk.toml): none of its scripts was even fetched, and the server has what it had
+    assert_eq!(lab.frontend.scripts_served(), 0, "the playground ran inside another site's frame");
     assert_eq!(server_settings(&lab).await, before);
-    assert_eq!(before.0["allow_origin"]["mode"], "list");
     lab.browser.close().await;
+}
+
+#[tokio::test]
+async fn no_web_page_can_reach_the_load_balancers_runtime_api() {
+    use std::os::unix::fs::PermissionsExt;
+    // Arrange: the scaling lab behind HAProxy, as `cargo xtask run --scale lb` starts it
+    let lab = ScaleLab::start(Store::Memory).await;
+    let port = |origin: &str| origin.rsplit(':').next().and_then(|p| p.parse::<u16>().ok()).unwrap();
+    let ways = {
+        let mut ways = vec![port(&lab.round_robin), port(&lab.sticky)];
+        ways.sort_unstable();
+        ways
+    };
+    let mode = |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+
+    // Act: a page of another site sends HAProxy's admin commands as the body of a no-cors
+    // POST to every TCP port HAProxy listens on (a page finds them by trying ports)
+    let ports = lab.haproxy.tcp_ports();
+    let browser = Browser::start().await;
+    let commands = "disable server round_robin/A\\ndisable server sticky/A\\nset server round_robin/B addr 127.0.0.2\\n";
+    let attack = serve_other_site(format!(
+        "<!doctype html><title>Another site</title><script>\
+         Promise.allSettled({ports:?}.map(p => fetch('http://127.0.0.1:' + p + '/', {{method: 'POST', mode: 'no-cors', body: '{commands}'}})))\
+           .then(() => document.title = 'sent');</script>"
+    ))
+    .await;
+    browser.client.goto(&attack).await.unwrap();
+    settle(async || browser.client.title().await.unwrap_or_default(), |t| t == "sent").await;
+    browser.close().await;
+
+    // Assert: HAProxy's only TCP ports are the two ways through; its runtime API is a Unix
+    // socket only its owner may open, and both instances still take lab requests
+    assert_eq!(ports, ways, "HAProxy listens on a TCP port other than its two ways through");
+    assert_eq!((mode(lab.admin.dir()), mode(&lab.admin.path())), (0o700, 0o600));
+    let state: Value = lab.http.get(format!("{}/control/balancer", lab.a.api)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(state, json!({"servers": [{"name": "A", "enabled": true, "up": true}, {"name": "B", "enabled": true, "up": true}]}));
 }
 
 #[tokio::test]

@@ -83,27 +83,61 @@ impl Drop for Backend {
 pub struct Frontend {
     /// `http://localhost:PORT`: the origin the browser opens (and sends as `Origin`).
     pub origin: String,
+    /// How many of the page's scripts (`.js`) were served: a page that runs fetched one.
+    scripts_served: std::sync::Arc<std::sync::atomic::AtomicUsize>,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl Frontend {
+    /// How many times one of the page's scripts was served.
+    pub fn scripts_served(&self) -> usize {
+        self.scripts_served.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     /// An empty page of the UI's origin.
     pub fn blank_url(&self) -> String {
         format!("{}/blank", self.origin)
     }
 
+    /// Serves the build with the headers `trunk serve` adds (`trunk_headers`).
     pub async fn serve() -> Frontend {
         let dist = required_path("PLAYGROUND_DIST");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
         let port = listener.local_addr().expect("local addr").port();
         // `/blank`: an empty page of the UI's origin, for tests that script `fetch` themselves.
         let blank = axum::routing::get(|| async { axum::response::Html("<!doctype html><title>blank</title>") });
-        let app = axum::Router::new().route("/blank", blank).fallback_service(tower_http::services::ServeDir::new(dist));
+        let mut app = axum::Router::new().route("/blank", blank).fallback_service(tower_http::services::ServeDir::new(dist));
+        for (name, value) in trunk_headers() {
+            app = app.layer(tower_http::set_header::SetResponseHeaderLayer::overriding(name, value));
+        }
+        let scripts_served = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = scripts_served.clone();
+        let app = app.layer(axum::middleware::map_request(move |request: axum::extract::Request| {
+            if request.uri().path().ends_with(".js") {
+                counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
+            std::future::ready(request)
+        }));
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
-        Frontend { origin: format!("http://localhost:{port}"), task }
+        Frontend { origin: format!("http://localhost:{port}"), scripts_served, task }
     }
+}
+
+/// `[serve.headers]` of the repository's `Trunk.toml`: what `trunk serve` adds to every answer.
+pub fn trunk_headers() -> Vec<(http::HeaderName, http::HeaderValue)> {
+    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../Trunk.toml");
+    let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    let config: toml::Table = text.parse().unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    let headers = config.get("serve").and_then(|s| s.get("headers")).and_then(toml::Value::as_table).cloned().unwrap_or_default();
+    headers
+        .iter()
+        .map(|(name, value)| {
+            let value = value.as_str().unwrap_or_else(|| panic!("Trunk.toml: the value of {name} is not a string"));
+            (name.parse().expect("a header name"), value.parse().expect("a header value"))
+        })
+        .collect()
 }
 
 impl Drop for Frontend {
@@ -577,7 +611,7 @@ pub struct Haproxy {
 impl Haproxy {
     pub fn start(layout: &xtask::haproxy::Layout) -> Haproxy {
         let bin = required_path("PLAYGROUND_HAPROXY");
-        let dir = std::env::temp_dir().join(format!("playground-haproxy-{}-{}", std::process::id(), layout.admin.port()));
+        let dir = std::env::temp_dir().join(format!("playground-haproxy-{}-{}", std::process::id(), layout.round_robin.port()));
         std::fs::create_dir_all(&dir).expect("a folder for the configuration");
         let file = dir.join("haproxy.cfg");
         std::fs::write(&file, xtask::haproxy::config(layout)).expect("the configuration is written");
@@ -595,8 +629,12 @@ impl Haproxy {
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
         let mut haproxy = Haproxy { child, dir };
         let deadline = Instant::now() + Duration::from_secs(10);
-        for address in [layout.round_robin, layout.sticky, layout.admin] {
-            while std::net::TcpStream::connect(address).is_err() {
+        let listening = |address: &str| match address.parse::<SocketAddr>() {
+            Ok(tcp) => std::net::TcpStream::connect(tcp).is_ok(),
+            Err(_) => std::os::unix::net::UnixStream::connect(address).is_ok(),
+        };
+        for address in [layout.round_robin.to_string(), layout.sticky.to_string(), layout.admin.display().to_string()] {
+            while !listening(&address) {
                 let stopped = matches!(haproxy.child.try_wait(), Ok(Some(_)));
                 if stopped || Instant::now() > deadline {
                     let said = std::fs::read_to_string(&messages).unwrap_or_default();
@@ -606,6 +644,33 @@ impl Haproxy {
             }
         }
         haproxy
+    }
+
+    /// Every TCP port HAProxy's process listens on, from `/proc`: its sockets' inodes among the
+    /// listening sockets of `/proc/net/tcp` and `tcp6`.
+    pub fn tcp_ports(&self) -> Vec<u16> {
+        let fds = std::fs::read_dir(format!("/proc/{}/fd", self.child.id())).expect("HAProxy's open files");
+        let inodes: Vec<String> = fds
+            .flatten()
+            .filter_map(|fd| std::fs::read_link(fd.path()).ok())
+            .filter_map(|target| Some(target.to_str()?.strip_prefix("socket:[")?.strip_suffix(']')?.to_owned()))
+            .collect();
+        let mut ports = Vec::new();
+        for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+            for line in std::fs::read_to_string(table).unwrap_or_default().lines().skip(1) {
+                let fields: Vec<&str> = line.split_whitespace().collect();
+                // local_address is HEXIP:HEXPORT, st 0A is LISTEN, the inode is the tenth field.
+                let (Some(local), Some(&"0A"), Some(inode)) = (fields.get(1), fields.get(3), fields.get(9)) else { continue };
+                if inodes.iter().any(|i| i == inode)
+                    && let Some(port) = local.rsplit(':').next().and_then(|p| u16::from_str_radix(p, 16).ok())
+                {
+                    ports.push(port);
+                }
+            }
+        }
+        ports.sort_unstable();
+        ports.dedup();
+        ports
     }
 
     /// Stops it now (the instances keep running).
@@ -644,6 +709,8 @@ pub struct ScaleLab {
     pub http: reqwest::Client,
     /// Kept for the instances' lifetime.
     _redis: Option<Redis>,
+    /// HAProxy's runtime API's private directory, kept as long as HAProxy runs.
+    pub admin: xtask::haproxy::AdminSocket,
 }
 
 impl ScaleLab {
@@ -651,7 +718,9 @@ impl ScaleLab {
         let frontend = Frontend::serve().await;
         let redis = (store == Store::Redis).then(Redis::start);
         let store = redis.as_ref().map_or_else(|| "memory".to_owned(), |r| r.url.clone());
-        let (a_port, b_port, round_robin, sticky, admin) = (free_port(), free_port(), free_port(), free_port(), free_port());
+        let (a_port, b_port, round_robin, sticky) = (free_port(), free_port(), free_port(), free_port());
+        let admin = xtask::haproxy::AdminSocket::create().expect("a private directory for HAProxy's runtime API");
+        let admin_path = admin.path().display().to_string();
         let loopback = |port: u16| SocketAddr::from(([127, 0, 0, 1], port));
         let (round_robin_origin, sticky_origin) = (format!("http://localhost:{round_robin}"), format!("http://localhost:{sticky}"));
         let instance = |name: &str, port: u16, peer: u16| {
@@ -661,7 +730,7 @@ impl ScaleLab {
                 "--peer", &format!("http://localhost:{peer}"),
                 "--session-store", &store,
                 "--jwt-secret", "one-secret-for-both-instances-0123456789abcdef",
-                "--balancer-admin", &loopback(admin).to_string(),
+                "--balancer-admin", &admin_path,
                 "--balancer-round-robin", &round_robin_origin,
                 "--balancer-sticky", &sticky_origin,
             ])
@@ -671,10 +740,10 @@ impl ScaleLab {
             instances: vec![("A".to_owned(), loopback(a_port)), ("B".to_owned(), loopback(b_port))],
             round_robin: loopback(round_robin),
             sticky: loopback(sticky),
-            admin: loopback(admin),
+            admin: admin.path(),
             log_requests: false,
         });
-        ScaleLab { frontend, a, b, haproxy, round_robin: round_robin_origin, sticky: sticky_origin, http: reqwest::Client::new(), _redis: redis }
+        ScaleLab { frontend, a, b, haproxy, round_robin: round_robin_origin, sticky: sticky_origin, http: reqwest::Client::new(), _redis: redis, admin }
     }
 
     /// Puts `policy` on both instances, each straight through its own control plane: each

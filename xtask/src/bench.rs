@@ -460,11 +460,12 @@ fn balanced(cores: Cores, release: &Path, tmp: &Path) -> Result<Balanced, String
     let (a, b) = (instance("A")?, instance("B")?);
     let address = |server: &Server| server.base.trim_start_matches("http://").parse::<std::net::SocketAddr>().map_err(|e| e.to_string());
     let loopback = |port: u16| std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let admin = haproxy::AdminSocket::create().map_err(|e| format!("cannot create a private directory for HAProxy's runtime API: {e}"))?;
     let layout = haproxy::Layout {
         instances: vec![("A".to_owned(), address(&a)?), ("B".to_owned(), address(&b)?)],
         round_robin: loopback(port()?),
         sticky: loopback(port()?),
-        admin: loopback(port()?),
+        admin: admin.path(),
         log_requests: false,
     };
     let file = tmp.join("haproxy.cfg");

@@ -15,11 +15,19 @@
 //! requests: the page opened on the usual address keeps one control plane (and one event
 //! stream) while the person disables instances.
 //!
-//! The runtime API (`stats socket … level admin`) listens on loopback; the backend relays the
-//! page's "stop instance A" to it as `disable server round_robin/A` and `disable server
-//! sticky/A` (`backend/src/balancer.rs`, which must use the same backend names).
+//! The runtime API (`stats socket … level admin`) is a Unix socket in a directory only the
+//! person who started the lab may enter (`AdminSocket`): HAProxy runs every command line a
+//! connection sends it, so on a TCP port any web page could drive it with the body of a
+//! `no-cors` POST. A browser cannot open a Unix socket. The backend relays the page's "stop
+//! instance A" to it as `disable server round_robin/A` and `disable server sticky/A`
+//! (`backend/src/balancer.rs`, which must use the same backend names).
 
-use std::{fmt::Write, net::SocketAddr};
+use std::{
+    fmt::Write,
+    net::SocketAddr,
+    os::unix::fs::DirBuilderExt,
+    path::{Path, PathBuf},
+};
 
 /// HAProxy's backend for the round-robin way. The backend's relay names it too.
 pub const ROUND_ROBIN: &str = "round_robin";
@@ -38,8 +46,9 @@ pub struct Layout {
     pub round_robin: SocketAddr,
     /// Where the sticky way listens.
     pub sticky: SocketAddr,
-    /// The runtime API (admin level): loopback only, anyone reaching it controls HAProxy.
-    pub admin: SocketAddr,
+    /// The runtime API (admin level): a Unix socket path (`AdminSocket`); anyone reaching it
+    /// controls HAProxy.
+    pub admin: PathBuf,
     /// One line per request on stdout (which way, which instance, status, times): for a
     /// person watching `cargo xtask run`; off in tests and benchmarks.
     pub log_requests: bool,
@@ -54,8 +63,9 @@ pub fn config(layout: &Layout) -> String {
     };
     line("# Generated for one run of the playground's scaling lab (xtask/src/haproxy.rs); not edited by hand.");
     line("global");
-    // The runtime API that the backend's /control/balancer routes talk to.
-    line(&format!("    stats socket ipv4@{} level admin", layout.admin));
+    // The runtime API that the backend's /control/balancer routes talk to: a Unix socket only
+    // its owner may open (mode 600), in a directory only its owner may enter.
+    line(&format!("    stats socket {} mode 600 level admin", layout.admin.display()));
     if layout.log_requests {
         line("    log stdout format raw local0 info");
     }
@@ -106,6 +116,46 @@ fn servers(line: &mut impl FnMut(&str), instances: &[(String, SocketAddr)], cook
     }
 }
 
+/// A fresh directory for the runtime API's socket that only this user may enter (mode 700),
+/// under the system's temporary directory (a socket path must stay under about 100 bytes);
+/// removed with everything in it when dropped.
+#[derive(Debug)]
+pub struct AdminSocket {
+    dir: PathBuf,
+}
+
+impl AdminSocket {
+    /// Creates the directory; fails rather than reuse one that exists (another user may own it).
+    pub fn create() -> std::io::Result<AdminSocket> {
+        let base = std::env::temp_dir();
+        let mut last = None;
+        for _ in 0..8 {
+            let dir = base.join(format!("playground-lb-{}", crate::random_hex(8)?));
+            match std::fs::DirBuilder::new().mode(0o700).create(&dir) {
+                Ok(()) => return Ok(AdminSocket { dir }),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
+                Err(e) => return Err(e),
+            }
+        }
+        Err(last.unwrap_or_else(|| std::io::Error::other("no fresh directory")))
+    }
+
+    /// The socket's path, for HAProxy's `stats socket` and the backend's `--balancer-admin`.
+    pub fn path(&self) -> PathBuf {
+        self.dir.join("admin.sock")
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+}
+
+impl Drop for AdminSocket {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,7 +165,7 @@ mod tests {
             instances: vec![("A".to_owned(), "127.0.0.1:3100".parse().unwrap()), ("B".to_owned(), "127.0.0.1:3102".parse().unwrap())],
             round_robin: "127.0.0.1:3000".parse().unwrap(),
             sticky: "127.0.0.1:3004".parse().unwrap(),
-            admin: "127.0.0.1:3999".parse().unwrap(),
+            admin: PathBuf::from("/tmp/playground-lb-test/admin.sock"),
             log_requests: false,
         }
     }
@@ -136,7 +186,19 @@ mod tests {
             ["balance roundrobin", "cookie SERVERID insert indirect nocache", "server A 127.0.0.1:3100 cookie A", "server B 127.0.0.1:3102 cookie B"]
         );
         assert_eq!(section(&config, "backend control")[1..], ["server A 127.0.0.1:3100"]);
-        assert!(config.contains("stats socket ipv4@127.0.0.1:3999 level admin"), "{config}");
+        assert!(config.contains("stats socket /tmp/playground-lb-test/admin.sock mode 600 level admin"), "{config}");
+    }
+
+    #[test]
+    fn the_admin_socket_lives_in_a_directory_only_its_owner_may_enter() {
+        use std::os::unix::fs::PermissionsExt;
+        let socket = AdminSocket::create().unwrap();
+        let mode = std::fs::metadata(socket.dir()).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700);
+        assert!(socket.path().starts_with(socket.dir()) && socket.path().as_os_str().len() < 100);
+        let dir = socket.dir().to_owned();
+        drop(socket);
+        assert!(!dir.exists(), "removed when dropped");
     }
 
     #[test]

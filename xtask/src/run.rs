@@ -82,8 +82,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
     // long enough to wait for them.
     ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst)).map_err(|e| format!("cannot handle Ctrl-C: {e}"))?;
 
+    // HAProxy's runtime API socket lives in here until everything has stopped.
+    let admin = match scale.is_some_and(|s| s.balanced) {
+        true => Some(haproxy::AdminSocket::create().map_err(|e| format!("cannot create a private directory for HAProxy's runtime API: {e}"))?),
+        false => None,
+    };
     let mut children: Vec<(&'static str, Child)> = Vec::new();
-    let started = start_all(&setup, scale, &backend_args, &mut children);
+    let started = start_all(&setup, scale, admin.as_ref(), &backend_args, &mut children);
     let outcome = match started {
         Ok(()) => {
             if scale.is_some_and(|s| s.balanced) {
@@ -104,7 +109,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
     outcome.map_or(Ok(()), Err)
 }
 
-fn start_all(setup: &Setup, scale: Option<Scale>, backend_args: &[String], children: &mut Vec<(&'static str, Child)>) -> Result<(), String> {
+fn start_all(
+    setup: &Setup,
+    scale: Option<Scale>,
+    admin: Option<&haproxy::AdminSocket>,
+    backend_args: &[String],
+    children: &mut Vec<(&'static str, Child)>,
+) -> Result<(), String> {
     let backend = root().join("target/debug/backend");
     match scale {
         None => {
@@ -113,7 +124,7 @@ fn start_all(setup: &Setup, scale: Option<Scale>, backend_args: &[String], child
             a.args(backend_args).current_dir(root());
             children.push(("backend", spawn(&mut a, "backend")?));
         }
-        Some(scale) => start_scaled(&backend, scale, backend_args, children)?,
+        Some(scale) => start_scaled(&backend, scale, admin, backend_args, children)?,
     }
     let mut trunk = setup.wasm_command("trunk");
     trunk.arg("serve");
@@ -121,8 +132,15 @@ fn start_all(setup: &Setup, scale: Option<Scale>, backend_args: &[String], child
     Ok(())
 }
 
-/// The two backends of the scaling lab, the redis-server they may share, and HAProxy.
-fn start_scaled(backend: &std::path::Path, scale: Scale, backend_args: &[String], children: &mut Vec<(&'static str, Child)>) -> Result<(), String> {
+/// The two backends of the scaling lab, the redis-server they may share, and HAProxy (when
+/// `admin` is given, with its runtime API there).
+fn start_scaled(
+    backend: &std::path::Path,
+    scale: Scale,
+    admin: Option<&haproxy::AdminSocket>,
+    backend_args: &[String],
+    children: &mut Vec<(&'static str, Child)>,
+) -> Result<(), String> {
     let store = match scale.store {
         Store::Memory => "memory".to_owned(),
         Store::Redis => {
@@ -136,19 +154,21 @@ fn start_scaled(backend: &std::path::Path, scale: Scale, backend_args: &[String]
     };
     // Without HAProxy, A takes the lab API's usual address; with it, HAProxy does.
     let (a, b) = if scale.balanced { (3100, 3102) } else { (3000, 3002) };
-    let admin = if scale.balanced { Some(SocketAddr::from(([127, 0, 0, 1], free_port()?))) } else { None };
     step(&format!("Starting backends A (:{a}) and B (:{b}), session store {store}, and trunk serve (:8080)"));
-    // One JWT secret for both: a token from A works on B, the point of the lesson.
-    let secret = format!("scale-lab-{}", std::process::id());
+    // One JWT secret for both: a token from A works on B, the point of the lesson. Random per
+    // run, and passed in the environment, not on the command line every local user can read.
+    let secret = xtask::random_hex(32).map_err(|e| format!("cannot read the OS random source: {e}"))?;
     for (name, label, prefix, api, peer) in [("A", "backend A", "back A ", a, b), ("B", "backend B", "back B ", b, a)] {
         let mut command = Command::new(backend);
         command
             .args(["--api-addr", &format!("127.0.0.1:{api}"), "--site-addr", &format!("127.0.0.1:{}", api + 1)])
             .args(["--instance-name", name, "--peer", &format!("http://localhost:{peer}")])
-            .args(["--session-store", &store, "--jwt-secret", &secret]);
+            .args(["--session-store", &store])
+            .env("PLAYGROUND_JWT_SECRET", &secret);
         if let Some(admin) = admin {
             command
-                .args(["--balancer-admin", &admin.to_string()])
+                .arg("--balancer-admin")
+                .arg(admin.path())
                 .args(["--balancer-round-robin", BALANCED_ROUND_ROBIN, "--balancer-sticky", BALANCED_STICKY]);
         }
         command.args(backend_args).current_dir(root());
@@ -159,14 +179,15 @@ fn start_scaled(backend: &std::path::Path, scale: Scale, backend_args: &[String]
             instances: vec![("A".to_owned(), SocketAddr::from(([127, 0, 0, 1], a))), ("B".to_owned(), SocketAddr::from(([127, 0, 0, 1], b)))],
             round_robin: SocketAddr::from(([127, 0, 0, 1], 3000)),
             sticky: SocketAddr::from(([127, 0, 0, 1], 3004)),
-            admin,
+            admin: admin.path(),
             log_requests: true,
         };
         let dir = root().join("target/scale-lab");
         let file = dir.join("haproxy.cfg");
         std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&file, haproxy::config(&layout))).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
         step(&format!(
-            "Starting HAProxy: round-robin {BALANCED_ROUND_ROBIN}, sticky {BALANCED_STICKY}, runtime API on {admin} ({})",
+            "Starting HAProxy: round-robin {BALANCED_ROUND_ROBIN}, sticky {BALANCED_STICKY}, runtime API on {} ({})",
+            layout.admin.display(),
             file.display()
         ));
         let mut proxy = Command::new(HAPROXY);

@@ -1,19 +1,18 @@
-//! `/control/balancer`: the relay to HAProxy's runtime API, against a stand-in that speaks its
-//! protocol (one command line per connection, the answer, then close), so every failure can
-//! be made on demand. The real HAProxy is driven by `tests/balancer/main.rs` and
+//! `/control/balancer`: the relay to HAProxy's runtime API, against a stand-in on a Unix socket
+//! in a private directory, as `cargo xtask run --scale lb` makes it (`xtask::haproxy::AdminSocket`),
+//! that speaks its protocol (a command line, the answer, then close), so every failure can be
+//! made on demand. The real HAProxy is driven by `tests/balancer/main.rs` and
 //! `tests/browser/scaling_ui.rs`.
 
-use std::{
-    net::SocketAddr,
-    sync::{Arc, Mutex},
-};
+use std::sync::{Arc, Mutex};
 
 use reqwest::Method;
 use serde_json::{Value, json};
 use tokio::{
     io::{AsyncBufReadExt, AsyncWriteExt, BufReader},
-    net::TcpListener,
+    net::UnixListener,
 };
+use xtask::haproxy::AdminSocket;
 
 use crate::helpers::{TestApp, assert_error, spawn_app, spawn_app_with};
 
@@ -28,16 +27,16 @@ enum Behaviour {
     Denied,
 }
 
-/// A stand-in runtime API on a free loopback port; remembers the commands it got.
+/// A stand-in runtime API; remembers the commands it got.
 struct RuntimeApi {
-    addr: SocketAddr,
+    socket: AdminSocket,
     commands: Arc<Mutex<Vec<String>>>,
 }
 
 impl RuntimeApi {
     async fn start(behaviour: Behaviour) -> RuntimeApi {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
+        let socket = AdminSocket::create().unwrap();
+        let listener = UnixListener::bind(socket.path()).unwrap();
         let commands = Arc::new(Mutex::new(Vec::new()));
         // Which of A and B are disabled, shared by both lab backends (the relay switches both).
         let disabled = Arc::new(Mutex::new(Vec::<String>::new()));
@@ -60,7 +59,7 @@ impl RuntimeApi {
                 });
             }
         });
-        RuntimeApi { addr, commands }
+        RuntimeApi { socket, commands }
     }
 
     fn commands(&self) -> Vec<String> {
@@ -68,7 +67,7 @@ impl RuntimeApi {
     }
 
     async fn app(&self, extra: &[&str]) -> TestApp {
-        let admin = self.addr.to_string();
+        let admin = self.socket.path().display().to_string();
         spawn_app_with(&[&["--balancer-admin", &admin][..], extra].concat()).await
     }
 }
@@ -171,9 +170,9 @@ async fn without_a_balancer_the_routes_are_404_no_balancer() {
 
 #[tokio::test]
 async fn an_unreachable_balancer_is_503() {
-    // A port that was free a moment ago: nothing listens there.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().to_string();
-    let app = spawn_app_with(&["--balancer-admin", &closed]).await;
+    // A socket path in a private directory where nothing listens.
+    let nobody = AdminSocket::create().unwrap();
+    let app = spawn_app_with(&["--balancer-admin", &nobody.path().display().to_string()]).await;
     assert_error(app.request(Method::GET, "/control/balancer", &[]).await, 503, "balancer_unavailable").await;
     assert_error(put_switch(&app, "A", r#"{"enabled": false}"#, &[]).await, 503, "balancer_unavailable").await;
 }

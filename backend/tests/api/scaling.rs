@@ -175,7 +175,7 @@ async fn the_instance_says_where_the_load_balancer_is_when_there_is_one() {
         "--peer", "http://localhost:3102",
         "--balancer-round-robin", "http://localhost:3000",
         "--balancer-sticky", "http://localhost:3004",
-        "--balancer-admin", "127.0.0.1:3999",
+        "--balancer-admin", "/tmp/playground-lb-none/admin.sock",
     ])
     .await;
     let info: Value = behind.request(reqwest::Method::GET, "/control/instance", &[]).await.json().await.unwrap();
