@@ -22,7 +22,7 @@ use tower_http::{
 
 use crate::{
     config::Config,
-    control_access::{self, ControlToken},
+    control_access::{self, ControlToken, SiteReads},
     error::{self, AppError},
     extract::BODY_LIMIT,
     fetch_metadata,
@@ -83,9 +83,21 @@ fn control_plane(state: &AppState) -> Router<AppState> {
         .route("/control/balancer/servers/{name}", put(control::put_balancer_server))
         .route("/control/{*rest}", any(error::not_found))
         .method_not_allowed_fallback(error::method_not_allowed)
-        // No other page may change the lab (Fetch Metadata), nobody without the token.
-        .layer(state.cross_origin().clone().with_rejection_response(refusal))
-        .layer(ValidateRequestHeaderLayer::custom(ControlToken::new(config.control_token.as_deref())))
+        // No other page may change the lab (Fetch Metadata) or read it (`SiteReads`), nobody
+        // without the token.
+        .layer(
+            state
+                .cross_origin()
+                .clone()
+                .with_rejection_response(refusal),
+        )
+        .layer(ValidateRequestHeaderLayer::custom(SiteReads::new(
+            &config.frontend_origins,
+        )))
+        .layer(ValidateRequestHeaderLayer::custom(ControlToken::new(
+            config.control_token.as_deref(),
+            state.control_token_failures().clone(),
+        )))
         .layer(control_cors(config))
         // Its JSON is never to be read as a script or a page, whatever a tag that loads it says.
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))

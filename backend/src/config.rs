@@ -90,10 +90,30 @@ pub struct Config {
     pub session_cap: usize,
 
     /// Token that every `/control/*` request must carry (`X-Playground-Token`, or `token=` for
-    /// the event stream). Required when an address is not loopback: then anyone who can reach
-    /// the port could otherwise drive the lab and read its secrets.
+    /// the event stream). Required when an address is not loopback, and then at least
+    /// `MIN_CONTROL_TOKEN_LEN` characters: anyone who can reach the port could otherwise drive
+    /// the lab and read its secrets. Prefer the environment or `--control-token-file`: every
+    /// local user can read a command line.
     #[arg(long, env = "PLAYGROUND_CONTROL_TOKEN", hide_env_values = true, value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub control_token: Option<String>,
+
+    /// A file whose content (without a final newline) is the control token.
+    #[arg(
+        long,
+        env = "PLAYGROUND_CONTROL_TOKEN_FILE",
+        conflicts_with = "control_token"
+    )]
+    pub control_token_file: Option<std::path::PathBuf>,
+
+    /// Accounts (login) and peers (control token) whose failed attempts are tracked at most;
+    /// beyond it the quietest are forgotten, never one at its limit.
+    #[arg(long, env = "PLAYGROUND_THROTTLE_CAPACITY", default_value_t = crate::auth::throttle::DEFAULT_CAPACITY, value_parser = positive)]
+    pub throttle_capacity: usize,
+
+    /// The secret flags whose value came on the command line (`Config::from_args`), which every
+    /// local user can read from the process list.
+    #[arg(skip)]
+    pub secrets_on_command_line: Vec<&'static str>,
 
     /// Threads that verify password hashes (argon2id); default: all cores but one.
     #[arg(long, env = "PLAYGROUND_HASHING_THREADS", value_parser = clap::value_parser!(u16).range(1..=64))]
@@ -145,6 +165,22 @@ fn instance_name(text: &str) -> Result<String, String> {
     Ok(text.to_owned())
 }
 
+fn positive(text: &str) -> Result<usize, String> {
+    text.parse::<usize>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| "a whole number above 0".to_owned())
+}
+
+/// `redis://user:password@host…` or `redis://:password@host…`.
+fn url_has_password(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?']).next().unwrap_or_default();
+    authority
+        .rsplit_once('@')
+        .is_some_and(|(userinfo, _)| userinfo.contains(':'))
+}
+
 fn parse_store(text: &str) -> Result<StoreSpec, String> {
     match text {
         "memory" => Ok(StoreSpec::Memory),
@@ -153,7 +189,36 @@ fn parse_store(text: &str) -> Result<StoreSpec, String> {
     }
 }
 
+/// Shortest control token accepted beyond loopback: the length of 128 random bits in base64url.
+pub const MIN_CONTROL_TOKEN_LEN: usize = 22;
+
 impl Config {
+    /// The configuration from `args` (the process's with `std::env::args_os()`) and the
+    /// environment, noting which secrets came on the command line.
+    pub fn from_args(
+        args: impl IntoIterator<Item = impl Into<std::ffi::OsString> + Clone>,
+    ) -> Result<Config, clap::Error> {
+        use clap::{CommandFactory, FromArgMatches};
+        let matches = Config::command().try_get_matches_from(args)?;
+        let mut config = Config::from_arg_matches(&matches)?;
+        let on_command_line =
+            |id: &str| matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine);
+        let redis_password =
+            matches!(&config.session_store, StoreSpec::Redis(url) if url_has_password(url));
+        config.secrets_on_command_line = [
+            ("--control-token", on_command_line("control_token")),
+            ("--jwt-secret", on_command_line("jwt_secret")),
+            (
+                "--session-store (a Redis URL with a password)",
+                redis_password && on_command_line("session_store"),
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(flag, came)| came.then_some(flag))
+        .collect();
+        Ok(config)
+    }
+
     /// Whether both listeners are on loopback addresses (the default).
     pub fn binds_loopback_only(&self) -> bool {
         self.api_addr.ip().is_loopback() && self.site_addr.ip().is_loopback()

@@ -37,7 +37,8 @@ impl AllowedHosts {
     }
 
     /// Whether the request's `Host` (and the target's authority, when it names one) is ours.
-    /// A request without `Host` is no browser's and is refused too.
+    /// A request without `Host`, or with a `Host` that is not `host [":" port]`, is no
+    /// browser's and is refused too.
     pub fn allows(&self, uri: &Uri, headers: &HeaderMap) -> bool {
         let named = |host: &str| self.0.iter().any(|h| h.eq_ignore_ascii_case(host));
         let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).and_then(host_of);
@@ -49,21 +50,46 @@ impl AllowedHosts {
     }
 }
 
-/// The host of a `Host` value (`name[:port]`, IPv6 in brackets), `None` when it is none.
+/// The host of a `Host` value, `None` unless it is exactly `host [":" port]` (RFC 9110 §7.2):
+/// a port of digits, an IPv6 literal only in brackets and followed by nothing or a port.
 fn host_of(value: &str) -> Option<&str> {
-    let host = match value.strip_prefix('[') {
-        Some(v6) => &value[..v6.find(']')? + 2],
-        None => value.rsplit_once(':').map_or(value, |(host, _)| host),
+    let (host, port) = match value.strip_prefix('[') {
+        Some(v6) => {
+            let end = v6.find(']')? + 2;
+            let rest = &value[end..];
+            (
+                &value[..end],
+                if rest.is_empty() {
+                    None
+                } else {
+                    Some(rest.strip_prefix(':')?)
+                },
+            )
+        }
+        None => match value.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (value, None),
+        },
     };
-    (!host.is_empty()).then_some(host)
+    let port_ok =
+        port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
+    (!host.is_empty() && port_ok).then_some(host)
 }
 
-/// On both listeners (tower-http's `ValidateRequestHeaderLayer`): a request that names another
-/// host gets 421 before any route (or the lab's log) sees it.
+/// On both listeners (tower-http's `ValidateRequestHeaderLayer`): a request with more than one
+/// `Host` gets 400 (RFC 9112 §3.2), one that names another host 421, before any route (or the
+/// lab's log) sees it.
 impl ValidateRequest<Body> for AllowedHosts {
     type ResponseBody = Body;
 
     fn validate(&mut self, req: &mut Request) -> Result<(), Response> {
+        if req.headers().get_all(header::HOST).iter().nth(1).is_some() {
+            return Err(AppError::new(
+                ErrorCode::InvalidHost,
+                "A request carries exactly one Host header.",
+            )
+            .into_response());
+        }
         if self.allows(req.uri(), req.headers()) {
             return Ok(());
         }
@@ -91,6 +117,27 @@ mod tests {
     fn loopback_names_on_any_port_are_answered() {
         for host in ["localhost", "localhost:3000", "LOCALHOST:1", "127.0.0.1:3000", "[::1]:3000", "[::1]"] {
             assert!(allows(&[], Some(host), "/control/jwt"), "{host}");
+        }
+    }
+
+    #[test]
+    fn a_host_must_be_host_and_an_optional_port_of_digits() {
+        for host in [
+            "localhost:",
+            "localhost:abc",
+            "localhost:3000:1",
+            "localhost:+80",
+            "localhost:123456",
+            "[::1]x",
+            "[::1]:",
+            "[::1]:a",
+            "[::1]]:3000",
+            "::1",
+            "[::1",
+            "localhost:3000 ",
+            " localhost",
+        ] {
+            assert!(!allows(&[], Some(host), "/control/jwt"), "{host}");
         }
     }
 

@@ -1,7 +1,6 @@
 //! `backend`: see `--help`, and API.md for the HTTP contract.
 
 use backend::{Config, startup};
-use clap::Parser;
 
 /// mimalloc instead of glibc malloc: under load, malloc's arena locks and frees were the
 /// largest cost of a lab request (perf), since every request allocates a log record.
@@ -17,7 +16,7 @@ async fn main() -> std::process::ExitCode {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
-    let config = Config::parse();
+    let config = Config::from_args(std::env::args_os()).unwrap_or_else(|e| e.exit());
     match startup::run(config).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {

@@ -1,7 +1,9 @@
 //! The request log: one record per lab request, what arrived and what went back.
 //!
 //! The hot path keeps a compact `Record`: the path and query and the few header values the
-//! log shows, copied into one buffer, the CORS reason and the auth outcome as data. Everything
+//! log shows, copied into one buffer, the CORS reason and the auth outcome as data. A record
+//! keeps a bounded amount whatever arrives: long values are cut and say so (`…[cut: N
+//! bytes]`), so the whole log stays within `MAX_RECORD_BYTES` × its capacity. Everything
 //! in words (the JSON `LogEntry` of API.md, with every secret cut to 8 characters) is built
 //! only when someone reads the log. So the ring holds whole credentials in memory, as the
 //! session store does; none of them ever leaves the process uncut (`Record` has no `Debug`
@@ -16,7 +18,7 @@ use std::{
 
 use axum::http::{HeaderMap, HeaderName, Method, Uri, header};
 use shared::{
-    cors::Reason,
+    cors::{Reason, server::Refusal},
     wire::{Credentials, LogEntry},
 };
 use tokio::sync::broadcast;
@@ -74,21 +76,76 @@ fn kept_response_header(name: &HeaderName) -> bool {
 
 /// Longest `rid` kept; a client id, not a payload.
 const MAX_RID: usize = 128;
+/// Longest request target (path and query) a record keeps; the rest is cut.
+pub const MAX_KEPT_TARGET: usize = 1024;
+/// Longest header value a record keeps (a person reads the log; 60 KB of
+/// `Access-Control-Request-Headers` would only fill memory); the rest is cut.
+pub const MAX_KEPT_VALUE: usize = 256;
+/// Most headers a record keeps of a request, and of its answer.
+pub const MAX_KEPT_HEADERS: usize = 16;
+/// What one record holds at most, its rendered copy included (`Record::retained_bytes`): the
+/// log's worst case is this times its capacity, held by a test with hostile input.
+pub const MAX_RECORD_BYTES: usize = 24 * 1024;
+
+/// Appends `value`, cut at `max` bytes (on a character boundary) with a note of its length.
+fn push_cut(text: &mut Vec<u8>, value: &[u8], max: usize) {
+    if value.len() <= max {
+        text.extend_from_slice(value);
+        return;
+    }
+    let mut end = max;
+    while end > 0 && value[end] & 0xC0 == 0x80 {
+        end -= 1;
+    }
+    text.extend_from_slice(&value[..end]);
+    text.extend_from_slice(format!("…[cut: {} bytes]", value.len()).as_bytes());
+}
+
+/// `text` cut like a header value, for the few strings a CORS reason or an outcome carries
+/// from the request (an origin, a header name).
+fn cut_string(text: &mut String) {
+    if text.len() > MAX_KEPT_VALUE {
+        let mut kept = Vec::with_capacity(MAX_KEPT_VALUE + 24);
+        push_cut(&mut kept, text.as_bytes(), MAX_KEPT_VALUE);
+        *text = String::from_utf8_lossy(&kept).into_owned();
+    }
+}
+
+fn cut_reason(reason: &mut Reason) {
+    if let Reason::Refused { why, .. } = reason {
+        match why {
+            Refusal::ModeNone => {}
+            Refusal::NotInList { origin } => cut_string(origin),
+            Refusal::Method { method, allowed } => {
+                cut_string(method);
+                cut_string(allowed);
+            }
+            Refusal::Header { name, allowed } => {
+                cut_string(name);
+                cut_string(allowed);
+            }
+        }
+    }
+}
 
 impl Record {
     /// What arrived: cheap on purpose (every lab request), no text is built here.
     pub fn arrived(method: &Method, target: &Uri, headers: &HeaderMap) -> Record {
-        let target = target.path_and_query().map_or_else(|| target.path(), |pq| pq.as_str());
-        let kept_values = || headers.iter().filter(|(name, _)| is_kept_request_header(name));
-        // One allocation each, with room for the response's few short values (a preflight's
-        // answer keeps the most: up to five CORS headers, `Vary`, `Cache-Control`, `X-Instance`): a
-        // thousand records stay small in cache.
-        let (count, bytes) = kept_values().fold((0, 0), |(count, bytes), (_, value)| (count + 1, bytes + value.len()));
-        let mut text = Vec::with_capacity(target.len() + bytes + 128);
-        text.extend_from_slice(target.as_bytes());
-        let mut kept = Vec::with_capacity(count + 8);
+        let target = target
+            .path_and_query()
+            .map_or_else(|| target.path(), |pq| pq.as_str());
+        let kept_values = || {
+            headers
+                .iter()
+                .filter(|(name, _)| is_kept_request_header(name))
+                .take(MAX_KEPT_HEADERS)
+        };
+        let mut text = Vec::new();
+        push_cut(&mut text, target.as_bytes(), MAX_KEPT_TARGET);
+        let target_end = text.len();
+        let mut kept = Vec::new();
         for (name, value) in kept_values() {
-            text.extend_from_slice(value.as_bytes());
+            push_cut(&mut text, value.as_bytes(), MAX_KEPT_VALUE);
             kept.push((name.clone(), text.len()));
         }
         let came = |name: HeaderName| kept.iter().any(|(kept, _)| *kept == name);
@@ -101,7 +158,7 @@ impl Record {
             status: 0,
             cors: None,
             auth: None,
-            target_end: target.len(),
+            target_end,
             response_from: kept.len(),
             headers: kept,
             text,
@@ -110,16 +167,78 @@ impl Record {
     }
 
     /// What went back: the status, the CORS and auth headers, the auth outcome.
-    pub fn answered(&mut self, status: u16, headers: &HeaderMap, cors: Option<Reason>, auth: Option<Outcome>) {
+    pub fn answered(
+        &mut self,
+        status: u16,
+        headers: &HeaderMap,
+        mut cors: Option<Reason>,
+        mut auth: Option<Outcome>,
+    ) {
         self.status = status;
         self.headers.truncate(self.response_from);
-        self.text.truncate(self.response_from.checked_sub(1).map_or(self.target_end, |last| self.headers[last].1));
-        for (name, value) in headers.iter().filter(|(name, _)| kept_response_header(name)) {
-            self.text.extend_from_slice(value.as_bytes());
+        self.text.truncate(
+            self.response_from
+                .checked_sub(1)
+                .map_or(self.target_end, |last| self.headers[last].1),
+        );
+        for (name, value) in headers
+            .iter()
+            .filter(|(name, _)| kept_response_header(name))
+            .take(MAX_KEPT_HEADERS)
+        {
+            push_cut(&mut self.text, value.as_bytes(), MAX_KEPT_VALUE);
             self.headers.push((name.clone(), self.text.len()));
+        }
+        self.text.shrink_to_fit();
+        self.headers.shrink_to_fit();
+        if let Some(reason) = &mut cors {
+            cut_reason(reason);
+        }
+        if let Some(Outcome::OriginRefused { origin }) = &mut auth {
+            cut_string(origin);
         }
         self.cors = cors;
         self.auth = auth;
+    }
+
+    /// The heap and inline bytes this record holds, its rendered copy included: what the
+    /// log's memory bound (`MAX_RECORD_BYTES`) is about.
+    pub fn retained_bytes(&self) -> usize {
+        let reason = match &self.cors {
+            Some(Reason::Refused {
+                why: Refusal::NotInList { origin },
+                ..
+            }) => origin.capacity(),
+            Some(Reason::Refused {
+                why:
+                    Refusal::Method {
+                        method: a,
+                        allowed: b,
+                    }
+                    | Refusal::Header {
+                        name: a,
+                        allowed: b,
+                    },
+                ..
+            }) => a.capacity() + b.capacity(),
+            _ => 0,
+        };
+        let outcome = match &self.auth {
+            Some(Outcome::OriginRefused { origin }) => origin.capacity(),
+            Some(Outcome::Transferred { to, .. }) => to.as_str().len(),
+            _ => 0,
+        };
+        std::mem::size_of::<Record>()
+            + self.text.capacity()
+            + self.headers.capacity() * std::mem::size_of::<(HeaderName, usize)>()
+            + self
+                .headers
+                .iter()
+                .map(|(name, _)| name.as_str().len())
+                .sum::<usize>()
+            + self.json.get().map_or(0, String::capacity)
+            + reason
+            + outcome
     }
 
     /// The `i`th kept header: its name and value.
@@ -164,20 +283,28 @@ impl Record {
             path: path.to_owned(),
             origin: self.request_values(header::ORIGIN).next().map(lossy),
             preflight: self.preflight,
-            request_headers: joined(self.request_headers().filter(|(name, _)| shown_by_name(name))),
+            request_headers: joined(
+                self.request_headers()
+                    .filter(|(name, _)| shown_by_name(name))
+                    .map(|(name, value)| (name, String::from_utf8_lossy(value))),
+            ),
             credentials: Credentials {
                 cookie: cookie_words(self.request_values(header::COOKIE)),
                 authorization: authorization_words(self.request_values(header::AUTHORIZATION).next()),
             },
             status: self.status,
-            response_headers: {
-                let mut map = joined(self.response_headers());
-                if let Some(cookie) = map.get_mut("set-cookie") {
-                    *cookie = mask_cookie_pairs(cookie);
-                }
-                map
-            },
-            cors: self.cors.as_ref().map_or_else(|| "no CORS decision".to_owned(), ToString::to_string),
+            // Each `Set-Cookie` is masked on its own, before values of one name are joined.
+            response_headers: joined(self.response_headers().map(|(name, value)| match *name {
+                header::SET_COOKIE => (
+                    name,
+                    Cow::Owned(mask_set_cookie(&String::from_utf8_lossy(value))),
+                ),
+                _ => (name, String::from_utf8_lossy(value)),
+            })),
+            cors: self
+                .cors
+                .as_ref()
+                .map_or_else(|| "no CORS decision".to_owned(), ToString::to_string),
             auth,
         }
     }
@@ -188,10 +315,12 @@ fn lossy(value: &[u8]) -> String {
 }
 
 /// Several values of one name joined by ", ", names in lower case.
-fn joined<'a>(pairs: impl Iterator<Item = (&'a HeaderName, &'a [u8])>) -> BTreeMap<String, String> {
+fn joined<'a>(
+    pairs: impl Iterator<Item = (&'a HeaderName, Cow<'a, str>)>,
+) -> BTreeMap<String, String> {
     let mut out: BTreeMap<String, String> = BTreeMap::new();
     for (name, value) in pairs {
-        let value = lossy(value);
+        let value = value.into_owned();
         out.entry(name.as_str().to_owned())
             .and_modify(|v| {
                 v.push_str(", ");
@@ -239,10 +368,39 @@ impl RequestLog {
         seq
     }
 
-    /// Entries with `seq > after`, oldest first.
-    pub fn after(&self, after: u64) -> Vec<LogEntry> {
+    /// Up to `limit` entries with `seq > after` (and, given `rid`, that id), oldest first.
+    pub fn page(&self, after: u64, limit: usize, rid: Option<&str>) -> Vec<LogEntry> {
+        let records: Vec<Arc<Record>> = {
+            let ring = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+            ring.records
+                .iter()
+                .filter(|r| r.seq > after)
+                .cloned()
+                .collect()
+        };
         // Rendering happens outside the lock.
-        self.records_after(after).iter().map(|r| r.to_entry()).collect()
+        records
+            .iter()
+            .map(|r| r.to_entry())
+            .filter(|e| rid.is_none_or(|rid| e.rid.as_deref() == Some(rid)))
+            .take(limit)
+            .collect()
+    }
+
+    /// Every entry with `seq > after`, oldest first.
+    pub fn after(&self, after: u64) -> Vec<LogEntry> {
+        self.page(after, usize::MAX, None)
+    }
+
+    /// What the kept records hold (`Record::retained_bytes`).
+    pub fn retained_bytes(&self) -> usize {
+        self.inner
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .records
+            .iter()
+            .map(|r| r.retained_bytes())
+            .sum()
     }
 
     /// Records with `seq > after`, oldest first.
@@ -272,19 +430,67 @@ fn percent_decode(value: &str) -> String {
     percent_encoding::percent_decode_str(&value.replace('+', " ")).decode_utf8_lossy().into_owned()
 }
 
-/// Whether cookies came, and which, each value cut to 8 characters.
+/// Whether cookies came, and which, each value cut to 8 characters. In a `Cookie` header
+/// every `;`-separated part is a cookie, whatever its name (`path=…` too); a part without `=`
+/// is a cookie with an empty name, all value.
 fn cookie_words<'a>(values: impl Iterator<Item = &'a [u8]>) -> String {
     let values: Vec<Cow<'_, str>> = values.map(String::from_utf8_lossy).collect();
     if values.is_empty() {
         return "none".to_owned();
     }
-    let pairs = || values.iter().flat_map(|v| v.split(';'));
-    let session = pairs().any(|c| c.trim().starts_with("sessionId="));
-    let mut out = String::from(if session { "session present (" } else { "no session cookie (" });
-    push_masked_pairs(&mut out, pairs());
+    let parts = || {
+        values
+            .iter()
+            .flat_map(|v| v.split(';'))
+            .map(str::trim)
+            .filter(|part| !part.is_empty())
+    };
+    let session = parts().any(|c| c.starts_with("sessionId="));
+    let mut out = String::from(if session {
+        "session present ("
+    } else {
+        "no session cookie ("
+    });
+    for (i, part) in parts().enumerate() {
+        if i > 0 {
+            out.push_str("; ");
+        }
+        push_masked_cookie(&mut out, part);
+    }
     out.push(')');
     out
 }
+
+/// `name=value` with the value cut to 8 characters; a part without `=`, all value, cut too.
+fn push_masked_cookie(out: &mut String, part: &str) {
+    match part.split_once('=') {
+        Some((name, value)) => {
+            out.push_str(name.trim());
+            out.push('=');
+            push_masked(out, value.trim());
+        }
+        None => push_masked(out, part),
+    }
+}
+
+/// HTTP authentication schemes in IANA's registry: only these are shown by name; anything
+/// else in the first word of `Authorization` may be the secret itself.
+const REGISTERED_SCHEMES: [&str; 14] = [
+    "Basic",
+    "Bearer",
+    "Concealed",
+    "Digest",
+    "DPoP",
+    "GNAP",
+    "HOBA",
+    "Mutual",
+    "Negotiate",
+    "OAuth",
+    "PrivateToken",
+    "SCRAM-SHA-1",
+    "SCRAM-SHA-256",
+    "vapid",
+];
 
 /// Whether an `Authorization` header came, and its token cut to 8 characters.
 fn authorization_words(value: Option<&[u8]>) -> String {
@@ -298,37 +504,27 @@ fn authorization_words(value: Option<&[u8]>) -> String {
             out.push(')');
             out
         }
-        Some((scheme, _)) => format!("{scheme} present (not a bearer token)"),
+        Some((scheme, _)) => match REGISTERED_SCHEMES
+            .iter()
+            .find(|known| known.eq_ignore_ascii_case(scheme))
+        {
+            Some(known) => format!("{known} present (not a bearer token)"),
+            None => "present (an unregistered scheme, not a bearer token)".to_owned(),
+        },
         None => "present, without a scheme".to_owned(),
     }
 }
 
-/// `a=secretvalue; b=x` → `a=secretva…; b=x`: every cookie value cut to 8 characters.
-fn mask_cookie_pairs(cookies: &str) -> String {
-    let mut out = String::with_capacity(cookies.len().min(256));
-    push_masked_pairs(&mut out, cookies.split(';'));
-    out
-}
-
-/// The `;`-separated parts of one or more cookie headers, each value masked, joined by `; `.
-fn push_masked_pairs<'a>(out: &mut String, parts: impl Iterator<Item = &'a str>) {
-    for (i, part) in parts.enumerate() {
-        if i > 0 {
-            out.push_str("; ");
-        }
-        match part.split_once('=') {
-            Some((name, value)) if !is_attribute(name) => {
-                out.push_str(name.trim());
-                out.push('=');
-                push_masked(out, value.trim());
-            }
-            _ => out.push_str(part.trim()),
-        }
+/// One `Set-Cookie` value: its cookie (the first part) masked, its attributes as they are.
+fn mask_set_cookie(value: &str) -> String {
+    let mut out = String::with_capacity(value.len().min(256));
+    let mut parts = value.split(';');
+    push_masked_cookie(&mut out, parts.next().unwrap_or_default().trim());
+    for attribute in parts {
+        out.push_str("; ");
+        out.push_str(attribute.trim());
     }
-}
-
-fn is_attribute(name: &str) -> bool {
-    ["path", "max-age", "samesite", "domain", "expires"].iter().any(|a| name.trim().eq_ignore_ascii_case(a))
+    out
 }
 
 /// The first 8 characters and an ellipsis when anything was cut.
@@ -357,7 +553,9 @@ mod tests {
         assert_eq!(mask("abcdefghijkl"), "abcdefgh…");
         assert_eq!(mask("short"), "short");
         assert_eq!(
-            mask_cookie_pairs("sessionId=AAAABBBBCCCCDDDD; HttpOnly; Path=/; SameSite=Lax; Max-Age=1800"),
+            mask_set_cookie(
+                "sessionId=AAAABBBBCCCCDDDD; HttpOnly; Path=/; SameSite=Lax; Max-Age=1800"
+            ),
             "sessionId=AAAABBBB…; HttpOnly; Path=/; SameSite=Lax; Max-Age=1800"
         );
         let mut headers = HeaderMap::new();
@@ -375,11 +573,34 @@ mod tests {
         assert_eq!(entry.credentials.cookie, "session present (theme=dark; sessionId=01234567…)");
         assert_eq!(entry.origin.as_deref(), Some("http://localhost:8080"));
         // Credentials and Origin have their own fields; the response keeps only the headers it shows.
-        assert_eq!(entry.request_headers.keys().collect::<Vec<_>>(), ["content-type"]);
-        assert_eq!(entry.response_headers.keys().collect::<Vec<_>>(), ["set-cookie"]);
-        assert_eq!(entry.response_headers["set-cookie"], "sessionId=AAAABBBB…; HttpOnly");
-        assert_eq!((entry.path.as_str(), entry.rid.as_deref(), entry.auth.as_str()), ("/api/transfer", Some("r1"), "not checked"));
-        assert_eq!(authorization_words(Some(b"Basic eDp5")), "Basic present (not a bearer token)");
+        assert_eq!(
+            entry.request_headers.keys().collect::<Vec<_>>(),
+            ["content-type"]
+        );
+        assert_eq!(
+            entry.response_headers.keys().collect::<Vec<_>>(),
+            ["set-cookie"]
+        );
+        assert_eq!(
+            entry.response_headers["set-cookie"],
+            "sessionId=AAAABBBB…; HttpOnly"
+        );
+        assert_eq!(
+            (
+                entry.path.as_str(),
+                entry.rid.as_deref(),
+                entry.auth.as_str()
+            ),
+            ("/api/transfer", Some("r1"), "not checked")
+        );
+        assert_eq!(
+            authorization_words(Some(b"Basic eDp5")),
+            "Basic present (not a bearer token)"
+        );
+        assert_eq!(
+            authorization_words(Some(b"s3cr3t-api-key x")),
+            "present (an unregistered scheme, not a bearer token)"
+        );
         assert_eq!(cookie_words(std::iter::empty()), "none");
     }
 
@@ -399,10 +620,151 @@ mod tests {
         for _ in 0..3 {
             log.push(record());
         }
-        assert_eq!(log.after(0).iter().map(|e| e.seq).collect::<Vec<_>>(), vec![2, 3]);
+        assert_eq!(
+            log.page(0, 10, None)
+                .iter()
+                .map(|e| e.seq)
+                .collect::<Vec<_>>(),
+            vec![2, 3]
+        );
+        assert_eq!(
+            log.page(0, 1, None)
+                .iter()
+                .map(|e| e.seq)
+                .collect::<Vec<_>>(),
+            vec![2],
+            "a page is the oldest first"
+        );
         log.clear();
         assert_eq!(log.push(record()), 4);
-        let entry = &log.after(3)[0];
-        assert_eq!((entry.rid.as_deref(), entry.path.as_str(), entry.credentials.cookie.as_str()), (Some("x"), "/api/profile", "none"));
+        let entry = &log.page(3, 10, Some("x"))[0];
+        assert_eq!(
+            (
+                entry.rid.as_deref(),
+                entry.path.as_str(),
+                entry.credentials.cookie.as_str()
+            ),
+            (Some("x"), "/api/profile", "none")
+        );
+    }
+
+    /// Hostile input: every kept header at once, each far over the limit, a huge target, a
+    /// refusal naming a huge header, and the rendered copy cached. The log holds at most
+    /// `MAX_RECORD_BYTES` a record however the request was made.
+    #[test]
+    fn a_record_keeps_a_bounded_amount_whatever_arrives() {
+        let huge = "x".repeat(60 * 1024);
+        let mut headers = HeaderMap::new();
+        for name in [
+            header::ORIGIN,
+            header::ACCESS_CONTROL_REQUEST_METHOD,
+            header::CONTENT_TYPE,
+            header::AUTHORIZATION,
+        ] {
+            headers.insert(name, huge.parse().unwrap());
+        }
+        for _ in 0..40 {
+            headers.append(header::COOKIE, format!("a{huge}=b; c").parse().unwrap());
+            headers.append(
+                header::ACCESS_CONTROL_REQUEST_HEADERS,
+                huge.parse().unwrap(),
+            );
+        }
+        headers.insert("sec-fetch-site", huge.parse().unwrap());
+        let target: Uri = format!("/api/profile?rid=r&pad={}", "y".repeat(8000))
+            .parse()
+            .unwrap();
+        let log = RequestLog::new(3);
+        for _ in 0..3 {
+            let mut record = Record::arrived(&Method::OPTIONS, &target, &headers);
+            let mut answer = HeaderMap::new();
+            for _ in 0..40 {
+                answer.append(header::ACCESS_CONTROL_ALLOW_HEADERS, huge.parse().unwrap());
+                answer.append(header::SET_COOKIE, huge.parse().unwrap());
+            }
+            let why = Refusal::Header {
+                name: huge.clone(),
+                allowed: huge.clone(),
+            };
+            record.answered(
+                204,
+                &answer,
+                Some(Reason::Refused {
+                    preflight: true,
+                    why,
+                }),
+                Some(Outcome::OriginRefused {
+                    origin: huge.clone(),
+                }),
+            );
+            let _ = record.json();
+            assert!(
+                record.retained_bytes() <= MAX_RECORD_BYTES,
+                "{} bytes",
+                record.retained_bytes()
+            );
+            log.push(record);
+        }
+        assert!(log.retained_bytes() <= 3 * MAX_RECORD_BYTES);
+
+        // What was cut says so, and how long it was.
+        let entry = &log.page(0, 1, None)[0];
+        assert_eq!(entry.rid.as_deref(), Some("r"));
+        let origin = entry.origin.as_deref().unwrap();
+        assert!(
+            origin.starts_with("xxxx") && origin.ends_with("…[cut: 61440 bytes]"),
+            "{origin}"
+        );
+        assert!(entry.cors.contains("…[cut: 61440 bytes]"), "{}", entry.cors);
+    }
+
+    #[test]
+    fn a_value_is_cut_on_a_character_boundary() {
+        let mut text = Vec::new();
+        push_cut(&mut text, "aé".repeat(200).as_bytes(), 256);
+        let text = String::from_utf8(text).expect("still UTF-8");
+        assert!(text.ends_with("…[cut: 600 bytes]"), "{text}");
+    }
+
+    /// In a `Cookie` header every part is a cookie: one without `=`, or named like a
+    /// `Set-Cookie` attribute, is masked like any other. Each `Set-Cookie` is masked on its own.
+    #[test]
+    fn every_cookie_is_masked_whatever_its_name() {
+        let cookie = [
+            b"path=SECRETSECRET1; SECRETSECRET2; Domain=SECRETSECRET3; expires=SECRETSECRET4"
+                .as_slice(),
+        ];
+        let words = cookie_words(cookie.into_iter());
+        assert!(!words.contains("SECRETSECRET"), "{words}");
+        assert_eq!(
+            words,
+            "no session cookie (path=SECRETSE…; SECRETSE…; Domain=SECRETSE…; expires=SECRETSE…)"
+        );
+
+        let mut response = HeaderMap::new();
+        response.append(
+            header::SET_COOKIE,
+            "a=SECRETSECRET1; Path=/".parse().unwrap(),
+        );
+        response.append(
+            header::SET_COOKIE,
+            "path=SECRETSECRET2; Path=/".parse().unwrap(),
+        );
+        response.append(
+            header::SET_COOKIE,
+            "SECRETSECRET3; HttpOnly".parse().unwrap(),
+        );
+        let mut record = Record::arrived(
+            &Method::GET,
+            &"/api/login".parse().unwrap(),
+            &HeaderMap::new(),
+        );
+        record.answered(200, &response, None, None);
+        let shown = &record.to_entry().response_headers["set-cookie"];
+        assert!(!shown.contains("SECRETSECRET"), "{shown}");
+        assert_eq!(
+            shown,
+            "a=SECRETSE…; Path=/, path=SECRETSE…; Path=/, SECRETSE…; HttpOnly"
+        );
     }
 }

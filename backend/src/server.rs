@@ -17,7 +17,7 @@ use std::{convert::Infallible, io, sync::Arc, time::Duration};
 use axum::{
     BoxError,
     body::{Body, Bytes, HttpBody},
-    extract::Request,
+    extract::{ConnectInfo, Request},
     response::Response,
 };
 use hyper::{body::Incoming, server::conn::http1};
@@ -55,8 +55,11 @@ where
     // `writev(false)`: head and body go out from one buffer in one `send`. Most answers are a
     // few hundred bytes, and copying a small body is cheaper than queueing it beside the head
     // for a vectored write (the same number of system calls either way).
-    http.timer(TokioTimer::new()).header_read_timeout(limits.header_timeout).max_buf_size(MAX_HEAD_BYTES).writev(false);
-    let service = TowerToHyperService::new(service.map_request(|req: Request<Incoming>| req.map(Body::new)));
+    http.timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout)
+        .max_buf_size(MAX_HEAD_BYTES)
+        .writev(false);
+    let service = service.map_request(|req: Request<Incoming>| req.map(Body::new));
     let graceful = GracefulShutdown::new();
     let slots = Arc::new(Semaphore::new(limits.max_connections as usize));
     loop {
@@ -68,9 +71,9 @@ where
             },
             _ = stop.changed() => break,
         };
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(e) => {
                     // Out of file descriptors and the like: pause rather than spin.
                     tracing::warn!(error = %e, "accept failed");
@@ -80,7 +83,15 @@ where
             },
             _ = stop.changed() => break,
         };
-        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service.clone()));
+        // Each request knows its peer (axum's `ConnectInfo`): the control token's failures
+        // are counted per peer.
+        let service = TowerToHyperService::new(service.clone().map_request(
+            move |mut req: Request<Incoming>| {
+                req.extensions_mut().insert(ConnectInfo(peer));
+                req
+            },
+        ));
+        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(async move {
             // Client resets and timeouts end here; they are not server errors.
             let _ = connection.await;

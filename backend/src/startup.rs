@@ -7,7 +7,7 @@ use tokio::net::TcpListener;
 use crate::{
     app::{app, for_listener},
     clock::now_ms,
-    config::{Config, StoreSpec},
+    config::{Config, MIN_CONTROL_TOKEN_LEN, StoreSpec},
     host::AllowedHosts,
     server::{self, Limits},
     sessions::{SessionStore, memory::MemoryStore, redis::RedisStore},
@@ -33,6 +33,10 @@ pub enum StartError {
     Bind { what: &'static str, addr: SocketAddr, source: std::io::Error },
     /// Not on loopback, and no `--control-token`.
     ControlTokenRequired,
+    /// Not on loopback, and a control token shorter than `MIN_CONTROL_TOKEN_LEN`.
+    ControlTokenTooShort(usize),
+    /// `--control-token-file` could not be read, or is empty.
+    ControlTokenFile(String),
     Store(String),
     /// The state could not be set up (the OS random source failed, …).
     State(String),
@@ -48,8 +52,15 @@ impl std::fmt::Display for StartError {
             ),
             Self::ControlTokenRequired => f.write_str(
                 "--api-addr or --site-addr is not a loopback address, so other machines could drive the lab and read its \
-                 secrets: pass --control-token TOKEN (or PLAYGROUND_CONTROL_TOKEN), or bind to 127.0.0.1",
+                 secrets: give a control token in PLAYGROUND_CONTROL_TOKEN or --control-token-file FILE (for example \
+                 `head -c 16 /dev/urandom | base64 > token`), or bind to 127.0.0.1",
             ),
+            Self::ControlTokenTooShort(len) => write!(
+                f,
+                "the control token is {len} characters long; beyond loopback it must have at least {MIN_CONTROL_TOKEN_LEN} \
+                 (128 random bits in base64url), or anyone on the network could guess it"
+            ),
+            Self::ControlTokenFile(why) => write!(f, "--control-token-file: {why}"),
             Self::Store(why) => write!(f, "--session-store: {why}"),
             Self::State(why) => f.write_str(why),
             Self::Serve(e) => write!(f, "server failed: {e}"),
@@ -59,9 +70,21 @@ impl std::fmt::Display for StartError {
 
 impl std::error::Error for StartError {}
 
-pub async fn bind(config: Config) -> Result<Bound, StartError> {
-    if !config.binds_loopback_only() && config.control_token.is_none() {
-        return Err(StartError::ControlTokenRequired);
+pub async fn bind(mut config: Config) -> Result<Bound, StartError> {
+    if let Some(file) = &config.control_token_file {
+        config.control_token = Some(read_token_file(file)?);
+    }
+    if !config.binds_loopback_only() {
+        match &config.control_token {
+            None => return Err(StartError::ControlTokenRequired),
+            Some(token) if token.chars().count() < MIN_CONTROL_TOKEN_LEN => {
+                return Err(StartError::ControlTokenTooShort(token.chars().count()));
+            }
+            Some(_) => {}
+        }
+    }
+    for warning in warnings(&config) {
+        tracing::warn!("{warning}");
     }
     let listen = |what, addr| async move {
         TcpListener::bind(addr).await.map_err(|source| StartError::Bind { what, addr, source })
@@ -80,6 +103,37 @@ pub async fn bind(config: Config) -> Result<Bound, StartError> {
     let (api_addr, site_addr) = (local(&api)?, local(&site)?);
     let state = AppState::new(config, store, secret, site_addr).map_err(StartError::State)?;
     Ok(Bound { api_addr, site_addr, api, site, state })
+}
+
+/// The token in `file`, without the final newline an editor or `echo` adds.
+fn read_token_file(file: &std::path::Path) -> Result<String, StartError> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| StartError::ControlTokenFile(format!("{}: {e}", file.display())))?;
+    let token = text
+        .strip_suffix('\n')
+        .map_or(text.as_str(), |t| t.strip_suffix('\r').unwrap_or(t));
+    if token.is_empty() {
+        return Err(StartError::ControlTokenFile(format!(
+            "{} is empty",
+            file.display()
+        )));
+    }
+    Ok(token.to_owned())
+}
+
+/// What the person should know before others can reach the backend: the secrets that came on
+/// the command line, which every local user can read (`ps`), while it listens beyond loopback.
+pub fn warnings(config: &Config) -> Vec<String> {
+    if config.binds_loopback_only() {
+        return Vec::new();
+    }
+    config
+        .secrets_on_command_line
+        .iter()
+        .map(|flag| {
+            format!("{flag} came on the command line, which every user of this machine can read from the process list; pass it in the environment (PLAYGROUND_*) or a file instead")
+        })
+        .collect()
 }
 
 /// 32 random bytes, base64url: a secret nobody can guess, shown in the control plane.

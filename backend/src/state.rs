@@ -74,6 +74,8 @@ struct Inner {
     /// Names sessions in the control plane without their ids.
     handles: Handles,
     throttle: LoginThrottle,
+    /// Wrong control tokens per peer address (`control_access::ControlToken`).
+    control_token_failures: Arc<LoginThrottle>,
     hashers: Hashers,
     /// One permit per open event stream.
     event_streams: Arc<tokio::sync::Semaphore>,
@@ -104,6 +106,7 @@ impl AppState {
         let instance = HeaderValue::from_str(&config.instance_name).map_err(|_| "--instance-name is no header value")?;
         let balancer = config.balancer_admin.clone().map(|admin| Balancer::new(admin, config.balancer_timeout));
         let hashers = Hashers::start(threads, threads * usize::from(config.hash_queue_per_thread));
+        let throttle = LoginThrottle::new(config.throttle_capacity);
         Ok(Self {
             inner: Arc::new(Inner {
                 instance,
@@ -116,7 +119,8 @@ impl AppState {
                 jwt: RwLock::new(jwt),
                 sessions,
                 handles: Handles::random().map_err(|e| e.to_string())?,
-                throttle: LoginThrottle::default(),
+                throttle,
+                control_token_failures: Arc::new(LoginThrottle::new(config.throttle_capacity)),
                 hashers,
                 event_streams: Arc::new(tokio::sync::Semaphore::new(MAX_EVENT_STREAMS)),
                 cross_origin,
@@ -207,6 +211,10 @@ impl AppState {
     /// tower-http's `CsrfLayer`, trusting the frontend origins.
     pub fn cross_origin(&self) -> &CsrfLayer {
         &self.inner.cross_origin
+    }
+
+    pub fn control_token_failures(&self) -> &Arc<LoginThrottle> {
+        &self.inner.control_token_failures
     }
 
     pub fn throttle(&self) -> &LoginThrottle {

@@ -8,7 +8,10 @@ use serde::{Serialize, de::DeserializeOwned};
 use shared::{
     cookie::CookiePolicy,
     cors::{CorsPolicy, browser::CredentialsMode},
-    wire::{Account, Defenses, ErrorBody, ErrorCode, Instance, JwtSettings, LogEntry, SessionRow, SiteLinks},
+    wire::{
+        Account, Defenses, ErrorBody, ErrorCode, Instance, JwtSettings, LOG_PAGE_MAX, LogEntry,
+        SessionRow, SiteLinks,
+    },
 };
 use std::sync::Arc;
 use web_sys::RequestCredentials;
@@ -191,9 +194,33 @@ impl Api {
         self.get("/control/sessions")
     }
 
-    /// Log entries newer than `after`.
+    /// Log entries newer than `after`, read page by page (`LOG_PAGE_MAX` an answer).
     pub fn log_after(&self, after: u64) -> impl Future<Output = Result<Vec<LogEntry>>> + use<> {
-        self.get(&format!("/control/log?after={after}"))
+        let api = self.clone();
+        async move {
+            let (mut entries, mut after) = (Vec::new(), after);
+            loop {
+                let page: Vec<LogEntry> = api.get(&format!("/control/log?after={after}")).await?;
+                let more = page.len() == LOG_PAGE_MAX;
+                after = page.last().map_or(after, |e| e.seq);
+                entries.extend(page);
+                if !more {
+                    return Ok(entries);
+                }
+            }
+        }
+    }
+
+    /// The log entries of one request (`rid`), newer than `after`.
+    pub fn log_of(
+        &self,
+        rid: &str,
+        after: u64,
+    ) -> impl Future<Output = Result<Vec<LogEntry>>> + use<> {
+        self.get(&format!(
+            "/control/log?after={after}&rid={}",
+            js_sys::encode_uri_component(rid)
+        ))
     }
 
     /// Revokes the session a `SessionRow::handle` names.

@@ -4,13 +4,15 @@
 //! same code. `verify` is the lesson, in the order RFC 7515 §5.2 and RFC 8725 §3.1 give:
 //!
 //! 1. **split**: three base64url parts, within `MAX_TOKEN_LEN`;
-//! 2. **header**: canonical base64url of a JSON object whose names are unique;
+//! 2. **header**: canonical base64url of a JSON object with at most `MAX_MEMBERS` unique
+//!    names (`decode`, for the UI, reads it the same way);
 //! 3. **`alg`**: exactly `HS256`, before anything else of the token is trusted (`none` and
 //!    algorithm confusion end here), and no `crit` extension we would not understand;
 //! 4. **MAC**: HMAC-SHA256 over the signing input exactly as received, compared with the
 //!    signature in constant time, all 32 bytes;
-//! 5. **claims**: only a token that passed 4 has its payload decoded and its claims typed
-//!    (`sub` a string, `exp` a NumericDate, none of them twice; other members are skipped);
+//! 5. **claims**: only a token that passed 4 has its payload decoded, as the header was (a
+//!    JSON object, at most `MAX_MEMBERS` unique names, every value JSON `decode` reads), and
+//!    its claims typed (`sub` a user id in canonical decimal, `exp` a NumericDate);
 //! 6. **time**: `exp` is in the future, `nbf` (if any) is not.
 
 use std::collections::BTreeMap;
@@ -53,7 +55,8 @@ pub const MIN_STRONG_SECRET_LEN: usize = 32;
 /// The claims this playground issues and checks.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Claims {
-    /// The user id, as a string.
+    /// The user id, as a string of canonical decimal digits (no sign, no leading zero).
+    #[serde(deserialize_with = "user_id")]
     pub sub: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
@@ -63,6 +66,21 @@ pub struct Claims {
     pub exp: i64,
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "numeric_date_opt")]
     pub nbf: Option<i64>,
+}
+
+/// `sub`: a user id written as the server writes it, so that one user has one `sub` (`1`, never
+/// `+1` or `0001`).
+fn user_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let sub = String::deserialize(d)?;
+    let canonical = (sub == "0" || !sub.starts_with('0'))
+        && sub.bytes().all(|b| b.is_ascii_digit())
+        && sub.parse::<u64>().is_ok();
+    if !canonical {
+        return Err(serde::de::Error::custom(format!(
+            "sub {sub:?} is not a user id in canonical decimal"
+        )));
+    }
+    Ok(sub)
 }
 
 /// A NumericDate (RFC 7519 §2): a JSON number of seconds in `0..=MAX_NUMERIC_DATE`, whole or
@@ -294,7 +312,7 @@ pub fn verify_with(token: &str, key: &Key, now: i64) -> Result<Claims, JwtError>
     Ok(claims)
 }
 
-/// The header members `verify` reads; the others are skipped (`kid`, `typ`, …).
+/// The header members `verify` acts on; the others (`kid`, `typ`, …) are read, not used.
 #[derive(Deserialize)]
 struct Header {
     /// Anything, so that a wrong type is reported as it came.
@@ -302,17 +320,14 @@ struct Header {
     crit: Option<serde::de::IgnoredAny>,
 }
 
-/// A part that is base64url of a JSON object read into `T`: only `T`'s members are typed, the
-/// others are skipped, and a member named twice among `T`'s is refused (RFC 7515 §4 allows
-/// either refusing or keeping the last; `decode`, for the UI, refuses every repeat).
+/// A part read as `decode` reads it (`object`: unique names, at most `MAX_MEMBERS`), then
+/// typed as `T`: the server accepts exactly the parts the UI can show.
 fn typed<T: serde::de::DeserializeOwned>(part: &str, text: &str) -> Result<T, JwtError> {
-    let bytes = b64(part, text)?;
-    // serde reads a struct from an array too; a JOSE part is an object.
-    if bytes.trim_ascii_start().first() != Some(&b'{') {
-        return Err(malformed(format!("the {part} is not a JSON object")));
-    }
-    serde_json::from_slice(&bytes).map_err(|e| match part {
-        "payload" => malformed(format!("its claims are not as expected ({e}): sub a string, exp a NumericDate")),
+    let object = object(part, text)?;
+    serde_json::from_value(Value::Object(object.into_iter().collect())).map_err(|e| match part {
+        "payload" => malformed(format!(
+            "its claims are not as expected ({e}): sub a user id in decimal, exp a NumericDate"
+        )),
         _ => malformed(format!("the {part} is not a JSON object as expected ({e})")),
     })
 }
@@ -528,27 +543,143 @@ mod tests {
         assert!(verify(&token, SECRET, NOW).is_ok());
     }
 
-    /// `verify` types only the claims it reads and skips the other members of a signed payload
-    /// (a number out of range there, a lone surrogate, a name twice); `decode` shows the UI
-    /// everything and refuses those. Under a wrong signature they are all a bad signature.
+    /// One contract for the server and the page: every signed token in this table is read the
+    /// same way by `verify` (the server) and `decode` (the UI). A part with a repeated name,
+    /// more than `MAX_MEMBERS` members or a value JSON cannot hold is malformed for both,
+    /// in the header or the payload; the same tokens under a wrong signature are a bad
+    /// signature (a payload is read only under a valid one).
     #[test]
-    fn members_verify_does_not_read_are_skipped() {
-        let payloads: [&[u8]; 3] = [
-            br#"{"sub":"1","exp":1900000000,"x":1e400}"#,
-            br#"{"sub":"1","exp":1900000000,"x":["\ud800"]}"#,
-            br#"{"sub":"1","exp":1900000000,"x":1,"x":2}"#,
+    fn verify_and_decode_read_the_same_tokens() {
+        let many = |extra: usize| {
+            let members: Vec<String> = (0..extra).map(|i| format!("\"m{i}\":{i}")).collect();
+            members.join(",")
+        };
+        let header = r#"{"alg":"HS256","typ":"JWT"}"#.to_owned();
+        let payload = r#"{"sub":"1","exp":1900000000}"#.to_owned();
+        let h_with = |members: &str| format!(r#"{{"alg":"HS256",{members}}}"#);
+        let p_with = |members: &str| format!(r#"{{"sub":"1","exp":1900000000,{members}}}"#);
+        // (what, header, payload, accepted)
+        let table: Vec<(&str, String, String, bool)> = vec![
+            ("plain", header.clone(), payload.clone(), true),
+            (
+                "64 header members",
+                h_with(&many(MAX_MEMBERS - 1)),
+                payload.clone(),
+                true,
+            ),
+            (
+                "65 header members",
+                h_with(&many(MAX_MEMBERS)),
+                payload.clone(),
+                false,
+            ),
+            (
+                "64 payload members",
+                header.clone(),
+                p_with(&many(MAX_MEMBERS - 2)),
+                true,
+            ),
+            (
+                "65 payload members",
+                header.clone(),
+                p_with(&many(MAX_MEMBERS - 1)),
+                false,
+            ),
+            (
+                "a header name twice",
+                r#"{"alg":"HS256","kid":"a","kid":"b"}"#.to_owned(),
+                payload.clone(),
+                false,
+            ),
+            (
+                "alg twice",
+                r#"{"alg":"HS256","alg":"HS256"}"#.to_owned(),
+                payload.clone(),
+                false,
+            ),
+            (
+                "a payload name twice",
+                header.clone(),
+                p_with(r#""x":1,"x":2"#),
+                false,
+            ),
+            (
+                "sub twice",
+                header.clone(),
+                r#"{"sub":"1","sub":"2","exp":1900000000}"#.to_owned(),
+                false,
+            ),
+            (
+                "a number JSON cannot hold",
+                header.clone(),
+                p_with(r#""x":1e400"#),
+                false,
+            ),
+            (
+                "a lone surrogate",
+                header.clone(),
+                p_with(r#""x":["\ud800"]"#),
+                false,
+            ),
+            (
+                "values of every kind",
+                header.clone(),
+                p_with(r#""x":[null,true,-1,2.5e10,"\u00e9\ud83d\ude00",{"a":{}}]"#),
+                true,
+            ),
         ];
-        let header = br#"{"alg":"HS256","typ":"JWT"}"#;
-        for payload in payloads {
-            let shown = String::from_utf8_lossy(payload);
-            let signed = sign_parts(header, payload, SECRET);
-            assert!(decode(&signed).is_err(), "{shown}");
-            assert_eq!(verify(&signed, SECRET, NOW).map(|c| c.sub), Ok("1".to_owned()), "{shown}");
-            assert_eq!(verify(&sign_parts(header, payload, b"x"), SECRET, NOW), Err(JwtError::BadSignature), "{shown}");
+        for (what, header, payload, accepted) in table {
+            let signed = sign_parts(header.as_bytes(), payload.as_bytes(), SECRET);
+            assert_eq!(decode(&signed).is_ok(), accepted, "decode: {what}");
+            match verify(&signed, SECRET, NOW) {
+                Ok(claims) => assert!(accepted && claims.sub == "1", "verify accepted {what}"),
+                Err(e) => assert!(
+                    !accepted && e.code() == "malformed_token",
+                    "verify: {what}: {e}"
+                ),
+            }
+            // A header is read before the MAC, a payload only under a valid one.
+            if object("header", &B64.encode(&header)).is_ok() {
+                assert_eq!(
+                    verify(
+                        &sign_parts(header.as_bytes(), payload.as_bytes(), b"x"),
+                        SECRET,
+                        NOW
+                    ),
+                    Err(JwtError::BadSignature),
+                    "{what}"
+                );
+            }
         }
-        // A claim it reads, twice, is refused.
-        let twice = sign_parts(header, br#"{"sub":"1","sub":"2","exp":1900000000}"#, SECRET);
-        assert_eq!(verify(&twice, SECRET, NOW).unwrap_err().code(), "malformed_token");
+    }
+
+    /// `sub` names a user in canonical decimal: one user, one way to write it.
+    #[test]
+    fn sub_is_a_user_id_in_canonical_decimal() {
+        let header = br#"{"alg":"HS256"}"#;
+        for (sub, accepted) in [
+            ("1", true),
+            ("0", true),
+            ("18446744073709551615", true),
+            ("+1", false),
+            ("0001", false),
+            ("-1", false),
+            ("1.0", false),
+            ("", false),
+            (" 1", false),
+            ("18446744073709551616", false),
+        ] {
+            let payload = format!(r#"{{"sub":"{sub}","exp":1900000000}}"#);
+            let verdict = verify(&sign_parts(header, payload.as_bytes(), SECRET), SECRET, NOW);
+            assert_eq!(verdict.is_ok(), accepted, "sub {sub:?}: {verdict:?}");
+            if !accepted {
+                assert_eq!(
+                    verdict.unwrap_err().code(),
+                    "malformed_token",
+                    "sub {sub:?}"
+                );
+            }
+        }
     }
 
     /// NumericDates outside 0..=year 9999 are malformed, however they are written: no
@@ -568,19 +699,6 @@ mod tests {
         let expired = with_header(h, r#"{"sub":"1","exp":0}"#);
         assert_eq!(verify(&expired, SECRET, NOW), Err(JwtError::Expired { exp: 0, now: NOW }));
         assert!(JwtError::Expired { exp: 0, now: i64::MAX }.to_string().contains("expired"));
-    }
-
-    /// `decode` caps the members it collects (and compares for repeats); `verify` has a slot
-    /// per claim it reads and skips the rest, so many members cost it no more than reading them.
-    #[test]
-    fn decode_caps_members() {
-        let many: Vec<String> = (0..=MAX_MEMBERS).map(|i| format!(r#""m{i}":0"#)).collect();
-        let payload = format!(r#"{{"sub":"1","exp":1900000000,{}}}"#, many.join(","));
-        let token = with_header(r#"{"alg":"HS256"}"#, &payload);
-        assert!(decode(&token).unwrap_err().to_string().contains("more than 64 members"));
-        assert!(verify(&token, SECRET, NOW).is_ok());
-        let header = format!(r#"{{"alg":"HS256",{}}}"#, many.join(","));
-        assert!(decode(&with_header(&header, "{}")).unwrap_err().to_string().contains("header"));
     }
 
     #[test]

@@ -28,6 +28,8 @@ pub enum ErrorCode {
     InvalidField,
     InvalidQuery,
     UnreadableBody,
+    /// More than one `Host` header.
+    InvalidHost,
     // 401
     NoCredentials,
     InvalidCredentials,
@@ -83,9 +85,10 @@ impl ErrorCode {
     pub fn status(self) -> u16 {
         use ErrorCode::*;
         match self {
-            MalformedJson | InvalidField | InvalidQuery | UnreadableBody => 400,
-            NoCredentials | InvalidCredentials | UnknownSession | ExpiredSession | MalformedToken | BadSignature | ExpiredToken
-            | UnsupportedAlg | TokenNotYetValid | UnknownUser | ControlTokenRequired => 401,
+            MalformedJson | InvalidField | InvalidQuery | UnreadableBody | InvalidHost => 400,
+            NoCredentials | InvalidCredentials | UnknownSession | ExpiredSession
+            | MalformedToken | BadSignature | ExpiredToken | UnsupportedAlg | TokenNotYetValid
+            | UnknownUser | ControlTokenRequired => 401,
             OriginRefused | FetchMetadataRefused | CorsPreflightRefused => 403,
             NotFound | NoBalancer | UnknownServer => 404,
             MethodNotAllowed => 405,
@@ -111,6 +114,7 @@ impl ErrorCode {
             InvalidField => "invalid_field",
             InvalidQuery => "invalid_query",
             UnreadableBody => "unreadable_body",
+            InvalidHost => "invalid_host",
             NoCredentials => "no_credentials",
             InvalidCredentials => "invalid_credentials",
             UnknownSession => "unknown_session",
@@ -375,6 +379,10 @@ pub struct Transfer {
     /// RFC 3339.
     pub at: String,
 }
+
+/// Entries one `GET /control/log` answers at most (and when its `limit` is not given): a
+/// client reads a longer log page by page, each `after` the last `seq` of the one before.
+pub const LOG_PAGE_MAX: usize = 200;
 
 /// One request to the lab API as the server saw it (`GET /control/log`, `/control/events`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -552,16 +552,27 @@ impl Lab {
         accounts[0]["balance"].as_u64().expect("accounts list balances")
     }
 
-    /// The server's request log, straight from the control plane.
+    /// The server's request log, straight from the control plane, page by page.
     pub async fn server_log(&self) -> Vec<shared::wire::LogEntry> {
-        self.http
-            .get(format!("{}/control/log?after=0", self.backend.api))
-            .send()
-            .await
-            .expect("control plane answers")
-            .json()
-            .await
-            .expect("log is JSON")
+        let mut log: Vec<shared::wire::LogEntry> = Vec::new();
+        loop {
+            let after = log.last().map_or(0, |e| e.seq);
+            let url = format!("{}/control/log?after={after}", self.backend.api);
+            let page: Vec<shared::wire::LogEntry> = self
+                .http
+                .get(url)
+                .send()
+                .await
+                .expect("control plane answers")
+                .json()
+                .await
+                .expect("log is JSON");
+            let more = page.len() == shared::wire::LOG_PAGE_MAX;
+            log.extend(page);
+            if !more {
+                return log;
+            }
+        }
     }
 }
 

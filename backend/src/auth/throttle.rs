@@ -1,5 +1,6 @@
-//! Failed-login throttling per account: the lab's traffic all comes from loopback, so an IP
-//! says nothing; the account under attack is what must be protected.
+//! Failed-attempt throttling per key. For logins the key is the account: the lab's traffic
+//! all comes from loopback, so an IP says nothing; the account under attack is what must be
+//! protected. For the control token it is the peer's address (`control_access`).
 
 use std::{
     collections::{HashMap, VecDeque},
@@ -10,13 +11,23 @@ use std::{
 /// Failures allowed per account within `WINDOW` before logins to it are refused.
 pub const MAX_FAILURES: usize = 10;
 pub const WINDOW: Duration = Duration::from_secs(5 * 60);
-/// Accounts tracked at most; beyond it the quietest are forgotten (memory stays bounded even
-/// when someone tries millions of made-up emails).
-const MAX_TRACKED: usize = 10_000;
+/// Accounts tracked at most by default (`--throttle-capacity`).
+pub const DEFAULT_CAPACITY: usize = 10_000;
 
-#[derive(Default)]
+/// Memory stays bounded even when someone tries millions of made-up emails: when `capacity`
+/// accounts are tracked, a new one makes room by forgetting the quietest (fewest live
+/// failures, then the longest quiet), never one at its limit. With every account at its limit
+/// there is no room, and a new account waits like a throttled one: forgetting any of them
+/// would unlock it, which is what the junk failures were for.
 pub struct LoginThrottle {
     accounts: Mutex<HashMap<String, Account>>,
+    capacity: usize,
+}
+
+impl Default for LoginThrottle {
+    fn default() -> Self {
+        Self::new(DEFAULT_CAPACITY)
+    }
 }
 
 #[derive(Default)]
@@ -32,6 +43,26 @@ impl Account {
     fn is_idle(&self) -> bool {
         self.failures.is_empty() && self.in_flight == 0
     }
+
+    fn count(&self) -> usize {
+        self.failures.len() + self.in_flight
+    }
+
+    /// How long until this account may try again, when it is at its limit.
+    fn wait(&self, now: Instant) -> Option<u64> {
+        if self.count() < MAX_FAILURES {
+            return None;
+        }
+        // Full of failures: until the oldest leaves the window. Full of attempts under way:
+        // soon, when they are decided.
+        let wait = match self.failures.front() {
+            Some(oldest) if self.failures.len() >= MAX_FAILURES => {
+                WINDOW.saturating_sub(now.duration_since(*oldest)).as_secs()
+            }
+            _ => 1,
+        };
+        Some(wait.max(1))
+    }
 }
 
 /// A login attempt that holds its place in the account's count until it is decided; dropped
@@ -43,6 +74,13 @@ pub struct Attempt<'a> {
 }
 
 impl LoginThrottle {
+    pub fn new(capacity: usize) -> LoginThrottle {
+        LoginThrottle {
+            accounts: Mutex::new(HashMap::new()),
+            capacity: capacity.max(1),
+        }
+    }
+
     fn accounts(&self) -> std::sync::MutexGuard<'_, HashMap<String, Account>> {
         self.accounts.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -52,26 +90,13 @@ impl LoginThrottle {
     pub fn begin(&self, email: &str, now: Instant) -> Result<Attempt<'_>, u64> {
         let key = key(email);
         let mut accounts = self.accounts();
-        if accounts.len() >= MAX_TRACKED && !accounts.contains_key(&key) {
-            accounts.retain(|_, account| {
-                prune(&mut account.failures, now);
-                !account.is_idle()
-            });
-            if accounts.len() >= MAX_TRACKED {
-                // Only accounts with logins under way are kept: each holds a request.
-                accounts.retain(|_, account| account.in_flight > 0);
-            }
+        if accounts.len() >= self.capacity && !accounts.contains_key(&key) {
+            make_room(&mut accounts, self.capacity, now)?;
         }
         let account = accounts.entry(key.clone()).or_default();
         prune(&mut account.failures, now);
-        if account.failures.len() + account.in_flight >= MAX_FAILURES {
-            // Full of failures: until the oldest leaves the window. Full of attempts under
-            // way: soon, when they are decided.
-            let wait = match account.failures.front() {
-                Some(oldest) if account.failures.len() >= MAX_FAILURES => WINDOW.saturating_sub(now.duration_since(*oldest)).as_secs(),
-                _ => 1,
-            };
-            return Err(wait.max(1));
+        if let Some(wait) = account.wait(now) {
+            return Err(wait);
         }
         account.in_flight += 1;
         Ok(Attempt { throttle: self, key: Some(key) })
@@ -112,6 +137,39 @@ impl Drop for Attempt<'_> {
             }
         }
     }
+}
+
+/// Below `capacity` accounts: the idle ones go first, then the quietest not at its limit; with
+/// every account at its limit, `Err` with the soonest any of them frees.
+fn make_room(
+    accounts: &mut HashMap<String, Account>,
+    capacity: usize,
+    now: Instant,
+) -> Result<(), u64> {
+    accounts.retain(|_, account| {
+        prune(&mut account.failures, now);
+        !account.is_idle()
+    });
+    while accounts.len() >= capacity {
+        let quietest = accounts
+            .iter()
+            .filter(|(_, account)| account.count() < MAX_FAILURES)
+            .min_by_key(|(_, account)| (account.count(), account.failures.back().copied()))
+            .map(|(key, _)| key.clone());
+        match quietest {
+            Some(key) => {
+                accounts.remove(&key);
+            }
+            None => {
+                return Err(accounts
+                    .values()
+                    .filter_map(|a| a.wait(now))
+                    .min()
+                    .unwrap_or(1));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn key(email: &str) -> String {
@@ -166,11 +224,51 @@ mod tests {
 
     #[test]
     fn memory_stays_bounded() {
-        let t = LoginThrottle::default();
+        let t = LoginThrottle::new(100);
         let now = Instant::now();
-        for i in 0..MAX_TRACKED + 10 {
+        for i in 0..110 {
             t.begin(&format!("user{i}@x.y"), now).unwrap().failed(now);
         }
-        assert!(t.accounts().len() <= MAX_TRACKED);
+        assert!(t.accounts().len() <= 100);
+    }
+
+    /// Junk failures on made-up accounts, as many as the map holds, do not unlock an account
+    /// at its limit: the quietest junk is forgotten, never the account under attack.
+    #[test]
+    fn junk_failures_never_unlock_an_account_at_its_limit() {
+        let t = LoginThrottle::new(4);
+        let now = Instant::now();
+        for _ in 0..MAX_FAILURES {
+            t.begin("victim@b.com", now).unwrap().failed(now);
+        }
+        for i in 0..100 {
+            if let Ok(attempt) = t.begin(&format!("junk{i}@x.y"), now) {
+                attempt.failed(now);
+            }
+        }
+        assert!(
+            t.begin("victim@b.com", now).is_err(),
+            "the victim's failures were forgotten"
+        );
+    }
+
+    /// With every tracked account at its limit there is no room: a new account waits too,
+    /// until the soonest of them frees.
+    #[test]
+    fn a_map_full_of_accounts_at_their_limit_makes_new_ones_wait() {
+        let t = LoginThrottle::new(2);
+        let start = Instant::now();
+        for account in ["a@b.com", "c@d.com"] {
+            for _ in 0..MAX_FAILURES {
+                t.begin(account, start).unwrap().failed(start);
+            }
+        }
+        let later = start + Duration::from_secs(60);
+        assert_eq!(t.begin("new@x.y", later).err(), Some(WINDOW.as_secs() - 60));
+        assert!(
+            t.begin("a@b.com", start + WINDOW).is_ok(),
+            "free again once the window passed"
+        );
+        assert!(t.begin("new@x.y", start + WINDOW).is_ok());
     }
 }

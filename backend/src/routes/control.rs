@@ -17,8 +17,8 @@ use shared::{
     cors::{CorsPolicy, ValidPolicy},
     jwt,
     wire::{
-        Account, Balanced, BalancerState, Defenses, ErrorCode, Instance, JwtSettings, JwtSettingsRequest, LogEntry,
-        ServerSwitch, SessionRow, SiteLinks,
+        Account, Balanced, BalancerState, Defenses, ErrorCode, Instance, JwtSettings,
+        JwtSettingsRequest, LOG_PAGE_MAX, LogEntry, ServerSwitch, SessionRow, SiteLinks,
     },
 };
 use tokio_stream::wrappers::BroadcastStream;
@@ -78,12 +78,35 @@ pub async fn reset(State(state): State<AppState>, req: Request) -> Result<Status
 pub struct LogQuery {
     #[serde(default)]
     after: u64,
+    limit: Option<usize>,
+    rid: Option<String>,
 }
 
-/// `GET /control/log?after=SEQ`: entries newer than SEQ, oldest first.
-pub async fn log(State(state): State<AppState>, query: Result<Query<LogQuery>, QueryRejection>) -> Result<Json<Vec<LogEntry>>, AppError> {
-    let Query(query) = query.map_err(|e| AppError::new(ErrorCode::InvalidQuery, format!("`after` must be a whole number: {}", e.body_text())))?;
-    Ok(Json(state.log().after(query.after)))
+/// `GET /control/log?after=SEQ&limit=N&rid=ID`: up to N (at most `LOG_PAGE_MAX`) entries newer
+/// than SEQ, oldest first; with `rid`, only that request's. The next page starts after the
+/// last `seq` of this one.
+pub async fn log(
+    State(state): State<AppState>,
+    query: Result<Query<LogQuery>, QueryRejection>,
+) -> Result<Json<Vec<LogEntry>>, AppError> {
+    let invalid = |why: String| AppError::new(ErrorCode::InvalidQuery, why);
+    let Query(query) = query.map_err(|e| {
+        invalid(format!(
+            "`after` and `limit` must be whole numbers: {}",
+            e.body_text()
+        ))
+    })?;
+    let limit = query.limit.unwrap_or(LOG_PAGE_MAX);
+    if !(1..=LOG_PAGE_MAX).contains(&limit) {
+        return Err(invalid(format!(
+            "`limit` must be between 1 and {LOG_PAGE_MAX}."
+        )));
+    }
+    Ok(Json(state.log().page(
+        query.after,
+        limit,
+        query.rid.as_deref(),
+    )))
 }
 
 /// `GET /control/cookie`

@@ -112,6 +112,57 @@ async fn log_after_returns_only_newer_entries_and_refuses_a_bad_seq() {
 }
 
 #[tokio::test]
+async fn the_log_is_read_in_pages_and_by_request_id() {
+    let app = spawn_app().await;
+    for rid in ["a", "b", "a", "c"] {
+        app.request(Method::GET, &format!("/api/profile?rid={rid}"), &[])
+            .await;
+    }
+    let get = |query: &'static str| {
+        let url = format!("{}/control/log?{query}", app.base);
+        let client = app.client.clone();
+        async move { client.get(url).send().await.unwrap() }
+    };
+    let page: Vec<serde_json::Value> = get("limit=2").await.json().await.unwrap();
+    assert_eq!(
+        page.iter()
+            .map(|e| e["rid"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["a", "b"],
+        "the oldest first"
+    );
+    let next: Vec<serde_json::Value> = app
+        .client
+        .get(format!(
+            "{}/control/log?limit=2&after={}",
+            app.base, page[1]["seq"]
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        next.iter()
+            .map(|e| e["rid"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["a", "c"]
+    );
+    let of_a: Vec<serde_json::Value> = get("rid=a").await.json().await.unwrap();
+    assert_eq!(of_a.len(), 2);
+    for bad in ["limit=0", "limit=201", "limit=x"] {
+        let url = format!("{}/control/log?{bad}", app.base);
+        assert_error(
+            app.client.get(url).send().await.unwrap(),
+            400,
+            "invalid_query",
+        )
+        .await;
+    }
+}
+
+#[tokio::test]
 async fn control_plane_answers_cors_for_the_frontend_origins_only_whatever_the_lab_policy() {
     let app = spawn_app().await;
     let mut policy = default_policy();

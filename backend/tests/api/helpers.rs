@@ -61,8 +61,27 @@ impl TestApp {
         response
     }
 
+    /// The whole request log, page by page.
     pub async fn log(&self) -> Vec<Value> {
-        self.client.get(format!("{}/control/log", self.base)).send().await.expect("sent").json().await.expect("json")
+        let mut log: Vec<Value> = Vec::new();
+        loop {
+            let after = log.last().map_or(0, |e| e["seq"].as_u64().expect("seq"));
+            let url = format!("{}/control/log?after={after}", self.base);
+            let page: Vec<Value> = self
+                .client
+                .get(url)
+                .send()
+                .await
+                .expect("sent")
+                .json()
+                .await
+                .expect("json");
+            let more = page.len() == shared::wire::LOG_PAGE_MAX;
+            log.extend(page);
+            if !more {
+                return log;
+            }
+        }
     }
 }
 

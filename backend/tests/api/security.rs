@@ -107,6 +107,28 @@ async fn a_foreign_host_gets_421_on_both_listeners_and_no_secret() {
 }
 
 #[tokio::test]
+async fn two_host_lines_or_a_host_that_is_not_host_and_port_are_refused() {
+    let app = spawn_app().await;
+    let addr = app.base.trim_start_matches("http://");
+    let secret = app.state.jwt().secret.clone();
+    let twice = raw(addr, "GET /control/jwt HTTP/1.1\r\nHost: localhost\r\nHost: evil.example\r\nConnection: close\r\n\r\n").await;
+    assert!(
+        twice.starts_with("HTTP/1.1 400") && twice.contains("invalid_host"),
+        "{twice}"
+    );
+    assert!(!twice.contains(&secret));
+    for host in ["localhost:3000:1", "localhost:x", "[::1]evil", "::1"] {
+        let answer = raw(
+            addr,
+            &format!("GET /control/jwt HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+        )
+        .await;
+        assert!(!answer.contains(&secret), "{host}: {answer}");
+        assert!(answer.starts_with("HTTP/1.1 4"), "{host}: {answer}");
+    }
+}
+
+#[tokio::test]
 async fn the_sessions_list_never_shows_a_whole_id_and_revokes_by_handle() {
     let app = spawn_app().await;
     let client = reqwest::Client::builder().cookie_store(true).build().unwrap();

@@ -57,7 +57,7 @@ pub fn ThirdPartyProbe(
     // The server logs a request before its answer leaves, so once the probe's page said it
     // is done, its entry is in the log.
     let read_log = Action::new_local(move |(rid, after): &(String, u64)| {
-        let (rid, fetched) = (rid.clone(), api.log_after(*after));
+        let (rid, fetched) = (rid.clone(), api.log_of(rid, *after));
         async move {
             let found = match fetched.await {
                 Ok(entries) => entries

@@ -129,8 +129,7 @@ async fn deliver(api: Api, remote: bool, log: ServerLog, jwt: Jwt, probe: Probe)
     // The server writes the log entry before the response leaves, so this fetch finds it
     // even when the live stream is slower.
     let remote_entries = if remote {
-        let entries = api.log_after(0).await.unwrap_or_default();
-        Some(entries.into_iter().filter(|e| e.rid.as_deref() == Some(probe.rid.as_str())).collect())
+        Some(api.log_of(&probe.rid, 0).await.unwrap_or_default())
     } else {
         if let Ok(entries) = api.log_after(probe.after_seq).await {
             log.add(entries);
