@@ -13,7 +13,11 @@ use axum::{
 use serde::de::DeserializeOwned;
 use shared::wire::ErrorCode;
 
-use crate::{error::AppError, lab::JsonOnly, state::AppState};
+use crate::{
+    error::AppError,
+    lab::{JsonOnly, Outcome, Refused},
+    state::AppState,
+};
 
 /// Largest request body any route reads (`docs/api.md`), set as axum's `DefaultBodyLimit`.
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -43,12 +47,17 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
 pub struct LabJson<T>(pub T);
 
 impl<T: DeserializeOwned> FromRequest<AppState> for LabJson<T> {
-    type Rejection = AppError;
+    type Rejection = Refused;
 
-    async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Refused> {
         let json_only = req.extensions().get::<JsonOnly>().is_some();
+        // Refused because of the defence: a body the lab takes while it is off.
+        let by_the_defense = json_only && require_json(req.headers(), Accept::Json).is_err() && require_json(req.headers(), Accept::JsonOrText).is_ok();
         let accept = if json_only { Accept::Json } else { Accept::JsonOrText };
-        read_json(req, state, accept).await.map(LabJson)
+        read_json(req, state, accept).await.map(LabJson).map_err(|error| match by_the_defense {
+            true => Refused { outcome: Outcome::JsonOnlyRefused, error },
+            false => Refused::by(error),
+        })
     }
 }
 

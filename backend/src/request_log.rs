@@ -19,7 +19,7 @@ use std::{
 use axum::http::{HeaderMap, HeaderName, Method, Uri, header};
 use shared::{
     cors::{Reason, server::Refusal},
-    wire::{Credentials, LogEntry},
+    wire::{Credentials, LogEntry, RouteOutcome, SeenAuthorization, SeenCookie},
 };
 use tokio::sync::broadcast;
 
@@ -85,7 +85,7 @@ pub const MAX_KEPT_VALUE: usize = 256;
 pub const MAX_KEPT_HEADERS: usize = 16;
 /// What one record holds at most, its rendered copy included (`Record::retained_bytes`): the
 /// log's worst case is this times its capacity, held by a test with hostile input.
-pub const MAX_RECORD_BYTES: usize = 24 * 1024;
+pub const MAX_RECORD_BYTES: usize = 32 * 1024;
 
 /// Appends `value`, cut at `max` bytes (on a character boundary) with a note of its length.
 fn push_cut(text: &mut Vec<u8>, value: &[u8], max: usize) {
@@ -270,11 +270,6 @@ impl Record {
     pub fn to_entry(&self) -> LogEntry {
         let target = String::from_utf8_lossy(&self.text[..self.target_end]);
         let (path, query) = target.split_once('?').map_or((&*target, None), |(path, query)| (path, Some(query)));
-        let auth = match &self.auth {
-            Some(note) => note.to_string(),
-            None if self.preflight && self.status != 405 => "not checked on a preflight".to_owned(),
-            None => "not checked".to_owned(),
-        };
         LogEntry {
             seq: self.seq,
             at: humantime::format_rfc3339_millis(self.at).to_string(),
@@ -289,8 +284,8 @@ impl Record {
                     .map(|(name, value)| (name, String::from_utf8_lossy(value))),
             ),
             credentials: Credentials {
-                cookie: cookie_words(self.request_values(header::COOKIE)),
-                authorization: authorization_words(self.request_values(header::AUTHORIZATION).next()),
+                cookies: seen_cookies(self.request_values(header::COOKIE)),
+                authorization: self.request_values(header::AUTHORIZATION).next().map(seen_authorization),
             },
             status: self.status,
             // Each `Set-Cookie` is masked on its own, before values of one name are joined.
@@ -301,11 +296,8 @@ impl Record {
                 ),
                 _ => (name, String::from_utf8_lossy(value)),
             })),
-            cors: self
-                .cors
-                .as_ref()
-                .map_or_else(|| "no CORS decision".to_owned(), ToString::to_string),
-            auth,
+            cors: self.cors.clone(),
+            outcome: self.auth.as_ref().map_or(RouteOutcome::NotChecked, Outcome::to_wire),
         }
     }
 }
@@ -430,35 +422,18 @@ fn percent_decode(value: &str) -> String {
     percent_encoding::percent_decode_str(&value.replace('+', " ")).decode_utf8_lossy().into_owned()
 }
 
-/// Whether cookies came, and which, each value cut to 8 characters. In a `Cookie` header
-/// every `;`-separated part is a cookie, whatever its name (`path=…` too); a part without `=`
-/// is a cookie with an empty name, all value.
-fn cookie_words<'a>(values: impl Iterator<Item = &'a [u8]>) -> String {
+/// Every cookie that came, each value cut to 8 characters. In a `Cookie` header every
+/// `;`-separated part is a cookie, whatever its name (`path=…` too); a part without `=` is a
+/// cookie with an empty name, all value.
+fn seen_cookies<'a>(values: impl Iterator<Item = &'a [u8]>) -> Vec<SeenCookie> {
     let values: Vec<Cow<'_, str>> = values.map(String::from_utf8_lossy).collect();
-    if values.is_empty() {
-        return "none".to_owned();
-    }
-    let parts = || {
-        values
-            .iter()
-            .flat_map(|v| v.split(';'))
-            .map(str::trim)
-            .filter(|part| !part.is_empty())
-    };
-    let session = parts().any(|c| c.starts_with("sessionId="));
-    let mut out = String::from(if session {
-        "session present ("
-    } else {
-        "no session cookie ("
-    });
-    for (i, part) in parts().enumerate() {
-        if i > 0 {
-            out.push_str("; ");
-        }
-        push_masked_cookie(&mut out, part);
-    }
-    out.push(')');
-    out
+    let parts = values.iter().flat_map(|v| v.split(';')).map(str::trim).filter(|part| !part.is_empty());
+    parts
+        .map(|part| {
+            let (name, value) = part.split_once('=').unwrap_or(("", part));
+            SeenCookie { name: name.trim().to_owned(), value: mask(value.trim()) }
+        })
+        .collect()
 }
 
 /// `name=value` with the value cut to 8 characters; a part without `=`, all value, cut too.
@@ -492,26 +467,17 @@ const REGISTERED_SCHEMES: [&str; 14] = [
     "vapid",
 ];
 
-/// Whether an `Authorization` header came, and its token cut to 8 characters.
-fn authorization_words(value: Option<&[u8]>) -> String {
-    let Some(value) = value.map(String::from_utf8_lossy) else {
-        return "none".to_owned();
-    };
+/// An `Authorization` header as the log keeps it: a bearer token cut to 8 characters, another
+/// scheme by name when IANA registered it.
+fn seen_authorization(value: &[u8]) -> SeenAuthorization {
+    let value = String::from_utf8_lossy(value);
     match value.split_once(' ') {
-        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => {
-            let mut out = String::from("bearer present (");
-            push_masked(&mut out, token.trim());
-            out.push(')');
-            out
-        }
-        Some((scheme, _)) => match REGISTERED_SCHEMES
-            .iter()
-            .find(|known| known.eq_ignore_ascii_case(scheme))
-        {
-            Some(known) => format!("{known} present (not a bearer token)"),
-            None => "present (an unregistered scheme, not a bearer token)".to_owned(),
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => SeenAuthorization::Bearer { token: mask(token.trim()) },
+        Some((scheme, _)) => match REGISTERED_SCHEMES.iter().find(|known| known.eq_ignore_ascii_case(scheme)) {
+            Some(known) => SeenAuthorization::Registered { name: (*known).to_owned() },
+            None => SeenAuthorization::Unregistered,
         },
-        None => "present, without a scheme".to_owned(),
+        None => SeenAuthorization::NoScheme,
     }
 }
 
@@ -569,8 +535,10 @@ mod tests {
         response.insert(header::CONTENT_TYPE, "application/json".parse().unwrap());
         record.answered(200, &response, None, None);
         let entry = record.to_entry();
-        assert_eq!(entry.credentials.authorization, "bearer present (eyJhbGci…)");
-        assert_eq!(entry.credentials.cookie, "session present (theme=dark; sessionId=01234567…)");
+        assert_eq!(entry.credentials.authorization, Some(SeenAuthorization::Bearer { token: "eyJhbGci…".into() }));
+        let cookie = |name: &str, value: &str| SeenCookie { name: name.into(), value: value.into() };
+        assert_eq!(entry.credentials.cookies, [cookie("theme", "dark"), cookie("sessionId", "01234567…")]);
+        assert!(entry.credentials.has_session());
         assert_eq!(entry.origin.as_deref(), Some("http://localhost:8080"));
         // Credentials and Origin have their own fields; the response keeps only the headers it shows.
         assert_eq!(
@@ -589,19 +557,14 @@ mod tests {
             (
                 entry.path.as_str(),
                 entry.rid.as_deref(),
-                entry.auth.as_str()
+                &entry.outcome
             ),
-            ("/api/transfer", Some("r1"), "not checked")
+            ("/api/transfer", Some("r1"), &RouteOutcome::NotChecked)
         );
-        assert_eq!(
-            authorization_words(Some(b"Basic eDp5")),
-            "Basic present (not a bearer token)"
-        );
-        assert_eq!(
-            authorization_words(Some(b"s3cr3t-api-key x")),
-            "present (an unregistered scheme, not a bearer token)"
-        );
-        assert_eq!(cookie_words(std::iter::empty()), "none");
+        assert_eq!(seen_authorization(b"basic eDp5"), SeenAuthorization::Registered { name: "Basic".into() });
+        assert_eq!(seen_authorization(b"s3cr3t-api-key x"), SeenAuthorization::Unregistered);
+        assert_eq!(seen_authorization(b"s3cr3t"), SeenAuthorization::NoScheme);
+        assert!(seen_cookies(std::iter::empty()).is_empty());
     }
 
     #[test]
@@ -642,9 +605,9 @@ mod tests {
             (
                 entry.rid.as_deref(),
                 entry.path.as_str(),
-                entry.credentials.cookie.as_str()
+                entry.credentials.cookies.len()
             ),
-            (Some("x"), "/api/profile", "none")
+            (Some("x"), "/api/profile", 0)
         );
     }
 
@@ -715,7 +678,8 @@ mod tests {
             origin.starts_with("xxxx") && origin.ends_with("…[cut: 61440 bytes]"),
             "{origin}"
         );
-        assert!(entry.cors.contains("…[cut: 61440 bytes]"), "{}", entry.cors);
+        let cors = entry.cors.as_ref().map(ToString::to_string).unwrap_or_default();
+        assert!(cors.contains("…[cut: 61440 bytes]"), "{cors}");
     }
 
     #[test]
@@ -734,12 +698,9 @@ mod tests {
             b"path=SECRETSECRET1; SECRETSECRET2; Domain=SECRETSECRET3; expires=SECRETSECRET4"
                 .as_slice(),
         ];
-        let words = cookie_words(cookie.into_iter());
-        assert!(!words.contains("SECRETSECRET"), "{words}");
-        assert_eq!(
-            words,
-            "no session cookie (path=SECRETSE…; SECRETSE…; Domain=SECRETSE…; expires=SECRETSE…)"
-        );
+        let seen = seen_cookies(cookie.into_iter());
+        let shown: Vec<(&str, &str)> = seen.iter().map(|c| (c.name.as_str(), c.value.as_str())).collect();
+        assert_eq!(shown, [("path", "SECRETSE…"), ("", "SECRETSE…"), ("Domain", "SECRETSE…"), ("expires", "SECRETSE…")]);
 
         let mut response = HeaderMap::new();
         response.append(

@@ -69,8 +69,8 @@ mod tests {
             credentials: Credentials::default(),
             status,
             response_headers: BTreeMap::new(),
-            cors: String::new(),
-            auth: String::new(),
+            cors: None,
+            outcome: shared::wire::RouteOutcome::NotChecked,
         }
     }
 

@@ -4,7 +4,7 @@
 //!   `diagram` (what a request came to, in words and as a picture), `engines` (what the page
 //!   says that depends on the engine), `console_reading` (a pasted console message read back),
 //!   `defences` (which CSRF defence stops which attacker), `attack`, `export`, `presets`,
-//!   `loopback`, `share`, `token` (what of the last two reads JSON with the browser's parser is
+//!   `loopback`, `server_words` (the server's log in words), `share`, `token` (what of the last two reads JSON with the browser's parser is
 //!   tested in headless Chromium, `frontend/tests/json.rs`).
 //! - The browser: `api` (the one client of the backend), `json` (serde over the browser's
 //!   `JSON`), `live_log` (the server's log as it streams), `page` (the page's own address).
@@ -28,6 +28,7 @@ pub mod loopback;
 pub mod outcome;
 pub mod page;
 pub mod presets;
+pub mod server_words;
 pub mod share;
 pub mod state;
 pub mod token;

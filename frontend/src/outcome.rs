@@ -9,7 +9,7 @@ use shared::{
     wire::LogEntry,
 };
 
-use crate::engines;
+use crate::{engines, server_words};
 
 /// What the page's own code got back from `fetch()`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -168,7 +168,7 @@ pub fn explain(
             (
                 format!(
                     "Blocked at the preflight: {why}. The server's CORS engine said: {}. The browser never sent the request itself, so the route did not run. {devtools}",
-                    pre.cors
+                    server_words::cors(pre.cors.as_ref())
                 ),
                 fix,
             )
@@ -178,7 +178,8 @@ pub fn explain(
             (
                 format!(
                     "The request reached the server, which answered {} (the route ran); the browser then hid the answer from the page because {why}. The server's CORS engine said: {}. {devtools}",
-                    entry.status, entry.cors
+                    entry.status,
+                    server_words::cors(entry.cors.as_ref())
                 ),
                 fix,
             )
@@ -210,8 +211,8 @@ mod tests {
             credentials: Credentials::default(),
             status,
             response_headers: headers.iter().map(|(n, v)| ((*n).to_owned(), (*v).to_owned())).collect(),
-            cors: String::new(),
-            auth: String::new(),
+            cors: None,
+            outcome: shared::wire::RouteOutcome::NotChecked,
         }
     }
 

@@ -17,7 +17,11 @@ use shared::{
     cookie::{CookiePolicy, SameSite},
     cors::{AllowOrigin, CorsPolicy, RefusedPreflight, browser::CredentialsMode},
     jwt,
-    wire::{Credentials, Defenses, ErrorBody, ErrorCode, Instance, LogEntry, SessionRow},
+    cors::server::Refusal,
+    wire::{
+        AuthKind, Authenticated, Credentials, Defense, DefenseSaw, Defenses, ErrorBody, ErrorCode, Instance, LogEntry, Reason,
+        RouteOutcome, SeenAuthorization, SeenCookie, SessionRow,
+    },
 };
 use wasm_bindgen_test::*;
 
@@ -62,12 +66,21 @@ fn reads_what_serde_json_writes() {
         origin: Some("null".into()),
         preflight: true,
         request_headers: BTreeMap::from([("access-control-request-method".into(), "PUT".into())]),
-        credentials: Credentials { cookie: "none".into(), authorization: "Bearer eyJhbGci…".into() },
+        credentials: Credentials {
+            cookies: vec![SeenCookie { name: "".into(), value: "quoted\"\n…".into() }],
+            authorization: Some(SeenAuthorization::Bearer { token: "eyJhbGci…".into() }),
+        },
         status: 204,
         response_headers: BTreeMap::new(),
-        cors: "allowed \"quoted\"\n".into(),
-        auth: "not checked".into(),
+        // The tagged enums of the log, nested, through the browser's JSON.
+        cors: Some(Reason::Refused { preflight: true, why: Refusal::Header { name: "x-\"quoted\"\n".into(), allowed: "Content-Type".into() } }),
+        outcome: RouteOutcome::Transferred {
+            by: Authenticated { user: 1, email: "a@b.com".into(), by: AuthKind::Jwt, session: None },
+            to: "bob@example.com".into(),
+            amount: 100,
+        },
     }]);
+    reads_back(RouteOutcome::DefenseRefused { defense: Defense::FetchMetadata, saw: DefenseSaw::CrossSite { old_browser: true } });
 }
 
 #[wasm_bindgen_test]

@@ -9,6 +9,8 @@ use std::{collections::BTreeMap, fmt, num::NonZeroU64};
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::cors::Reason;
+
 // ---- errors ----------------------------------------------------------------------------
 
 /// The body of every error response: `{"error": "<snake_case_code>", "message": "…"}`.
@@ -397,22 +399,128 @@ pub struct LogEntry {
     pub preflight: bool,
     /// The CORS-relevant request headers, names in lower case.
     pub request_headers: BTreeMap<String, String>,
-    /// Whether credentials came, secrets cut to their first 8 characters.
+    /// Which credentials came, as facts, secrets cut to their first 8 characters.
     pub credentials: Credentials,
     pub status: u16,
     /// The CORS and auth headers sent back, names in lower case.
     pub response_headers: BTreeMap<String, String>,
-    /// The CORS engine's reason in words.
-    pub cors: String,
-    /// The auth outcome in words.
-    pub auth: String,
+    /// The CORS engine's decision and the rule that made it; `null` when it made none.
+    pub cors: Option<Reason>,
+    /// What the route, and the checks and defences before it, did with the request.
+    pub outcome: RouteOutcome,
 }
 
-/// What credentials a logged request carried, in words.
+/// Which credentials a logged request carried, as facts; the page words them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Credentials {
-    pub cookie: String,
-    pub authorization: String,
+    /// Every cookie of its `Cookie` headers, in order: each `;`-separated part is one, whatever
+    /// its name (a part without `=` has an empty name).
+    pub cookies: Vec<SeenCookie>,
+    /// Its `Authorization` header, when one came.
+    pub authorization: Option<SeenAuthorization>,
+}
+
+impl Credentials {
+    /// Whether the playground's session cookie came.
+    pub fn has_session(&self) -> bool {
+        self.cookies.iter().any(|c| c.name == crate::cookie::NAME)
+    }
+}
+
+/// One cookie as the log keeps it: its name, and its value cut to 8 characters (`…` when cut).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeenCookie {
+    pub name: String,
+    pub value: String,
+}
+
+/// An `Authorization` header as the log keeps it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SeenAuthorization {
+    /// `Bearer`, its token cut to 8 characters.
+    Bearer { token: String },
+    /// Another scheme of IANA's registry (`Basic`, `Digest`, …), by name only.
+    Registered { name: String },
+    /// A first word no registry knows: it may be the secret itself, so it is not kept.
+    Unregistered,
+    /// One word, no scheme.
+    NoScheme,
+}
+
+/// A CSRF defence of the lab API (`Defenses` switches them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Defense {
+    OriginCheck,
+    JsonOnly,
+    FetchMetadata,
+}
+
+impl Defense {
+    /// The error code a request refused by this defence gets.
+    pub fn code(self) -> ErrorCode {
+        match self {
+            Defense::OriginCheck => ErrorCode::OriginRefused,
+            Defense::JsonOnly => ErrorCode::UnsupportedMediaType,
+            Defense::FetchMetadata => ErrorCode::FetchMetadataRefused,
+        }
+    }
+}
+
+/// Who a route found behind the credentials.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Authenticated {
+    pub user: u64,
+    pub email: String,
+    pub by: AuthKind,
+    /// The session's id cut to 8 characters, when it was a session cookie.
+    pub session: Option<String>,
+}
+
+/// What the route, and the checks and defences before it, did with a logged request: data,
+/// worded by the page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RouteOutcome {
+    /// Nothing looked at the credentials: a preflight, or an answer before any check.
+    NotChecked,
+    /// The credentials named a user.
+    Authenticated { who: Authenticated },
+    /// A check of the route refused: the credentials (`no_credentials`, `expired_token`, …),
+    /// the body, the store.
+    Refused { code: ErrorCode },
+    LoggedIn { user: u64, session: String },
+    LoggedOut,
+    TokenIssued { user: u64 },
+    Transferred { by: Authenticated, to: String, amount: u64 },
+    /// Authenticated, but the transfer itself was refused.
+    TransferRefused { by: Authenticated, code: ErrorCode },
+    /// A CSRF defence refused the request before its route ran.
+    DefenseRefused { defense: Defense, saw: DefenseSaw },
+}
+
+/// What a defence saw when it refused.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DefenseSaw {
+    /// The Origin check: an `Origin` that is not a frontend origin (cut to 256 bytes).
+    ForeignOrigin { origin: String },
+    /// Fetch Metadata: `Sec-Fetch-Site` named another site, or (an old browser, a script) it
+    /// was missing and `Origin` was foreign.
+    CrossSite { old_browser: bool },
+    /// "JSON only": a `text/plain` body.
+    PlainTextBody,
+}
+
+impl RouteOutcome {
+    /// The defence that refused the request before its route, if one did.
+    pub fn refused_by(&self) -> Option<Defense> {
+        match self {
+            RouteOutcome::DefenseRefused { defense, .. } => Some(*defense),
+            _ => None,
+        }
+    }
 }
 
 /// `GET/PUT /control/defenses`: the CSRF defences of the lab API, off by default so the

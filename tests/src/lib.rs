@@ -576,6 +576,12 @@ impl Lab {
     }
 }
 
+/// Whether the session cookie came with the request of a log entry read as JSON.
+pub fn session_came(entry: &serde_json::Value) -> bool {
+    let credentials: shared::wire::Credentials = serde_json::from_value(entry["credentials"].clone()).expect("a log entry's credentials");
+    credentials.has_session()
+}
+
 /// A `redis-server` of the test's own on a free loopback port, nothing saved, stopped on drop.
 pub struct Redis {
     child: Child,

@@ -4,8 +4,6 @@
 pub mod password;
 pub mod throttle;
 
-use std::fmt;
-
 use axum::{
     extract::FromRequestParts,
     http::{HeaderMap, HeaderValue, header, request::Parts},
@@ -13,7 +11,7 @@ use axum::{
 use headers::{Authorization, HeaderMapExt, authorization::Bearer};
 use shared::{
     jwt,
-    wire::{AuthKind, ErrorCode},
+    wire::{AuthKind, Authenticated, ErrorCode},
 };
 
 use crate::{
@@ -56,15 +54,10 @@ pub struct Authed {
     pub session: Option<SessionId>,
 }
 
-/// The log's words for it (built when the log is read).
-impl fmt::Display for Authed {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (user, email) = (self.user.id, self.user.email);
-        match (self.kind, self.session) {
-            (AuthKind::Jwt, _) => write!(f, "ok: user {user} ({email}) by valid JWT"),
-            (AuthKind::Session, Some(id)) => write!(f, "ok: user {user} ({email}) by session {}…", id.prefix()),
-            (AuthKind::Session, None) => write!(f, "ok: user {user} ({email}) by session"),
-        }
+impl Authed {
+    /// Who it is, as the log's wire type carries it.
+    pub fn to_wire(&self) -> Authenticated {
+        Authenticated { user: self.user.id, email: self.user.email.to_owned(), by: self.kind, session: self.session.map(|id| id.prefix()) }
     }
 }
 
@@ -141,6 +134,7 @@ fn capitalised(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::lab::Outcome;
+    use shared::wire::RouteOutcome;
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
         let mut h = HeaderMap::new();
@@ -156,9 +150,10 @@ mod tests {
         let session = SessionId::parse("AAECAwQFBgcICQoLDA0ODw");
         assert!(session.is_some());
         let by_session = Authed { user, kind: AuthKind::Session, session };
-        assert_eq!(Outcome::Authenticated(by_session).to_string(), "ok: user 1 (a@b.com) by session AAECAwQF…");
-        assert_eq!(Authed { user, kind: AuthKind::Jwt, session: None }.to_string(), "ok: user 1 (a@b.com) by valid JWT");
-        assert_eq!(Outcome::Refused(ErrorCode::ExpiredSession).to_string(), "refused: expired_session");
+        let who = |by, session: Option<&str>| Authenticated { user: 1, email: "a@b.com".into(), by, session: session.map(str::to_owned) };
+        assert_eq!(Outcome::Authenticated(by_session).to_wire(), RouteOutcome::Authenticated { who: who(AuthKind::Session, Some("AAECAwQF")) });
+        assert_eq!(Authed { user, kind: AuthKind::Jwt, session: None }.to_wire(), who(AuthKind::Jwt, None));
+        assert_eq!(Outcome::Refused(ErrorCode::ExpiredSession).to_wire(), RouteOutcome::Refused { code: ErrorCode::ExpiredSession });
     }
 
     #[test]

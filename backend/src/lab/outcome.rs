@@ -1,11 +1,9 @@
 //! What a lab route did with a request's credentials, as data. A route puts it on its response
 //! (an `IntoResponseParts`); the lab layer takes it off again for the request log, which puts
-//! it into words only when someone reads the log.
-
-use std::fmt;
+//! it on the wire as `shared::wire::RouteOutcome` when someone reads the log; the page words it.
 
 use axum::response::{IntoResponse, IntoResponseParts, Response, ResponseParts};
-use shared::wire::{Amount, Email, ErrorCode};
+use shared::wire::{Amount, Defense, DefenseSaw, Email, ErrorCode, RouteOutcome};
 
 use crate::{auth::Authed, error::AppError, sessions::SessionId};
 
@@ -26,25 +24,30 @@ pub enum Outcome {
     /// The Fetch Metadata defence stopped it: `Sec-Fetch-Site` named another origin, or (an
     /// old browser, a script) it was missing and `Origin` was foreign.
     FetchMetadataRefused { old_browser: bool },
+    /// "JSON only" refused a `text/plain` body that the lab takes otherwise.
+    JsonOnlyRefused,
 }
 
-impl fmt::Display for Outcome {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Outcome {
+    /// The outcome as the wire carries it.
+    pub fn to_wire(&self) -> RouteOutcome {
         match self {
-            Outcome::Authenticated(authed) => authed.fmt(f),
-            Outcome::Refused(code) => write!(f, "refused: {code}"),
-            Outcome::LoggedIn { user, session } => write!(f, "login ok: user {user} got new session {}…", session.prefix()),
-            Outcome::LoggedOut => f.write_str("logout: session deleted"),
-            Outcome::TokenIssued { user } => write!(f, "token issued to user {user}"),
-            Outcome::Transferred { by, to, amount } => write!(f, "{by}; transferred {amount} to {to}"),
-            Outcome::TransferRefused { by, code } => write!(f, "{by}; transfer refused: {code}"),
-            Outcome::OriginRefused { origin } => write!(f, "refused by the Origin check ({origin}); the route did not run"),
-            Outcome::FetchMetadataRefused { old_browser: false } => {
-                f.write_str("refused by Fetch Metadata (Sec-Fetch-Site: another origin); the route did not run")
+            Outcome::Authenticated(authed) => RouteOutcome::Authenticated { who: authed.to_wire() },
+            Outcome::Refused(code) => RouteOutcome::Refused { code: *code },
+            Outcome::LoggedIn { user, session } => RouteOutcome::LoggedIn { user: *user, session: session.prefix() },
+            Outcome::LoggedOut => RouteOutcome::LoggedOut,
+            Outcome::TokenIssued { user } => RouteOutcome::TokenIssued { user: *user },
+            Outcome::Transferred { by, to, amount } => {
+                RouteOutcome::Transferred { by: by.to_wire(), to: to.as_str().to_owned(), amount: amount.get() }
             }
-            Outcome::FetchMetadataRefused { old_browser: true } => {
-                f.write_str("refused by Fetch Metadata (no Sec-Fetch-Site, a foreign Origin); the route did not run")
+            Outcome::TransferRefused { by, code } => RouteOutcome::TransferRefused { by: by.to_wire(), code: *code },
+            Outcome::OriginRefused { origin } => {
+                RouteOutcome::DefenseRefused { defense: Defense::OriginCheck, saw: DefenseSaw::ForeignOrigin { origin: origin.clone() } }
             }
+            Outcome::FetchMetadataRefused { old_browser } => {
+                RouteOutcome::DefenseRefused { defense: Defense::FetchMetadata, saw: DefenseSaw::CrossSite { old_browser: *old_browser } }
+            }
+            Outcome::JsonOnlyRefused => RouteOutcome::DefenseRefused { defense: Defense::JsonOnly, saw: DefenseSaw::PlainTextBody },
         }
     }
 }

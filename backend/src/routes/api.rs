@@ -103,10 +103,14 @@ pub async fn profile(AuthUser(authed): AuthUser) -> impl IntoResponse {
 pub async fn transfer(
     State(state): State<AppState>,
     AuthUser(by): AuthUser,
-    body: Result<LabJson<TransferRequest>, AppError>,
+    body: Result<LabJson<TransferRequest>, Refused>,
 ) -> Result<impl IntoResponse, Refused> {
     let refused = |error: AppError| Refused { outcome: Outcome::TransferRefused { by, code: error.code }, error };
-    let LabJson(TransferRequest { to, amount }) = body.map_err(refused)?;
+    // A defence's refusal ("JSON only") stays the defence's; any other is the transfer's.
+    let LabJson(TransferRequest { to, amount }) = body.map_err(|r| match r.outcome {
+        Outcome::JsonOnlyRefused => r,
+        _ => refused(r.error),
+    })?;
     let amount = Amount::try_from(amount).map_err(|why| refused(AppError::new(ErrorCode::InvalidAmount, format!("{why}."))))?;
     let balance = state.bank().transfer(by.user.id, &to, amount, now_ms()).map_err(|e| {
         refused(match e {

@@ -49,7 +49,7 @@ async fn the_origin_check_refuses_foreign_origins_before_the_route_runs() {
     assert_error(transfer(&app, &victim, Some("null"), "text/plain").await, 403, "origin_refused").await;
     assert_eq!(balance(&app).await, 1000);
     let entry = app.log().await.pop().unwrap();
-    assert!(entry["auth"].as_str().unwrap().contains("Origin check"), "{}", entry["auth"]);
+    assert_eq!(entry["outcome"]["defense_refused"]["defense"], "origin_check", "{}", entry["outcome"]);
     assert_eq!(transfer(&app, &victim, Some(FRONT), "application/json").await.status(), 200);
     assert_eq!(transfer(&app, &victim, None, "application/json").await.status(), 200, "no Origin: not a browser");
     assert_eq!(balance(&app).await, 800);
@@ -117,7 +117,7 @@ async fn fetch_metadata_refuses_cross_site_and_same_site_writes_from_other_origi
     assert_error(same_site, 403, "fetch_metadata_refused").await;
     assert_eq!(balance(&app).await, 1000, "no transfer ran");
     let entry = app.log().await.pop().unwrap();
-    assert!(entry["auth"].as_str().unwrap().starts_with("refused by Fetch Metadata"), "{}", entry["auth"]);
+    assert_eq!(entry["outcome"]["defense_refused"]["defense"], "fetch_metadata", "{}", entry["outcome"]);
 }
 
 #[tokio::test]

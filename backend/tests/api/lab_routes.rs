@@ -13,6 +13,11 @@ use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
+use shared::{
+    cors::server::OriginRule,
+    wire::{AuthKind, Authenticated, Defense, DefenseSaw, Defenses, ErrorCode, Reason, RouteOutcome},
+};
+
 use crate::helpers::FRONT;
 
 fn state() -> AppState {
@@ -41,9 +46,10 @@ async fn a_request_without_credentials_is_refused_and_logged_as_such() {
     assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], FRONT);
     assert_eq!(headers[header::CACHE_CONTROL], "no-store");
     let log = state.log().after(0);
-    assert_eq!((log.len(), log[0].rid.as_deref(), log[0].auth.as_str()), (1, Some("r1"), "refused: no_credentials"));
+    assert_eq!((log.len(), log[0].rid.as_deref()), (1, Some("r1")));
+    assert_eq!(log[0].outcome, RouteOutcome::Refused { code: ErrorCode::NoCredentials });
     assert_eq!((log[0].method.as_str(), log[0].path.as_str()), ("GET", "/api/profile"));
-    assert_eq!(log[0].cors, "allowed: origin is in the list");
+    assert_eq!(log[0].cors, Some(Reason::Allowed { origin: OriginRule::InList }));
 }
 
 #[tokio::test]
@@ -58,7 +64,7 @@ async fn an_allowed_preflight_is_answered_without_the_route() {
     let (status, headers, _) = send(&state, preflight).await;
     assert_eq!(status, 204);
     assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_METHODS], "GET, POST");
-    assert_eq!(state.log().after(0)[0].auth, "not checked on a preflight");
+    assert_eq!(state.log().after(0)[0].outcome, RouteOutcome::NotChecked);
 }
 
 #[tokio::test]
@@ -75,8 +81,10 @@ async fn a_login_sets_the_cookie_and_the_profile_follows_it() {
     let (status, _, body) = send(&state, request("GET", "/api/profile").header(header::COOKIE, &cookie).body(Body::empty()).unwrap()).await;
     assert_eq!((status, body), (StatusCode::OK, json!({"user": {"id": 1, "email": "a@b.com"}, "auth": "session"})));
     let log = state.log().after(0);
-    assert!(log[0].auth.starts_with("login ok: user 1 got new session"), "{}", log[0].auth);
-    assert!(log[1].auth.starts_with("ok: user 1 (a@b.com) by session"), "{}", log[1].auth);
+    let session = cookie.trim_start_matches("sessionId=")[..8].to_owned();
+    assert_eq!(log[0].outcome, RouteOutcome::LoggedIn { user: 1, session: session.clone() });
+    let who = Authenticated { user: 1, email: "a@b.com".into(), by: AuthKind::Session, session: Some(session) };
+    assert_eq!(log[1].outcome, RouteOutcome::Authenticated { who });
 }
 
 #[tokio::test]
@@ -99,20 +107,51 @@ async fn a_refused_transfer_is_logged_with_who_sent_it() {
     assert_eq!((status, &body["error"]), (StatusCode::BAD_REQUEST, &json!("invalid_field")));
     let (status, _, body) = send(&state, transfer(r#"{"to":"bob@example.com","amount":10}"#)).await;
     assert_eq!((status, &body["balance"]), (StatusCode::OK, &json!(990)));
-    let words: Vec<String> = state.log().after(0).into_iter().map(|e| e.auth).collect();
-    assert_eq!(words[1], "ok: user 1 (a@b.com) by valid JWT; transfer refused: invalid_amount");
-    assert_eq!(words[2], "ok: user 1 (a@b.com) by valid JWT; transfer refused: invalid_field");
-    assert_eq!(words[3], "ok: user 1 (a@b.com) by valid JWT; transferred 10 to bob@example.com");
+    let outcomes: Vec<RouteOutcome> = state.log().after(0).into_iter().map(|e| e.outcome).collect();
+    let by = Authenticated { user: 1, email: "a@b.com".into(), by: AuthKind::Jwt, session: None };
+    assert_eq!(outcomes[1], RouteOutcome::TransferRefused { by: by.clone(), code: ErrorCode::InvalidAmount });
+    assert_eq!(outcomes[2], RouteOutcome::TransferRefused { by: by.clone(), code: ErrorCode::InvalidField });
+    assert_eq!(outcomes[3], RouteOutcome::Transferred { by, to: "bob@example.com".into(), amount: 10 });
 }
 
 #[tokio::test]
 async fn the_origin_check_stops_a_foreign_write_before_its_route() {
     let state = state();
-    state.set_defenses(shared::wire::Defenses { origin_check: true, ..Default::default() });
+    state.set_defenses(Defenses { origin_check: true, ..Default::default() });
     let req = request("POST", "/api/logout").header(header::ORIGIN, "http://127.0.0.1:3001").body(Body::empty()).unwrap();
     let (status, _, body) = send(&state, req).await;
     assert_eq!((status, &body["error"]), (StatusCode::FORBIDDEN, &json!("origin_refused")));
-    assert_eq!(state.log().after(0)[0].auth, "refused by the Origin check (http://127.0.0.1:3001); the route did not run");
+    let outcome = &state.log().after(0)[0].outcome;
+    assert_eq!(outcome.refused_by(), Some(Defense::OriginCheck));
+    assert_eq!(outcome, &RouteOutcome::DefenseRefused { defense: Defense::OriginCheck, saw: DefenseSaw::ForeignOrigin { origin: "http://127.0.0.1:3001".into() } });
+}
+
+/// Each defence, alone on, is named as the one that refused a cross-site write.
+#[tokio::test]
+async fn each_defense_alone_is_named_as_the_one_that_refused() {
+    let cases = [
+        (Defenses { origin_check: true, ..Default::default() }, Defense::OriginCheck),
+        (Defenses { fetch_metadata: true, ..Default::default() }, Defense::FetchMetadata),
+        (Defenses { json_only: true, ..Default::default() }, Defense::JsonOnly),
+    ];
+    for (defenses, defense) in cases {
+        let state = state();
+        let login = request("POST", "/api/login").header(header::CONTENT_TYPE, "application/json").body(Body::from(r#"{"email":"a@b.com","password":"123"}"#)).unwrap();
+        let cookie = send(&state, login).await.1[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_owned();
+        state.set_defenses(defenses);
+        let attack = request("POST", "/api/transfer?rid=attack")
+            .header(header::ORIGIN, "http://127.0.0.1:3001")
+            .header("sec-fetch-site", "cross-site")
+            .header(header::COOKIE, &cookie)
+            .header(header::CONTENT_TYPE, "text/plain;charset=UTF-8")
+            .body(Body::from(r#"{"to":"bob@example.com","amount":100}"#))
+            .unwrap();
+        let (status, _, body) = send(&state, attack).await;
+        assert_eq!((status.as_u16(), body["error"].as_str()), (defense.code().status(), Some(defense.code().as_str())), "{defense:?}");
+        let entry = state.log().after(0).pop().unwrap();
+        assert_eq!(entry.outcome.refused_by(), Some(defense), "{:?}", entry.outcome);
+        assert!(entry.credentials.has_session());
+    }
 }
 
 #[tokio::test]

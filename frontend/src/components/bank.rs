@@ -10,6 +10,7 @@ use shared::{
 use crate::{
     api::{self, Api},
     attack::{explain, is_attack},
+    server_words,
     components::third_party_probe::ThirdPartyProbe,
     defences::{Attacker, Defence, outcome},
     engines, loopback, page,
@@ -187,7 +188,7 @@ fn Attack(entry: LogEntry) -> impl IntoView {
     let origin = entry.origin.clone().unwrap_or_default();
     view! {
         <li class="attack" data-status=entry.status>
-            <code>{format!("#{} POST /api/transfer from {origin} → {}; cookie: {}", entry.seq, entry.status, entry.credentials.cookie)}</code>
+            <code>{format!("#{} POST /api/transfer from {origin} → {}; cookie: {}", entry.seq, entry.status, server_words::cookies(&entry.credentials))}</code>
             <br/>
             {explain(&entry)}
         </li>

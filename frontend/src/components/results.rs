@@ -21,7 +21,7 @@ use web_sys::HtmlDetailsElement;
 use crate::{
     diagram::{Diagram, diagram},
     outcome::{BrowserView, Explanation, cached_preflight, console_messages, explain, predicted, predicted_preflight, verdict},
-    page,
+    page, server_words,
     state::{
         Probes, ServerLog,
         probes::{Answer, Probe},
@@ -239,9 +239,9 @@ fn ServerEntry(entry: LogEntry) -> impl IntoView {
         <article class="log-entry" data-preflight=entry.preflight.to_string()>
             <h4>{format!("#{} {kind}: {} {} → {}", entry.seq, entry.method, entry.path, entry.status)}</h4>
             <p>"Origin: " <code>{entry.origin.unwrap_or_else(|| "(none)".to_owned())}</code></p>
-            <p>{format!("Cookie: {}; Authorization: {}", entry.credentials.cookie, entry.credentials.authorization)}</p>
-            <p class="cors-reason">"CORS: " {entry.cors}</p>
-            <p class="auth-outcome">"Auth: " {entry.auth}</p>
+            <p>{format!("Cookie: {}; Authorization: {}", server_words::cookies(&entry.credentials), server_words::authorization(&entry.credentials))}</p>
+            <p class="cors-reason">"CORS: " {server_words::cors(entry.cors.as_ref())}</p>
+            <p class="auth-outcome">"Auth: " {server_words::outcome(&entry.outcome, entry.preflight)}</p>
             <p>"Headers sent back:"</p>
             <ul>
                 {entry.response_headers.into_iter().map(|(name, value)| view! { <HeaderItem name value/> }).collect_view()}

@@ -10,13 +10,13 @@ use leptos::{ev, prelude::*};
 use shared::{
     cookie::SameSite,
     cors::Engine,
-    wire::{LogEntry, SiteLinks},
+    wire::{Credentials, LogEntry, SiteLinks},
 };
 use wasm_bindgen::JsValue;
 
 use crate::{
     api::{self, Api},
-    engines, loopback, page,
+    engines, loopback, page, server_words,
     state::{LiveSettings, ServerLog},
 };
 
@@ -28,8 +28,8 @@ enum Probe {
     Idle,
     /// The other site's page is framed at `frame`; it names `rid` in a message from `origin`.
     Waiting { rid: String, frame: String, origin: String, after: u64 },
-    /// The server's log for the probe's request: what it says of the cookie.
-    Found { cookie: String },
+    /// The server's log for the probe's request: the cookies that came with it.
+    Found { credentials: Credentials },
     Failed(String),
 }
 
@@ -37,11 +37,6 @@ impl Probe {
     fn waits_for(&self, id: &str) -> bool {
         matches!(self, Probe::Waiting { rid, .. } if rid == id)
     }
-}
-
-/// Whether the session cookie came with the probe's request, by the server's log entry.
-fn cookie_came(cookie: &str) -> bool {
-    cookie.starts_with("session present")
 }
 
 #[component]
@@ -63,7 +58,7 @@ pub fn ThirdPartyProbe(
                 Ok(entries) => entries
                     .into_iter()
                     .find(|e: &LogEntry| e.rid.as_deref() == Some(rid.as_str()) && !e.preflight)
-                    .map_or_else(|| Probe::Failed("The probe's request is not in the server's log.".to_owned()), |e| Probe::Found { cookie: e.credentials.cookie }),
+                    .map_or_else(|| Probe::Failed("The probe's request is not in the server's log.".to_owned()), |e| Probe::Found { credentials: e.credentials }),
                 Err(e) => Probe::Failed(format!("The server's log could not be read: {e}")),
             };
             if state.with_untracked(|now| now.waits_for(&rid)) {
@@ -130,8 +125,8 @@ pub fn ThirdPartyProbe(
                         <p id="third-party-probe-result" data-sent="">"Waiting for the other site's page…"</p>
                         <iframe class="probe-frame" src=frame title="The other site's cookie probe" hidden></iframe>
                     }.into_any()),
-                    Probe::Found { cookie } => {
-                        let sent = cookie_came(&cookie);
+                    Probe::Found { credentials } => {
+                        let (sent, cookie) = (credentials.has_session(), server_words::cookies(&credentials));
                         Some(view! {
                             <p id="third-party-probe-result" data-sent=sent.to_string()>
                                 {engines::third_party_result(engine, sent, same_site())}

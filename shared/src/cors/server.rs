@@ -5,6 +5,8 @@
 
 use std::borrow::Cow;
 
+use serde::{Deserialize, Serialize};
+
 use super::policy::{AllowOrigin, CorsPolicy, RefusedPreflight};
 
 /// The CORS-relevant parts of an incoming request.
@@ -50,17 +52,20 @@ pub struct Decision<'a> {
     pub reason: Reason,
 }
 
-/// Which rule of the policy decided.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Which rule of the policy decided: data on the wire (`LogEntry::cors`), worded by `Display`
+/// where it is shown.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Reason {
     Off,
     NoOrigin,
-    Allowed(OriginRule),
+    Allowed { origin: OriginRule },
     Refused { preflight: bool, why: Refusal },
 }
 
 /// How an origin was allowed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum OriginRule {
     InList,
     Any,
@@ -68,7 +73,8 @@ pub enum OriginRule {
 }
 
 /// Why a request was refused.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Refusal {
     ModeNone,
     NotInList { origin: String },
@@ -81,9 +87,9 @@ impl std::fmt::Display for Reason {
         match self {
             Self::Off => f.write_str("CORS is off: no CORS headers are sent, whatever the request"),
             Self::NoOrigin => f.write_str("no Origin header: not a CORS request, no CORS headers"),
-            Self::Allowed(OriginRule::InList) => f.write_str("allowed: origin is in the list"),
-            Self::Allowed(OriginRule::Any) => f.write_str("allowed: any origin (*)"),
-            Self::Allowed(OriginRule::Reflected) => f.write_str("allowed: origin reflected (any origin is accepted)"),
+            Self::Allowed { origin: OriginRule::InList } => f.write_str("allowed: origin is in the list"),
+            Self::Allowed { origin: OriginRule::Any } => f.write_str("allowed: any origin (*)"),
+            Self::Allowed { origin: OriginRule::Reflected } => f.write_str("allowed: origin reflected (any origin is accepted)"),
             Self::Refused { preflight: true, why } => write!(f, "preflight refused: {why}"),
             Self::Refused { preflight: false, why } => write!(
                 f,
@@ -143,7 +149,7 @@ pub fn decide<'a>(policy: &'a CorsPolicy, req: &CorsRequest<'a>) -> Decision<'a>
         if !policy.expose_headers.is_empty() {
             headers.push((EXPOSE_HEADERS, list(&policy.expose_headers)));
         }
-        return Decision { action: Action::Continue, headers, vary_origin, reason: Reason::Allowed(rule) };
+        return Decision { action: Action::Continue, headers, vary_origin, reason: Reason::Allowed { origin: rule } };
     }
 
     // A preflight: the origin, then the method, then each requested header.
@@ -162,7 +168,7 @@ pub fn decide<'a>(policy: &'a CorsPolicy, req: &CorsRequest<'a>) -> Decision<'a>
     });
     let allowed = verdict.is_ok();
     let reason = match verdict {
-        Ok(rule) => Reason::Allowed(rule),
+        Ok(rule) => Reason::Allowed { origin: rule },
         Err(why) => Reason::Refused { preflight, why },
     };
     let headers = if allowed || policy.refused_preflight == RefusedPreflight::Headers {
