@@ -1,6 +1,7 @@
 //! Request bodies: every way a body can be wrong becomes the JSON error shape of the API
 //! (400 malformed JSON or a field of the wrong shape, 408 too slow, 413 too large, 415 wrong
-//! content type).
+//! content type). The lab's own extractors, which refuse with the lab's `Refused`, are in
+//! `lab::extract`.
 
 use axum::{
     body::Bytes,
@@ -13,11 +14,7 @@ use axum::{
 use serde::de::DeserializeOwned;
 use shared::wire::ErrorCode;
 
-use crate::{
-    error::AppError,
-    lab::{JsonOnly, Outcome, Refused},
-    state::AppState,
-};
+use crate::{error::AppError, state::AppState};
 
 /// Largest request body any route reads (`docs/api.md`), set as axum's `DefaultBodyLimit`.
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -42,26 +39,8 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
     }
 }
 
-/// A lab route's body: JSON, or `text/plain` holding JSON unless the "JSON only" defence is
-/// on in this request's snapshot of the defences (then a cross-origin write needs a preflight).
-pub struct LabJson<T>(pub T);
-
-impl<T: DeserializeOwned> FromRequest<AppState> for LabJson<T> {
-    type Rejection = Refused;
-
-    async fn from_request(req: Request, state: &AppState) -> Result<Self, Refused> {
-        let json_only = req.extensions().get::<JsonOnly>().is_some();
-        // Refused because of the defence: a body the lab takes while it is off.
-        let by_the_defense = json_only && require_json(req.headers(), Accept::Json).is_err() && require_json(req.headers(), Accept::JsonOrText).is_ok();
-        let accept = if json_only { Accept::Json } else { Accept::JsonOrText };
-        read_json(req, state, accept).await.map(LabJson).map_err(|error| match by_the_defense {
-            true => Refused { outcome: Outcome::JsonOnlyRefused, error },
-            false => Refused::by(error),
-        })
-    }
-}
-
-async fn read_json<T: DeserializeOwned>(req: Request, state: &AppState, accept: Accept) -> Result<T, AppError> {
+/// The body as `T`, of a content type `accept` takes.
+pub async fn read_json<T: DeserializeOwned>(req: Request, state: &AppState, accept: Accept) -> Result<T, AppError> {
     require_json(req.headers(), accept)?;
     let body = read_body(req, state).await?;
     parse(&body)

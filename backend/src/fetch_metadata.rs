@@ -6,16 +6,13 @@
 //!
 //! Used twice: always around the control plane's routes (no other page may change the lab),
 //! and by the lab layer around the lab API's routes while the person has the
-//! `fetch_metadata` defence on.
+//! `fetch_metadata` defence on (its answer there: `lab::defenses`).
 
 use axum::response::{IntoResponse, Response};
 use shared::wire::ErrorCode;
 use tower_http::csrf::{ConfigError, CsrfLayer, ProtectionError, ProtectionErrorKind};
 
-use crate::{
-    error::AppError,
-    lab::{Outcome, Refused},
-};
+use crate::error::AppError;
 
 /// The layer trusting `frontend_origins`, with the default (empty 403) answer.
 pub fn trusting(frontend_origins: &[String]) -> Result<CsrfLayer, ConfigError> {
@@ -27,18 +24,13 @@ pub fn refused_on_control_plane(error: ProtectionError) -> Response {
     AppError::new(ErrorCode::OriginRefused, format!("Only the playground's own page may change the lab ({}).", words(&error))).into_response()
 }
 
-/// The lab's answer: 403 `fetch_metadata_refused`, with the outcome for the log.
-pub fn refused_in_lab(error: ProtectionError) -> Response {
-    let message = format!("The Fetch Metadata defence refused this write ({}).", words(&error));
-    Refused { outcome: Outcome::FetchMetadataRefused { old_browser: is_old_browser(&error) }, error: AppError::new(ErrorCode::FetchMetadataRefused, message) }
-        .into_response()
-}
-
-fn is_old_browser(error: &ProtectionError) -> bool {
+/// Whether the refused write came without `Sec-Fetch-Site` (an old browser, a script).
+pub fn is_old_browser(error: &ProtectionError) -> bool {
     error.kind() == ProtectionErrorKind::CrossOriginRequestFromOldBrowser
 }
 
-fn words(error: &ProtectionError) -> &'static str {
+/// Why it was refused, in words.
+pub fn words(error: &ProtectionError) -> &'static str {
     if is_old_browser(error) {
         "no Sec-Fetch-Site, and its Origin is neither trusted nor this server"
     } else {

@@ -83,7 +83,7 @@ impl Drop for Backend {
 pub struct Frontend {
     /// `http://localhost:PORT`: the origin the browser opens (and sends as `Origin`).
     pub origin: String,
-    /// How many of the page's scripts (`.js`) were served: a page that runs fetched one.
+    /// How many of the page's scripts (files ending in .js) were served: a page that runs fetched one.
     scripts_served: std::sync::Arc<std::sync::atomic::AtomicUsize>,
     task: tokio::task::JoinHandle<()>,
 }

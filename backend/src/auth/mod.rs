@@ -4,10 +4,7 @@
 pub mod password;
 pub mod throttle;
 
-use axum::{
-    extract::FromRequestParts,
-    http::{HeaderMap, HeaderValue, header, request::Parts},
-};
+use axum::http::{HeaderMap, HeaderValue, header};
 use headers::{Authorization, HeaderMapExt, authorization::Bearer};
 use shared::{
     jwt,
@@ -16,11 +13,9 @@ use shared::{
 
 use crate::{
     clock::now_ms,
-    session_cookie::SessionCookie,
     error::AppError,
-    lab::Refused,
-    sessions::{Lookup, SessionId},
-    state::AppState,
+    session_cookie::SessionCookie,
+    sessions::{Lifetimes, Lookup, SessionId, SessionStore},
 };
 use password::DemoUser;
 
@@ -61,25 +56,22 @@ impl Authed {
     }
 }
 
-/// The extractor of routes that need a user: the request's credential, checked. Refused
-/// with a 401 (and `WWW-Authenticate` for a bad token, RFC 6750 §3), or 503 when the
-/// session store is unreachable.
-pub struct AuthUser(pub Authed);
-
-impl FromRequestParts<AppState> for AuthUser {
-    type Rejection = Refused;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Refused> {
-        authenticate(state, &parts.headers).await.map(AuthUser).map_err(Refused::by)
-    }
+/// What checking a credential needs, passed in: the JWT key, the session store and the
+/// sessions' lifetimes (the lab's `AuthUser` extractor takes them from the state).
+pub struct Verifier<'a> {
+    pub key: &'a jwt::Key,
+    pub sessions: &'a dyn SessionStore,
+    pub lifetimes: Lifetimes,
 }
 
-pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Authed, AppError> {
+/// The request's credential, checked: who it names, or the 401 that says why not (503 when the
+/// session store is unreachable).
+pub async fn authenticate(verifier: Verifier<'_>, headers: &HeaderMap) -> Result<Authed, AppError> {
     match credential(headers) {
         Credential::None => Err(AppError::new(ErrorCode::NoCredentials, "Neither a session cookie nor a bearer token came with this request.")),
         Credential::Bearer(token) => {
             let now = (now_ms() / 1000) as i64;
-            let claims = jwt::verify_with(&token, &state.jwt().key, now).map_err(|e| token_error(jwt_code(&e), capitalised(&e.to_string())))?;
+            let claims = jwt::verify_with(&token, verifier.key, now).map_err(|e| token_error(jwt_code(&e), capitalised(&e.to_string())))?;
             let user = claims.sub.parse::<u64>().ok().and_then(password::by_id).ok_or_else(|| {
                 token_error(ErrorCode::UnknownUser, format!("The token's sub ({}) names no user of this server.", claims.sub))
             })?;
@@ -88,7 +80,7 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Authe
         Credential::Session(cookie) => {
             let unknown = || AppError::new(ErrorCode::UnknownSession, "No session with this id exists (never did, logged out or revoked).");
             let id = cookie.id().ok_or_else(unknown)?;
-            match state.sessions().touch(id, now_ms(), state.lifetimes()).await.map_err(store_unavailable)? {
+            match verifier.sessions.touch(id, now_ms(), verifier.lifetimes).await.map_err(store_unavailable)? {
                 Lookup::Found(session) => {
                     let user = password::by_id(session.user_id).ok_or_else(unknown)?;
                     Ok(Authed { user, kind: AuthKind::Session, session: Some(id) })
@@ -133,8 +125,6 @@ fn capitalised(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lab::Outcome;
-    use shared::wire::RouteOutcome;
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
         let mut h = HeaderMap::new();
@@ -142,18 +132,6 @@ mod tests {
             h.append(*n, v.parse().unwrap());
         }
         h
-    }
-
-    #[test]
-    fn the_log_says_who_and_how() {
-        let user = password::by_id(1).unwrap();
-        let session = SessionId::parse("AAECAwQFBgcICQoLDA0ODw");
-        assert!(session.is_some());
-        let by_session = Authed { user, kind: AuthKind::Session, session };
-        let who = |by, session: Option<&str>| Authenticated { user: 1, email: "a@b.com".into(), by, session: session.map(str::to_owned) };
-        assert_eq!(Outcome::Authenticated(by_session).to_wire(), RouteOutcome::Authenticated { who: who(AuthKind::Session, Some("AAECAwQF")) });
-        assert_eq!(Authed { user, kind: AuthKind::Jwt, session: None }.to_wire(), who(AuthKind::Jwt, None));
-        assert_eq!(Outcome::Refused(ErrorCode::ExpiredSession).to_wire(), RouteOutcome::Refused { code: ErrorCode::ExpiredSession });
     }
 
     #[test]

@@ -5,15 +5,16 @@
 //!    meanwhile applies to the next request and no response mixes two policies;
 //! 2. decide CORS with `shared::cors::decide`;
 //! 3. answer a preflight at once (it carries no credentials and never reaches a route);
-//! 4. apply the CSRF defences that are on: the Origin check (`csrf`), and Fetch Metadata
-//!    (tower-http's `CsrfLayer` around the routes, `crate::fetch_metadata`);
+//! 4. apply the CSRF defences that are on (`defenses`): the Origin check, and Fetch Metadata
+//!    (tower-http's `CsrfLayer` around the routes, trusting `crate::fetch_metadata`);
 //! 5. run the route (axum handlers in `routes::api`), which says what it did as an `Outcome`;
 //! 6. put the CORS headers on its answer, `Cache-Control: no-store` and `X-Instance`;
 //! 7. log the request, with the CORS reason and the outcome as data.
 
 pub mod cors;
-pub mod csrf;
-pub mod outcome;
+pub mod defenses;
+pub mod extract;
+pub mod refused;
 
 use std::{
     future::Future,
@@ -36,11 +37,11 @@ use tower::{Layer, Service, ServiceExt, util::Oneshot};
 
 use crate::{
     error::AppError,
-    fetch_metadata,
-    request_log::Record,
+    request_log::{Outcome, Record},
     state::{AppState, INSTANCE_HEADER},
 };
-pub use outcome::{Outcome, Refused};
+pub use extract::{AuthUser, JsonOnly, LabJson};
+pub use refused::Refused;
 
 /// Wraps the lab's routes in the lab's work (see the module's doc).
 #[derive(Clone)]
@@ -61,11 +62,6 @@ impl<S> Layer<S> for LabLayer {
         Lab { inner, state: self.state.clone() }
     }
 }
-
-/// Marks a request whose snapshot of the defences has "JSON only" on: its body extractor
-/// (`extract::LabJson`) then refuses `text/plain`.
-#[derive(Clone, Copy, Debug)]
-pub struct JsonOnly;
 
 /// How the Fetch Metadata defence answers a refused write.
 type Refusal = fn(ProtectionError) -> Response;
@@ -108,7 +104,7 @@ where
             }
             Action::Continue => {
                 let origin = req.headers().get(header::ORIGIN);
-                csrf::origin_check(defenses, req.method(), origin, &self.state.config().frontend_origins).err().map(IntoResponse::into_response)
+                defenses::origin_check(defenses, req.method(), origin, &self.state.config().frontend_origins).err().map(IntoResponse::into_response)
             }
         };
         let kind = match answered {
@@ -120,7 +116,7 @@ where
                 }
                 if defenses.fetch_metadata {
                     // The same route behind tower-http's CsrfLayer, while the defence is on.
-                    let guarded = self.state.cross_origin().clone().with_rejection_response(fetch_metadata::refused_in_lab as Refusal);
+                    let guarded = self.state.cross_origin().clone().with_rejection_response(defenses::refused_by_fetch_metadata as Refusal);
                     Kind::Guarded { future: guarded.layer(self.inner.clone()).oneshot(req) }
                 } else {
                     Kind::Route { future: self.inner.call(req) }

@@ -16,12 +16,12 @@ use shared::{
 };
 
 use crate::{
-    auth::{AuthUser, password::Busy, store_unavailable},
+    auth::{password::Busy, store_unavailable},
     bank::TransferError,
     clock::{now_ms, rfc3339},
     error::AppError,
-    extract::LabJson,
-    lab::{Outcome, Refused},
+    lab::{AuthUser, LabJson, Refused},
+    request_log::Outcome,
     session_cookie::SessionCookie,
     sessions::{Session, SessionId},
     state::AppState,

@@ -1,12 +1,98 @@
-//! A console message pasted by a person, read back: which engine wrote it, which CORS check
-//! failed, and a lab (policy and request) that reproduces it. The inverse of
-//! `Engine::console_message`; the differential test parses every message an engine logged.
+//! Each engine's console sentences for a blocked request (`Engine::console_message`), and a
+//! message pasted by a person, read back: which engine wrote it, which CORS check failed, and
+//! a lab (policy and request) that reproduces it. Writer and reader side by side; the
+//! differential test parses every message an engine logged.
 
 use super::{
     AllowOrigin, CorsPolicy, RefusedPreflight,
-    browser::{BrowserRequest, CorsError, CredentialsMode},
+    browser::{Block, BrowserRequest, CorsError, CredentialsMode},
     engine::Engine,
 };
+
+impl Engine {
+    /// The sentence this engine's console prints when it blocks a `fetch` of `url` from
+    /// `origin` for `block`; `status` is the status of the answer that failed the check (the
+    /// preflight's, or the request's). Chromium's and Firefox's are checked against their
+    /// consoles by the differential end-to-end test, scenario by scenario; WebKit's driver
+    /// shows no console, so its sentences follow WebKit's source.
+    pub fn console_message(self, block: &Block, url: &str, origin: &str, status: u16) -> String {
+        match self {
+            Engine::Chromium => chromium_message(block, url, origin),
+            Engine::Firefox => firefox_message(block, url, status),
+            Engine::WebKit => webkit_message(block, url, origin),
+        }
+    }
+}
+
+fn chromium_message(block: &Block, url: &str, origin: &str) -> String {
+    let detail = match &block.error {
+        CorsError::MissingAllowOriginHeader => "No 'Access-Control-Allow-Origin' header is present on the requested resource.".to_owned(),
+        CorsError::WildcardOriginNotAllowed => "The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' \
+             when the request's credentials mode is 'include'."
+            .to_owned(),
+        CorsError::MultipleAllowOriginValues { values } => {
+            format!("The 'Access-Control-Allow-Origin' header contains multiple values '{values}', but only one is allowed.")
+        }
+        CorsError::AllowOriginMismatch { value } => {
+            format!("The 'Access-Control-Allow-Origin' header has a value '{value}' that is not equal to the supplied origin.")
+        }
+        CorsError::InvalidAllowCredentials { value } => format!(
+            "The value of the 'Access-Control-Allow-Credentials' header in the response is '{value}' which must be 'true' \
+             when the request's credentials mode is 'include'."
+        ),
+        CorsError::InvalidStatus { .. } => "It does not have HTTP ok status.".to_owned(),
+        CorsError::MethodDisallowedByPreflightResponse { method } => {
+            return format!(
+                "Access to fetch at '{url}' from origin '{origin}' has been blocked by CORS policy: Method {method} is not allowed by \
+                 Access-Control-Allow-Methods in preflight response."
+            );
+        }
+        CorsError::HeaderDisallowedByPreflightResponse { header } => {
+            return format!(
+                "Access to fetch at '{url}' from origin '{origin}' has been blocked by CORS policy: Request header field {header} is not \
+                 allowed by Access-Control-Allow-Headers in preflight response."
+            );
+        }
+    };
+    let preflight = if block.preflight { "Response to preflight request doesn't pass access control check: " } else { "" };
+    format!("Access to fetch at '{url}' from origin '{origin}' has been blocked by CORS policy: {preflight}{detail}")
+}
+
+fn firefox_message(block: &Block, url: &str, status: u16) -> String {
+    let reason = match &block.error {
+        CorsError::MissingAllowOriginHeader => "CORS header ‘Access-Control-Allow-Origin’ missing".to_owned(),
+        CorsError::WildcardOriginNotAllowed => "Credential is not supported if the CORS header ‘Access-Control-Allow-Origin’ is ‘*’".to_owned(),
+        CorsError::MultipleAllowOriginValues { .. } => "Multiple CORS header ‘Access-Control-Allow-Origin’ not allowed".to_owned(),
+        CorsError::AllowOriginMismatch { value } => format!("CORS header ‘Access-Control-Allow-Origin’ does not match ‘{value}’"),
+        CorsError::InvalidAllowCredentials { .. } => "expected ‘true’ in CORS header ‘Access-Control-Allow-Credentials’".to_owned(),
+        CorsError::InvalidStatus { .. } => "CORS preflight response did not succeed".to_owned(),
+        CorsError::MethodDisallowedByPreflightResponse { .. } => "Did not find method in CORS header ‘Access-Control-Allow-Methods’".to_owned(),
+        CorsError::HeaderDisallowedByPreflightResponse { header } => {
+            format!("header ‘{header}’ is not allowed according to header ‘Access-Control-Allow-Headers’ from CORS preflight response")
+        }
+    };
+    // Two of its reasons name the status too, and one quotes the URL.
+    let status = match block.error {
+        CorsError::MissingAllowOriginHeader | CorsError::InvalidStatus { .. } => format!(" Status code: {status}."),
+        _ => String::new(),
+    };
+    let url = if block.error == CorsError::WildcardOriginNotAllowed { format!("‘{url}’") } else { url.to_owned() };
+    format!("Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {url}. (Reason: {reason}).{status}")
+}
+
+fn webkit_message(block: &Block, url: &str, origin: &str) -> String {
+    let reason = match &block.error {
+        CorsError::MissingAllowOriginHeader | CorsError::AllowOriginMismatch { .. } | CorsError::MultipleAllowOriginValues { .. } => {
+            format!("Origin {origin} is not allowed by Access-Control-Allow-Origin.")
+        }
+        CorsError::WildcardOriginNotAllowed => "Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true.".to_owned(),
+        CorsError::InvalidAllowCredentials { .. } => "Credentials flag is true, but Access-Control-Allow-Credentials is not \"true\".".to_owned(),
+        CorsError::InvalidStatus { status } => format!("Preflight response is not successful. Status code: {status}"),
+        CorsError::MethodDisallowedByPreflightResponse { method } => format!("Method {method} is not allowed by Access-Control-Allow-Methods."),
+        CorsError::HeaderDisallowedByPreflightResponse { header } => format!("Request header field {header} is not allowed by Access-Control-Allow-Headers."),
+    };
+    format!("{reason} Fetch API cannot load {url} due to access control checks.")
+}
 
 /// What a pasted console message says.
 #[derive(Clone, Debug, PartialEq, Eq)]

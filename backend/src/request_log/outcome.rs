@@ -2,10 +2,10 @@
 //! (an `IntoResponseParts`); the lab layer takes it off again for the request log, which puts
 //! it on the wire as `shared::wire::RouteOutcome` when someone reads the log; the page words it.
 
-use axum::response::{IntoResponse, IntoResponseParts, Response, ResponseParts};
+use axum::response::{IntoResponseParts, ResponseParts};
 use shared::wire::{Amount, Defense, DefenseSaw, Email, ErrorCode, RouteOutcome};
 
-use crate::{auth::Authed, error::AppError, sessions::SessionId};
+use crate::{auth::Authed, sessions::SessionId};
 
 #[derive(Clone, Debug)]
 pub enum Outcome {
@@ -61,28 +61,22 @@ impl IntoResponseParts for Outcome {
     }
 }
 
-/// A lab route's refusal: the error the client gets and what the log says about it.
-#[derive(Debug)]
-pub struct Refused {
-    pub outcome: Outcome,
-    pub error: AppError,
-}
+#[cfg(test)]
+mod tests {
+    use shared::wire::{AuthKind, Authenticated};
 
-impl Refused {
-    /// Refused for the error's own reason, before anyone was authenticated.
-    pub fn by(error: AppError) -> Refused {
-        Refused { outcome: Outcome::Refused(error.code), error }
-    }
-}
+    use super::*;
+    use crate::auth::password;
 
-impl From<AppError> for Refused {
-    fn from(error: AppError) -> Refused {
-        Refused::by(error)
-    }
-}
-
-impl IntoResponse for Refused {
-    fn into_response(self) -> Response {
-        (self.outcome, self.error).into_response()
+    #[test]
+    fn the_log_says_who_and_how() {
+        let user = password::by_id(1).unwrap();
+        let session = SessionId::parse("AAECAwQFBgcICQoLDA0ODw");
+        assert!(session.is_some());
+        let by_session = Authed { user, kind: AuthKind::Session, session };
+        let who = |by, session: Option<&str>| Authenticated { user: 1, email: "a@b.com".into(), by, session: session.map(str::to_owned) };
+        assert_eq!(Outcome::Authenticated(by_session).to_wire(), RouteOutcome::Authenticated { who: who(AuthKind::Session, Some("AAECAwQF")) });
+        assert_eq!(Authed { user, kind: AuthKind::Jwt, session: None }.to_wire(), who(AuthKind::Jwt, None));
+        assert_eq!(Outcome::Refused(ErrorCode::ExpiredSession).to_wire(), RouteOutcome::Refused { code: ErrorCode::ExpiredSession });
     }
 }

@@ -23,7 +23,9 @@ use shared::{
 };
 use tokio::sync::broadcast;
 
-use crate::lab::Outcome;
+mod outcome;
+
+pub use outcome::Outcome;
 
 /// One lab request as the server saw it.
 pub struct Record {

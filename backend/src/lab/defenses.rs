@@ -1,11 +1,16 @@
-//! The lab's CSRF defences, switched on in the control plane: the Origin check here (before
-//! the route); "JSON only" where bodies are read (`extract::LabJson`).
+//! The lab's CSRF defences, switched on in the control plane: the Origin check and the answer
+//! of Fetch Metadata (tower-http's `CsrfLayer`, trusting the frontend origins) here, before the
+//! route; "JSON only" where bodies are read (`extract::LabJson`).
 
-use axum::http::{HeaderValue, Method};
+use axum::{
+    http::{HeaderValue, Method},
+    response::{IntoResponse, Response},
+};
 use shared::wire::{Defenses, ErrorCode};
+use tower_http::csrf::ProtectionError;
 
-use super::outcome::{Outcome, Refused};
-use crate::error::AppError;
+use super::Refused;
+use crate::{error::AppError, fetch_metadata, request_log::Outcome};
 
 /// With the Origin check on, a POST/PUT/PATCH/DELETE whose `Origin` is not one of the
 /// frontend origins is refused before the route runs. A request without `Origin` passes:
@@ -22,4 +27,11 @@ pub fn origin_check(defenses: Defenses, method: &Method, origin: Option<&HeaderV
         format!("The Origin check refused {origin}: only the playground's own origins may change state."),
     );
     Err(Refused { outcome: Outcome::OriginRefused { origin }, error })
+}
+
+/// The Fetch Metadata defence's answer: 403 `fetch_metadata_refused`, with the outcome for the log.
+pub fn refused_by_fetch_metadata(error: ProtectionError) -> Response {
+    let message = format!("The Fetch Metadata defence refused this write ({}).", fetch_metadata::words(&error));
+    let outcome = Outcome::FetchMetadataRefused { old_browser: fetch_metadata::is_old_browser(&error) };
+    Refused { outcome, error: AppError::new(ErrorCode::FetchMetadataRefused, message) }.into_response()
 }

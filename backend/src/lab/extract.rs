@@ -1,0 +1,57 @@
+//! The lab routes' extractors: who a request comes from (`AuthUser`) and its body (`LabJson`,
+//! which honours "JSON only"). Each refuses with the lab's `Refused`, so the request log knows
+//! what refused it.
+
+use axum::{
+    extract::{FromRequest, FromRequestParts, Request},
+    http::request::Parts,
+};
+use serde::de::DeserializeOwned;
+
+use super::Refused;
+use crate::{
+    auth::{self, Authed, Verifier},
+    extract::{Accept, read_json, require_json},
+    request_log::Outcome,
+    state::AppState,
+};
+
+/// The extractor of routes that need a user: the request's credential, checked
+/// (`auth::authenticate`). Refused with a 401 (and `WWW-Authenticate` for a bad token, RFC 6750
+/// §3), or 503 when the session store is unreachable.
+pub struct AuthUser(pub Authed);
+
+impl FromRequestParts<AppState> for AuthUser {
+    type Rejection = Refused;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Refused> {
+        let signing = state.jwt();
+        let verifier = Verifier { key: &signing.key, sessions: state.sessions(), lifetimes: state.lifetimes() };
+        auth::authenticate(verifier, &parts.headers).await.map(AuthUser).map_err(Refused::by)
+    }
+}
+
+/// Marks a request whose snapshot of the defences has "JSON only" on: its body extractor
+/// (`LabJson`) then refuses `text/plain`.
+#[derive(Clone, Copy, Debug)]
+pub struct JsonOnly;
+
+/// A lab route's body: JSON, or `text/plain` holding JSON unless the "JSON only" defence is
+/// on in this request's snapshot of the defences (then a cross-origin write needs a preflight).
+pub struct LabJson<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for LabJson<T> {
+    type Rejection = Refused;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Refused> {
+        let json_only = req.extensions().get::<JsonOnly>().is_some();
+        // Refused because of the defence: a body the lab takes while it is off.
+        let by_the_defense =
+            json_only && require_json(req.headers(), Accept::Json).is_err() && require_json(req.headers(), Accept::JsonOrText).is_ok();
+        let accept = if json_only { Accept::Json } else { Accept::JsonOrText };
+        read_json(req, state, accept).await.map(LabJson).map_err(|error| match by_the_defense {
+            true => Refused { outcome: Outcome::JsonOnlyRefused, error },
+            false => Refused::by(error),
+        })
+    }
+}

@@ -1,0 +1,31 @@
+//! A lab route's refusal: the error its client gets and the outcome the request log keeps.
+
+use axum::response::{IntoResponse, Response};
+
+use crate::{error::AppError, request_log::Outcome};
+
+/// A lab route's refusal: the error the client gets and what the log says about it.
+#[derive(Debug)]
+pub struct Refused {
+    pub outcome: Outcome,
+    pub error: AppError,
+}
+
+impl Refused {
+    /// Refused for the error's own reason, before anyone was authenticated.
+    pub fn by(error: AppError) -> Refused {
+        Refused { outcome: Outcome::Refused(error.code), error }
+    }
+}
+
+impl From<AppError> for Refused {
+    fn from(error: AppError) -> Refused {
+        Refused::by(error)
+    }
+}
+
+impl IntoResponse for Refused {
+    fn into_response(self) -> Response {
+        (self.outcome, self.error).into_response()
+    }
+}
