@@ -85,6 +85,11 @@ pub struct Config {
     #[arg(long, env = "PLAYGROUND_MAX_CONNECTIONS", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..))]
     pub max_connections: u32,
 
+    /// How long the session store may take to connect or answer (Redis); then 503
+    /// `store_unavailable` (`1s`, `300ms`).
+    #[arg(long, env = "PLAYGROUND_STORE_TIMEOUT", default_value = "1s", value_parser = humantime::parse_duration)]
+    pub store_timeout: std::time::Duration,
+
     /// Sessions the memory store keeps at most; beyond it the oldest is evicted.
     #[arg(long, env = "PLAYGROUND_SESSION_CAP", default_value_t = 1_000_000)]
     pub session_cap: usize,

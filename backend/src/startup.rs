@@ -6,7 +6,6 @@ use tokio::net::TcpListener;
 
 use crate::{
     app::{app, for_listener},
-    clock::now_ms,
     config::{Config, MIN_CONTROL_TOKEN_LEN, StoreSpec},
     host::AllowedHosts,
     server::{self, Limits},
@@ -94,7 +93,7 @@ pub async fn bind(mut config: Config) -> Result<Bound, StartError> {
     let local = |l: &TcpListener| l.local_addr().map_err(StartError::Serve);
     let store: Arc<dyn SessionStore> = match &config.session_store {
         StoreSpec::Memory => Arc::new(MemoryStore::new(config.session_cap)),
-        StoreSpec::Redis(url) => Arc::new(RedisStore::new(url, config.session_cap).map_err(|e| StartError::Store(e.to_string()))?),
+        StoreSpec::Redis(url) => Arc::new(RedisStore::new(url, config.session_cap, config.store_timeout).map_err(|e| StartError::Store(e.to_string()))?),
     };
     let secret = match &config.jwt_secret {
         Some(secret) if !secret.is_empty() => secret.clone(),
@@ -184,7 +183,7 @@ async fn sweep_sessions(state: AppState) {
     let mut every = tokio::time::interval(SWEEP_EVERY);
     loop {
         every.tick().await;
-        if let Err(e) = state.sessions().sweep(now_ms()).await {
+        if let Err(e) = state.sessions().sweep(state.clock().now_ms()).await {
             tracing::warn!(error = %e, "session sweep failed");
         }
     }

@@ -18,6 +18,7 @@ use crate::{
     balancer::Balancer,
     fetch_metadata,
     bank::Bank,
+    clock::Clock,
     config::Config,
     session_cookie::CookiePolicy,
     request_log::RequestLog,
@@ -77,6 +78,8 @@ struct Inner {
     /// Wrong control tokens per peer address (`control_access::ControlToken`).
     control_token_failures: Arc<LoginThrottle>,
     hashers: Hashers,
+    /// The time as the routes see it (a test may set it).
+    clock: Clock,
     /// One permit per open event stream.
     event_streams: Arc<tokio::sync::Semaphore>,
     /// Fetch Metadata protection trusting the frontend origins (`fetch_metadata`).
@@ -98,6 +101,11 @@ fn write<T>(lock: &RwLock<T>, value: T) {
 impl AppState {
     /// The state at start; `Err` says in a sentence what is wrong with the configuration.
     pub fn new(config: Config, sessions: Arc<dyn SessionStore>, jwt_secret: String, site_addr: SocketAddr) -> Result<Self, String> {
+        Self::with_clock(config, sessions, jwt_secret, site_addr, Clock::system())
+    }
+
+    /// `new`, with the time from `clock` (a test's manual clock).
+    pub fn with_clock(config: Config, sessions: Arc<dyn SessionStore>, jwt_secret: String, site_addr: SocketAddr, clock: Clock) -> Result<Self, String> {
         let policy = ValidPolicy::try_from(CorsPolicy::secure_default(config.primary_frontend_origin())).map_err(|e| e.to_string())?;
         let jwt = Arc::new(JwtSigning::new(jwt_secret, config.jwt_ttl));
         let cross_origin = fetch_metadata::trusting(&config.frontend_origins).map_err(|e| format!("--frontend-origin: {e}"))?;
@@ -120,6 +128,7 @@ impl AppState {
                 sessions,
                 handles: Handles::random().map_err(|e| e.to_string())?,
                 throttle,
+                clock,
                 control_token_failures: Arc::new(LoginThrottle::new(config.throttle_capacity)),
                 hashers,
                 event_streams: Arc::new(tokio::sync::Semaphore::new(MAX_EVENT_STREAMS)),
@@ -188,6 +197,10 @@ impl AppState {
 
     pub fn sessions(&self) -> &dyn SessionStore {
         self.inner.sessions.as_ref()
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.inner.clock
     }
 
     pub fn lifetimes(&self) -> Lifetimes {

@@ -12,7 +12,7 @@ use shared::{
 };
 
 use crate::{
-    clock::now_ms,
+    clock::Millis,
     error::AppError,
     session_cookie::SessionCookie,
     sessions::{Lifetimes, Lookup, SessionId, SessionStore},
@@ -56,12 +56,14 @@ impl Authed {
     }
 }
 
-/// What checking a credential needs, passed in: the JWT key, the session store and the
-/// sessions' lifetimes (the lab's `AuthUser` extractor takes them from the state).
+/// What checking a credential needs, passed in: the JWT key, the session store, the
+/// sessions' lifetimes and the time (the lab's `AuthUser` extractor takes them from the state).
 pub struct Verifier<'a> {
     pub key: &'a jwt::Key,
     pub sessions: &'a dyn SessionStore,
     pub lifetimes: Lifetimes,
+    /// The time to check expiry against.
+    pub now_ms: Millis,
 }
 
 /// The request's credential, checked: who it names, or the 401 that says why not (503 when the
@@ -70,7 +72,7 @@ pub async fn authenticate(verifier: Verifier<'_>, headers: &HeaderMap) -> Result
     match credential(headers) {
         Credential::None => Err(AppError::new(ErrorCode::NoCredentials, "Neither a session cookie nor a bearer token came with this request.")),
         Credential::Bearer(token) => {
-            let now = (now_ms() / 1000) as i64;
+            let now = (verifier.now_ms / 1000) as i64;
             let claims = jwt::verify_with(&token, verifier.key, now).map_err(|e| token_error(jwt_code(&e), capitalised(&e.to_string())))?;
             let user = claims.sub.parse::<u64>().ok().and_then(password::by_id).ok_or_else(|| {
                 token_error(ErrorCode::UnknownUser, format!("The token's sub ({}) names no user of this server.", claims.sub))
@@ -80,7 +82,7 @@ pub async fn authenticate(verifier: Verifier<'_>, headers: &HeaderMap) -> Result
         Credential::Session(cookie) => {
             let unknown = || AppError::new(ErrorCode::UnknownSession, "No session with this id exists (never did, logged out or revoked).");
             let id = cookie.id().ok_or_else(unknown)?;
-            match verifier.sessions.touch(id, now_ms(), verifier.lifetimes).await.map_err(store_unavailable)? {
+            match verifier.sessions.touch(id, verifier.now_ms, verifier.lifetimes).await.map_err(store_unavailable)? {
                 Lookup::Found(session) => {
                     let user = password::by_id(session.user_id).ok_or_else(unknown)?;
                     Ok(Authed { user, kind: AuthKind::Session, session: Some(id) })

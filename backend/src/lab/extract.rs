@@ -26,7 +26,7 @@ impl FromRequestParts<AppState> for AuthUser {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Refused> {
         let signing = state.jwt();
-        let verifier = Verifier { key: &signing.key, sessions: state.sessions(), lifetimes: state.lifetimes() };
+        let verifier = Verifier { key: &signing.key, sessions: state.sessions(), lifetimes: state.lifetimes(), now_ms: state.clock().now_ms() };
         auth::authenticate(verifier, &parts.headers).await.map(AuthUser).map_err(Refused::by)
     }
 }

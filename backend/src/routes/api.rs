@@ -18,7 +18,7 @@ use shared::{
 use crate::{
     auth::{password::Busy, store_unavailable},
     bank::TransferError,
-    clock::{now_ms, rfc3339},
+    clock::rfc3339,
     error::AppError,
     lab::{AuthUser, LabJson, Refused},
     request_log::Outcome,
@@ -57,7 +57,7 @@ pub async fn login(State(state): State<AppState>, previous: SessionCookie, LabJs
         state.sessions().remove(old).await.map_err(store_unavailable)?;
     }
     let id = SessionId::random().map_err(store_unavailable)?;
-    let session = Session::new(id, user.id, now_ms(), state.lifetimes());
+    let session = Session::new(id, user.id, state.clock().now_ms(), state.lifetimes());
     state.sessions().insert(session).await.map_err(store_unavailable)?;
     let set_cookie = state.cookie_policy().set(&id.encode(), state.config().session_ttl);
     let outcome = Outcome::LoggedIn { user: user.id, session: id };
@@ -86,7 +86,7 @@ pub async fn logout(State(state): State<AppState>, cookie: SessionCookie) -> Res
 pub async fn token(State(state): State<AppState>, LabJson(body): LabJson<LoginRequest>) -> Result<impl IntoResponse, Refused> {
     let user = check_login(&state, body).await?;
     let settings = state.jwt();
-    let now = (now_ms() / 1000) as i64;
+    let now = (state.clock().now_ms() / 1000) as i64;
     let claims = Claims { sub: user.id.to_string(), email: Some(user.email), iat: Some(now), exp: now + settings.ttl_seconds as i64, nbf: None };
     let token = jwt::encode(&claims, settings.secret.as_bytes());
     let body = TokenResponse { token, token_type: "Bearer".to_owned(), expires_in: settings.ttl_seconds };
@@ -112,7 +112,7 @@ pub async fn transfer(
         _ => refused(r.error),
     })?;
     let amount = Amount::try_from(amount).map_err(|why| refused(AppError::new(ErrorCode::InvalidAmount, format!("{why}."))))?;
-    let balance = state.bank().transfer(by.user.id, &to, amount, now_ms()).map_err(|e| {
+    let balance = state.bank().transfer(by.user.id, &to, amount, state.clock().now_ms()).map_err(|e| {
         refused(match e {
             TransferError::UnknownRecipient => AppError::new(ErrorCode::UnknownRecipient, format!("No account has the email {to}.")),
             TransferError::InsufficientFunds { balance } => {

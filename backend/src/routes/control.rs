@@ -26,7 +26,6 @@ use tokio_stream::wrappers::BroadcastStream;
 use crate::{
     auth::store_unavailable,
     balancer,
-    clock::now_ms,
     config::StoreSpec,
     error::AppError,
     extract::{Accept, ApiJson, parse, read_body, require_json},
@@ -158,7 +157,7 @@ pub async fn put_jwt(State(state): State<AppState>, ApiJson(body): ApiJson<JwtSe
 /// `GET /control/sessions`: the server-side session store, oldest first, each session by its
 /// id's first 8 characters and an opaque handle, never its whole id.
 pub async fn sessions(State(state): State<AppState>) -> Result<impl IntoResponse, AppError> {
-    let live = state.sessions().list(now_ms()).await.map_err(store_unavailable)?;
+    let live = state.sessions().list(state.clock().now_ms()).await.map_err(store_unavailable)?;
     let rows: Vec<SessionRow> = live.iter().map(|s| state.handles().row(s)).collect();
     Ok((NO_STORE, Json(rows)))
 }
@@ -170,7 +169,7 @@ pub async fn revoke(State(state): State<AppState>, Path(name): Path<String>) -> 
     let id = match SessionId::parse(&name) {
         Some(id) => id,
         None => {
-            let live = state.sessions().list(now_ms()).await.map_err(store_unavailable)?;
+            let live = state.sessions().list(state.clock().now_ms()).await.map_err(store_unavailable)?;
             live.iter().map(|s| s.id).find(|id| state.handles().handle(*id) == name).ok_or_else(unknown)?
         }
     };

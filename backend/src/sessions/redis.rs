@@ -19,9 +19,6 @@ fn key(id: &str) -> String {
     format!("playground:session:{id}")
 }
 
-/// A short wait: with Redis down, a request fails fast with 503 instead of hanging.
-const TIMEOUT: Duration = Duration::from_millis(1000);
-
 pub struct RedisStore {
     redis: ConnectionManager,
     cap: usize,
@@ -30,11 +27,13 @@ pub struct RedisStore {
 impl RedisStore {
     /// Prepares the connection without connecting: the backend starts even while Redis is
     /// down, answers 503 meanwhile, and recovers by itself when Redis is back.
-    pub fn new(url: &str, cap: usize) -> Result<RedisStore, StoreError> {
+    /// `timeout` bounds connecting and each answer (`--store-timeout`): with Redis down, a
+    /// request fails fast with 503 instead of hanging.
+    pub fn new(url: &str, cap: usize, timeout: Duration) -> Result<RedisStore, StoreError> {
         let client = redis::Client::open(url).map_err(|e| StoreError(format!("{url} is not a Redis URL: {e}")))?;
         let config = redis::aio::ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(TIMEOUT))
-            .set_response_timeout(Some(TIMEOUT))
+            .set_connection_timeout(Some(timeout))
+            .set_response_timeout(Some(timeout))
             .set_number_of_retries(1)
             .set_max_delay(Duration::from_millis(200));
         let redis = ConnectionManager::new_lazy_with_config(client, config).map_err(unavailable)?;

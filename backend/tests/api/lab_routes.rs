@@ -7,7 +7,7 @@ use axum::{
     body::Body,
     http::{Request, StatusCode, header},
 };
-use backend::{AppState, Config, app, sessions::memory::MemoryStore};
+use backend::{AppState, Config, app, clock::Clock, sessions::memory::MemoryStore};
 use clap::Parser;
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
@@ -163,4 +163,24 @@ async fn unknown_lab_paths_and_methods_are_json_errors_in_the_log() {
     assert_eq!((status, &body["error"]), (StatusCode::METHOD_NOT_ALLOWED, &json!("method_not_allowed")));
     assert_eq!(headers[header::ALLOW], "POST");
     assert_eq!(state.log().after(0).len(), 2);
+}
+
+/// Sessions expire by the state's clock: a test moves it instead of sleeping.
+#[tokio::test]
+async fn an_idle_session_expires_and_says_so() {
+    let clock = Clock::manual(1_800_000_000_000);
+    let config = Config::parse_from(["backend", "--frontend-origin", FRONT, "--session-ttl", "1"]);
+    let state = AppState::with_clock(config, Arc::new(MemoryStore::new(100)), "a-test-secret-that-is-long-enough-0123".into(), "127.0.0.1:3001".parse().unwrap(), clock.clone())
+        .expect("state");
+    let login = request("POST", "/api/login").header(header::CONTENT_TYPE, "application/json").body(Body::from(r#"{"email":"a@b.com","password":"123"}"#)).unwrap();
+    let cookie = send(&state, login).await.1[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let profile = || request("GET", "/api/profile").header(header::COOKIE, &cookie).body(Body::empty()).unwrap();
+    assert_eq!(send(&state, profile()).await.0, StatusCode::OK);
+
+    // The browser drops the cookie at Max-Age; a client that keeps it learns why it failed.
+    clock.advance(std::time::Duration::from_millis(1001));
+    let (status, _, body) = send(&state, profile()).await;
+    assert_eq!((status, &body["error"]), (StatusCode::UNAUTHORIZED, &json!("expired_session")));
+    let (status, _, body) = send(&state, profile()).await;
+    assert_eq!((status, &body["error"]), (StatusCode::UNAUTHORIZED, &json!("unknown_session")));
 }

@@ -1,6 +1,8 @@
 //! One contract, two stores: the same tests run against the memory store and against a real
 //! `redis-server`.
 
+use std::time::Duration;
+
 use backend::sessions::{Lifetimes, Lookup, Session, SessionId, SessionStore, memory::MemoryStore, redis::RedisStore};
 
 use crate::helpers::RedisServer;
@@ -74,14 +76,14 @@ async fn memory_store_keeps_the_contract() {
 #[tokio::test]
 async fn redis_store_keeps_the_contract() {
     let redis = RedisServer::start();
-    contract(&RedisStore::new(&redis.url(), 100).unwrap()).await;
-    cap(&RedisStore::new(&redis.url(), 2).unwrap()).await;
+    contract(&RedisStore::new(&redis.url(), 100, Duration::from_secs(1)).unwrap()).await;
+    cap(&RedisStore::new(&redis.url(), 2, Duration::from_secs(1)).unwrap()).await;
 }
 
 #[tokio::test]
 async fn redis_expires_keys_by_itself() {
     let redis = RedisServer::start();
-    let store = RedisStore::new(&redis.url(), 100).unwrap();
+    let store = RedisStore::new(&redis.url(), 100, Duration::from_secs(1)).unwrap();
     let t = now();
     let short = Session { expires_at: t + 300, ..session(t, 1) };
     store.insert(short).await.unwrap();
