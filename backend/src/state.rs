@@ -61,14 +61,10 @@ struct Inner {
     instance: HeaderValue,
     /// HAProxy's runtime API, when `--balancer-admin` names it.
     balancer: Option<Balancer>,
-    /// Swapped whole: a request clones the `Arc` once, so no response mixes two policies.
-    policy: RwLock<Arc<ValidPolicy>>,
+    /// The live lab's settings, swapped whole: a request clones the `Arc` once.
+    settings: RwLock<Arc<LabSettings>>,
     /// The policy at start and after a reset.
     default_policy: ValidPolicy,
-    cookie: RwLock<CookiePolicy>,
-    defenses: RwLock<Defenses>,
-    /// Swapped whole, like the policy: a reader clones the `Arc`, not the secret.
-    jwt: RwLock<Arc<JwtSigning>>,
     /// Where the other site listens (for the links the UI shows).
     site_addr: SocketAddr,
     sessions: Arc<dyn SessionStore>,
@@ -88,14 +84,17 @@ struct Inner {
     log: RequestLog,
 }
 
-/// Reads through a lock that a panicking writer may have poisoned: every value here is
-/// replaced whole, so it is never half-written.
-fn read<T: Clone>(lock: &RwLock<T>) -> T {
-    lock.read().unwrap_or_else(|e| e.into_inner()).clone()
-}
-
-fn write<T>(lock: &RwLock<T>, value: T) {
-    *lock.write().unwrap_or_else(|e| e.into_inner()) = value;
+/// The lab settings the person switches (CORS policy, cookie attributes, CSRF defences, JWT
+/// settings), as one value. A lab request takes one snapshot, under one lock, that the lab
+/// layer and its route both read (the layer puts it in the request's extensions): a change
+/// meanwhile applies to the next request, and no answer mixes two settings.
+#[derive(Clone, Debug)]
+pub struct LabSettings {
+    pub policy: Arc<ValidPolicy>,
+    pub cookie: CookiePolicy,
+    pub defenses: Defenses,
+    /// A reader clones the `Arc`, not the secret.
+    pub jwt: Arc<JwtSigning>,
 }
 
 impl AppState {
@@ -108,6 +107,7 @@ impl AppState {
     pub fn with_clock(config: Config, sessions: Arc<dyn SessionStore>, jwt_secret: String, site_addr: SocketAddr, clock: Clock) -> Result<Self, String> {
         let policy = ValidPolicy::try_from(CorsPolicy::secure_default(config.primary_frontend_origin())).map_err(|e| e.to_string())?;
         let jwt = Arc::new(JwtSigning::new(jwt_secret, config.jwt_ttl));
+        let settings = LabSettings { policy: Arc::new(policy.clone()), cookie: CookiePolicy::default(), defenses: Defenses::default(), jwt };
         let cross_origin = fetch_metadata::trusting(&config.frontend_origins).map_err(|e| format!("--frontend-origin: {e}"))?;
         let threads = config.hashing_threads();
         // Checked when the command line was read (`config::instance_name`).
@@ -119,12 +119,9 @@ impl AppState {
             inner: Arc::new(Inner {
                 instance,
                 balancer,
-                policy: RwLock::new(Arc::new(policy.clone())),
+                settings: RwLock::new(Arc::new(settings)),
                 default_policy: policy,
-                cookie: RwLock::new(CookiePolicy::default()),
-                defenses: RwLock::new(Defenses::default()),
                 site_addr,
-                jwt: RwLock::new(jwt),
                 sessions,
                 handles: Handles::random().map_err(|e| e.to_string())?,
                 throttle,
@@ -158,29 +155,42 @@ impl AppState {
         self.inner.default_policy.clone()
     }
 
-    /// The policy for one request (a snapshot; a later swap does not affect it).
+    /// A snapshot of the lab's settings; a later change does not affect it.
+    pub fn settings(&self) -> Arc<LabSettings> {
+        self.inner.settings.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Changes the settings as one: readers see the old snapshot or the new one, never half.
+    pub fn update_settings(&self, change: impl FnOnce(&mut LabSettings)) {
+        // A panicking writer cannot leave it half-written: the value is replaced whole.
+        let mut current = self.inner.settings.write().unwrap_or_else(|e| e.into_inner());
+        let mut next = LabSettings::clone(&current);
+        change(&mut next);
+        *current = Arc::new(next);
+    }
+
     pub fn policy(&self) -> Arc<ValidPolicy> {
-        read(&self.inner.policy)
+        self.settings().policy.clone()
     }
 
     pub fn set_policy(&self, policy: ValidPolicy) {
-        write(&self.inner.policy, Arc::new(policy));
+        self.update_settings(|s| s.policy = Arc::new(policy));
     }
 
     pub fn cookie_policy(&self) -> CookiePolicy {
-        read(&self.inner.cookie)
+        self.settings().cookie
     }
 
     pub fn set_cookie_policy(&self, policy: CookiePolicy) {
-        write(&self.inner.cookie, policy);
+        self.update_settings(|s| s.cookie = policy);
     }
 
     pub fn defenses(&self) -> Defenses {
-        read(&self.inner.defenses)
+        self.settings().defenses
     }
 
     pub fn set_defenses(&self, defenses: Defenses) {
-        write(&self.inner.defenses, defenses);
+        self.update_settings(|s| s.defenses = defenses);
     }
 
     pub fn site_addr(&self) -> SocketAddr {
@@ -188,11 +198,11 @@ impl AppState {
     }
 
     pub fn jwt(&self) -> Arc<JwtSigning> {
-        read(&self.inner.jwt)
+        self.settings().jwt.clone()
     }
 
-    pub fn set_jwt(&self, settings: JwtSigning) {
-        write(&self.inner.jwt, Arc::new(settings));
+    pub fn set_jwt(&self, signing: JwtSigning) {
+        self.update_settings(|s| s.jwt = Arc::new(signing));
     }
 
     pub fn sessions(&self) -> &dyn SessionStore {

@@ -1,10 +1,12 @@
-//! The lab routes' extractors: who a request comes from (`AuthUser`) and its body (`LabJson`,
-//! which honours "JSON only"). Each refuses with the lab's `Refused`, so the request log knows
-//! what refused it.
+//! The lab routes' extractors: the settings the lab layer decided with (`Snapshot`), who a
+//! request comes from (`AuthUser`) and its body (`LabJson`, which honours "JSON only"). The
+//! last two refuse with the lab's `Refused`, so the request log knows what refused it.
+
+use std::{convert::Infallible, sync::Arc};
 
 use axum::{
     extract::{FromRequest, FromRequestParts, Request},
-    http::request::Parts,
+    http::{Extensions, request::Parts},
 };
 use serde::de::DeserializeOwned;
 
@@ -13,8 +15,26 @@ use crate::{
     auth::{self, Authed, Verifier},
     extract::{Accept, read_json, require_json},
     request_log::Outcome,
-    state::AppState,
+    state::{AppState, LabSettings},
 };
+
+/// The lab's settings as the lab layer read them for this request: the route uses the same
+/// snapshot (a route called without the layer, in a test, takes a fresh one).
+pub struct Snapshot(pub Arc<LabSettings>);
+
+impl Snapshot {
+    fn of(extensions: &Extensions, state: &AppState) -> Arc<LabSettings> {
+        extensions.get::<Arc<LabSettings>>().cloned().unwrap_or_else(|| state.settings())
+    }
+}
+
+impl FromRequestParts<AppState> for Snapshot {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Infallible> {
+        Ok(Snapshot(Snapshot::of(&parts.extensions, state)))
+    }
+}
 
 /// The extractor of routes that need a user: the request's credential, checked
 /// (`auth::authenticate`). Refused with a 401 (and `WWW-Authenticate` for a bad token, RFC 6750
@@ -25,16 +45,11 @@ impl FromRequestParts<AppState> for AuthUser {
     type Rejection = Refused;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Refused> {
-        let signing = state.jwt();
-        let verifier = Verifier { key: &signing.key, sessions: state.sessions(), lifetimes: state.lifetimes(), now_ms: state.clock().now_ms() };
+        let settings = Snapshot::of(&parts.extensions, state);
+        let verifier = Verifier { key: &settings.jwt.key, sessions: state.sessions(), lifetimes: state.lifetimes(), now_ms: state.clock().now_ms() };
         auth::authenticate(verifier, &parts.headers).await.map(AuthUser).map_err(Refused::by)
     }
 }
-
-/// Marks a request whose snapshot of the defences has "JSON only" on: its body extractor
-/// (`LabJson`) then refuses `text/plain`.
-#[derive(Clone, Copy, Debug)]
-pub struct JsonOnly;
 
 /// A lab route's body: JSON, or `text/plain` holding JSON unless the "JSON only" defence is
 /// on in this request's snapshot of the defences (then a cross-origin write needs a preflight).
@@ -44,7 +59,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for LabJson<T> {
     type Rejection = Refused;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Refused> {
-        let json_only = req.extensions().get::<JsonOnly>().is_some();
+        let json_only = Snapshot::of(req.extensions(), state).defenses.json_only;
         // Refused because of the defence: a body the lab takes while it is off.
         let by_the_defense =
             json_only && require_json(req.headers(), Accept::Json).is_err() && require_json(req.headers(), Accept::JsonOrText).is_ok();

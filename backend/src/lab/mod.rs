@@ -40,7 +40,7 @@ use crate::{
     request_log::{Outcome, Record},
     state::{AppState, INSTANCE_HEADER},
 };
-pub use extract::{AuthUser, JsonOnly, LabJson};
+pub use extract::{AuthUser, LabJson, Snapshot};
 pub use refused::Refused;
 
 /// Wraps the lab's routes in the lab's work (see the module's doc).
@@ -87,8 +87,9 @@ where
 
     fn call(&mut self, mut req: Request) -> Self::Future {
         let record = Record::arrived(req.method(), req.uri(), req.headers());
-        let (policy, defenses) = (self.state.policy(), self.state.defenses());
-        let decision = decide(&policy, &cors::request(req.method(), req.headers()));
+        let settings = self.state.settings();
+        let (policy, defenses) = (&settings.policy, settings.defenses);
+        let decision = decide(policy, &cors::request(req.method(), req.headers()));
         let cors_headers = cors::response_headers(&decision, req.headers().get(header::ORIGIN));
         let Decision { action, vary_origin, reason, .. } = decision;
 
@@ -110,10 +111,8 @@ where
         let kind = match answered {
             Some(response) => Kind::Answered { response: Some(response) },
             None => {
-                // The body extractor's "JSON only", from the same snapshot.
-                if defenses.json_only {
-                    req.extensions_mut().insert(JsonOnly);
-                }
+                // The route reads the same snapshot (`Snapshot`).
+                req.extensions_mut().insert(settings.clone());
                 if defenses.fetch_metadata {
                     // The same route behind tower-http's CsrfLayer, while the defence is on.
                     let guarded = self.state.cross_origin().clone().with_rejection_response(defenses::refused_by_fetch_metadata as Refusal);

@@ -20,7 +20,7 @@ use crate::{
     bank::TransferError,
     clock::rfc3339,
     error::AppError,
-    lab::{AuthUser, LabJson, Refused},
+    lab::{AuthUser, LabJson, Refused, Snapshot},
     request_log::Outcome,
     session_cookie::SessionCookie,
     sessions::{Session, SessionId},
@@ -50,7 +50,12 @@ async fn check_login(state: &AppState, LoginRequest { email, password }: LoginRe
 }
 
 /// `POST /api/login`: a new session (a new id every time), in an HttpOnly cookie.
-pub async fn login(State(state): State<AppState>, previous: SessionCookie, LabJson(body): LabJson<LoginRequest>) -> Result<impl IntoResponse, Refused> {
+pub async fn login(
+    State(state): State<AppState>,
+    Snapshot(settings): Snapshot,
+    previous: SessionCookie,
+    LabJson(body): LabJson<LoginRequest>,
+) -> Result<impl IntoResponse, Refused> {
     let user = check_login(&state, body).await?;
     // The browser's previous session ends: one browser, one session (and no fixation).
     if let Some(old) = previous.id() {
@@ -59,13 +64,13 @@ pub async fn login(State(state): State<AppState>, previous: SessionCookie, LabJs
     let id = SessionId::random().map_err(store_unavailable)?;
     let session = Session::new(id, user.id, state.clock().now_ms(), state.lifetimes());
     state.sessions().insert(session).await.map_err(store_unavailable)?;
-    let set_cookie = state.cookie_policy().set(&id.encode(), state.config().session_ttl);
+    let set_cookie = settings.cookie.set(&id.encode(), state.config().session_ttl);
     let outcome = Outcome::LoggedIn { user: user.id, session: id };
     Ok((outcome, [(header::SET_COOKIE, set_cookie)], Json(LoginResponse { user, expires_at: rfc3339(session.expires_at) })))
 }
 
 /// `POST /api/logout`: the session is deleted server-side, and the cookie cleared.
-pub async fn logout(State(state): State<AppState>, cookie: SessionCookie) -> Result<impl IntoResponse, Refused> {
+pub async fn logout(State(state): State<AppState>, Snapshot(settings): Snapshot, cookie: SessionCookie) -> Result<impl IntoResponse, Refused> {
     if !cookie.came() {
         return Err(AppError::new(ErrorCode::NoCredentials, "There was no session cookie to log out.").into());
     }
@@ -74,7 +79,7 @@ pub async fn logout(State(state): State<AppState>, cookie: SessionCookie) -> Res
         None => false,
     };
     // The cookie goes either way: it names no session any more.
-    let clear = HeaderValue::try_from(state.cookie_policy().clear()).unwrap_or(HeaderValue::from_static("sessionId=; Max-Age=0; Path=/"));
+    let clear = HeaderValue::try_from(settings.cookie.clear()).unwrap_or(HeaderValue::from_static("sessionId=; Max-Age=0; Path=/"));
     if !removed {
         let error = AppError::new(ErrorCode::UnknownSession, "No session with this id exists (already logged out, revoked or expired).");
         return Err(error.with_header(header::SET_COOKIE, clear).into());
@@ -83,9 +88,9 @@ pub async fn logout(State(state): State<AppState>, cookie: SessionCookie) -> Res
 }
 
 /// `POST /api/token`: an HS256 JWT; nothing is stored server-side.
-pub async fn token(State(state): State<AppState>, LabJson(body): LabJson<LoginRequest>) -> Result<impl IntoResponse, Refused> {
+pub async fn token(State(state): State<AppState>, Snapshot(settings): Snapshot, LabJson(body): LabJson<LoginRequest>) -> Result<impl IntoResponse, Refused> {
     let user = check_login(&state, body).await?;
-    let settings = state.jwt();
+    let settings = &settings.jwt;
     let now = (state.clock().now_ms() / 1000) as i64;
     let claims = Claims { sub: user.id.to_string(), email: Some(user.email), iat: Some(now), exp: now + settings.ttl_seconds as i64, nbf: None };
     let token = jwt::encode(&claims, settings.secret.as_bytes());

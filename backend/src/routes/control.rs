@@ -64,9 +64,12 @@ pub async fn reset(State(state): State<AppState>, req: Request) -> Result<Status
         let Nothing {} = parse(&body)?;
     }
     state.sessions().clear().await.map_err(store_unavailable)?;
-    state.set_policy(state.default_policy());
-    state.set_cookie_policy(CookiePolicy::default());
-    state.set_defenses(Defenses::default());
+    let policy = std::sync::Arc::new(state.default_policy());
+    state.update_settings(|settings| {
+        settings.policy = policy;
+        settings.cookie = CookiePolicy::default();
+        settings.defenses = Defenses::default();
+    });
     state.throttle().clear();
     state.bank().reset();
     state.log().clear();
