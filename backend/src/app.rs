@@ -36,17 +36,10 @@ use crate::{
 /// The lab API (`/api/*`, each route inside the lab layer) and the control plane
 /// (`/control/*`, for the playground's own page only), merged into one route table. Every
 /// answer says which instance gave it (`X-Instance`): the lab layer sets it on lab answers
-/// itself, so that the request log shows it; this layer adds it to all the others. A router's
-/// `layer` wraps the routes added before it, so the lab's routes are merged after it: they do
-/// not pay for a second wrapping that would find the header already set.
+/// itself, so that the request log shows it; this layer adds it where it is not set yet.
 pub fn app(state: AppState) -> Router {
     let instance = SetResponseHeaderLayer::if_not_present(INSTANCE_HEADER, state.instance_header());
-    Router::new()
-        .merge(control_plane(&state))
-        .fallback(error::not_found)
-        .layer(instance)
-        .merge(lab(&state))
-        .with_state(state)
+    Router::new().merge(control_plane(&state)).merge(lab(&state)).fallback(error::not_found).layer(instance).with_state(state)
 }
 
 fn lab(state: &AppState) -> Router<AppState> {

@@ -177,9 +177,6 @@ impl Finish {
     fn run(self, response: &mut Response) {
         let outcome = response.extensions_mut().remove::<Outcome>();
         let headers = response.headers_mut();
-        // Room for every header added here and for axum's `Content-Length` after them: the
-        // map grows once while it holds the route's one or two headers, not again when full.
-        headers.reserve(self.cors_headers.len() + usize::from(self.vary_origin) + 3);
         cors::apply(self.cors_headers, self.vary_origin, headers);
         // Answers about who you are must never come from a cache.
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
