@@ -80,7 +80,7 @@ fn control_plane(state: &AppState) -> Router<AppState> {
         // without the token.
         .layer(
             state
-                .cross_origin()
+                .fetch_metadata()
                 .clone()
                 .with_rejection_response(refusal),
         )

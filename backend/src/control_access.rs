@@ -1,9 +1,9 @@
 //! Who may use the control plane (`docs/api.md`, "Who may talk to the backend"). The lab API's
-//! CSRF weakness is the lesson; the controls that switch its defences must not share it.
+//! CSRF weakness is the lesson; the controls that switch its defenses must not share it.
 //!
 //! - Cross-site and same-site writes are refused by Fetch Metadata (`fetch_metadata`, around
 //!   every control route): another page the person has open could otherwise reset the lab,
-//!   or turn the CSRF defences off, with a form post.
+//!   or turn the CSRF defenses off, with a form post.
 //! - Reads are refused to another site's page too (`SiteReads`): a page may not read the
 //!   lab's log or settings, even opaquely, to make the backend render them.
 //! - With `--control-token`, every request must carry it (`X-Playground-Token`; `token=` in
@@ -28,7 +28,7 @@ use crate::{auth::throttle::LoginThrottle, error::AppError};
 /// The one route whose token may come in the query: `EventSource` cannot set headers.
 pub const EVENTS_PATH: &str = "/control/events";
 
-pub const TOKEN_HEADER: HeaderName = HeaderName::from_static("x-playground-token");
+pub const TOKEN_HEADER: HeaderName = HeaderName::from_static(shared::wire::CONTROL_TOKEN_HEADER);
 
 /// The `--control-token` check, for tower-http's `ValidateRequestHeaderLayer` around every
 /// `/control/*` route (inside the control plane's CORS layer, so a refusal still reaches the

@@ -6,7 +6,7 @@
 //!
 //! Used twice: always around the control plane's routes (no other page may change the lab),
 //! and by the lab layer around the lab API's routes while the person has the
-//! `fetch_metadata` defence on (its answer there: `lab::defenses`).
+//! `fetch_metadata` defense on (its answer there: `lab::defenses`).
 
 use axum::response::{IntoResponse, Response};
 use shared::wire::ErrorCode;

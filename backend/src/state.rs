@@ -31,7 +31,7 @@ pub const MAX_EVENT_STREAMS: usize = 32;
 
 /// Which instance answered: on every answer of the API listener, so that a page behind a load
 /// balancer can tell (once the lab policy's `expose_headers` lets it read the header).
-pub const INSTANCE_HEADER: HeaderName = HeaderName::from_static("x-instance");
+pub const INSTANCE_HEADER: HeaderName = HeaderName::from_static(shared::wire::INSTANCE_HEADER);
 
 /// The JWT settings that `PUT /control/jwt` changes.
 #[derive(Clone, Debug)]
@@ -79,12 +79,12 @@ struct Inner {
     /// One permit per open event stream.
     event_streams: Arc<tokio::sync::Semaphore>,
     /// Fetch Metadata protection trusting the frontend origins (`fetch_metadata`).
-    cross_origin: CsrfLayer,
+    fetch_metadata: CsrfLayer,
     bank: Bank,
     log: RequestLog,
 }
 
-/// The lab settings the person switches (CORS policy, cookie attributes, CSRF defences, JWT
+/// The lab settings the person switches (CORS policy, cookie attributes, CSRF defenses, JWT
 /// settings), as one value. A lab request takes one snapshot, under one lock, that the lab
 /// layer and its route both read (the layer puts it in the request's extensions): a change
 /// meanwhile applies to the next request, and no answer mixes two settings.
@@ -108,7 +108,7 @@ impl AppState {
         let policy = ValidPolicy::try_from(CorsPolicy::secure_default(config.primary_frontend_origin())).map_err(|e| e.to_string())?;
         let jwt = Arc::new(JwtSigning::new(jwt_secret, config.jwt_ttl));
         let settings = LabSettings { policy: Arc::new(policy.clone()), cookie: CookiePolicy::default(), defenses: Defenses::default(), jwt };
-        let cross_origin = fetch_metadata::trusting(&config.frontend_origins).map_err(|e| format!("--frontend-origin: {e}"))?;
+        let fetch_metadata = fetch_metadata::trusting(&config.frontend_origins).map_err(|e| format!("--frontend-origin: {e}"))?;
         let threads = config.hashing_threads();
         // Checked when the command line was read (`config::instance_name`).
         let instance = HeaderValue::from_str(&config.instance_name).map_err(|_| "--instance-name is no header value")?;
@@ -129,7 +129,7 @@ impl AppState {
                 control_token_failures: Arc::new(LoginThrottle::new(config.throttle_capacity)),
                 hashers,
                 event_streams: Arc::new(tokio::sync::Semaphore::new(MAX_EVENT_STREAMS)),
-                cross_origin,
+                fetch_metadata,
                 bank: Bank::default(),
                 log: RequestLog::new(1000),
                 config,
@@ -232,8 +232,8 @@ impl AppState {
     }
 
     /// tower-http's `CsrfLayer`, trusting the frontend origins.
-    pub fn cross_origin(&self) -> &CsrfLayer {
-        &self.inner.cross_origin
+    pub fn fetch_metadata(&self) -> &CsrfLayer {
+        &self.inner.fetch_metadata
     }
 
     pub fn control_token_failures(&self) -> &Arc<LoginThrottle> {

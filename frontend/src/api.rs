@@ -9,7 +9,7 @@ use shared::{
     cookie::CookiePolicy,
     cors::{CorsPolicy, browser::CredentialsMode},
     wire::{
-        Account, Defenses, ErrorBody, ErrorCode, Instance, JwtSettings, LOG_PAGE_MAX, LogEntry,
+        Account, Defenses, ErrorBody, ErrorCode, Instance, CONTROL_TOKEN_HEADER, JwtSettings, LOG_PAGE_MAX, LogEntry,
         SessionRow, SiteLinks,
     },
 };
@@ -20,9 +20,6 @@ use crate::{json, lab_request::LabRequest, loopback, outcome::BrowserView};
 
 /// The backend the README's run command starts.
 pub const DEFAULT_API: &str = "http://localhost:3000";
-
-/// The header that carries the control token (`--control-token` on the backend).
-pub const TOKEN_HEADER: &str = "X-Playground-Token";
 
 /// Why a control-plane call came to nothing.
 #[derive(Clone, Debug, PartialEq)]
@@ -318,7 +315,7 @@ impl Api {
                 headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
             }
             if let Some(token) = &token {
-                headers.push((TOKEN_HEADER.to_owned(), token.clone()));
+                headers.push((CONTROL_TOKEN_HEADER.to_owned(), token.clone()));
             }
             let builder = RequestBuilder::new(&url).method(method).headers(to_headers(&headers).map_err(Error::Network)?);
             let request = match json {

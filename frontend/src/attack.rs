@@ -89,9 +89,9 @@ mod tests {
         assert!(explain(&no_cookie).contains("SameSite kept it home"));
     }
 
-    /// A 403 is not always the Origin check: the story names the defence the log names.
+    /// A 403 is not always the Origin check: the story names the defense the log names.
     #[test]
-    fn the_defence_that_refused_is_the_one_named() {
+    fn the_defense_that_refused_is_the_one_named() {
         let origin = entry(403, true, "x", refused(Defense::OriginCheck, DefenseSaw::ForeignOrigin { origin: "x".into() }));
         assert!(explain(&origin).contains("the Origin check refused"), "{}", explain(&origin));
         let metadata = entry(403, true, "x", refused(Defense::FetchMetadata, DefenseSaw::CrossSite { old_browser: false }));

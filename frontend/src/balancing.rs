@@ -5,13 +5,11 @@
 
 use shared::{
     cors::CorsPolicy,
-    wire::{AuthKind, Balanced, BalancedServer, ErrorBody, Profile},
+    wire::{AuthKind, Balanced, BalancedServer, ErrorBody, INSTANCE_HEADER, Profile},
 };
 
 use crate::{loopback, outcome::BrowserView};
 
-/// The response header every instance names itself in.
-pub const INSTANCE_HEADER: &str = "X-Instance";
 
 /// A way through the balancer: HAProxy listens on one origin per way, so the page switches
 /// ways by sending to one origin or the other.
@@ -202,7 +200,7 @@ impl Reading {
         match (&self.instance, &self.outcome) {
             (Some(name), _) => name.clone(),
             (None, Outcome::Blocked) => "none the page can tell".to_owned(),
-            (None, _) => format!("unreadable ({INSTANCE_HEADER} not exposed)"),
+            (None, _) => "unreadable (X-Instance not exposed)".to_owned(),
         }
     }
 
@@ -318,10 +316,10 @@ mod tests {
     fn exposing_the_instance_adds_it_once_and_replaces_a_wildcard() {
         assert!(!exposes_instance(&policy(&[])) && !exposes_instance(&policy(&["*"])));
         assert!(exposes_instance(&policy(&["x-instance"])));
-        assert_eq!(with_instance_exposed(policy(&["X-Request-Id"])).expose_headers, ["X-Request-Id", "X-Instance"]);
+        assert_eq!(with_instance_exposed(policy(&["X-Request-Id"])).expose_headers, ["X-Request-Id", "x-instance"]);
         assert_eq!(with_instance_exposed(policy(&["x-instance"])).expose_headers, ["x-instance"]);
         let from_star = with_instance_exposed(policy(&["*"]));
-        assert_eq!(from_star.expose_headers, ["X-Instance"]);
+        assert_eq!(from_star.expose_headers, ["x-instance"]);
         assert!(from_star.validate().is_ok());
     }
 

@@ -88,7 +88,7 @@ pub fn third_party_result(engine: Engine, sent: bool, same_site: SameSite) -> St
     let found = if sent {
         "This browser sent localhost's session cookie with a request from 127.0.0.1 (another site, framed in this page): it allows \
          third-party cookies. A SameSite=None session cookie goes with the other site's transfer too, so from another site \
-         the CSRF attack works in this browser, and only a defence on the server (the Origin check, Fetch Metadata) stops it."
+         the CSRF attack works in this browser, and only a defense on the server (the Origin check, Fetch Metadata) stops it."
             .to_owned()
     } else if same_site != SameSite::None {
         format!(

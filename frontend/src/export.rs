@@ -132,7 +132,7 @@ pub fn raw_headers(policy: &CorsPolicy, origin: &str, request: &LabRequest, toke
 }
 
 /// tower-http's `CsrfLayer` (0.7, feature `csrf`) trusting the page's `origin`, around the
-/// routes that change state: the Fetch Metadata defence, as an API would set it up.
+/// routes that change state: the Fetch Metadata defense, as an API would set it up.
 pub fn csrf_layer(origin: &str) -> String {
     let origin = lit(origin);
     format!(

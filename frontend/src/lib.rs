@@ -3,7 +3,7 @@
 //! - Plain logic, tested natively: `lab_request` (the requests the labs send), `outcome` and
 //!   `diagram` (what a request came to, in words and as a picture), `engines` (what the page
 //!   says that depends on the engine), `console_reading` (a pasted console message read back),
-//!   `defences` (which CSRF defence stops which attacker), `attack`, `export`, `presets`,
+//!   `defenses` (which CSRF defense stops which attacker), `attack`, `export`, `presets`,
 //!   `loopback`, `server_words` (the server's log in words), `share`, `token` (what of the last two reads JSON with the browser's parser is
 //!   tested in headless Chromium, `frontend/tests/json.rs`).
 //! - The browser: `api` (the one client of the backend), `json` (serde over the browser's
@@ -17,7 +17,7 @@ pub mod attack;
 pub mod balancing;
 pub mod components;
 pub mod console_reading;
-pub mod defences;
+pub mod defenses;
 pub mod diagram;
 pub mod engines;
 pub mod export;

@@ -1,5 +1,5 @@
 //! The server's log in words: which credentials came, what the CORS engine decided, what the
-//! route and the defences before it did. The log carries these as data (`shared::wire`); this
+//! route and the defenses before it did. The log carries these as data (`shared::wire`); this
 //! is the one place the page words them.
 
 use shared::wire::{
@@ -37,7 +37,7 @@ pub fn cors(reason: Option<&Reason>) -> String {
     reason.map_or_else(|| "no CORS decision".to_owned(), ToString::to_string)
 }
 
-/// A defence by the name the page gives it.
+/// A defense by the name the page gives it.
 pub fn defense_name(defense: Defense) -> &'static str {
     match defense {
         Defense::OriginCheck => "the Origin check",
@@ -55,7 +55,7 @@ fn who(by: &Authenticated) -> String {
     }
 }
 
-/// What the route (or a defence before it) did with the request.
+/// What the route (or a defense before it) did with the request.
 pub fn outcome(outcome: &RouteOutcome, preflight: bool) -> String {
     match outcome {
         RouteOutcome::NotChecked if preflight => "not checked on a preflight".to_owned(),
@@ -97,7 +97,7 @@ mod tests {
     }
 
     #[test]
-    fn each_defence_is_named_as_the_one_that_refused() {
+    fn each_defense_is_named_as_the_one_that_refused() {
         let refused = |defense, saw| outcome(&RouteOutcome::DefenseRefused { defense, saw }, false);
         assert_eq!(
             refused(Defense::OriginCheck, DefenseSaw::ForeignOrigin { origin: "http://127.0.0.1:3001".into() }),

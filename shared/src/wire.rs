@@ -382,6 +382,14 @@ pub struct Transfer {
     pub at: String,
 }
 
+/// `X-Instance`: which instance answered (`--instance-name`), on every answer of the API
+/// listener. Header names here are in lower case, as HTTP/2 and the Fetch standard's `Headers`
+/// write them (they match case-insensitively).
+pub const INSTANCE_HEADER: &str = "x-instance";
+
+/// `X-Playground-Token`: the control token (`--control-token`) on every control-plane request.
+pub const CONTROL_TOKEN_HEADER: &str = "x-playground-token";
+
 /// Entries one `GET /control/log` answers at most (and when its `limit` is not given): a
 /// client reads a longer log page by page, each `after` the last `seq` of the one before.
 pub const LOG_PAGE_MAX: usize = 200;
@@ -406,7 +414,7 @@ pub struct LogEntry {
     pub response_headers: BTreeMap<String, String>,
     /// The CORS engine's decision and the rule that made it; `null` when it made none.
     pub cors: Option<Reason>,
-    /// What the route, and the checks and defences before it, did with the request.
+    /// What the route, and the checks and defenses before it, did with the request.
     pub outcome: RouteOutcome,
 }
 
@@ -448,7 +456,7 @@ pub enum SeenAuthorization {
     NoScheme,
 }
 
-/// A CSRF defence of the lab API (`Defenses` switches them).
+/// A CSRF defense of the lab API (`Defenses` switches them).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Defense {
@@ -458,7 +466,7 @@ pub enum Defense {
 }
 
 impl Defense {
-    /// The error code a request refused by this defence gets.
+    /// The error code a request refused by this defense gets.
     pub fn code(self) -> ErrorCode {
         match self {
             Defense::OriginCheck => ErrorCode::OriginRefused,
@@ -478,7 +486,7 @@ pub struct Authenticated {
     pub session: Option<String>,
 }
 
-/// What the route, and the checks and defences before it, did with a logged request: data,
+/// What the route, and the checks and defenses before it, did with a logged request: data,
 /// worded by the page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -496,11 +504,11 @@ pub enum RouteOutcome {
     Transferred { by: Authenticated, to: String, amount: u64 },
     /// Authenticated, but the transfer itself was refused.
     TransferRefused { by: Authenticated, code: ErrorCode },
-    /// A CSRF defence refused the request before its route ran.
+    /// A CSRF defense refused the request before its route ran.
     DefenseRefused { defense: Defense, saw: DefenseSaw },
 }
 
-/// What a defence saw when it refused.
+/// What a defense saw when it refused.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DefenseSaw {
@@ -514,7 +522,7 @@ pub enum DefenseSaw {
 }
 
 impl RouteOutcome {
-    /// The defence that refused the request before its route, if one did.
+    /// The defense that refused the request before its route, if one did.
     pub fn refused_by(&self) -> Option<Defense> {
         match self {
             RouteOutcome::DefenseRefused { defense, .. } => Some(*defense),
@@ -523,7 +531,7 @@ impl RouteOutcome {
     }
 }
 
-/// `GET/PUT /control/defenses`: the CSRF defences of the lab API, off by default so the
+/// `GET/PUT /control/defenses`: the CSRF defenses of the lab API, off by default so the
 /// attack can be watched first.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

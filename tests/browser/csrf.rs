@@ -160,18 +160,18 @@ async fn samesite_none_on_http_localhost_as_each_engine_treats_it() {
     lab.browser.close().await;
 }
 
-/// With each CSRF defence alone on, the same-site attack (the victim's `Lax` cookie goes with
-/// it) is refused, and the CSRF panel's story names that defence, from the log's data: a 403
+/// With each CSRF defense alone on, the same-site attack (the victim's `Lax` cookie goes with
+/// it) is refused, and the CSRF panel's story names that defense, from the log's data: a 403
 /// is not always the Origin check.
 #[tokio::test]
-async fn with_each_defence_alone_on_the_csrf_panel_names_that_defence() {
+async fn with_each_defense_alone_on_the_csrf_panel_names_that_defense() {
     let cases = [
         ("#defense-origin", "origin_check", "the Origin check refused"),
         ("#defense-fetch-metadata", "fetch_metadata", "Fetch Metadata refused"),
         ("#defense-json", "json_only", "\"JSON only\" refused"),
     ];
     for (checkbox, defense, story) in cases {
-        // Arrange: the victim is logged in; only this defence is on, switched in the page
+        // Arrange: the victim is logged in; only this defense is on, switched in the page
         let lab = Lab::start().await;
         victim_logs_in(&lab).await;
         let b = &lab.browser;
@@ -183,7 +183,7 @@ async fn with_each_defence_alone_on_the_csrf_panel_names_that_defence() {
         // Act: the other site's page from the same site
         let (state, _, entry) = attack(&lab, From::SameSite).await;
 
-        // Assert: refused by that defence, with the victim's cookie; the panel says which
+        // Assert: refused by that defense, with the victim's cookie; the panel says which
         assert_eq!(state, "blocked", "{defense}");
         assert!(session_came(&entry), "{defense}: {entry}");
         assert_eq!(entry["outcome"]["defense_refused"]["defense"], defense, "{entry}");

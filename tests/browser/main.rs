@@ -4,7 +4,7 @@
 mod accessibility;
 mod console;
 mod csrf;
-mod defences;
+mod defenses;
 mod differential;
 mod first_screen;
 mod lab_matrix;

@@ -1,5 +1,5 @@
-//! The settings the backend added for the lab, edited where the policy and the defences are:
-//! how a refused preflight is answered, and the Fetch Metadata defence.
+//! The settings the backend added for the lab, edited where the policy and the defenses are:
+//! how a refused preflight is answered, and the Fetch Metadata defense.
 
 use e2e::Lab;
 
@@ -33,7 +33,7 @@ async fn a_refused_preflight_answered_with_the_policys_headers_is_refused_by_the
 }
 
 #[tokio::test]
-async fn the_fetch_metadata_defence_is_switched_on_the_server() {
+async fn the_fetch_metadata_defense_is_switched_on_the_server() {
     let lab = Lab::opened().await;
     let b = &lab.browser;
 

@@ -1,4 +1,4 @@
-//! The lab's CSRF defences, switched on in the control plane: the Origin check and the answer
+//! The lab's CSRF defenses, switched on in the control plane: the Origin check and the answer
 //! of Fetch Metadata (tower-http's `CsrfLayer`, trusting the frontend origins) here, before the
 //! route; "JSON only" where bodies are read (`extract::LabJson`).
 
@@ -29,9 +29,9 @@ pub fn origin_check(defenses: Defenses, method: &Method, origin: Option<&HeaderV
     Err(Refused { outcome: Outcome::OriginRefused { origin }, error })
 }
 
-/// The Fetch Metadata defence's answer: 403 `fetch_metadata_refused`, with the outcome for the log.
+/// The Fetch Metadata defense's answer: 403 `fetch_metadata_refused`, with the outcome for the log.
 pub fn refused_by_fetch_metadata(error: ProtectionError) -> Response {
-    let message = format!("The Fetch Metadata defence refused this write ({}).", fetch_metadata::words(&error));
+    let message = format!("The Fetch Metadata defense refused this write ({}).", fetch_metadata::words(&error));
     let outcome = Outcome::FetchMetadataRefused { old_browser: fetch_metadata::is_old_browser(&error) };
     Refused { outcome, error: AppError::new(ErrorCode::FetchMetadataRefused, message) }.into_response()
 }

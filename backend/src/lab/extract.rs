@@ -51,8 +51,8 @@ impl FromRequestParts<AppState> for AuthUser {
     }
 }
 
-/// A lab route's body: JSON, or `text/plain` holding JSON unless the "JSON only" defence is
-/// on in this request's snapshot of the defences (then a cross-origin write needs a preflight).
+/// A lab route's body: JSON, or `text/plain` holding JSON unless the "JSON only" defense is
+/// on in this request's snapshot of the defenses (then a cross-origin write needs a preflight).
 pub struct LabJson<T>(pub T);
 
 impl<T: DeserializeOwned> FromRequest<AppState> for LabJson<T> {
@@ -60,7 +60,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for LabJson<T> {
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Refused> {
         let json_only = Snapshot::of(req.extensions(), state).defenses.json_only;
-        // Refused because of the defence: a body the lab takes while it is off.
+        // Refused because of the defense: a body the lab takes while it is off.
         let by_the_defense =
             json_only && require_json(req.headers(), Accept::Json).is_err() && require_json(req.headers(), Accept::JsonOrText).is_ok();
         let accept = if json_only { Accept::Json } else { Accept::JsonOrText };

@@ -1,11 +1,11 @@
 //! The lab's work around every `/api/*` route, as one tower `Layer` in the shape of
 //! tower-http's `CorsLayer` (a layer, a service, a response future that finishes the answer):
 //!
-//! 1. snapshot the lab's settings (CORS policy, CSRF defences): one per request, so a change
+//! 1. snapshot the lab's settings (CORS policy, CSRF defenses): one per request, so a change
 //!    meanwhile applies to the next request and no response mixes two policies;
 //! 2. decide CORS with `shared::cors::decide`;
 //! 3. answer a preflight at once (it carries no credentials and never reaches a route);
-//! 4. apply the CSRF defences that are on (`defenses`): the Origin check, and Fetch Metadata
+//! 4. apply the CSRF defenses that are on (`defenses`): the Origin check, and Fetch Metadata
 //!    (tower-http's `CsrfLayer` around the routes, trusting `crate::fetch_metadata`);
 //! 5. run the route (axum handlers in `routes::api`), which says what it did as an `Outcome`;
 //! 6. put the CORS headers on its answer, `Cache-Control: no-store` and `X-Instance`;
@@ -63,7 +63,7 @@ impl<S> Layer<S> for LabLayer {
     }
 }
 
-/// How the Fetch Metadata defence answers a refused write.
+/// How the Fetch Metadata defense answers a refused write.
 type Refusal = fn(ProtectionError) -> Response;
 
 /// The service `LabLayer` makes.
@@ -114,8 +114,8 @@ where
                 // The route reads the same snapshot (`Snapshot`).
                 req.extensions_mut().insert(settings.clone());
                 if defenses.fetch_metadata {
-                    // The same route behind tower-http's CsrfLayer, while the defence is on.
-                    let guarded = self.state.cross_origin().clone().with_rejection_response(defenses::refused_by_fetch_metadata as Refusal);
+                    // The same route behind tower-http's CsrfLayer, while the defense is on.
+                    let guarded = self.state.fetch_metadata().clone().with_rejection_response(defenses::refused_by_fetch_metadata as Refusal);
                     Kind::Guarded { future: guarded.layer(self.inner.clone()).oneshot(req) }
                 } else {
                     Kind::Route { future: self.inner.call(req) }

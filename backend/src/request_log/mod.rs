@@ -73,7 +73,7 @@ fn shown_by_name(name: &HeaderName) -> bool {
 /// Response headers the log keeps.
 fn kept_response_header(name: &HeaderName) -> bool {
     let name = name.as_str();
-    name.starts_with("access-control-") || matches!(name, "vary" | "www-authenticate" | "set-cookie" | "cache-control" | "x-instance")
+    name.starts_with("access-control-") || matches!(name, "vary" | "www-authenticate" | "set-cookie" | "cache-control" | shared::wire::INSTANCE_HEADER)
 }
 
 /// Longest `rid` kept; a client id, not a payload.

@@ -19,9 +19,9 @@ pub enum Outcome {
     Transferred { by: Authed, to: Email, amount: Amount },
     /// Authenticated, but the transfer itself was refused.
     TransferRefused { by: Authed, code: ErrorCode },
-    /// The Origin check (a CSRF defence) stopped the request before its route.
+    /// The Origin check (a CSRF defense) stopped the request before its route.
     OriginRefused { origin: String },
-    /// The Fetch Metadata defence stopped it: `Sec-Fetch-Site` named another origin, or (an
+    /// The Fetch Metadata defense stopped it: `Sec-Fetch-Site` named another origin, or (an
     /// old browser, a script) it was missing and `Origin` was foreign.
     FetchMetadataRefused { old_browser: bool },
     /// "JSON only" refused a `text/plain` body that the lab takes otherwise.

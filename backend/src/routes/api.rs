@@ -111,7 +111,7 @@ pub async fn transfer(
     body: Result<LabJson<TransferRequest>, Refused>,
 ) -> Result<impl IntoResponse, Refused> {
     let refused = |error: AppError| Refused { outcome: Outcome::TransferRefused { by, code: error.code }, error };
-    // A defence's refusal ("JSON only") stays the defence's; any other is the transfer's.
+    // A defense's refusal ("JSON only") stays the defense's; any other is the transfer's.
     let LabJson(TransferRequest { to, amount }) = body.map_err(|r| match r.outcome {
         Outcome::JsonOnlyRefused => r,
         _ => refused(r.error),

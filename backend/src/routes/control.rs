@@ -56,7 +56,7 @@ struct Nothing {}
 ///
 /// It needs a JSON body (`{}`, or empty with `Content-Type: application/json`): a content type
 /// that no form post and no "simple" request can send, so another page cannot reset the lab
-/// (and its CSRF defences with it) behind the person's back.
+/// (and its CSRF defenses with it) behind the person's back.
 pub async fn reset(State(state): State<AppState>, req: Request) -> Result<StatusCode, AppError> {
     require_json(req.headers(), Accept::Json)?;
     let body = read_body(req, &state).await?;
@@ -184,7 +184,7 @@ pub async fn get_defenses(State(state): State<AppState>) -> Json<Defenses> {
     Json(state.defenses())
 }
 
-/// `PUT /control/defenses`: the CSRF defences, applied from the next request.
+/// `PUT /control/defenses`: the CSRF defenses, applied from the next request.
 pub async fn put_defenses(State(state): State<AppState>, ApiJson(defenses): ApiJson<Defenses>) -> Json<Defenses> {
     state.set_defenses(defenses);
     Json(defenses)

@@ -1,4 +1,4 @@
-//! CSRF defences (`/control/defenses`) and the other site's page.
+//! CSRF defenses (`/control/defenses`) and the other site's page.
 
 use reqwest::Client;
 use serde_json::{Value, json};
@@ -30,7 +30,7 @@ async fn set_defenses(app: &TestApp, body: Value) -> reqwest::Response {
 }
 
 #[tokio::test]
-async fn without_defences_a_cross_origin_text_plain_transfer_runs() {
+async fn without_defenses_a_cross_origin_text_plain_transfer_runs() {
     let app = spawn_app().await;
     let victim = logged_in(&app).await;
     let r = transfer(&app, &victim, Some("http://localhost:3001"), "text/plain;charset=UTF-8").await;
@@ -68,7 +68,7 @@ async fn json_only_refuses_text_plain_everywhere_a_body_is_read() {
 }
 
 #[tokio::test]
-async fn defences_are_strict_json_and_reset_turns_them_off() {
+async fn defenses_are_strict_json_and_reset_turns_them_off() {
     let app = spawn_app().await;
     assert_error(set_defenses(&app, json!({"origin_check": true})).await, 400, "invalid_field").await;
     assert_error(set_defenses(&app, json!({"origin_check": true, "json_only": false, "x": 1})).await, 400, "invalid_field").await;
@@ -105,7 +105,7 @@ async fn fetched_transfer(app: &TestApp, client: &Client, origin: Option<&str>, 
 
 #[tokio::test]
 async fn fetch_metadata_refuses_cross_site_and_same_site_writes_from_other_origins() {
-    // Arrange: a logged-in victim, the defence on
+    // Arrange: a logged-in victim, the defense on
     let app = spawn_app().await;
     let victim = logged_in(&app).await;
     set_defenses(&app, json!({"origin_check": false, "json_only": false, "fetch_metadata": true})).await;

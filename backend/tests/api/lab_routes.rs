@@ -126,7 +126,7 @@ async fn the_origin_check_stops_a_foreign_write_before_its_route() {
     assert_eq!(outcome, &RouteOutcome::DefenseRefused { defense: Defense::OriginCheck, saw: DefenseSaw::ForeignOrigin { origin: "http://127.0.0.1:3001".into() } });
 }
 
-/// Each defence, alone on, is named as the one that refused a cross-site write.
+/// Each defense, alone on, is named as the one that refused a cross-site write.
 #[tokio::test]
 async fn each_defense_alone_is_named_as_the_one_that_refused() {
     let cases = [

@@ -36,8 +36,8 @@ fn addr(base: &str) -> &str {
 }
 
 #[tokio::test]
-async fn a_cross_site_reset_is_refused_and_the_defences_stay_on() {
-    // Arrange: the person switched both defences on
+async fn a_cross_site_reset_is_refused_and_the_defenses_stay_on() {
+    // Arrange: the person switched both defenses on
     let app = spawn_app().await;
     let on = json!({"origin_check": true, "json_only": true, "fetch_metadata": true});
     app.client.put(format!("{}/control/defenses", app.base)).json(&on).send().await.unwrap();

@@ -1,4 +1,4 @@
-//! The other site: the seed's bank-transfer attack, the defences that really stop it (and
+//! The other site: the seed's bank-transfer attack, the defenses that really stop it (and
 //! which attacker each stops), the browser's own third-party cookies, and the balances it moves.
 
 use leptos::prelude::*;
@@ -12,7 +12,7 @@ use crate::{
     attack::{explain, is_attack},
     server_words,
     components::third_party_probe::ThirdPartyProbe,
-    defences::{Attacker, Defence, outcome},
+    defenses::{Attacker, DefenseSetup, outcome},
     engines, loopback, page,
     state::{LiveSettings, ServerLog, live::Change},
 };
@@ -49,8 +49,8 @@ pub fn Bank() -> impl IntoView {
                     <SiteLink id="attack-cross-site" url=site.cross_site label="Open it from another site (127.0.0.1)"/>
                 })}
             </p>
-            <Defences live/>
-            <DefenceTable site/>
+            <Defenses live/>
+            <DefenseTable site/>
             <ThirdPartyProbe site/>
             <h3>"Accounts"</h3>
             <div id="accounts">
@@ -83,9 +83,9 @@ pub fn SiteLink(id: &'static str, url: String, label: &'static str) -> impl Into
     }
 }
 
-/// The CSRF defences of the lab API (`/control/defenses`), each switched on the server.
+/// The CSRF defenses of the lab API (`/control/defenses`), each switched on the server.
 #[component]
-fn Defences(live: LiveSettings) -> impl IntoView {
+fn Defenses(live: LiveSettings) -> impl IntoView {
     let current = move || live.defenses().unwrap_or_default();
     let switch = move |set: fn(&mut Defenses, bool), on: bool| {
         let mut defenses = current();
@@ -94,7 +94,7 @@ fn Defences(live: LiveSettings) -> impl IntoView {
     };
     view! {
         <fieldset>
-            <legend>"Defences that really stop it"</legend>
+            <legend>"Defenses that really stop it"</legend>
             <label><input type="checkbox" id="defense-origin" prop:checked=move || current().origin_check
                 on:change=move |ev| switch(|d, on| d.origin_check = on, event_target_checked(&ev))/>
                 " Origin check: refuse writes whose Origin is not this page's (403). Browsers always send Origin on cross-origin writes."</label>
@@ -115,10 +115,10 @@ fn Defences(live: LiveSettings) -> impl IntoView {
     }
 }
 
-/// Which defence stops which attacker (`defences::outcome`), each cell carrying its claim as
+/// Which defense stops which attacker (`defenses::outcome`), each cell carrying its claim as
 /// data attributes, which the end-to-end tests measure in each engine.
 #[component]
-fn DefenceTable(site: LocalResource<api::Result<SiteLinks>>) -> impl IntoView {
+fn DefenseTable(site: LocalResource<api::Result<SiteLinks>>) -> impl IntoView {
     let engine = expect_context::<Engine>();
     // The attackers' origins as the backend names them, once it did (and only loopback ones).
     let origin = move |attacker: Attacker| {
@@ -135,28 +135,28 @@ fn DefenceTable(site: LocalResource<api::Result<SiteLinks>>) -> impl IntoView {
     };
     view! {
         <div class="table-scroll">
-            <table id="defence-table" data-engine=engine.as_str()>
+            <table id="defense-table" data-engine=engine.as_str()>
                 <caption>
-                    "Which defence stops which attacker, in " {engine.label()}
+                    "Which defense stops which attacker, in " {engine.label()}
                     " (measured the same in Chromium, Firefox and WebKit by the lab's tests, the victim's balance as the proof)"
                 </caption>
                 <thead>
                     <tr>
-                        <th scope="col">"Defence"</th>
+                        <th scope="col">"Defense"</th>
                         {header(Attacker::SameSite, "Same-site attacker", "http://localhost:PORT")}
                         {header(Attacker::CrossSite, "Cross-site attacker", "http://127.0.0.1:PORT")}
                     </tr>
                 </thead>
                 <tbody>
-                    {Defence::ALL
-                        .map(|defence| view! {
+                    {DefenseSetup::ALL
+                        .map(|defense| view! {
                             <tr>
-                                <th scope="row">{defence.label()}</th>
+                                <th scope="row">{defense.label()}</th>
                                 {Attacker::ALL
                                     .map(|attacker| {
-                                        let cell = outcome(defence, attacker);
+                                        let cell = outcome(defense, attacker);
                                         view! {
-                                            <td data-attacker=attacker.id() data-defence=defence.id() data-expect=cell.transfer.id()>{cell.words}</td>
+                                            <td data-attacker=attacker.id() data-defense=defense.id() data-expect=cell.transfer.id()>{cell.words}</td>
                                         }
                                     })}
                             </tr>

@@ -69,7 +69,7 @@ pub fn TokenPanel() -> impl IntoView {
                 <p class="small">
                     "Memory (here): gone on reload, and an XSS can only use it while it runs. localStorage: survives reloads, but any "
                     "script on the page can read and send it away. An HttpOnly cookie: no script can read it, but the browser attaches "
-                    "it by itself, so you need CSRF defences (SameSite, Origin checks)."
+                    "it by itself, so you need CSRF defenses (SameSite, Origin checks)."
                 </p>
             </details>
         </div>

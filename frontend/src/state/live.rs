@@ -1,5 +1,5 @@
 //! What is live on the server: the lab's CORS policy, the session cookie's attributes and the
-//! CSRF defences, loaded from the control plane together, and replaced one by one by what the
+//! CSRF defenses, loaded from the control plane together, and replaced one by one by what the
 //! server confirms after a change.
 
 use futures_util::future::try_join3;
@@ -104,6 +104,6 @@ async fn send(api: Api, change: Change) -> Result<Change, String> {
     match change {
         Change::Policy(p) => api.put_policy(&p).await.map(Change::Policy).map_err(|e| format!("The policy was not changed: {e}")),
         Change::Cookie(c) => api.put_cookie(&c).await.map(Change::Cookie).map_err(|e| format!("The cookie settings were not changed: {e}")),
-        Change::Defenses(d) => api.put_defenses(&d).await.map(Change::Defenses).map_err(|e| format!("The defences were not changed: {e}")),
+        Change::Defenses(d) => api.put_defenses(&d).await.map(Change::Defenses).map_err(|e| format!("The defenses were not changed: {e}")),
     }
 }

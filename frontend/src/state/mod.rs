@@ -2,7 +2,7 @@
 //! and taken by the components that need it:
 //!
 //! - `api::Api` and `api::ControlToken`: the backend and the token its control plane may ask for;
-//! - `LiveSettings` (`live`): what is live on the server (policy, cookie attributes, defences);
+//! - `LiveSettings` (`live`): what is live on the server (policy, cookie attributes, defenses);
 //! - `ServerLog` (`log`): the server's request log as it streams in;
 //! - `Probes` (`probes`): the requests the page sent, with what came back;
 //! - `ComposerRequest`, `Jwt`, `Problem` (here): the request being composed, the token in memory, and

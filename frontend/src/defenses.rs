@@ -1,6 +1,6 @@
-//! Which CSRF defence stops which attacker: the other site's page from the same site
+//! Which CSRF defense stops which attacker: the other site's page from the same site
 //! (`http://localhost:PORT`, another port) and from another site (`http://127.0.0.1:PORT`),
-//! against each defence the lab has. The page shows this table; `tests/browser/defences.rs`
+//! against each defense the lab has. The page shows this table; `tests/browser/defenses.rs`
 //! measures every cell in each engine (the victim's balance as the proof) and compares it with
 //! the page's claim.
 
@@ -25,16 +25,16 @@ impl Attacker {
     }
 }
 
-/// A defence, with the settings the lab runs it with.
+/// A defense, with the settings the lab runs it with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Defence {
-    /// The session cookie `SameSite=Lax` (the default), no other defence.
+pub enum DefenseSetup {
+    /// The session cookie `SameSite=Lax` (the default), no other defense.
     Lax,
     /// The session cookie `SameSite=Strict`.
     Strict,
-    /// The Origin check defence.
+    /// The Origin check defense.
     OriginCheck,
-    /// The Fetch Metadata defence (`Sec-Fetch-Site`, tower-http's `CsrfLayer`).
+    /// The Fetch Metadata defense (`Sec-Fetch-Site`, tower-http's `CsrfLayer`).
     FetchMetadata,
     /// "JSON only", with the lab's default policy, which refuses the attacker's preflight.
     JsonOnly,
@@ -42,30 +42,30 @@ pub enum Defence {
     JsonOnlyAllowed,
 }
 
-impl Defence {
-    pub const ALL: [Defence; 6] =
-        [Defence::Lax, Defence::Strict, Defence::OriginCheck, Defence::FetchMetadata, Defence::JsonOnly, Defence::JsonOnlyAllowed];
+impl DefenseSetup {
+    pub const ALL: [DefenseSetup; 6] =
+        [DefenseSetup::Lax, DefenseSetup::Strict, DefenseSetup::OriginCheck, DefenseSetup::FetchMetadata, DefenseSetup::JsonOnly, DefenseSetup::JsonOnlyAllowed];
 
-    /// The name in `data-defence`.
+    /// The name in `data-defense`.
     pub fn id(self) -> &'static str {
         match self {
-            Defence::Lax => "lax",
-            Defence::Strict => "strict",
-            Defence::OriginCheck => "origin-check",
-            Defence::FetchMetadata => "fetch-metadata",
-            Defence::JsonOnly => "json-only",
-            Defence::JsonOnlyAllowed => "json-only-allowed",
+            DefenseSetup::Lax => "lax",
+            DefenseSetup::Strict => "strict",
+            DefenseSetup::OriginCheck => "origin-check",
+            DefenseSetup::FetchMetadata => "fetch-metadata",
+            DefenseSetup::JsonOnly => "json-only",
+            DefenseSetup::JsonOnlyAllowed => "json-only-allowed",
         }
     }
 
     pub fn label(self) -> &'static str {
         match self {
-            Defence::Lax => "SameSite=Lax (the default)",
-            Defence::Strict => "SameSite=Strict",
-            Defence::OriginCheck => "the Origin check",
-            Defence::FetchMetadata => "Fetch Metadata (Sec-Fetch-Site, tower-http's CsrfLayer)",
-            Defence::JsonOnly => "\"JSON only\", CORS refusing the attacker's preflight",
-            Defence::JsonOnlyAllowed => "\"JSON only\", the policy reflecting any origin with credentials",
+            DefenseSetup::Lax => "SameSite=Lax (the default)",
+            DefenseSetup::Strict => "SameSite=Strict",
+            DefenseSetup::OriginCheck => "the Origin check",
+            DefenseSetup::FetchMetadata => "Fetch Metadata (Sec-Fetch-Site, tower-http's CsrfLayer)",
+            DefenseSetup::JsonOnly => "\"JSON only\", CORS refusing the attacker's preflight",
+            DefenseSetup::JsonOnlyAllowed => "\"JSON only\", the policy reflecting any origin with credentials",
         }
     }
 }
@@ -94,14 +94,14 @@ pub struct Cell {
     pub words: &'static str,
 }
 
-/// What `attacker` achieves against `defence`. The same in every engine the tests drive: the
+/// What `attacker` achieves against `defense`. The same in every engine the tests drive: the
 /// cookie rows use Lax and Strict, which each of them keeps off requests from another site and
 /// sends from another port of the same site (SameSite is about sites, not origins); where the
 /// engines differ (`SameSite=None`) the page measures the person's browser live instead.
-pub fn outcome(defence: Defence, attacker: Attacker) -> Cell {
-    use {Attacker::*, Defence::*, Transfer::*};
+pub fn outcome(defense: DefenseSetup, attacker: Attacker) -> Cell {
+    use {Attacker::*, DefenseSetup::*, Transfer::*};
     let cell = |transfer, words| Cell { transfer, words };
-    match (defence, attacker) {
+    match (defense, attacker) {
         (Lax, SameSite) => cell(Ran, "transfer ran"),
         (Strict, SameSite) => cell(Ran, "transfer ran (sites, not origins)"),
         (Lax | Strict | JsonOnlyAllowed, CrossSite) => cell(Refused, "refused (no cookie)"),
@@ -117,31 +117,31 @@ mod tests {
     use super::*;
 
     /// The table measured in Chromium 156, Firefox 153 ESR and WebKitGTK 2.50
-    /// (`tests/browser/defences.rs`), row by row: same-site, cross-site.
+    /// (`tests/browser/defenses.rs`), row by row: same-site, cross-site.
     #[test]
     fn the_table_is_what_the_engines_did() {
         use Transfer::*;
         let measured = [
-            (Defence::Lax, Ran, Refused),
-            (Defence::Strict, Ran, Refused),
-            (Defence::OriginCheck, Refused, Refused),
-            (Defence::FetchMetadata, Refused, Refused),
-            (Defence::JsonOnly, Refused, Refused),
-            (Defence::JsonOnlyAllowed, Ran, Refused),
+            (DefenseSetup::Lax, Ran, Refused),
+            (DefenseSetup::Strict, Ran, Refused),
+            (DefenseSetup::OriginCheck, Refused, Refused),
+            (DefenseSetup::FetchMetadata, Refused, Refused),
+            (DefenseSetup::JsonOnly, Refused, Refused),
+            (DefenseSetup::JsonOnlyAllowed, Ran, Refused),
         ];
-        assert_eq!(measured.map(|(d, ..)| d), Defence::ALL);
-        for (defence, same_site, cross_site) in measured {
-            assert_eq!(outcome(defence, Attacker::SameSite).transfer, same_site, "{defence:?}");
-            assert_eq!(outcome(defence, Attacker::CrossSite).transfer, cross_site, "{defence:?}");
+        assert_eq!(measured.map(|(d, ..)| d), DefenseSetup::ALL);
+        for (defense, same_site, cross_site) in measured {
+            assert_eq!(outcome(defense, Attacker::SameSite).transfer, same_site, "{defense:?}");
+            assert_eq!(outcome(defense, Attacker::CrossSite).transfer, cross_site, "{defense:?}");
         }
     }
 
     #[test]
     fn the_words_agree_with_the_outcome() {
-        for defence in Defence::ALL {
+        for defense in DefenseSetup::ALL {
             for attacker in Attacker::ALL {
-                let cell = outcome(defence, attacker);
-                assert_eq!(cell.words.starts_with("transfer ran"), cell.transfer == Transfer::Ran, "{defence:?} {attacker:?}");
+                let cell = outcome(defense, attacker);
+                assert_eq!(cell.words.starts_with("transfer ran"), cell.transfer == Transfer::Ran, "{defense:?} {attacker:?}");
             }
         }
     }

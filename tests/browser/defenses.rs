@@ -1,8 +1,8 @@
-//! Which CSRF defence stops which attacker, measured in the browser: the victim logs in on the
+//! Which CSRF defense stops which attacker, measured in the browser: the victim logs in on the
 //! playground, then the other site's page sends the seed's transfer from the same site
 //! (`http://localhost:PORT`, another port) and from another site (`http://127.0.0.1:PORT`).
-//! The balance is the proof: a transfer that ran took 100 from it. The page's defences panel
-//! claims each cell of this table (`#defence-table`, `data-expect`); each measured cell is
+//! The balance is the proof: a transfer that ran took 100 from it. The page's defenses panel
+//! claims each cell of this table (`#defense-table`, `data-expect`); each measured cell is
 //! compared with the claim the page makes in the same browser.
 
 use e2e::Lab;
@@ -25,10 +25,10 @@ impl Transfer {
     }
 }
 
-/// One defence, and what each attacker achieves against it (the same in every engine tested).
+/// One defense, and what each attacker achieves against it (the same in every engine tested).
 struct Row {
-    /// The defence's row in the page's table (`data-defence`).
-    defence: &'static str,
+    /// The defense's row in the page's table (`data-defense`).
+    defense: &'static str,
     cookie_same_site: &'static str,
     defenses: Value,
     /// The lab policy while the attacker tries (the playground's own default otherwise).
@@ -55,15 +55,15 @@ async fn attack_from(lab: &Lab, host: &str, as_json: bool) {
 }
 
 async fn measure(row: Row) {
-    // Arrange: the cookie attributes, a logged-in victim, the defence
+    // Arrange: the cookie attributes, a logged-in victim, the defense
     let lab = Lab::start().await;
     lab.control_put("/control/cookie", &json!({"same_site": row.cookie_same_site, "secure": false, "http_only": true})).await;
     let b = &lab.browser;
     lab.open_page().await;
-    // What the page claims for this defence, in this engine.
+    // What the page claims for this defense, in this engine.
     let mut claims = Vec::new();
     for attacker in ["same-site", "cross-site"] {
-        let cell = format!("#defence-table td[data-defence='{}'][data-attacker='{attacker}']", row.defence);
+        let cell = format!("#defense-table td[data-defense='{}'][data-attacker='{attacker}']", row.defense);
         claims.push(b.wait_attr(&cell, "data-expect", |v| !v.is_empty()).await);
     }
     b.click("#login-cookie").await;
@@ -81,7 +81,7 @@ async fn measure(row: Row) {
         let measured = if now == before - 100 { Ran } else { Refused };
         assert!(now == before || now == before - 100, "attacker on {host}: the balance went from {before} to {now}");
         assert_eq!(measured, outcome, "attacker on {host}: expected the transfer {outcome:?}, the balance is {now}");
-        assert_eq!(claim, measured.id(), "{}, attacker on {host}: the page claims {claim:?}, the transfer {measured:?}", row.defence);
+        assert_eq!(claim, measured.id(), "{}, attacker on {host}: the page claims {claim:?}, the transfer {measured:?}", row.defense);
         before = now;
     }
     lab.browser.close().await;
@@ -90,31 +90,31 @@ async fn measure(row: Row) {
 #[tokio::test]
 async fn samesite_lax_stops_the_cross_site_page_not_the_same_site_one() {
     let off = json!({"origin_check": false, "json_only": false});
-    measure(Row { defence: "lax", cookie_same_site: "Lax", defenses: off, policy: None, as_json: false, same_site: Ran, cross_site: Refused }).await;
+    measure(Row { defense: "lax", cookie_same_site: "Lax", defenses: off, policy: None, as_json: false, same_site: Ran, cross_site: Refused }).await;
 }
 
 #[tokio::test]
 async fn samesite_strict_stops_the_cross_site_page_not_the_same_site_one() {
     let off = json!({"origin_check": false, "json_only": false});
-    measure(Row { defence: "strict", cookie_same_site: "Strict", defenses: off, policy: None, as_json: false, same_site: Ran, cross_site: Refused }).await;
+    measure(Row { defense: "strict", cookie_same_site: "Strict", defenses: off, policy: None, as_json: false, same_site: Ran, cross_site: Refused }).await;
 }
 
 #[tokio::test]
 async fn the_origin_check_stops_both() {
     let on = json!({"origin_check": true, "json_only": false});
-    measure(Row { defence: "origin-check", cookie_same_site: "Lax", defenses: on, policy: None, as_json: false, same_site: Refused, cross_site: Refused }).await;
+    measure(Row { defense: "origin-check", cookie_same_site: "Lax", defenses: on, policy: None, as_json: false, same_site: Refused, cross_site: Refused }).await;
 }
 
 #[tokio::test]
 async fn fetch_metadata_stops_both() {
     let on = json!({"origin_check": false, "json_only": false, "fetch_metadata": true});
-    measure(Row { defence: "fetch-metadata", cookie_same_site: "Lax", defenses: on, policy: None, as_json: false, same_site: Refused, cross_site: Refused }).await;
+    measure(Row { defense: "fetch-metadata", cookie_same_site: "Lax", defenses: on, policy: None, as_json: false, same_site: Refused, cross_site: Refused }).await;
 }
 
 #[tokio::test]
 async fn json_only_stops_both_while_cors_refuses_the_preflight() {
     let on = json!({"origin_check": false, "json_only": true});
-    measure(Row { defence: "json-only", cookie_same_site: "Lax", defenses: on, policy: None, as_json: true, same_site: Refused, cross_site: Refused }).await;
+    measure(Row { defense: "json-only", cookie_same_site: "Lax", defenses: on, policy: None, as_json: true, same_site: Refused, cross_site: Refused }).await;
 }
 
 #[tokio::test]
@@ -122,5 +122,5 @@ async fn json_only_fails_once_the_policy_allows_the_attacker() {
     let on = json!({"origin_check": false, "json_only": true});
     let policy = Some(reflect_with_credentials());
     // Cross-site, the Lax cookie stays home: refused anyway.
-    measure(Row { defence: "json-only-allowed", cookie_same_site: "Lax", defenses: on, policy, as_json: true, same_site: Ran, cross_site: Refused }).await;
+    measure(Row { defense: "json-only-allowed", cookie_same_site: "Lax", defenses: on, policy, as_json: true, same_site: Ran, cross_site: Refused }).await;
 }
