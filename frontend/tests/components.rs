@@ -12,7 +12,8 @@ use frontend::{
 use leptos::prelude::*;
 use shared::{
     cors::Engine,
-    wire::{Credentials, LogEntry},
+    cors::server::OriginRule,
+    wire::{Credentials, ErrorCode, LogEntry, Reason, RouteOutcome},
 };
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -21,7 +22,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 const PAGE: &str = "http://localhost:8080";
 
-fn entry(seq: u64, status: u16, cors: &str, acao: Option<&str>) -> LogEntry {
+fn entry(seq: u64, status: u16, cors: Reason, acao: Option<&str>) -> LogEntry {
     let mut response_headers = BTreeMap::new();
     if let Some(value) = acao {
         response_headers.insert("access-control-allow-origin".to_owned(), value.to_owned());
@@ -35,11 +36,11 @@ fn entry(seq: u64, status: u16, cors: &str, acao: Option<&str>) -> LogEntry {
         origin: Some(PAGE.into()),
         preflight: false,
         request_headers: BTreeMap::new(),
-        credentials: Credentials { cookie: "none".into(), authorization: "none".into() },
+        credentials: Credentials::default(),
         status,
         response_headers,
-        cors: cors.into(),
-        auth: "refused: no_credentials".into(),
+        cors: Some(cors),
+        outcome: RouteOutcome::Refused { code: ErrorCode::NoCredentials },
     }
 }
 
@@ -72,7 +73,7 @@ const BLOCKED: fn() -> BrowserView = || BrowserView::NetworkError("TypeError: Fa
 
 #[wasm_bindgen_test]
 fn a_blocked_request_shows_the_opaque_error_beside_what_the_server_sent() {
-    let parent = mount(BLOCKED(), RwSignal::new(vec![entry(7, 401, "CORS is off: no CORS headers are sent, whatever the request", None)]));
+    let parent = mount(BLOCKED(), RwSignal::new(vec![entry(7, 401, Reason::Off, None)]));
 
     let browser = parent.query_selector(".browser-view").unwrap().unwrap();
     assert_eq!(browser.get_attribute("data-state").as_deref(), Some("blocked"));
@@ -97,7 +98,7 @@ fn a_readable_answer_shows_status_body_and_the_headers_that_allowed_it() {
         headers: vec![("content-type".into(), "application/json".into())],
         body: r#"{"error":"no_credentials"}"#.into(),
     };
-    let parent = mount(browser, RwSignal::new(vec![entry(7, 401, "allowed: origin is in the list", Some(PAGE))]));
+    let parent = mount(browser, RwSignal::new(vec![entry(7, 401, Reason::Allowed { origin: OriginRule::InList }, Some(PAGE))]));
 
     assert_eq!(text(&parent, ".browser-view .headline"), "401 Unauthorized");
     assert!(text(&parent, ".browser-view pre").contains("no_credentials"));
@@ -122,7 +123,7 @@ async fn an_entry_that_comes_later_is_added_and_the_rest_stays() {
     let browser_view = parent.query_selector(".browser-view").unwrap().unwrap();
 
     // Act: the live log brings it
-    entries.set(vec![entry(7, 401, "CORS is off", None)]);
+    entries.set(vec![entry(7, 401, Reason::Off, None)]);
     leptos::task::tick().await;
 
     // Assert: the server's view and the explanation follow; the browser's view is the same node
