@@ -26,8 +26,9 @@ commands:
                            A on :3100 and B on :3102 behind HAProxy, round-robin on :3000 and
                            sticky (cookie SERVERID) on :3004
   test                     install what is missing (Chromium included), run every test
-  bench                    load, memory, size and start-up figures against Express and bare
-                           Axum (installs wrk and the Express app's npm packages)
+  bench                    load, memory, size and start-up figures against the Rust stack
+                           people pick, Express and bare Axum (installs wrk and the Express
+                           app's npm packages)
   setup [--tests]          only install what is missing (with --tests: the test tools too)
 
 environment:
