@@ -56,23 +56,18 @@ fn host_of(value: &str) -> Option<&str> {
     let (host, port) = match value.strip_prefix('[') {
         Some(v6) => {
             let end = v6.find(']')? + 2;
-            let rest = &value[end..];
-            (
-                &value[..end],
-                if rest.is_empty() {
-                    None
-                } else {
-                    Some(rest.strip_prefix(':')?)
-                },
-            )
+            let port = match &value[end..] {
+                "" => None,
+                rest => Some(rest.strip_prefix(':')?),
+            };
+            (&value[..end], port)
         }
         None => match value.split_once(':') {
             Some((host, port)) => (host, Some(port)),
             None => (value, None),
         },
     };
-    let port_ok =
-        port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
+    let port_ok = port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
     (!host.is_empty() && port_ok).then_some(host)
 }
 
@@ -84,11 +79,7 @@ impl ValidateRequest<Body> for AllowedHosts {
 
     fn validate(&mut self, req: &mut Request) -> Result<(), Response> {
         if req.headers().get_all(header::HOST).iter().nth(1).is_some() {
-            return Err(AppError::new(
-                ErrorCode::InvalidHost,
-                "A request carries exactly one Host header.",
-            )
-            .into_response());
+            return Err(AppError::new(ErrorCode::InvalidHost, "A request carries exactly one Host header.").into_response());
         }
         if self.allows(req.uri(), req.headers()) {
             return Ok(());

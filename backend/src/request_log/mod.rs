@@ -1,13 +1,14 @@
-//! The request log: one record per lab request, what arrived and what went back.
+//! The request log: one record per lab request, what arrived and what went back. A leaf: the
+//! lab layer writes it, the control plane reads it, and it depends on neither.
 //!
 //! The hot path keeps a compact `Record`: the path and query and the few header values the
-//! log shows, copied into one buffer, the CORS reason and the auth outcome as data. A record
-//! keeps a bounded amount whatever arrives: long values are cut and say so (`…[cut: N
-//! bytes]`), so the whole log stays within `MAX_RECORD_BYTES` × its capacity. Everything
-//! in words (the JSON `LogEntry` of API.md, with every secret cut to 8 characters) is built
-//! only when someone reads the log. So the ring holds whole credentials in memory, as the
-//! session store does; none of them ever leaves the process uncut (`Record` has no `Debug`
-//! for that reason). Records are shared (`Arc`) between the ring and the live stream.
+//! log shows, copied into one buffer, the CORS reason and the route's `Outcome` as data. A
+//! record keeps a bounded amount whatever arrives: long values are cut and say so (`…[cut: N
+//! bytes]`), so the whole log stays within `MAX_RECORD_BYTES` × its capacity. The JSON
+//! `LogEntry` of API.md (data, every secret cut to 8 characters; the page words it) is built
+//! only when someone reads the log. So the ring holds credentials (their first 256 bytes) in
+//! memory, as the session store does; none of them ever leaves the process uncut (`Record` has
+//! no `Debug` for that reason). Records are shared (`Arc`) between the ring and the live stream.
 
 use std::{
     borrow::Cow,
@@ -191,8 +192,6 @@ impl Record {
             push_cut(&mut self.text, value.as_bytes(), MAX_KEPT_VALUE);
             self.headers.push((name.clone(), self.text.len()));
         }
-        self.text.shrink_to_fit();
-        self.headers.shrink_to_fit();
         if let Some(reason) = &mut cors {
             cut_reason(reason);
         }
