@@ -183,7 +183,7 @@ async fn sweep_sessions(state: AppState) {
     let mut every = tokio::time::interval(SWEEP_EVERY);
     loop {
         every.tick().await;
-        if let Err(e) = state.sessions().sweep(state.clock().now_ms()).await {
+        if let Err(e) = state.lab().sessions().sweep(state.clock().now_ms()).await {
             tracing::warn!(error = %e, "session sweep failed");
         }
     }

@@ -11,6 +11,7 @@ use shared::{
 };
 
 use axum::http::{HeaderName, HeaderValue};
+use axum::extract::FromRef;
 use tower_http::csrf::CsrfLayer;
 
 use crate::{
@@ -57,20 +58,14 @@ pub struct AppState {
 
 struct Inner {
     config: Config,
+    /// The live lab, one value (`FromRef`: a handler that needs only it takes only it).
+    lab: Arc<LiveLab>,
     /// `--instance-name` as the value of `X-Instance`.
     instance: HeaderValue,
     /// HAProxy's runtime API, when `--balancer-admin` names it.
     balancer: Option<Balancer>,
-    /// The live lab's settings, swapped whole: a request clones the `Arc` once.
-    settings: RwLock<Arc<LabSettings>>,
-    /// The policy at start and after a reset.
-    default_policy: ValidPolicy,
     /// Where the other site listens (for the links the UI shows).
     site_addr: SocketAddr,
-    sessions: Arc<dyn SessionStore>,
-    /// Names sessions in the control plane without their ids.
-    handles: Handles,
-    throttle: LoginThrottle,
     /// Wrong control tokens per peer address (`control_access::ControlToken`).
     control_token_failures: Arc<LoginThrottle>,
     hashers: Hashers,
@@ -80,8 +75,6 @@ struct Inner {
     event_streams: Arc<tokio::sync::Semaphore>,
     /// Fetch Metadata protection trusting the frontend origins (`fetch_metadata`).
     fetch_metadata: CsrfLayer,
-    bank: Bank,
-    log: RequestLog,
 }
 
 /// The lab settings the person switches (CORS policy, cookie attributes, CSRF defenses, JWT
@@ -119,19 +112,21 @@ impl AppState {
             inner: Arc::new(Inner {
                 instance,
                 balancer,
-                settings: RwLock::new(Arc::new(settings)),
-                default_policy: policy,
+                lab: Arc::new(LiveLab {
+                    settings: RwLock::new(Arc::new(settings)),
+                    default_policy: policy,
+                    sessions,
+                    handles: Handles::random().map_err(|e| e.to_string())?,
+                    throttle,
+                    bank: Bank::default(),
+                    log: RequestLog::new(1000),
+                }),
                 site_addr,
-                sessions,
-                handles: Handles::random().map_err(|e| e.to_string())?,
-                throttle,
                 clock,
                 control_token_failures: Arc::new(LoginThrottle::new(config.throttle_capacity)),
                 hashers,
                 event_streams: Arc::new(tokio::sync::Semaphore::new(MAX_EVENT_STREAMS)),
                 fetch_metadata,
-                bank: Bank::default(),
-                log: RequestLog::new(1000),
                 config,
             }),
         })
@@ -151,19 +146,82 @@ impl AppState {
         self.inner.balancer.as_ref()
     }
 
+    pub fn site_addr(&self) -> SocketAddr {
+        self.inner.site_addr
+    }
+
+    /// The live lab: settings, sessions, throttle, bank and log.
+    pub fn lab(&self) -> &Arc<LiveLab> {
+        &self.inner.lab
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.inner.clock
+    }
+
+    pub fn lifetimes(&self) -> Lifetimes {
+        let c = self.config();
+        Lifetimes { idle_ms: c.session_ttl * 1000, absolute_ms: c.session_max_age * 1000 }
+    }
+
+    pub fn hashers(&self) -> &Hashers {
+        &self.inner.hashers
+    }
+
+    /// A place for one more event stream, held while it is open; `None` at the limit.
+    pub fn event_stream_slot(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
+        self.inner.event_streams.clone().try_acquire_owned().ok()
+    }
+
+    /// tower-http's `CsrfLayer`, trusting the frontend origins.
+    pub fn fetch_metadata(&self) -> &CsrfLayer {
+        &self.inner.fetch_metadata
+    }
+
+    pub fn control_token_failures(&self) -> &Arc<LoginThrottle> {
+        &self.inner.control_token_failures
+    }
+
+
+}
+
+/// The live lab: what the person switches (the settings) and what the lab holds and records
+/// (sessions, the login throttle, the bank, the request log). One value, so that a server that
+/// holds one lab per person would change how many there are, not what one is. Handlers that
+/// need only the lab take `State<Arc<LiveLab>>` (axum's `FromRef`).
+pub struct LiveLab {
+    /// Swapped whole: a request clones the `Arc` once.
+    settings: RwLock<Arc<LabSettings>>,
+    /// The policy at start and after a reset.
+    default_policy: ValidPolicy,
+    sessions: Arc<dyn SessionStore>,
+    /// Names sessions in the control plane without their ids.
+    handles: Handles,
+    throttle: LoginThrottle,
+    bank: Bank,
+    log: RequestLog,
+}
+
+impl FromRef<AppState> for Arc<LiveLab> {
+    fn from_ref(state: &AppState) -> Arc<LiveLab> {
+        state.inner.lab.clone()
+    }
+}
+
+impl LiveLab {
     pub fn default_policy(&self) -> ValidPolicy {
-        self.inner.default_policy.clone()
+        self.default_policy.clone()
     }
 
     /// A snapshot of the lab's settings; a later change does not affect it.
     pub fn settings(&self) -> Arc<LabSettings> {
-        self.inner.settings.read().unwrap_or_else(|e| e.into_inner()).clone()
+        self.settings.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// Changes the settings as one: readers see the old snapshot or the new one, never half.
     pub fn update_settings(&self, change: impl FnOnce(&mut LabSettings)) {
         // A panicking writer cannot leave it half-written: the value is replaced whole.
-        let mut current = self.inner.settings.write().unwrap_or_else(|e| e.into_inner());
+        let mut current = self.settings.write().unwrap_or_else(|e| e.into_inner());
         let mut next = LabSettings::clone(&current);
         change(&mut next);
         *current = Arc::new(next);
@@ -193,10 +251,6 @@ impl AppState {
         self.update_settings(|s| s.defenses = defenses);
     }
 
-    pub fn site_addr(&self) -> SocketAddr {
-        self.inner.site_addr
-    }
-
     pub fn jwt(&self) -> Arc<JwtSigning> {
         self.settings().jwt.clone()
     }
@@ -206,49 +260,22 @@ impl AppState {
     }
 
     pub fn sessions(&self) -> &dyn SessionStore {
-        self.inner.sessions.as_ref()
-    }
-
-    pub fn clock(&self) -> &Clock {
-        &self.inner.clock
-    }
-
-    pub fn lifetimes(&self) -> Lifetimes {
-        let c = self.config();
-        Lifetimes { idle_ms: c.session_ttl * 1000, absolute_ms: c.session_max_age * 1000 }
+        self.sessions.as_ref()
     }
 
     pub fn handles(&self) -> &Handles {
-        &self.inner.handles
-    }
-
-    pub fn hashers(&self) -> &Hashers {
-        &self.inner.hashers
-    }
-
-    /// A place for one more event stream, held while it is open; `None` at the limit.
-    pub fn event_stream_slot(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
-        self.inner.event_streams.clone().try_acquire_owned().ok()
-    }
-
-    /// tower-http's `CsrfLayer`, trusting the frontend origins.
-    pub fn fetch_metadata(&self) -> &CsrfLayer {
-        &self.inner.fetch_metadata
-    }
-
-    pub fn control_token_failures(&self) -> &Arc<LoginThrottle> {
-        &self.inner.control_token_failures
+        &self.handles
     }
 
     pub fn throttle(&self) -> &LoginThrottle {
-        &self.inner.throttle
+        &self.throttle
     }
 
     pub fn bank(&self) -> &Bank {
-        &self.inner.bank
+        &self.bank
     }
 
     pub fn log(&self) -> &RequestLog {
-        &self.inner.log
+        &self.log
     }
 }

@@ -24,7 +24,7 @@ pub struct Snapshot(pub Arc<LabSettings>);
 
 impl Snapshot {
     fn of(extensions: &Extensions, state: &AppState) -> Arc<LabSettings> {
-        extensions.get::<Arc<LabSettings>>().cloned().unwrap_or_else(|| state.settings())
+        extensions.get::<Arc<LabSettings>>().cloned().unwrap_or_else(|| state.lab().settings())
     }
 }
 
@@ -46,7 +46,7 @@ impl FromRequestParts<AppState> for AuthUser {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Refused> {
         let settings = Snapshot::of(&parts.extensions, state);
-        let verifier = Verifier { key: &settings.jwt.key, sessions: state.sessions(), lifetimes: state.lifetimes(), now_ms: state.clock().now_ms() };
+        let verifier = Verifier { key: &settings.jwt.key, sessions: state.lab().sessions(), lifetimes: state.lifetimes(), now_ms: state.clock().now_ms() };
         auth::authenticate(verifier, &parts.headers).await.map(AuthUser).map_err(Refused::by)
     }
 }

@@ -87,7 +87,7 @@ where
 
     fn call(&mut self, mut req: Request) -> Self::Future {
         let record = Record::arrived(req.method(), req.uri(), req.headers());
-        let settings = self.state.settings();
+        let settings = self.state.lab().settings();
         let (policy, defenses) = (&settings.policy, settings.defenses);
         let decision = decide(policy, &cors::request(req.method(), req.headers()));
         let cors_headers = cors::response_headers(&decision, req.headers().get(header::ORIGIN));
@@ -184,6 +184,6 @@ impl Finish {
         headers.insert(INSTANCE_HEADER, self.state.instance_header());
         let mut record = self.record;
         record.answered(response.status().as_u16(), response.headers(), Some(self.reason), outcome);
-        self.state.log().push(record);
+        self.state.lab().log().push(record);
     }
 }

@@ -29,7 +29,7 @@ use crate::{
 
 /// The shared part of `/api/login` and `/api/token`: the throttle, then argon2.
 async fn check_login(state: &AppState, LoginRequest { email, password }: LoginRequest) -> Result<User, Refused> {
-    let attempt = state.throttle().begin(email.as_str(), Instant::now()).map_err(|wait| {
+    let attempt = state.lab().throttle().begin(email.as_str(), Instant::now()).map_err(|wait| {
         AppError::new(ErrorCode::TooManyAttempts, format!("Too many failed logins for this account; try again in {wait} s."))
             .with_header(header::RETRY_AFTER, HeaderValue::from(wait))
     })?;
@@ -59,11 +59,11 @@ pub async fn login(
     let user = check_login(&state, body).await?;
     // The browser's previous session ends: one browser, one session (and no fixation).
     if let Some(old) = previous.id() {
-        state.sessions().remove(old).await.map_err(store_unavailable)?;
+        state.lab().sessions().remove(old).await.map_err(store_unavailable)?;
     }
     let id = SessionId::random().map_err(store_unavailable)?;
     let session = Session::new(id, user.id, state.clock().now_ms(), state.lifetimes());
-    state.sessions().insert(session).await.map_err(store_unavailable)?;
+    state.lab().sessions().insert(session).await.map_err(store_unavailable)?;
     let set_cookie = settings.cookie.set(&id.encode(), state.config().session_ttl);
     let outcome = Outcome::LoggedIn { user: user.id, session: id };
     Ok((outcome, [(header::SET_COOKIE, set_cookie)], Json(LoginResponse { user, expires_at: rfc3339(session.expires_at) })))
@@ -75,7 +75,7 @@ pub async fn logout(State(state): State<AppState>, Snapshot(settings): Snapshot,
         return Err(AppError::new(ErrorCode::NoCredentials, "There was no session cookie to log out.").into());
     }
     let removed = match cookie.id() {
-        Some(id) => state.sessions().remove(id).await.map_err(store_unavailable)?,
+        Some(id) => state.lab().sessions().remove(id).await.map_err(store_unavailable)?,
         None => false,
     };
     // The cookie goes either way: it names no session any more.
@@ -117,7 +117,7 @@ pub async fn transfer(
         _ => refused(r.error),
     })?;
     let amount = Amount::try_from(amount).map_err(|why| refused(AppError::new(ErrorCode::InvalidAmount, format!("{why}."))))?;
-    let balance = state.bank().transfer(by.user.id, &to, amount, state.clock().now_ms()).map_err(|e| {
+    let balance = state.lab().bank().transfer(by.user.id, &to, amount, state.clock().now_ms()).map_err(|e| {
         refused(match e {
             TransferError::UnknownRecipient => AppError::new(ErrorCode::UnknownRecipient, format!("No account has the email {to}.")),
             TransferError::InsufficientFunds { balance } => {

@@ -1,6 +1,6 @@
 //! The control plane (`/control/*`): the playground UI's own routes, outside the lab policy.
 
-use std::convert::Infallible;
+use std::{convert::Infallible, sync::Arc};
 
 use axum::{
     Json,
@@ -31,18 +31,18 @@ use crate::{
     extract::{Accept, ApiJson, parse, read_body, require_json},
     session_cookie::CookiePolicy,
     sessions::SessionId,
-    state::{AppState, JwtSigning, MAX_EVENT_STREAMS},
+    state::{AppState, JwtSigning, LiveLab, MAX_EVENT_STREAMS},
 };
 
 /// `GET /control/cors`
-pub async fn get_cors(State(state): State<AppState>) -> Json<ValidPolicy> {
-    Json(state.policy().as_ref().clone())
+pub async fn get_cors(State(lab): State<Arc<LiveLab>>) -> Json<ValidPolicy> {
+    Json(lab.policy().as_ref().clone())
 }
 
 /// `PUT /control/cors`: replaces the policy whole; a bad one changes nothing.
-pub async fn put_cors(State(state): State<AppState>, ApiJson(policy): ApiJson<CorsPolicy>) -> Result<Json<ValidPolicy>, AppError> {
+pub async fn put_cors(State(lab): State<Arc<LiveLab>>, ApiJson(policy): ApiJson<CorsPolicy>) -> Result<Json<ValidPolicy>, AppError> {
     let policy = ValidPolicy::try_from(policy).map_err(|e| AppError::new(ErrorCode::InvalidPolicy, format!("The policy was not applied: {e}.")))?;
-    state.set_policy(policy.clone());
+    lab.set_policy(policy.clone());
     Ok(Json(policy))
 }
 
@@ -63,16 +63,16 @@ pub async fn reset(State(state): State<AppState>, req: Request) -> Result<Status
     if !body.is_empty() {
         let Nothing {} = parse(&body)?;
     }
-    state.sessions().clear().await.map_err(store_unavailable)?;
-    let policy = std::sync::Arc::new(state.default_policy());
-    state.update_settings(|settings| {
+    state.lab().sessions().clear().await.map_err(store_unavailable)?;
+    let policy = Arc::new(state.lab().default_policy());
+    state.lab().update_settings(|settings| {
         settings.policy = policy;
         settings.cookie = CookiePolicy::default();
         settings.defenses = Defenses::default();
     });
-    state.throttle().clear();
-    state.bank().reset();
-    state.log().clear();
+    state.lab().throttle().clear();
+    state.lab().bank().reset();
+    state.lab().log().clear();
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -88,7 +88,7 @@ pub struct LogQuery {
 /// than SEQ, oldest first; with `rid`, only that request's. The next page starts after the
 /// last `seq` of this one.
 pub async fn log(
-    State(state): State<AppState>,
+    State(lab): State<Arc<LiveLab>>,
     query: Result<Query<LogQuery>, QueryRejection>,
 ) -> Result<Json<Vec<LogEntry>>, AppError> {
     let invalid = |why: String| AppError::new(ErrorCode::InvalidQuery, why);
@@ -104,7 +104,7 @@ pub async fn log(
             "`limit` must be between 1 and {LOG_PAGE_MAX}."
         )));
     }
-    Ok(Json(state.log().page(
+    Ok(Json(lab.log().page(
         query.after,
         limit,
         query.rid.as_deref(),
@@ -112,13 +112,13 @@ pub async fn log(
 }
 
 /// `GET /control/cookie`
-pub async fn get_cookie(State(state): State<AppState>) -> Json<CookiePolicy> {
-    Json(state.cookie_policy())
+pub async fn get_cookie(State(lab): State<Arc<LiveLab>>) -> Json<CookiePolicy> {
+    Json(lab.cookie_policy())
 }
 
 /// `PUT /control/cookie`: the attributes of session cookies set from now on.
-pub async fn put_cookie(State(state): State<AppState>, ApiJson(policy): ApiJson<CookiePolicy>) -> Json<CookiePolicy> {
-    state.set_cookie_policy(policy);
+pub async fn put_cookie(State(lab): State<Arc<LiveLab>>, ApiJson(policy): ApiJson<CookiePolicy>) -> Json<CookiePolicy> {
+    lab.set_cookie_policy(policy);
     Json(policy)
 }
 
@@ -126,8 +126,8 @@ pub async fn put_cookie(State(state): State<AppState>, ApiJson(policy): ApiJson<
 const NO_STORE: [(HeaderName, HeaderValue); 1] = [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))];
 
 /// The JWT settings, with a warning when the secret could be guessed.
-fn jwt_settings(state: &AppState) -> impl IntoResponse + use<> {
-    let signing = state.jwt();
+fn jwt_settings(lab: &LiveLab) -> impl IntoResponse + use<> {
+    let signing = lab.jwt();
     let weak = jwt::is_weak_secret(signing.secret.as_bytes());
     let warning = weak.then(|| {
         format!(
@@ -140,12 +140,12 @@ fn jwt_settings(state: &AppState) -> impl IntoResponse + use<> {
 }
 
 /// `GET /control/jwt`
-pub async fn get_jwt(State(state): State<AppState>) -> impl IntoResponse {
-    jwt_settings(&state)
+pub async fn get_jwt(State(lab): State<Arc<LiveLab>>) -> impl IntoResponse {
+    jwt_settings(&lab)
 }
 
 /// `PUT /control/jwt`: tokens signed with the old secret stop verifying at once.
-pub async fn put_jwt(State(state): State<AppState>, ApiJson(body): ApiJson<JwtSettingsRequest>) -> Result<impl IntoResponse, AppError> {
+pub async fn put_jwt(State(lab): State<Arc<LiveLab>>, ApiJson(body): ApiJson<JwtSettingsRequest>) -> Result<impl IntoResponse, AppError> {
     let invalid = |message: &str| AppError::new(ErrorCode::InvalidJwtSettings, message);
     if body.secret.is_empty() || body.secret.len() > 4096 {
         return Err(invalid("secret must be 1 to 4096 bytes long."));
@@ -153,15 +153,15 @@ pub async fn put_jwt(State(state): State<AppState>, ApiJson(body): ApiJson<JwtSe
     if !(1..=31_536_000).contains(&body.ttl_seconds) {
         return Err(invalid("ttl_seconds must be between 1 and 31536000 (a year)."));
     }
-    state.set_jwt(JwtSigning::new(body.secret, body.ttl_seconds));
-    Ok(jwt_settings(&state))
+    lab.set_jwt(JwtSigning::new(body.secret, body.ttl_seconds));
+    Ok(jwt_settings(&lab))
 }
 
 /// `GET /control/sessions`: the server-side session store, oldest first, each session by its
 /// id's first 8 characters and an opaque handle, never its whole id.
 pub async fn sessions(State(state): State<AppState>) -> Result<impl IntoResponse, AppError> {
-    let live = state.sessions().list(state.clock().now_ms()).await.map_err(store_unavailable)?;
-    let rows: Vec<SessionRow> = live.iter().map(|s| state.handles().row(s)).collect();
+    let live = state.lab().sessions().list(state.clock().now_ms()).await.map_err(store_unavailable)?;
+    let rows: Vec<SessionRow> = live.iter().map(|s| state.lab().handles().row(s)).collect();
     Ok((NO_STORE, Json(rows)))
 }
 
@@ -172,21 +172,21 @@ pub async fn revoke(State(state): State<AppState>, Path(name): Path<String>) -> 
     let id = match SessionId::parse(&name) {
         Some(id) => id,
         None => {
-            let live = state.sessions().list(state.clock().now_ms()).await.map_err(store_unavailable)?;
-            live.iter().map(|s| s.id).find(|id| state.handles().handle(*id) == name).ok_or_else(unknown)?
+            let live = state.lab().sessions().list(state.clock().now_ms()).await.map_err(store_unavailable)?;
+            live.iter().map(|s| s.id).find(|id| state.lab().handles().handle(*id) == name).ok_or_else(unknown)?
         }
     };
-    if state.sessions().remove(id).await.map_err(store_unavailable)? { Ok(StatusCode::NO_CONTENT) } else { Err(unknown()) }
+    if state.lab().sessions().remove(id).await.map_err(store_unavailable)? { Ok(StatusCode::NO_CONTENT) } else { Err(unknown()) }
 }
 
 /// `GET /control/defenses`
-pub async fn get_defenses(State(state): State<AppState>) -> Json<Defenses> {
-    Json(state.defenses())
+pub async fn get_defenses(State(lab): State<Arc<LiveLab>>) -> Json<Defenses> {
+    Json(lab.defenses())
 }
 
 /// `PUT /control/defenses`: the CSRF defenses, applied from the next request.
-pub async fn put_defenses(State(state): State<AppState>, ApiJson(defenses): ApiJson<Defenses>) -> Json<Defenses> {
-    state.set_defenses(defenses);
+pub async fn put_defenses(State(lab): State<Arc<LiveLab>>, ApiJson(defenses): ApiJson<Defenses>) -> Json<Defenses> {
+    lab.set_defenses(defenses);
     Json(defenses)
 }
 
@@ -230,8 +230,8 @@ pub async fn put_balancer_server(
 }
 
 /// `GET /control/accounts`
-pub async fn accounts(State(state): State<AppState>) -> Json<Vec<Account>> {
-    Json(state.bank().accounts())
+pub async fn accounts(State(lab): State<Arc<LiveLab>>) -> Json<Vec<Account>> {
+    Json(lab.bank().accounts())
 }
 
 /// `GET /control/events`: log entries as Server-Sent Events, one JSON entry per event, with
@@ -246,9 +246,9 @@ pub async fn events(State(state): State<AppState>, headers: HeaderMap) -> Result
         return Err(error.with_header(header::RETRY_AFTER, HeaderValue::from_static("5")));
     };
     // Subscribe before reading the backlog, so nothing falls between the two.
-    let live = BroadcastStream::new(state.log().subscribe());
+    let live = BroadcastStream::new(state.lab().log().subscribe());
     let last_seen = headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
-    let backlog = last_seen.map(|after| state.log().records_after(after)).unwrap_or_default();
+    let backlog = last_seen.map(|after| state.lab().log().records_after(after)).unwrap_or_default();
     let mut newest = backlog.last().map_or(last_seen.unwrap_or(0), |r| r.seq);
     let live = live.filter_map(move |item| {
         // A slow client that lagged skips ahead; `/control/log?after=` has the full record.

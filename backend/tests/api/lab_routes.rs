@@ -45,7 +45,7 @@ async fn a_request_without_credentials_is_refused_and_logged_as_such() {
     assert_eq!(body["error"], "no_credentials");
     assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], FRONT);
     assert_eq!(headers[header::CACHE_CONTROL], "no-store");
-    let log = state.log().after(0);
+    let log = state.lab().log().after(0);
     assert_eq!((log.len(), log[0].rid.as_deref()), (1, Some("r1")));
     assert_eq!(log[0].outcome, RouteOutcome::Refused { code: ErrorCode::NoCredentials });
     assert_eq!((log[0].method.as_str(), log[0].path.as_str()), ("GET", "/api/profile"));
@@ -64,7 +64,7 @@ async fn an_allowed_preflight_is_answered_without_the_route() {
     let (status, headers, _) = send(&state, preflight).await;
     assert_eq!(status, 204);
     assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_METHODS], "GET, POST");
-    assert_eq!(state.log().after(0)[0].outcome, RouteOutcome::NotChecked);
+    assert_eq!(state.lab().log().after(0)[0].outcome, RouteOutcome::NotChecked);
 }
 
 #[tokio::test]
@@ -80,7 +80,7 @@ async fn a_login_sets_the_cookie_and_the_profile_follows_it() {
 
     let (status, _, body) = send(&state, request("GET", "/api/profile").header(header::COOKIE, &cookie).body(Body::empty()).unwrap()).await;
     assert_eq!((status, body), (StatusCode::OK, json!({"user": {"id": 1, "email": "a@b.com"}, "auth": "session"})));
-    let log = state.log().after(0);
+    let log = state.lab().log().after(0);
     let session = cookie.trim_start_matches("sessionId=")[..8].to_owned();
     assert_eq!(log[0].outcome, RouteOutcome::LoggedIn { user: 1, session: session.clone() });
     let who = Authenticated { user: 1, email: "a@b.com".into(), by: AuthKind::Session, session: Some(session) };
@@ -107,7 +107,7 @@ async fn a_refused_transfer_is_logged_with_who_sent_it() {
     assert_eq!((status, &body["error"]), (StatusCode::BAD_REQUEST, &json!("invalid_field")));
     let (status, _, body) = send(&state, transfer(r#"{"to":"bob@example.com","amount":10}"#)).await;
     assert_eq!((status, &body["balance"]), (StatusCode::OK, &json!(990)));
-    let outcomes: Vec<RouteOutcome> = state.log().after(0).into_iter().map(|e| e.outcome).collect();
+    let outcomes: Vec<RouteOutcome> = state.lab().log().after(0).into_iter().map(|e| e.outcome).collect();
     let by = Authenticated { user: 1, email: "a@b.com".into(), by: AuthKind::Jwt, session: None };
     assert_eq!(outcomes[1], RouteOutcome::TransferRefused { by: by.clone(), code: ErrorCode::InvalidAmount });
     assert_eq!(outcomes[2], RouteOutcome::TransferRefused { by: by.clone(), code: ErrorCode::InvalidField });
@@ -117,11 +117,11 @@ async fn a_refused_transfer_is_logged_with_who_sent_it() {
 #[tokio::test]
 async fn the_origin_check_stops_a_foreign_write_before_its_route() {
     let state = state();
-    state.set_defenses(Defenses { origin_check: true, ..Default::default() });
+    state.lab().set_defenses(Defenses { origin_check: true, ..Default::default() });
     let req = request("POST", "/api/logout").header(header::ORIGIN, "http://127.0.0.1:3001").body(Body::empty()).unwrap();
     let (status, _, body) = send(&state, req).await;
     assert_eq!((status, &body["error"]), (StatusCode::FORBIDDEN, &json!("origin_refused")));
-    let outcome = &state.log().after(0)[0].outcome;
+    let outcome = &state.lab().log().after(0)[0].outcome;
     assert_eq!(outcome.refused_by(), Some(Defense::OriginCheck));
     assert_eq!(outcome, &RouteOutcome::DefenseRefused { defense: Defense::OriginCheck, saw: DefenseSaw::ForeignOrigin { origin: "http://127.0.0.1:3001".into() } });
 }
@@ -138,7 +138,7 @@ async fn each_defense_alone_is_named_as_the_one_that_refused() {
         let state = state();
         let login = request("POST", "/api/login").header(header::CONTENT_TYPE, "application/json").body(Body::from(r#"{"email":"a@b.com","password":"123"}"#)).unwrap();
         let cookie = send(&state, login).await.1[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_owned();
-        state.set_defenses(defenses);
+        state.lab().set_defenses(defenses);
         let attack = request("POST", "/api/transfer?rid=attack")
             .header(header::ORIGIN, "http://127.0.0.1:3001")
             .header("sec-fetch-site", "cross-site")
@@ -148,7 +148,7 @@ async fn each_defense_alone_is_named_as_the_one_that_refused() {
             .unwrap();
         let (status, _, body) = send(&state, attack).await;
         assert_eq!((status.as_u16(), body["error"].as_str()), (defense.code().status(), Some(defense.code().as_str())), "{defense:?}");
-        let entry = state.log().after(0).pop().unwrap();
+        let entry = state.lab().log().after(0).pop().unwrap();
         assert_eq!(entry.outcome.refused_by(), Some(defense), "{:?}", entry.outcome);
         assert!(entry.credentials.has_session());
     }
@@ -162,7 +162,7 @@ async fn unknown_lab_paths_and_methods_are_json_errors_in_the_log() {
     let (status, headers, body) = send(&state, request("GET", "/api/login").body(Body::empty()).unwrap()).await;
     assert_eq!((status, &body["error"]), (StatusCode::METHOD_NOT_ALLOWED, &json!("method_not_allowed")));
     assert_eq!(headers[header::ALLOW], "POST");
-    assert_eq!(state.log().after(0).len(), 2);
+    assert_eq!(state.lab().log().after(0).len(), 2);
 }
 
 /// Sessions expire by the state's clock: a test moves it instead of sleeping.

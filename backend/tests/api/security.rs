@@ -90,7 +90,7 @@ async fn a_foreign_host_gets_421_on_both_listeners_and_no_secret() {
     // Arrange: a backend whose other site we know the address of
     let bound = startup::bind(Config::parse_from(["backend", "--api-addr", "127.0.0.1:0", "--site-addr", "127.0.0.1:0"])).await.unwrap();
     let (api, site) = (bound.api_addr.to_string(), bound.site_addr.to_string());
-    let secret = bound.state().jwt().secret.clone();
+    let secret = bound.state().lab().jwt().secret.clone();
     tokio::spawn(bound.serve(std::future::pending()));
 
     for (listener, path) in [(&api, "/control/jwt"), (&api, "/control/sessions"), (&api, "/api/profile"), (&site, "/")] {
@@ -110,7 +110,7 @@ async fn a_foreign_host_gets_421_on_both_listeners_and_no_secret() {
 async fn two_host_lines_or_a_host_that_is_not_host_and_port_are_refused() {
     let app = spawn_app().await;
     let addr = app.base.trim_start_matches("http://");
-    let secret = app.state.jwt().secret.clone();
+    let secret = app.state.lab().jwt().secret.clone();
     let twice = raw(addr, "GET /control/jwt HTTP/1.1\r\nHost: localhost\r\nHost: evil.example\r\nConnection: close\r\n\r\n").await;
     assert!(
         twice.starts_with("HTTP/1.1 400") && twice.contains("invalid_host"),
