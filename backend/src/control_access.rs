@@ -23,7 +23,7 @@ use axum::{
 use shared::wire::ErrorCode;
 use tower_http::validate_request::ValidateRequest;
 
-use crate::{auth::throttle::LoginThrottle, error::AppError};
+use crate::{auth::throttle::Throttle, error::AppError};
 
 /// The one route whose token may come in the query: `EventSource` cannot set headers.
 pub const EVENTS_PATH: &str = "/control/events";
@@ -37,11 +37,11 @@ pub const TOKEN_HEADER: HeaderName = HeaderName::from_static(shared::wire::CONTR
 pub struct ControlToken {
     token: Option<Arc<str>>,
     /// Wrong tokens per peer address; one map for the process (the state's).
-    failures: Arc<LoginThrottle>,
+    failures: Arc<Throttle>,
 }
 
 impl ControlToken {
-    pub fn new(token: Option<&str>, failures: Arc<LoginThrottle>) -> ControlToken {
+    pub fn new(token: Option<&str>, failures: Arc<Throttle>) -> ControlToken {
         ControlToken {
             token: token.map(Arc::from),
             failures,

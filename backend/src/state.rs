@@ -15,7 +15,7 @@ use axum::extract::FromRef;
 use tower_http::csrf::CsrfLayer;
 
 use crate::{
-    auth::{password::Hashers, throttle::LoginThrottle},
+    auth::{password::Hashers, throttle::Throttle},
     balancer::Balancer,
     fetch_metadata,
     bank::Bank,
@@ -67,7 +67,7 @@ struct Inner {
     /// Where the other site listens (for the links the UI shows).
     site_addr: SocketAddr,
     /// Wrong control tokens per peer address (`control_access::ControlToken`).
-    control_token_failures: Arc<LoginThrottle>,
+    control_token_failures: Arc<Throttle>,
     hashers: Hashers,
     /// The time as the routes see it (a test may set it).
     clock: Clock,
@@ -107,7 +107,7 @@ impl AppState {
         let instance = HeaderValue::from_str(&config.instance_name).map_err(|_| "--instance-name is no header value")?;
         let balancer = config.balancer_admin.clone().map(|admin| Balancer::new(admin, config.balancer_timeout));
         let hashers = Hashers::start(threads, threads * usize::from(config.hash_queue_per_thread));
-        let throttle = LoginThrottle::new(config.throttle_capacity);
+        let throttle = Throttle::new(config.throttle_capacity);
         Ok(Self {
             inner: Arc::new(Inner {
                 instance,
@@ -123,7 +123,7 @@ impl AppState {
                 }),
                 site_addr,
                 clock,
-                control_token_failures: Arc::new(LoginThrottle::new(config.throttle_capacity)),
+                control_token_failures: Arc::new(Throttle::new(config.throttle_capacity)),
                 hashers,
                 event_streams: Arc::new(tokio::sync::Semaphore::new(MAX_EVENT_STREAMS)),
                 fetch_metadata,
@@ -178,7 +178,7 @@ impl AppState {
         &self.inner.fetch_metadata
     }
 
-    pub fn control_token_failures(&self) -> &Arc<LoginThrottle> {
+    pub fn control_token_failures(&self) -> &Arc<Throttle> {
         &self.inner.control_token_failures
     }
 
@@ -197,7 +197,7 @@ pub struct LiveLab {
     sessions: Arc<dyn SessionStore>,
     /// Names sessions in the control plane without their ids.
     handles: Handles,
-    throttle: LoginThrottle,
+    throttle: Throttle,
     bank: Bank,
     log: RequestLog,
 }
@@ -267,7 +267,7 @@ impl LiveLab {
         &self.handles
     }
 
-    pub fn throttle(&self) -> &LoginThrottle {
+    pub fn throttle(&self) -> &Throttle {
         &self.throttle
     }
 

@@ -19,12 +19,12 @@ pub const DEFAULT_CAPACITY: usize = 10_000;
 /// failures, then the longest quiet), never one at its limit. With every account at its limit
 /// there is no room, and a new account waits like a throttled one: forgetting any of them
 /// would unlock it, which is what the junk failures were for.
-pub struct LoginThrottle {
+pub struct Throttle {
     accounts: Mutex<HashMap<String, Account>>,
     capacity: usize,
 }
 
-impl Default for LoginThrottle {
+impl Default for Throttle {
     fn default() -> Self {
         Self::new(DEFAULT_CAPACITY)
     }
@@ -68,14 +68,14 @@ impl Account {
 /// A login attempt that holds its place in the account's count until it is decided; dropped
 /// undecided (the client hung up, the hashing queue was full), it gives the place back.
 pub struct Attempt<'a> {
-    throttle: &'a LoginThrottle,
+    throttle: &'a Throttle,
     /// `None` once decided.
     key: Option<String>,
 }
 
-impl LoginThrottle {
-    pub fn new(capacity: usize) -> LoginThrottle {
-        LoginThrottle {
+impl Throttle {
+    pub fn new(capacity: usize) -> Throttle {
+        Throttle {
             accounts: Mutex::new(HashMap::new()),
             capacity: capacity.max(1),
         }
@@ -188,7 +188,7 @@ mod tests {
 
     #[test]
     fn ten_failures_lock_that_account_only_until_the_window_passes() {
-        let t = LoginThrottle::default();
+        let t = Throttle::default();
         let start = Instant::now();
         for i in 0..MAX_FAILURES {
             t.begin("a@b.com", start).unwrap_or_else(|_| panic!("attempt {i}")).failed(start);
@@ -201,7 +201,7 @@ mod tests {
 
     #[test]
     fn attempts_under_way_count_until_decided() {
-        let t = LoginThrottle::default();
+        let t = Throttle::default();
         let now = Instant::now();
         let under_way: Vec<Attempt<'_>> = (0..MAX_FAILURES).map(|_| t.begin("a@b.com", now).unwrap()).collect();
         assert_eq!(t.begin("a@b.com", now).err(), Some(1), "the eleventh waits while ten are under way");
@@ -212,7 +212,7 @@ mod tests {
 
     #[test]
     fn success_clears_the_count() {
-        let t = LoginThrottle::default();
+        let t = Throttle::default();
         let now = Instant::now();
         for _ in 0..MAX_FAILURES - 1 {
             t.begin("a@b.com", now).unwrap().failed(now);
@@ -224,7 +224,7 @@ mod tests {
 
     #[test]
     fn memory_stays_bounded() {
-        let t = LoginThrottle::new(100);
+        let t = Throttle::new(100);
         let now = Instant::now();
         for i in 0..110 {
             t.begin(&format!("user{i}@x.y"), now).unwrap().failed(now);
@@ -236,7 +236,7 @@ mod tests {
     /// at its limit: the quietest junk is forgotten, never the account under attack.
     #[test]
     fn junk_failures_never_unlock_an_account_at_its_limit() {
-        let t = LoginThrottle::new(4);
+        let t = Throttle::new(4);
         let now = Instant::now();
         for _ in 0..MAX_FAILURES {
             t.begin("victim@b.com", now).unwrap().failed(now);
@@ -256,7 +256,7 @@ mod tests {
     /// until the soonest of them frees.
     #[test]
     fn a_map_full_of_accounts_at_their_limit_makes_new_ones_wait() {
-        let t = LoginThrottle::new(2);
+        let t = Throttle::new(2);
         let start = Instant::now();
         for account in ["a@b.com", "c@d.com"] {
             for _ in 0..MAX_FAILURES {
