@@ -1,5 +1,6 @@
 //! The one typed client of the backend: every call goes through `Api`, and `Api::send` alone
-//! decides what counts as success. Bodies are the wire types of `shared::wire`.
+//! decides what counts as success. Bodies are the wire types of `shared::wire`; a lab request
+//! comes back as what the page's own code would see of it (`BrowserView`).
 
 use futures_util::FutureExt;
 use gloo_net::http::{Headers, Method, RequestBuilder, Response};
@@ -16,7 +17,7 @@ use shared::{
 use std::sync::Arc;
 use web_sys::RequestCredentials;
 
-use crate::{json, lab_request::LabRequest, loopback, outcome::BrowserView};
+use crate::{json, lab_request::LabRequest, loopback};
 
 /// The backend the README's run command starts.
 pub const DEFAULT_API: &str = "http://localhost:3000";
@@ -109,6 +110,35 @@ impl ControlToken {
 impl Default for ControlToken {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// What the page's own code got back from `fetch()`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BrowserView {
+    /// The browser let the page read the response: status, the headers JavaScript can see,
+    /// and the body.
+    Response { status: u16, status_text: String, headers: Vec<(String, String)>, body: String },
+    /// The browser gave the page nothing but an error (CORS block or network failure:
+    /// JavaScript cannot tell them apart, on purpose).
+    NetworkError(String),
+}
+
+impl BrowserView {
+    pub fn headline(&self) -> String {
+        match self {
+            Self::Response { status, status_text, .. } => format!("{status} {status_text}").trim_end().to_owned(),
+            Self::NetworkError(message) => message.clone(),
+        }
+    }
+
+    /// The value of the response header `name`, when the page could read it (the browser hides
+    /// any the policy does not expose). Header names compare case-insensitively.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        match self {
+            Self::Response { headers, .. } => headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, value)| value.as_str()),
+            Self::NetworkError(_) => None,
+        }
     }
 }
 
@@ -382,6 +412,14 @@ fn credentials(mode: CredentialsMode) -> RequestCredentials {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_readable_header_is_found_in_any_case() {
+        let answer = BrowserView::Response { status: 200, status_text: String::new(), headers: vec![("X-INSTANCE".into(), "B".into())], body: String::new() };
+        assert_eq!(answer.header("x-instance"), Some("B"));
+        assert_eq!(answer.header("x-other"), None);
+        assert_eq!(BrowserView::NetworkError("TypeError".into()).header("x-instance"), None);
+    }
 
     #[test]
     fn no_api_parameter_means_the_default_backend() {

@@ -5,14 +5,19 @@ use leptos::prelude::*;
 
 use crate::{
     api::{self, Api, ControlToken, DEFAULT_API},
-    components::{
-        auth_lab::AuthLab, bank::Bank, code_export::CodeExport, comparison::Comparison, composer::Composer, console_reader::ConsoleReader,
-        control_token::ControlTokenForm,
-        policy_panel::PolicyPanel, results::Results, scaling::Scaling, shared_draft::SharedDraft,
-    },
+    control_token::ControlTokenForm,
     lab_request::LabRequest,
+    labs::{
+        auth::auth_lab::AuthLab,
+        comparison::Comparison,
+        cors::{
+            code_export::CodeExport, composer::Composer, console_reader::ConsoleReader, policy_panel::PolicyPanel, results::Results,
+            share::read_fragment, shared_draft::SharedDraft,
+        },
+        csrf::bank::Bank,
+        scaling::instances::Scaling,
+    },
     live_log, loopback, page,
-    share::read_fragment,
     state::{self, Jwt, LiveSettings, Probes, Problem, ServerLog},
 };
 

@@ -1,36 +1,33 @@
 //! The playground's UI: a Leptos client-side app on one origin calling the backend on another.
 //!
-//! - Plain logic, tested natively: `lab_request` (the requests the labs send), `outcome` and
-//!   `diagram` (what a request came to, in words and as a picture), `engines` (what the page
-//!   says that depends on the engine), `console_reading` (a pasted console message read back),
-//!   `defenses` (which CSRF defense stops which attacker), `attack`, `export`, `presets`,
-//!   `loopback`, `server_words` (the server's log in words), `share`, `token` (what of the last two reads JSON with the browser's parser is
-//!   tested in headless Chromium, `frontend/tests/json.rs`).
-//! - The browser: `api` (the one client of the backend), `json` (serde over the browser's
-//!   `JSON`), `live_log` (the server's log as it streams), `page` (the page's own address).
-//! - `state`: the page's state, one context slice per concern; `components`: the views;
-//!   `app`: the page that puts them together.
+//! - `labs`: one folder per lab, each holding its views beside the plain logic and the words
+//!   they show (tested natively; what reads JSON with the browser's parser is tested in
+//!   headless Chromium, `frontend/tests/json.rs`): `labs::cors` (the policy, the composer, what
+//!   a request came to and why, a pasted console message, the lab as code and as a link),
+//!   `labs::auth` (logins, the session store, the JWT), `labs::csrf` (the other site's attack
+//!   and the defenses), `labs::scaling` (instances, and the load balancer), and
+//!   `labs::comparison`, the Sessions vs JWT table that links into them.
+//! - What the labs share, and use without knowing each other: `api` (the one client of the
+//!   backend, and what a lab request came to), `lab_request` (the requests the labs send),
+//!   `state` (the page's state, one context slice per concern, and the one way to report a
+//!   problem), `live_log` (the server's log as it streams), `json` (serde over the browser's
+//!   `JSON`), `page` (the page's own address, engine and request ids), `loopback` (the only
+//!   URLs it talks or links to), `engines` and `server_words` (the words that depend on the
+//!   engine, and the server's log in words), `controls` (pieces the forms share).
+//! - `app`: the page that puts the labs together, with `control_token`'s form.
 
 pub mod api;
 pub mod app;
-pub mod attack;
-pub mod balancing;
-pub mod components;
-pub mod console_reading;
-pub mod defenses;
-pub mod diagram;
+pub mod control_token;
+pub mod controls;
 pub mod engines;
-pub mod export;
 pub mod json;
 pub mod lab_request;
+pub mod labs;
 pub mod live_log;
 pub mod loopback;
-pub mod outcome;
 pub mod page;
-pub mod presets;
 pub mod server_words;
-pub mod share;
 pub mod state;
-pub mod token;
 
 pub use app::App;

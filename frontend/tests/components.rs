@@ -5,9 +5,9 @@
 use std::collections::BTreeMap;
 
 use frontend::{
-    components::{bank::SiteLink, results::ProbeResult},
+    api::BrowserView,
     lab_request::LabRequest,
-    outcome::BrowserView,
+    labs::{cors::results::ProbeResult, csrf::bank::SiteLink},
 };
 use leptos::prelude::*;
 use shared::{

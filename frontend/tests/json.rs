@@ -8,9 +8,13 @@ use std::collections::BTreeMap;
 use frontend::{
     json,
     lab_request::LabRequest,
-    presets::Preset,
-    share::{SharedLab, from_fragment, read_fragment, to_fragment},
-    token,
+    labs::{
+        auth::token,
+        cors::{
+            presets::Preset,
+            share::{SharedLab, from_fragment, read_fragment, to_fragment},
+        },
+    },
 };
 use serde::{Serialize, de::DeserializeOwned};
 use shared::{

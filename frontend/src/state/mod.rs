@@ -16,7 +16,7 @@ use leptos::prelude::*;
 
 use shared::wire::TokenResponse;
 
-use crate::{json, lab_request::LabRequest, outcome::BrowserView};
+use crate::{api::BrowserView, json, lab_request::LabRequest};
 
 pub use self::{live::LiveSettings, log::ServerLog, probes::Probes};
 

@@ -5,7 +5,11 @@ use leptos::prelude::*;
 use shared::wire::LogEntry;
 
 use super::{Jwt, ServerLog};
-use crate::{api::Api, lab_request::LabRequest, outcome::BrowserView, page};
+use crate::{
+    api::{Api, BrowserView},
+    lab_request::LabRequest,
+    page,
+};
 
 /// How many results the page keeps.
 const KEEP: usize = 20;

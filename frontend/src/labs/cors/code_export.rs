@@ -2,10 +2,13 @@
 
 use leptos::prelude::*;
 
+use super::{
+    export,
+    share::{SharedLab, to_fragment},
+};
 use crate::{
     api::Api,
-    export, page,
-    share::{SharedLab, to_fragment},
+    page,
     state::{ComposerRequest, Jwt, LiveSettings},
 };
 

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::balancing::CASES;
+use super::scaling::balancing::CASES;
 
 /// Each row: what is compared, for a session cookie, for a JWT, and where the page shows it.
 const ROWS: [(&str, &str, &str, &str, &str); 4] = [

@@ -7,7 +7,7 @@ use shared::cors::{
 };
 
 use crate::{
-    components::controls::options,
+    controls::options,
     engines,
     lab_request::LabRequest,
     page,

@@ -7,12 +7,9 @@ use shared::{
     wire::{Email, LoginRequest},
 };
 
+use super::{session_store::SessionStore, token_panel::TokenPanel};
 use crate::{
-    components::{
-        controls::{options, set_text},
-        session_store::SessionStore,
-        token_panel::TokenPanel,
-    },
+    controls::{options, set_text},
     lab_request::{DEMO_LOGIN, LabRequest, Login},
     state::{Jwt, LiveSettings, Probes, live::Change},
 };

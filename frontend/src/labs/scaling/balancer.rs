@@ -6,9 +6,9 @@
 use leptos::prelude::*;
 use shared::wire::{Balanced, BalancerState, ErrorBody, LoginResponse, Profile, TokenResponse};
 
+use super::balancing::{self, Body, CASES, Credential, Reading, Way};
 use crate::{
     api::{self, Api},
-    balancing::{self, Body, CASES, Credential, Reading, Way},
     json,
     lab_request::{DEMO_LOGIN, LabRequest, Login, demo_login},
     page,

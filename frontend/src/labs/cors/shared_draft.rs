@@ -4,10 +4,12 @@
 use leptos::prelude::*;
 use shared::cors::{Engine, policy::warnings_in};
 
-use crate::{
-    components::policy_panel::{Warnings, summary},
-    page,
+use super::{
+    policy_panel::{Warnings, summary},
     share::{Difference, SharedLab, changes},
+};
+use crate::{
+    page,
     state::{ComposerRequest, LiveSettings, live::Change},
 };
 

@@ -4,13 +4,13 @@
 use leptos::prelude::*;
 use shared::jwt;
 
+use super::token;
 use crate::{
     api::Api,
-    components::controls::set_text,
+    controls::set_text,
     json,
     lab_request::LabRequest,
     state::{Jwt, Probes, Problem, clock},
-    token,
 };
 
 #[component]

@@ -185,7 +185,7 @@ mod tests {
     use shared::cors::browser::CredentialsMode;
 
     use super::*;
-    use crate::presets::Preset;
+    use crate::labs::cors::presets::Preset;
 
     const PAGE: &str = "http://localhost:8080";
 

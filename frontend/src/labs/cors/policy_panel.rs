@@ -6,10 +6,10 @@ use shared::cors::{
     policy::{Severity, warnings_in},
 };
 
+use super::presets::Preset;
 use crate::{
-    components::controls::{set_checked, set_text},
+    controls::{set_checked, set_text},
     page,
-    presets::Preset,
     state::{LiveSettings, Problem, live::Change},
 };
 

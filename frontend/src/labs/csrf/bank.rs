@@ -7,13 +7,14 @@ use shared::{
     wire::{Account, Defenses, LogEntry, SiteLinks},
 };
 
+use super::{
+    attack::{explain, is_attack},
+    defenses::{Attacker, DefenseSetup, outcome},
+    third_party_probe::ThirdPartyProbe,
+};
 use crate::{
     api::{self, Api},
-    attack::{explain, is_attack},
-    server_words,
-    components::third_party_probe::ThirdPartyProbe,
-    defenses::{Attacker, DefenseSetup, outcome},
-    engines, loopback, page,
+    engines, loopback, page, server_words,
     state::{LiveSettings, ServerLog, live::Change},
 };
 

@@ -3,7 +3,7 @@
 
 use leptos::{ev::SubmitEvent, prelude::*};
 
-use crate::{api::ControlToken, components::controls::set_text, state::Problem};
+use crate::{api::ControlToken, controls::set_text, state::Problem};
 
 /// What the form says the first time, and after a token the backend refused.
 pub const ASK: &str = "The backend was started with --control-token: type that token to use the playground.";

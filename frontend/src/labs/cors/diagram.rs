@@ -3,7 +3,8 @@
 
 use shared::wire::LogEntry;
 
-use crate::outcome::{BrowserView, split};
+use super::outcome::split;
+use crate::api::BrowserView;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Arrow {

@@ -9,27 +9,7 @@ use shared::{
     wire::LogEntry,
 };
 
-use crate::{engines, server_words};
-
-/// What the page's own code got back from `fetch()`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum BrowserView {
-    /// The browser let the page read the response: status, the headers JavaScript can see,
-    /// and the body.
-    Response { status: u16, status_text: String, headers: Vec<(String, String)>, body: String },
-    /// The browser gave the page nothing but an error (CORS block or network failure:
-    /// JavaScript cannot tell them apart, on purpose).
-    NetworkError(String),
-}
-
-impl BrowserView {
-    pub fn headline(&self) -> String {
-        match self {
-            Self::Response { status, status_text, .. } => format!("{status} {status_text}").trim_end().to_owned(),
-            Self::NetworkError(message) => message.clone(),
-        }
-    }
-}
+use crate::{api::BrowserView, engines, server_words};
 
 /// The explanation of one request, from what both sides saw.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -6,9 +6,9 @@
 use leptos::prelude::*;
 use shared::cors::{CorsPolicy, Engine};
 
+use super::console_reading::{Reading, read};
 use crate::{
-    components::controls::set_text,
-    console_reading::{Reading, read},
+    controls::set_text,
     page,
     state::{ComposerRequest, LiveSettings, live::Change},
 };

@@ -1,15 +1,14 @@
 //! The scaling lab behind a load balancer (`cargo xtask run --scale lb`), as plain data: the
 //! two ways through HAProxy, the four cases of the Sessions vs JWT table's Scaling row, which
 //! instance an answer names (`X-Instance`), what the page could read of it, and whether a
-//! policy lets the page read the instance at all. The view is `components::balancer`.
+//! policy lets the page read the instance at all. The view is `balancer`.
 
 use shared::{
     cors::CorsPolicy,
     wire::{AuthKind, Balanced, BalancedServer, ErrorBody, INSTANCE_HEADER, Profile},
 };
 
-use crate::{loopback, outcome::BrowserView};
-
+use crate::{api::BrowserView, loopback};
 
 /// A way through the balancer: HAProxy listens on one origin per way, so the page switches
 /// ways by sending to one origin or the other.
@@ -122,12 +121,6 @@ impl Case {
     }
 }
 
-/// The instance an answer names, when the page could read `X-Instance` (the browser hides it
-/// unless the policy exposes it). Header names compare case-insensitively.
-pub fn instance_of(headers: &[(String, String)]) -> Option<String> {
-    headers.iter().find(|(name, _)| name.eq_ignore_ascii_case(INSTANCE_HEADER)).map(|(_, value)| value.clone())
-}
-
 /// Whether `policy` lets the page read `X-Instance` on the lab's requests. `*` does not count:
 /// browsers ignore it for requests with credentials, and the cookie case has them.
 pub fn exposes_instance(policy: &CorsPolicy) -> bool {
@@ -181,14 +174,14 @@ pub enum Outcome {
 /// `parse` reads the body (the browser's `JSON.parse` in the page, anything in a test).
 pub fn reading(browser: &BrowserView, parse: impl Fn(&str) -> Body) -> Reading {
     match browser {
-        BrowserView::Response { status, headers, body, .. } => {
+        BrowserView::Response { status, body, .. } => {
             let outcome = match (*status, parse(body)) {
                 (200, Body::Profile(p)) => Outcome::User { email: p.user.email, auth: p.auth },
                 (200, Body::Token) => Outcome::Token,
                 (status, Body::Error(e)) => Outcome::Refused { status, code: e.error.to_string() },
                 (status, _) => Outcome::Status(status),
             };
-            Reading { instance: instance_of(headers), outcome }
+            Reading { instance: browser.header(INSTANCE_HEADER).map(str::to_owned), outcome }
         }
         BrowserView::NetworkError(_) => Reading { instance: None, outcome: Outcome::Blocked },
     }
@@ -304,12 +297,6 @@ mod tests {
         assert_eq!(hidden.outcome, Outcome::Status(200));
         let blocked = reading(&BrowserView::NetworkError("TypeError: Failed to fetch".into()), |_| Body::Other);
         assert_eq!((blocked.instance, blocked.outcome), (None, Outcome::Blocked));
-    }
-
-    #[test]
-    fn the_instance_header_is_found_in_any_case() {
-        assert_eq!(instance_of(&[("X-INSTANCE".into(), "B".into())]).as_deref(), Some("B"));
-        assert_eq!(instance_of(&[("x-other".into(), "B".into())]), None);
     }
 
     #[test]

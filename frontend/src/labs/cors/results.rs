@@ -14,13 +14,16 @@ use shared::{
         Engine,
         browser::{BrowserRequest, preflight_reasons},
     },
-    wire::LogEntry,
+    wire::{INSTANCE_HEADER, LogEntry},
 };
 use web_sys::HtmlDetailsElement;
 
-use crate::{
+use super::{
     diagram::{Diagram, diagram},
-    outcome::{BrowserView, Explanation, cached_preflight, console_messages, explain, predicted, predicted_preflight, verdict},
+    outcome::{Explanation, cached_preflight, console_messages, explain, predicted, predicted_preflight, verdict},
+};
+use crate::{
+    api::BrowserView,
     page, server_words,
     state::{
         Probes, ServerLog,
@@ -149,6 +152,8 @@ pub fn ProbeResult(
         let browser = browser.clone();
         move || entries.with(|entries| diagram(&browser, entries, needs_preflight))
     };
+    // Behind a load balancer, which instance answered; readable only when the policy exposes it.
+    let instance = browser.header(INSTANCE_HEADER).map(str::to_owned);
     let (state, body, headers) = match &browser {
         BrowserView::Response { body, headers, .. } => ("read", body.clone(), headers.clone()),
         BrowserView::NetworkError(_) => (
@@ -157,8 +162,6 @@ pub fn ProbeResult(
             Vec::new(),
         ),
     };
-    // Behind a load balancer, which instance answered; readable only when the policy exposes it.
-    let instance = crate::balancing::instance_of(&headers);
     let marker = format!("arrow-head-{rid}");
     view! {
         <div

@@ -1,13 +1,13 @@
 //! The scaling lab: two backends, sessions in each one's memory or shared in Redis, and a
 //! JWT that any instance with the secret accepts; behind a load balancer when one runs
-//! (`components::balancer`).
+//! (`balancer`).
 
 use leptos::prelude::*;
 use shared::wire::{Balanced, Instance};
 
+use super::balancer::{Balancer, Cases};
 use crate::{
     api::Api,
-    components::balancer::{Balancer, Cases},
     lab_request::LabRequest,
     loopback,
     state::{Jwt, Probes},
