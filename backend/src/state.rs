@@ -19,6 +19,7 @@ use crate::{
     balancer::Balancer,
     fetch_metadata,
     bank::Bank,
+    lab::cors::LivePolicy,
     clock::Clock,
     config::Config,
     session_cookie::CookiePolicy,
@@ -83,7 +84,7 @@ struct Inner {
 /// meanwhile applies to the next request, and no answer mixes two settings.
 #[derive(Clone, Debug)]
 pub struct LabSettings {
-    pub policy: Arc<ValidPolicy>,
+    pub policy: Arc<LivePolicy>,
     pub cookie: CookiePolicy,
     pub defenses: Defenses,
     /// A reader clones the `Arc`, not the secret.
@@ -100,7 +101,8 @@ impl AppState {
     pub fn with_clock(config: Config, sessions: Arc<dyn SessionStore>, jwt_secret: String, site_addr: SocketAddr, clock: Clock) -> Result<Self, String> {
         let policy = ValidPolicy::try_from(CorsPolicy::secure_default(config.primary_frontend_origin())).map_err(|e| e.to_string())?;
         let jwt = Arc::new(JwtSigning::new(jwt_secret, config.jwt_ttl));
-        let settings = LabSettings { policy: Arc::new(policy.clone()), cookie: CookiePolicy::default(), defenses: Defenses::default(), jwt };
+        let policy = Arc::new(LivePolicy::new(policy));
+        let settings = LabSettings { policy: policy.clone(), cookie: CookiePolicy::default(), defenses: Defenses::default(), jwt };
         let fetch_metadata = fetch_metadata::trusting(&config.frontend_origins).map_err(|e| format!("--frontend-origin: {e}"))?;
         let threads = config.hashing_threads();
         // Checked when the command line was read (`config::instance_name`).
@@ -193,7 +195,7 @@ pub struct LiveLab {
     /// Swapped whole: a request clones the `Arc` once.
     settings: RwLock<Arc<LabSettings>>,
     /// The policy at start and after a reset.
-    default_policy: ValidPolicy,
+    default_policy: Arc<LivePolicy>,
     sessions: Arc<dyn SessionStore>,
     /// Names sessions in the control plane without their ids.
     handles: Handles,
@@ -209,7 +211,7 @@ impl FromRef<AppState> for Arc<LiveLab> {
 }
 
 impl LiveLab {
-    pub fn default_policy(&self) -> ValidPolicy {
+    pub fn default_policy(&self) -> Arc<LivePolicy> {
         self.default_policy.clone()
     }
 
@@ -227,12 +229,12 @@ impl LiveLab {
         *current = Arc::new(next);
     }
 
-    pub fn policy(&self) -> Arc<ValidPolicy> {
+    pub fn policy(&self) -> Arc<LivePolicy> {
         self.settings().policy.clone()
     }
 
     pub fn set_policy(&self, policy: ValidPolicy) {
-        self.update_settings(|s| s.policy = Arc::new(policy));
+        self.update_settings(|s| s.policy = Arc::new(LivePolicy::new(policy)));
     }
 
     pub fn cookie_policy(&self) -> CookiePolicy {

@@ -2,7 +2,54 @@
 //! back into response headers. The rules themselves are `shared::cors`'s.
 
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, header, header::Entry};
-use shared::cors::{CorsRequest, Decision, server};
+use shared::cors::{
+    CorsRequest, Decision, ValidPolicy,
+    server::{self, Value},
+};
+
+/// The live policy with the header values it sends written once, when it is set, as
+/// tower-http's `CorsLayer` writes its own when it is built: a request copies them (a
+/// reference count) instead of writing the policy's lists out again.
+#[derive(Debug)]
+pub struct LivePolicy {
+    policy: ValidPolicy,
+    allow_methods: Option<HeaderValue>,
+    allow_headers: Option<HeaderValue>,
+    expose_headers: Option<HeaderValue>,
+    max_age: Option<HeaderValue>,
+}
+
+impl LivePolicy {
+    pub fn new(policy: ValidPolicy) -> LivePolicy {
+        let list = |items: &[String]| HeaderValue::from_str(&Value::List(items).to_string()).ok();
+        LivePolicy {
+            allow_methods: list(&policy.allow_methods),
+            allow_headers: list(&policy.allow_headers),
+            expose_headers: list(&policy.expose_headers),
+            max_age: policy.max_age.map(HeaderValue::from),
+            policy,
+        }
+    }
+
+    /// The value written for one of the policy's own headers (a list, or the max age).
+    fn written(&self, name: &str) -> Option<&HeaderValue> {
+        match name {
+            server::ALLOW_METHODS => self.allow_methods.as_ref(),
+            server::ALLOW_HEADERS => self.allow_headers.as_ref(),
+            server::EXPOSE_HEADERS => self.expose_headers.as_ref(),
+            server::MAX_AGE => self.max_age.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+impl std::ops::Deref for LivePolicy {
+    type Target = ValidPolicy;
+
+    fn deref(&self) -> &ValidPolicy {
+        &self.policy
+    }
+}
 
 /// The request's side for the engine. A value that is not visible ASCII counts as absent,
 /// as `HeaderValue::to_str` has it.
@@ -16,17 +63,21 @@ pub fn request<'a>(method: &'a Method, headers: &'a HeaderMap) -> CorsRequest<'a
     }
 }
 
-/// The headers a decision puts on the response, owned, so they can wait for the route's
-/// answer. An origin sent back is the request's own header value (shared, not parsed again);
-/// a value that cannot be a header is left out.
-pub fn response_headers(decision: &Decision<'_>, request_origin: Option<&HeaderValue>) -> Vec<(HeaderName, HeaderValue)> {
-    let value = |text: &str| match (text, request_origin) {
-        ("true", _) => Some(HeaderValue::from_static("true")),
-        ("*", _) => Some(HeaderValue::from_static("*")),
-        (text, Some(origin)) if text.as_bytes() == origin.as_bytes() => Some(origin.clone()),
-        (text, _) => HeaderValue::from_str(text).ok(),
+/// The headers a decision of `live`'s puts on the response, owned, so they can wait for the
+/// route's answer. An origin sent back is the request's own header value (shared, not parsed
+/// again), the policy's values are the ones written when it was set; a value that cannot be a
+/// header is left out.
+pub fn response_headers(decision: &Decision<'_>, request_origin: Option<&HeaderValue>, live: &LivePolicy) -> Vec<(HeaderName, HeaderValue)> {
+    let value = |name: &str, value: &Value<'_>| match value {
+        Value::Origin(text) => match request_origin {
+            Some(origin) if text.as_bytes() == origin.as_bytes() => Some(origin.clone()),
+            _ => HeaderValue::from_str(text).ok(),
+        },
+        Value::Any => Some(HeaderValue::from_static("*")),
+        Value::True => Some(HeaderValue::from_static("true")),
+        Value::List(_) | Value::Seconds(_) => live.written(name).cloned(),
     };
-    decision.headers.iter().filter_map(|(name, text)| Some((name_of(name)?, value(text)?))).collect()
+    decision.headers.iter().filter_map(|(name, v)| Some((name_of(name)?, value(name, v)?))).collect()
 }
 
 fn name_of(name: &str) -> Option<HeaderName> {
@@ -71,6 +122,36 @@ pub fn append_vary(headers: &mut HeaderMap, name: &'static str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use shared::cors::{AllowOrigin, CorsPolicy, decide};
+
+    /// What is sent is what the decision names: the values written when the policy was set
+    /// read the same as the decision's own words for them, list by list.
+    #[test]
+    fn the_values_written_at_set_time_are_the_decisions_values() {
+        let front = "http://localhost:8080";
+        let base = CorsPolicy::secure_default(front);
+        let policies = [
+            base.clone(),
+            CorsPolicy { allow_methods: vec!["*".into()], allow_headers: vec!["*".into()], allow_credentials: false, max_age: Some(600), ..base.clone() },
+            CorsPolicy { expose_headers: vec!["X-Instance".into(), "Date".into()], allow_origin: AllowOrigin::Reflect, ..base.clone() },
+            CorsPolicy { allow_methods: vec!["PUT".into()], allow_headers: vec![], allow_origin: AllowOrigin::Any, allow_credentials: false, ..base },
+        ];
+        let origin = HeaderValue::from_static(front);
+        for policy in policies {
+            let live = LivePolicy::new(ValidPolicy::try_from(policy).expect("valid"));
+            let allowed_method = live.policy.allow_methods.first().filter(|m| *m != "*").map_or("PATCH", String::as_str).to_owned();
+            for method in ["OPTIONS", "GET"] {
+                let request_method = (method == "OPTIONS").then_some(allowed_method.as_str());
+                let request = CorsRequest { method, origin: Some(front), request_method, request_headers: None };
+                let decision = decide(&live, &request);
+                let sent: Vec<(String, String)> =
+                    response_headers(&decision, Some(&origin), &live).iter().map(|(n, v)| (n.to_string(), v.to_str().unwrap().to_owned())).collect();
+                let named: Vec<(String, String)> = decision.headers.iter().map(|(n, v)| ((*n).to_owned(), v.to_string())).collect();
+                assert!(!named.is_empty(), "{:?}", *live);
+                assert_eq!(sent, named, "{:?}", *live);
+            }
+        }
+    }
 
     #[test]
     fn vary_is_appended_never_overwritten_nor_doubled() {

@@ -90,7 +90,7 @@ where
         let settings = self.state.lab().settings();
         let (policy, defenses) = (&settings.policy, settings.defenses);
         let decision = decide(policy, &cors::request(req.method(), req.headers()));
-        let cors_headers = cors::response_headers(&decision, req.headers().get(header::ORIGIN));
+        let cors_headers = cors::response_headers(&decision, req.headers().get(header::ORIGIN), policy);
         let Decision { action, vary_origin, reason, .. } = decision;
 
         let answered = match action {

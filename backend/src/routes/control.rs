@@ -36,7 +36,7 @@ use crate::{
 
 /// `GET /control/cors`
 pub async fn get_cors(State(lab): State<Arc<LiveLab>>) -> Json<ValidPolicy> {
-    Json(lab.policy().as_ref().clone())
+    Json(ValidPolicy::clone(&lab.policy()))
 }
 
 /// `PUT /control/cors`: replaces the policy whole; a bad one changes nothing.
@@ -64,7 +64,7 @@ pub async fn reset(State(state): State<AppState>, req: Request) -> Result<Status
         let Nothing {} = parse(&body)?;
     }
     state.lab().sessions().clear().await.map_err(store_unavailable)?;
-    let policy = Arc::new(state.lab().default_policy());
+    let policy = state.lab().default_policy();
     state.lab().update_settings(|settings| {
         settings.policy = policy;
         settings.cookie = CookiePolicy::default();

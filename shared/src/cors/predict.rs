@@ -60,7 +60,7 @@ fn actual_headers(policy: &CorsPolicy, req: &BrowserRequest) -> Vec<(String, Str
     owned(&decide(policy, &actual).headers)
 }
 
-fn owned(headers: &[(&'static str, std::borrow::Cow<'_, str>)]) -> Vec<(String, String)> {
+fn owned(headers: &[(&'static str, super::server::Value<'_>)]) -> Vec<(String, String)> {
     headers.iter().map(|(n, v)| ((*n).to_owned(), v.to_string())).collect()
 }
 

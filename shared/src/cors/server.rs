@@ -3,8 +3,6 @@
 //! The backend's middleware only moves bytes between HTTP and these types; every rule of
 //! API.md ("The lab CORS policy") lives here so that it can be tested without a socket.
 
-use std::borrow::Cow;
-
 use serde::{Deserialize, Serialize};
 
 use super::policy::{AllowOrigin, CorsPolicy, RefusedPreflight};
@@ -43,13 +41,41 @@ pub enum Action {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Decision<'a> {
     pub action: Action,
-    /// `Access-Control-*` headers to send, names in lower case. Values borrow from the
-    /// request and the policy where they can: the hot path allocates nothing it can avoid.
-    pub headers: Vec<(&'static str, Cow<'a, str>)>,
+    /// `Access-Control-*` headers to send, names in lower case, each value named as data
+    /// (`Value`): the backend sends the header values it wrote when the policy was set, the
+    /// page writes them out as text.
+    pub headers: Vec<(&'static str, Value<'a>)>,
     /// Whether the answer depends on `Origin`, so `Vary: Origin` must be appended.
     pub vary_origin: bool,
     /// Which rule decided; rendered in words (`Display`) only when someone reads the log.
     pub reason: Reason,
+}
+
+/// A header value as a decision names it, borrowed from the request or the policy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Value<'a> {
+    /// The request's own `Origin`, sent back.
+    Origin(&'a str),
+    /// `*`
+    Any,
+    /// `true`
+    True,
+    /// One of the policy's lists, written comma-separated.
+    List(&'a [String]),
+    /// `Access-Control-Max-Age`, in seconds.
+    Seconds(u32),
+}
+
+impl std::fmt::Display for Value<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Origin(origin) => f.write_str(origin),
+            Self::Any => f.write_str("*"),
+            Self::True => f.write_str("true"),
+            Self::List(items) => f.write_str(&items.join(", ")),
+            Self::Seconds(seconds) => write!(f, "{seconds}"),
+        }
+    }
 }
 
 /// Which rule of the policy decided: data on the wire (`LogEntry::cors`), worded by `Display`
@@ -129,11 +155,11 @@ pub fn decide<'a>(policy: &'a CorsPolicy, req: &CorsRequest<'a>) -> Decision<'a>
         return Decision { action: Action::Continue, headers: vec![], vary_origin, reason: Reason::NoOrigin };
     };
     let preflight = req.is_preflight();
-    let allowed_origin: Result<(Cow<'a, str>, OriginRule), Refusal> = match &policy.allow_origin {
+    let allowed_origin: Result<(Value<'a>, OriginRule), Refusal> = match &policy.allow_origin {
         AllowOrigin::None => Err(Refusal::ModeNone),
-        AllowOrigin::Any => Ok((Cow::Borrowed("*"), OriginRule::Any)),
-        AllowOrigin::Reflect => Ok((Cow::Borrowed(origin), OriginRule::Reflected)),
-        AllowOrigin::List { origins } if origins.iter().any(|o| o == origin) => Ok((Cow::Borrowed(origin), OriginRule::InList)),
+        AllowOrigin::Any => Ok((Value::Any, OriginRule::Any)),
+        AllowOrigin::Reflect => Ok((Value::Origin(origin), OriginRule::Reflected)),
+        AllowOrigin::List { origins } if origins.iter().any(|o| o == origin) => Ok((Value::Origin(origin), OriginRule::InList)),
         AllowOrigin::List { .. } => Err(Refusal::NotInList { origin: origin.to_owned() }),
     };
 
@@ -144,10 +170,10 @@ pub fn decide<'a>(policy: &'a CorsPolicy, req: &CorsRequest<'a>) -> Decision<'a>
         };
         let mut headers = vec![(ALLOW_ORIGIN, allow_origin)];
         if policy.allow_credentials {
-            headers.push((ALLOW_CREDENTIALS, Cow::Borrowed("true")));
+            headers.push((ALLOW_CREDENTIALS, Value::True));
         }
         if !policy.expose_headers.is_empty() {
-            headers.push((EXPOSE_HEADERS, list(&policy.expose_headers)));
+            headers.push((EXPOSE_HEADERS, Value::List(&policy.expose_headers)));
         }
         return Decision { action: Action::Continue, headers, vary_origin, reason: Reason::Allowed { origin: rule } };
     }
@@ -180,32 +206,24 @@ pub fn decide<'a>(policy: &'a CorsPolicy, req: &CorsRequest<'a>) -> Decision<'a>
 }
 
 /// The policy's preflight headers; `Access-Control-Allow-Origin` only for an allowed origin.
-fn preflight_headers<'a>(policy: &'a CorsPolicy, allow_origin: Option<Cow<'a, str>>) -> Vec<(&'static str, Cow<'a, str>)> {
+fn preflight_headers<'a>(policy: &'a CorsPolicy, allow_origin: Option<Value<'a>>) -> Vec<(&'static str, Value<'a>)> {
     let mut headers = Vec::with_capacity(5);
     if let Some(value) = allow_origin {
         headers.push((ALLOW_ORIGIN, value));
     }
     if policy.allow_credentials {
-        headers.push((ALLOW_CREDENTIALS, Cow::Borrowed("true")));
+        headers.push((ALLOW_CREDENTIALS, Value::True));
     }
     if !policy.allow_methods.is_empty() {
-        headers.push((ALLOW_METHODS, list(&policy.allow_methods)));
+        headers.push((ALLOW_METHODS, Value::List(&policy.allow_methods)));
     }
     if !policy.allow_headers.is_empty() {
-        headers.push((ALLOW_HEADERS, list(&policy.allow_headers)));
+        headers.push((ALLOW_HEADERS, Value::List(&policy.allow_headers)));
     }
     if let Some(seconds) = policy.max_age {
-        headers.push((MAX_AGE, Cow::Owned(seconds.to_string())));
+        headers.push((MAX_AGE, Value::Seconds(seconds)));
     }
     headers
-}
-
-/// `a, b, c`, borrowed when the list has one element.
-fn list(items: &[String]) -> Cow<'_, str> {
-    match items {
-        [only] => Cow::Borrowed(only),
-        _ => Cow::Owned(items.join(", ")),
-    }
 }
 
 fn is_wildcard(list: &[String]) -> bool {
@@ -244,8 +262,8 @@ mod tests {
         CorsRequest { method: "OPTIONS", origin: Some(origin), request_method: Some(method), request_headers: headers }
     }
 
-    fn header<'d>(d: &'d Decision<'_>, name: &str) -> Option<&'d str> {
-        d.headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_ref())
+    fn header(d: &Decision<'_>, name: &str) -> Option<String> {
+        d.headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string())
     }
 
     struct Row {
@@ -456,8 +474,9 @@ mod tests {
         for row in rows() {
             let d = decide(&row.policy, &row.request);
             assert_eq!(d.action, row.action, "{}", row.name);
-            let expected: Vec<(&str, Cow<'_, str>)> = row.headers.iter().map(|(n, v)| (*n, Cow::Borrowed(*v))).collect();
-            assert_eq!(d.headers, expected, "{}", row.name);
+            let written: Vec<(&str, String)> = d.headers.iter().map(|(n, v)| (*n, v.to_string())).collect();
+            let expected: Vec<(&str, String)> = row.headers.iter().map(|(n, v)| (*n, (*v).to_owned())).collect();
+            assert_eq!(written, expected, "{}", row.name);
             assert_eq!(d.vary_origin, row.vary, "{}", row.name);
             let reason = d.reason.to_string();
             assert!(reason.contains(row.reason_has), "{}: reason {reason:?}", row.name);
@@ -485,13 +504,13 @@ mod tests {
         let d = decide(&policy, &preflight(FRONT, "GET", Some("x-custom")));
         assert_eq!(d.action, Action::AnswerPreflight { allowed: false });
         assert!(d.reason.to_string().contains("x-custom"), "{}", d.reason);
-        assert_eq!(header(&d, ALLOW_ORIGIN), Some(FRONT));
-        assert_eq!(header(&d, ALLOW_HEADERS), Some("Content-Type, Authorization"));
-        assert_eq!(header(&d, ALLOW_METHODS), Some("GET, POST"));
+        assert_eq!(header(&d, ALLOW_ORIGIN).as_deref(), Some(FRONT));
+        assert_eq!(header(&d, ALLOW_HEADERS).as_deref(), Some("Content-Type, Authorization"));
+        assert_eq!(header(&d, ALLOW_METHODS).as_deref(), Some("GET, POST"));
         // A foreign origin: everything but Access-Control-Allow-Origin.
         let d = decide(&policy, &preflight("http://evil.example", "GET", None));
         assert_eq!(header(&d, ALLOW_ORIGIN), None);
-        assert_eq!(header(&d, ALLOW_CREDENTIALS), Some("true"));
+        assert_eq!(header(&d, ALLOW_CREDENTIALS).as_deref(), Some("true"));
     }
 
     #[test]
