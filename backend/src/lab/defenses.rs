@@ -10,7 +10,7 @@ use shared::wire::{Defenses, ErrorCode};
 use tower_http::csrf::ProtectionError;
 
 use super::Refused;
-use crate::{error::AppError, fetch_metadata, request_log::Outcome};
+use crate::{error::AppError, fetch_metadata, request_log::RouteReport};
 
 /// With the Origin check on, a POST/PUT/PATCH/DELETE whose `Origin` is not one of the
 /// frontend origins is refused before the route runs. A request without `Origin` passes:
@@ -26,12 +26,12 @@ pub fn origin_check(defenses: Defenses, method: &Method, origin: Option<&HeaderV
         ErrorCode::OriginRefused,
         format!("The Origin check refused {origin}: only the playground's own origins may change state."),
     );
-    Err(Refused { outcome: Outcome::OriginRefused { origin }, error })
+    Err(Refused { report: RouteReport::OriginRefused { origin }, error })
 }
 
-/// The Fetch Metadata defense's answer: 403 `fetch_metadata_refused`, with the outcome for the log.
+/// The Fetch Metadata defense's answer: 403 `fetch_metadata_refused`, with the report for the log.
 pub fn refused_by_fetch_metadata(error: ProtectionError) -> Response {
     let message = format!("The Fetch Metadata defense refused this write ({}).", fetch_metadata::words(&error));
-    let outcome = Outcome::FetchMetadataRefused { old_browser: fetch_metadata::is_old_browser(&error) };
-    Refused { outcome, error: AppError::new(ErrorCode::FetchMetadataRefused, message) }.into_response()
+    let report = RouteReport::FetchMetadataRefused { old_browser: fetch_metadata::is_old_browser(&error) };
+    Refused { report, error: AppError::new(ErrorCode::FetchMetadataRefused, message) }.into_response()
 }

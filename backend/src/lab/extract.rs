@@ -14,7 +14,7 @@ use super::Refused;
 use crate::{
     auth::{self, Authed, Verifier},
     extract::{Accept, read_json, require_json},
-    request_log::Outcome,
+    request_log::RouteReport,
     state::{AppState, LabSettings},
 };
 
@@ -65,7 +65,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for LabJson<T> {
             json_only && require_json(req.headers(), Accept::Json).is_err() && require_json(req.headers(), Accept::JsonOrText).is_ok();
         let accept = if json_only { Accept::Json } else { Accept::JsonOrText };
         read_json(req, state, accept).await.map(LabJson).map_err(|error| match by_the_defense {
-            true => Refused { outcome: Outcome::JsonOnlyRefused, error },
+            true => Refused { report: RouteReport::JsonOnlyRefused, error },
             false => Refused::by(error),
         })
     }

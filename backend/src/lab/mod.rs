@@ -7,7 +7,7 @@
 //! 3. answer a preflight at once (it carries no credentials and never reaches a route);
 //! 4. apply the CSRF defenses that are on (`defenses`): the Origin check, and Fetch Metadata
 //!    (tower-http's `CsrfLayer` around the routes, trusting `crate::fetch_metadata`);
-//! 5. run the route (axum handlers in `routes::api`), which says what it did as an `Outcome`;
+//! 5. run the route (axum handlers in `routes::api`), which says what it did as an `RouteReport`;
 //! 6. put the CORS headers on its answer, `Cache-Control: no-store` and `X-Instance`;
 //! 7. log the request, with the CORS reason and the outcome as data.
 
@@ -37,7 +37,7 @@ use tower::{Layer, Service, ServiceExt, util::Oneshot};
 
 use crate::{
     error::AppError,
-    request_log::{Outcome, Record},
+    request_log::{RouteReport, Record},
     state::{AppState, INSTANCE_HEADER},
 };
 pub use extract::{AuthUser, LabJson, Snapshot};
@@ -175,7 +175,7 @@ where
 
 impl Finish {
     fn run(self, response: &mut Response) {
-        let outcome = response.extensions_mut().remove::<Outcome>();
+        let report = response.extensions_mut().remove::<RouteReport>();
         let headers = response.headers_mut();
         cors::apply(self.cors_headers, self.vary_origin, headers);
         // Answers about who you are must never come from a cache.
@@ -183,7 +183,7 @@ impl Finish {
         // Before the record is made, so the log shows which instance answered too.
         headers.insert(INSTANCE_HEADER, self.state.instance_header());
         let mut record = self.record;
-        record.answered(response.status().as_u16(), response.headers(), Some(self.reason), outcome);
+        record.answered(response.status().as_u16(), response.headers(), Some(self.reason), report);
         self.state.lab().log().push(record);
     }
 }

@@ -1,20 +1,20 @@
-//! A lab route's refusal: the error its client gets and the outcome the request log keeps.
+//! A lab route's refusal: the error its client gets and the report the request log keeps.
 
 use axum::response::{IntoResponse, Response};
 
-use crate::{error::AppError, request_log::Outcome};
+use crate::{error::AppError, request_log::RouteReport};
 
 /// A lab route's refusal: the error the client gets and what the log says about it.
 #[derive(Debug)]
 pub struct Refused {
-    pub outcome: Outcome,
+    pub report: RouteReport,
     pub error: AppError,
 }
 
 impl Refused {
     /// Refused for the error's own reason, before anyone was authenticated.
     pub fn by(error: AppError) -> Refused {
-        Refused { outcome: Outcome::Refused(error.code), error }
+        Refused { report: RouteReport::Refused(error.code), error }
     }
 }
 
@@ -26,6 +26,6 @@ impl From<AppError> for Refused {
 
 impl IntoResponse for Refused {
     fn into_response(self) -> Response {
-        (self.outcome, self.error).into_response()
+        (self.report, self.error).into_response()
     }
 }

@@ -2,7 +2,7 @@
 //! lab layer writes it, the control plane reads it, and it depends on neither.
 //!
 //! The hot path keeps a compact `Record`: the path and query and the few header values the
-//! log shows, copied into one buffer, the CORS reason and the route's `Outcome` as data. A
+//! log shows, copied into one buffer, the CORS reason and the route's `RouteReport` as data. A
 //! record keeps a bounded amount whatever arrives: long values are cut and say so (`…[cut: N
 //! bytes]`), so the whole log stays within `MAX_RECORD_BYTES` × its capacity. The JSON
 //! `LogEntry` of API.md (data, every secret cut to 8 characters; the page words it) is built
@@ -24,9 +24,9 @@ use shared::{
 };
 use tokio::sync::broadcast;
 
-mod outcome;
+mod report;
 
-pub use outcome::Outcome;
+pub use report::RouteReport;
 
 /// One lab request as the server saw it.
 pub struct Record {
@@ -36,8 +36,8 @@ pub struct Record {
     pub preflight: bool,
     pub status: u16,
     pub cors: Option<Reason>,
-    /// What the route did with the credentials; `None` when none looked.
-    pub auth: Option<Outcome>,
+    /// What the route (or a defense before it) reported doing; `None` when nothing looked.
+    pub report: Option<RouteReport>,
     /// The request target, then the value of every kept header, back to back. Copied, not
     /// shared with the request: a record holding slices of hyper's read buffers would keep
     /// those buffers alive as long as the ring keeps the record.
@@ -160,7 +160,7 @@ impl Record {
             preflight,
             status: 0,
             cors: None,
-            auth: None,
+            report: None,
             target_end,
             response_from: kept.len(),
             headers: kept,
@@ -169,13 +169,13 @@ impl Record {
         }
     }
 
-    /// What went back: the status, the CORS and auth headers, the auth outcome.
+    /// What went back: the status, the CORS and auth headers, what the route reported.
     pub fn answered(
         &mut self,
         status: u16,
         headers: &HeaderMap,
         mut cors: Option<Reason>,
-        mut auth: Option<Outcome>,
+        mut report: Option<RouteReport>,
     ) {
         self.status = status;
         self.headers.truncate(self.response_from);
@@ -195,11 +195,11 @@ impl Record {
         if let Some(reason) = &mut cors {
             cut_reason(reason);
         }
-        if let Some(Outcome::OriginRefused { origin }) = &mut auth {
+        if let Some(RouteReport::OriginRefused { origin }) = &mut report {
             cut_string(origin);
         }
         self.cors = cors;
-        self.auth = auth;
+        self.report = report;
     }
 
     /// The heap and inline bytes this record holds, its rendered copy included: what the
@@ -224,9 +224,9 @@ impl Record {
             }) => a.capacity() + b.capacity(),
             _ => 0,
         };
-        let outcome = match &self.auth {
-            Some(Outcome::OriginRefused { origin }) => origin.capacity(),
-            Some(Outcome::Transferred { to, .. }) => to.as_str().len(),
+        let report = match &self.report {
+            Some(RouteReport::OriginRefused { origin }) => origin.capacity(),
+            Some(RouteReport::Transferred { to, .. }) => to.as_str().len(),
             _ => 0,
         };
         std::mem::size_of::<Record>()
@@ -239,7 +239,7 @@ impl Record {
                 .sum::<usize>()
             + self.json.get().map_or(0, String::capacity)
             + reason
-            + outcome
+            + report
     }
 
     /// The `i`th kept header: its name and value.
@@ -298,7 +298,7 @@ impl Record {
                 _ => (name, String::from_utf8_lossy(value)),
             })),
             cors: self.cors.clone(),
-            outcome: self.auth.as_ref().map_or(RouteOutcome::NotChecked, Outcome::to_wire),
+            outcome: self.report.as_ref().map_or(RouteOutcome::NotChecked, RouteReport::to_wire),
         }
     }
 }
@@ -657,7 +657,7 @@ mod tests {
                     preflight: true,
                     why,
                 }),
-                Some(Outcome::OriginRefused {
+                Some(RouteReport::OriginRefused {
                     origin: huge.clone(),
                 }),
             );

@@ -1,6 +1,6 @@
 //! The lab API (`/api/*`): the routes the live CORS policy governs. Plain axum handlers; the
 //! lab layer (`crate::lab`) does CORS, the Origin check and the log around them, and each
-//! handler says what it did with the credentials as an `Outcome`.
+//! handler says what it did with the credentials as an `RouteReport`.
 
 use std::time::Instant;
 
@@ -21,7 +21,7 @@ use crate::{
     clock::rfc3339,
     error::AppError,
     lab::{AuthUser, LabJson, Refused, Snapshot},
-    request_log::Outcome,
+    request_log::RouteReport,
     session_cookie::SessionCookie,
     sessions::{Session, SessionId},
     state::AppState,
@@ -65,8 +65,8 @@ pub async fn login(
     let session = Session::new(id, user.id, state.clock().now_ms(), state.lifetimes());
     state.lab().sessions().insert(session).await.map_err(store_unavailable)?;
     let set_cookie = settings.cookie.set(&id.encode(), state.config().session_ttl);
-    let outcome = Outcome::LoggedIn { user: user.id, session: id };
-    Ok((outcome, [(header::SET_COOKIE, set_cookie)], Json(LoginResponse { user, expires_at: rfc3339(session.expires_at) })))
+    let report = RouteReport::LoggedIn { user: user.id, session: id };
+    Ok((report, [(header::SET_COOKIE, set_cookie)], Json(LoginResponse { user, expires_at: rfc3339(session.expires_at) })))
 }
 
 /// `POST /api/logout`: the session is deleted server-side, and the cookie cleared.
@@ -84,7 +84,7 @@ pub async fn logout(State(state): State<AppState>, Snapshot(settings): Snapshot,
         let error = AppError::new(ErrorCode::UnknownSession, "No session with this id exists (already logged out, revoked or expired).");
         return Err(error.with_header(header::SET_COOKIE, clear).into());
     }
-    Ok((StatusCode::NO_CONTENT, Outcome::LoggedOut, [(header::SET_COOKIE, clear)]))
+    Ok((StatusCode::NO_CONTENT, RouteReport::LoggedOut, [(header::SET_COOKIE, clear)]))
 }
 
 /// `POST /api/token`: an HS256 JWT; nothing is stored server-side.
@@ -95,12 +95,12 @@ pub async fn token(State(state): State<AppState>, Snapshot(settings): Snapshot, 
     let claims = Claims { sub: user.id.to_string(), email: Some(user.email), iat: Some(now), exp: now + settings.ttl_seconds as i64, nbf: None };
     let token = jwt::encode(&claims, settings.secret.as_bytes());
     let body = TokenResponse { token, token_type: "Bearer".to_owned(), expires_in: settings.ttl_seconds };
-    Ok((Outcome::TokenIssued { user: user.id }, Json(body)))
+    Ok((RouteReport::TokenIssued { user: user.id }, Json(body)))
 }
 
 /// `GET /api/profile`: who the credentials say you are.
 pub async fn profile(AuthUser(authed): AuthUser) -> impl IntoResponse {
-    (Outcome::Authenticated(authed), Json(Profile { user: authed.user.user(), auth: authed.kind }))
+    (RouteReport::Authenticated(authed), Json(Profile { user: authed.user.user(), auth: authed.kind }))
 }
 
 /// `POST /api/transfer`: the seed's bank transfer. Authenticates first; the body is read
@@ -110,10 +110,10 @@ pub async fn transfer(
     AuthUser(by): AuthUser,
     body: Result<LabJson<TransferRequest>, Refused>,
 ) -> Result<impl IntoResponse, Refused> {
-    let refused = |error: AppError| Refused { outcome: Outcome::TransferRefused { by, code: error.code }, error };
+    let refused = |error: AppError| Refused { report: RouteReport::TransferRefused { by, code: error.code }, error };
     // A defense's refusal ("JSON only") stays the defense's; any other is the transfer's.
-    let LabJson(TransferRequest { to, amount }) = body.map_err(|r| match r.outcome {
-        Outcome::JsonOnlyRefused => r,
+    let LabJson(TransferRequest { to, amount }) = body.map_err(|r| match r.report {
+        RouteReport::JsonOnlyRefused => r,
         _ => refused(r.error),
     })?;
     let amount = Amount::try_from(amount).map_err(|why| refused(AppError::new(ErrorCode::InvalidAmount, format!("{why}."))))?;
@@ -126,5 +126,5 @@ pub async fn transfer(
         })
     })?;
     let made = TransferMade { to: to.to_string(), amount: amount.get() };
-    Ok((Outcome::Transferred { by, to, amount }, Json(TransferResponse { balance, transfer: made })))
+    Ok((RouteReport::Transferred { by, to, amount }, Json(TransferResponse { balance, transfer: made })))
 }

@@ -1,14 +1,17 @@
-//! What a lab route did with a request's credentials, as data. A route puts it on its response
-//! (an `IntoResponseParts`); the lab layer takes it off again for the request log, which puts
-//! it on the wire as `shared::wire::RouteOutcome` when someone reads the log; the page words it.
+//! What a lab route (or a defense before it) did with a request, as the route reports it: a
+//! route puts its `RouteReport` on its response (an `IntoResponseParts`); the lab layer takes
+//! it off again for the request log. The report keeps the server's own values (the user, the
+//! whole session id) so making it costs little; it becomes `shared::wire::RouteOutcome`, the
+//! log's outcome on the wire, only when someone reads the log, and the page words that.
 
 use axum::response::{IntoResponseParts, ResponseParts};
 use shared::wire::{Amount, Defense, DefenseSaw, Email, ErrorCode, RouteOutcome};
 
 use crate::{auth::Authed, sessions::SessionId};
 
+/// The server's side of `shared::wire::RouteOutcome`.
 #[derive(Clone, Debug)]
-pub enum Outcome {
+pub enum RouteReport {
     /// The credentials named a user.
     Authenticated(Authed),
     /// The credentials did not get through, or the route refused before looking.
@@ -28,31 +31,31 @@ pub enum Outcome {
     JsonOnlyRefused,
 }
 
-impl Outcome {
+impl RouteReport {
     /// The outcome as the wire carries it.
     pub fn to_wire(&self) -> RouteOutcome {
         match self {
-            Outcome::Authenticated(authed) => RouteOutcome::Authenticated { who: authed.to_wire() },
-            Outcome::Refused(code) => RouteOutcome::Refused { code: *code },
-            Outcome::LoggedIn { user, session } => RouteOutcome::LoggedIn { user: *user, session: session.prefix() },
-            Outcome::LoggedOut => RouteOutcome::LoggedOut,
-            Outcome::TokenIssued { user } => RouteOutcome::TokenIssued { user: *user },
-            Outcome::Transferred { by, to, amount } => {
+            RouteReport::Authenticated(authed) => RouteOutcome::Authenticated { who: authed.to_wire() },
+            RouteReport::Refused(code) => RouteOutcome::Refused { code: *code },
+            RouteReport::LoggedIn { user, session } => RouteOutcome::LoggedIn { user: *user, session: session.prefix() },
+            RouteReport::LoggedOut => RouteOutcome::LoggedOut,
+            RouteReport::TokenIssued { user } => RouteOutcome::TokenIssued { user: *user },
+            RouteReport::Transferred { by, to, amount } => {
                 RouteOutcome::Transferred { by: by.to_wire(), to: to.as_str().to_owned(), amount: amount.get() }
             }
-            Outcome::TransferRefused { by, code } => RouteOutcome::TransferRefused { by: by.to_wire(), code: *code },
-            Outcome::OriginRefused { origin } => {
+            RouteReport::TransferRefused { by, code } => RouteOutcome::TransferRefused { by: by.to_wire(), code: *code },
+            RouteReport::OriginRefused { origin } => {
                 RouteOutcome::DefenseRefused { defense: Defense::OriginCheck, saw: DefenseSaw::ForeignOrigin { origin: origin.clone() } }
             }
-            Outcome::FetchMetadataRefused { old_browser } => {
+            RouteReport::FetchMetadataRefused { old_browser } => {
                 RouteOutcome::DefenseRefused { defense: Defense::FetchMetadata, saw: DefenseSaw::CrossSite { old_browser: *old_browser } }
             }
-            Outcome::JsonOnlyRefused => RouteOutcome::DefenseRefused { defense: Defense::JsonOnly, saw: DefenseSaw::PlainTextBody },
+            RouteReport::JsonOnlyRefused => RouteOutcome::DefenseRefused { defense: Defense::JsonOnly, saw: DefenseSaw::PlainTextBody },
         }
     }
 }
 
-impl IntoResponseParts for Outcome {
+impl IntoResponseParts for RouteReport {
     type Error = std::convert::Infallible;
 
     fn into_response_parts(self, mut res: ResponseParts) -> Result<ResponseParts, Self::Error> {
@@ -75,8 +78,8 @@ mod tests {
         assert!(session.is_some());
         let by_session = Authed { user, kind: AuthKind::Session, session };
         let who = |by, session: Option<&str>| Authenticated { user: 1, email: "a@b.com".into(), by, session: session.map(str::to_owned) };
-        assert_eq!(Outcome::Authenticated(by_session).to_wire(), RouteOutcome::Authenticated { who: who(AuthKind::Session, Some("AAECAwQF")) });
+        assert_eq!(RouteReport::Authenticated(by_session).to_wire(), RouteOutcome::Authenticated { who: who(AuthKind::Session, Some("AAECAwQF")) });
         assert_eq!(Authed { user, kind: AuthKind::Jwt, session: None }.to_wire(), who(AuthKind::Jwt, None));
-        assert_eq!(Outcome::Refused(ErrorCode::ExpiredSession).to_wire(), RouteOutcome::Refused { code: ErrorCode::ExpiredSession });
+        assert_eq!(RouteReport::Refused(ErrorCode::ExpiredSession).to_wire(), RouteOutcome::Refused { code: ErrorCode::ExpiredSession });
     }
 }
