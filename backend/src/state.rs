@@ -204,6 +204,30 @@ pub struct LiveLab {
     log: RequestLog,
 }
 
+/// What logging in needs besides the lab: the password-hashing threads, the clock and the
+/// sessions' lifetimes. A lab route that logs someone in takes this and the lab, not the
+/// whole state.
+#[derive(Clone)]
+pub struct Accounts {
+    pub hashers: Hashers,
+    pub clock: Clock,
+    pub lifetimes: Lifetimes,
+    /// The session cookie's `Max-Age`, in seconds.
+    pub cookie_max_age: u64,
+}
+
+impl FromRef<AppState> for Accounts {
+    fn from_ref(state: &AppState) -> Accounts {
+        Accounts { hashers: state.inner.hashers.clone(), clock: state.inner.clock.clone(), lifetimes: state.lifetimes(), cookie_max_age: state.config().session_ttl }
+    }
+}
+
+impl FromRef<AppState> for Clock {
+    fn from_ref(state: &AppState) -> Clock {
+        state.inner.clock.clone()
+    }
+}
+
 impl FromRef<AppState> for Arc<LiveLab> {
     fn from_ref(state: &AppState) -> Arc<LiveLab> {
         state.inner.lab.clone()

@@ -1,8 +1,8 @@
 //! The lab API (`/api/*`): the routes the live CORS policy governs. Plain axum handlers; the
 //! lab layer (`crate::lab`) does CORS, the Origin check and the log around them, and each
-//! handler says what it did with the credentials as an `RouteReport`.
+//! handler says what it did with the credentials as a `RouteReport`.
 
-use std::time::Instant;
+use std::{sync::Arc, time::Instant};
 
 use axum::{
     Json,
@@ -18,22 +18,22 @@ use shared::{
 use crate::{
     auth::{password::Busy, store_unavailable},
     bank::TransferError,
-    clock::rfc3339,
+    clock::{Clock, rfc3339},
     error::AppError,
     lab::{AuthUser, LabJson, Refused, Snapshot},
     request_log::RouteReport,
     session_cookie::SessionCookie,
     sessions::{Session, SessionId},
-    state::AppState,
+    state::{Accounts, LiveLab},
 };
 
 /// The shared part of `/api/login` and `/api/token`: the throttle, then argon2.
-async fn check_login(state: &AppState, LoginRequest { email, password }: LoginRequest) -> Result<User, Refused> {
-    let attempt = state.lab().throttle().begin(email.as_str(), Instant::now()).map_err(|wait| {
+async fn check_login(lab: &LiveLab, accounts: &Accounts, LoginRequest { email, password }: LoginRequest) -> Result<User, Refused> {
+    let attempt = lab.throttle().begin(email.as_str(), Instant::now()).map_err(|wait| {
         AppError::new(ErrorCode::TooManyAttempts, format!("Too many failed logins for this account; try again in {wait} s."))
             .with_header(header::RETRY_AFTER, HeaderValue::from(wait))
     })?;
-    match state.hashers().check(email.into(), password).await {
+    match accounts.hashers.check(email.into(), password).await {
         Ok(Some(user)) => {
             attempt.succeeded();
             Ok(user)
@@ -51,31 +51,32 @@ async fn check_login(state: &AppState, LoginRequest { email, password }: LoginRe
 
 /// `POST /api/login`: a new session (a new id every time), in an HttpOnly cookie.
 pub async fn login(
-    State(state): State<AppState>,
+    State(lab): State<Arc<LiveLab>>,
+    State(accounts): State<Accounts>,
     Snapshot(settings): Snapshot,
     previous: SessionCookie,
     LabJson(body): LabJson<LoginRequest>,
 ) -> Result<impl IntoResponse, Refused> {
-    let user = check_login(&state, body).await?;
+    let user = check_login(&lab, &accounts, body).await?;
     // The browser's previous session ends: one browser, one session (and no fixation).
     if let Some(old) = previous.id() {
-        state.lab().sessions().remove(old).await.map_err(store_unavailable)?;
+        lab.sessions().remove(old).await.map_err(store_unavailable)?;
     }
     let id = SessionId::random().map_err(store_unavailable)?;
-    let session = Session::new(id, user.id, state.clock().now_ms(), state.lifetimes());
-    state.lab().sessions().insert(session).await.map_err(store_unavailable)?;
-    let set_cookie = settings.cookie.set(&id.encode(), state.config().session_ttl);
+    let session = Session::new(id, user.id, accounts.clock.now_ms(), accounts.lifetimes);
+    lab.sessions().insert(session).await.map_err(store_unavailable)?;
+    let set_cookie = settings.cookie.set(&id.encode(), accounts.cookie_max_age);
     let report = RouteReport::LoggedIn { user: user.id, session: id };
     Ok((report, [(header::SET_COOKIE, set_cookie)], Json(LoginResponse { user, expires_at: rfc3339(session.expires_at) })))
 }
 
 /// `POST /api/logout`: the session is deleted server-side, and the cookie cleared.
-pub async fn logout(State(state): State<AppState>, Snapshot(settings): Snapshot, cookie: SessionCookie) -> Result<impl IntoResponse, Refused> {
+pub async fn logout(State(lab): State<Arc<LiveLab>>, Snapshot(settings): Snapshot, cookie: SessionCookie) -> Result<impl IntoResponse, Refused> {
     if !cookie.came() {
         return Err(AppError::new(ErrorCode::NoCredentials, "There was no session cookie to log out.").into());
     }
     let removed = match cookie.id() {
-        Some(id) => state.lab().sessions().remove(id).await.map_err(store_unavailable)?,
+        Some(id) => lab.sessions().remove(id).await.map_err(store_unavailable)?,
         None => false,
     };
     // The cookie goes either way: it names no session any more.
@@ -88,10 +89,15 @@ pub async fn logout(State(state): State<AppState>, Snapshot(settings): Snapshot,
 }
 
 /// `POST /api/token`: an HS256 JWT; nothing is stored server-side.
-pub async fn token(State(state): State<AppState>, Snapshot(settings): Snapshot, LabJson(body): LabJson<LoginRequest>) -> Result<impl IntoResponse, Refused> {
-    let user = check_login(&state, body).await?;
+pub async fn token(
+    State(lab): State<Arc<LiveLab>>,
+    State(accounts): State<Accounts>,
+    Snapshot(settings): Snapshot,
+    LabJson(body): LabJson<LoginRequest>,
+) -> Result<impl IntoResponse, Refused> {
+    let user = check_login(&lab, &accounts, body).await?;
     let settings = &settings.jwt;
-    let now = (state.clock().now_ms() / 1000) as i64;
+    let now = (accounts.clock.now_ms() / 1000) as i64;
     let claims = Claims { sub: user.id.to_string(), email: Some(user.email), iat: Some(now), exp: now + settings.ttl_seconds as i64, nbf: None };
     let token = jwt::encode(&claims, settings.secret.as_bytes());
     let body = TokenResponse { token, token_type: "Bearer".to_owned(), expires_in: settings.ttl_seconds };
@@ -106,7 +112,8 @@ pub async fn profile(AuthUser(authed): AuthUser) -> impl IntoResponse {
 /// `POST /api/transfer`: the seed's bank transfer. Authenticates first; the body is read
 /// after, and its errors are logged with who sent it.
 pub async fn transfer(
-    State(state): State<AppState>,
+    State(lab): State<Arc<LiveLab>>,
+    State(clock): State<Clock>,
     AuthUser(by): AuthUser,
     body: Result<LabJson<TransferRequest>, Refused>,
 ) -> Result<impl IntoResponse, Refused> {
@@ -117,7 +124,7 @@ pub async fn transfer(
         _ => refused(r.error),
     })?;
     let amount = Amount::try_from(amount).map_err(|why| refused(AppError::new(ErrorCode::InvalidAmount, format!("{why}."))))?;
-    let balance = state.lab().bank().transfer(by.user.id, &to, amount, state.clock().now_ms()).map_err(|e| {
+    let balance = lab.bank().transfer(by.user.id, &to, amount, clock.now_ms()).map_err(|e| {
         refused(match e {
             TransferError::UnknownRecipient => AppError::new(ErrorCode::UnknownRecipient, format!("No account has the email {to}.")),
             TransferError::InsufficientFunds { balance } => {
