@@ -1,12 +1,13 @@
 //! `/control/balancer`: the relay to HAProxy's runtime API, against a stand-in on a Unix socket
 //! in a private directory, as `cargo xtask run --scale lb` makes it (`xtask::haproxy::AdminSocket`),
 //! that speaks its protocol (a command line, the answer, then close), so every failure can be
-//! made on demand. The real HAProxy is driven by `tests/balancer/main.rs` and
-//! `tests/browser/scaling_ui.rs`.
+//! made on demand. The requests to the routes need no socket (`test_app`); the relay's own
+//! connection is the Unix socket, because that is what it drives. The real HAProxy is driven
+//! by `tests/balancer/main.rs` and `tests/browser/scaling_ui.rs`.
 
 use std::sync::{Arc, Mutex};
 
-use reqwest::Method;
+use axum::http::Method;
 use serde_json::{Value, json};
 use tokio::{
     io::{AsyncBufReadExt, AsyncWriteExt, BufReader},
@@ -14,7 +15,7 @@ use tokio::{
 };
 use xtask::haproxy::AdminSocket;
 
-use crate::helpers::{TestApp, assert_error, spawn_app, spawn_app_with};
+use crate::helpers::{Answer, Client, TestApp, assert_error, test_app, test_app_with};
 
 /// How the stand-in answers.
 #[derive(Clone, Copy)]
@@ -66,9 +67,9 @@ impl RuntimeApi {
         self.commands.lock().unwrap().clone()
     }
 
-    async fn app(&self, extra: &[&str]) -> TestApp {
+    fn app(&self, extra: &[&str]) -> TestApp {
         let admin = self.socket.path().display().to_string();
-        spawn_app_with(&[&["--balancer-admin", &admin][..], extra].concat()).await
+        test_app_with(&[&["--balancer-admin", &admin][..], extra].concat())
     }
 }
 
@@ -98,19 +99,19 @@ fn haproxy_answer(command: &str, disabled: &mut Vec<String>) -> String {
     }
 }
 
-async fn put_switch(app: &TestApp, name: &str, body: &str, headers: &[(&str, &str)]) -> reqwest::Response {
-    let mut request = app.client.put(format!("{}/control/balancer/servers/{name}", app.base)).header("content-type", "application/json").body(body.to_owned());
+async fn put_switch(app: &TestApp, name: &str, body: &str, headers: &[(&str, &str)]) -> Answer {
+    let mut request = app.put(&format!("/control/balancer/servers/{name}")).header("content-type", "application/json").body(body.to_owned());
     for (n, v) in headers {
         request = request.header(*n, *v);
     }
-    request.send().await.unwrap()
+    request.send().await
 }
 
 #[tokio::test]
 async fn the_balancer_lists_the_lab_backends_instances() {
     let haproxy = RuntimeApi::start(Behaviour::Haproxy).await;
-    let app = haproxy.app(&[]).await;
-    let state: Value = app.request(Method::GET, "/control/balancer", &[]).await.json().await.unwrap();
+    let app = haproxy.app(&[]);
+    let state: Value = app.request(Method::GET, "/control/balancer", &[]).await.json();
     assert_eq!(state, json!({"servers": [{"name": "A", "enabled": true, "up": true}, {"name": "B", "enabled": true, "up": true}]}));
     assert_eq!(haproxy.commands(), ["show servers state"]);
 }
@@ -118,14 +119,14 @@ async fn the_balancer_lists_the_lab_backends_instances() {
 #[tokio::test]
 async fn stopping_an_instance_disables_it_in_both_lab_backends_and_answers_the_new_state() {
     let haproxy = RuntimeApi::start(Behaviour::Haproxy).await;
-    let app = haproxy.app(&[]).await;
+    let app = haproxy.app(&[]);
 
     let stopped = put_switch(&app, "A", r#"{"enabled": false}"#, &[]).await;
     assert_eq!(stopped.status(), 200);
-    let state: Value = stopped.json().await.unwrap();
+    let state: Value = stopped.json();
     assert_eq!(state["servers"][0], json!({"name": "A", "enabled": false, "up": false}));
     let started = put_switch(&app, "A", r#"{"enabled": true}"#, &[]).await;
-    assert_eq!(started.json::<Value>().await.unwrap()["servers"][0], json!({"name": "A", "enabled": true, "up": true}));
+    assert_eq!(started.json::<Value>()["servers"][0], json!({"name": "A", "enabled": true, "up": true}));
 
     let changes: Vec<String> = haproxy.commands().into_iter().filter(|c| c != "show servers state").collect();
     assert_eq!(changes, ["disable server round_robin/A", "disable server sticky/A", "enable server round_robin/A", "enable server sticky/A"]);
@@ -134,9 +135,9 @@ async fn stopping_an_instance_disables_it_in_both_lab_backends_and_answers_the_n
 #[tokio::test]
 async fn an_unknown_instance_is_404_and_no_command_names_it() {
     let haproxy = RuntimeApi::start(Behaviour::Haproxy).await;
-    let app = haproxy.app(&[]).await;
+    let app = haproxy.app(&[]);
     for name in ["C", "A%3B%20shutdown%20sessions"] {
-        assert_error(put_switch(&app, name, r#"{"enabled": false}"#, &[]).await, 404, "unknown_server").await;
+        assert_error(put_switch(&app, name, r#"{"enabled": false}"#, &[]).await, 404, "unknown_server");
     }
     assert!(haproxy.commands().iter().all(|c| c == "show servers state"), "{:?}", haproxy.commands());
 }
@@ -144,51 +145,51 @@ async fn an_unknown_instance_is_404_and_no_command_names_it() {
 #[tokio::test]
 async fn a_switch_needs_exactly_enabled() {
     let haproxy = RuntimeApi::start(Behaviour::Haproxy).await;
-    let app = haproxy.app(&[]).await;
+    let app = haproxy.app(&[]);
     for body in [r#"{"enabled": "no"}"#, r#"{}"#, r#"{"enabled": false, "force": true}"#] {
-        assert_error(put_switch(&app, "A", body, &[]).await, 400, "invalid_field").await;
+        assert_error(put_switch(&app, "A", body, &[]).await, 400, "invalid_field");
     }
-    assert_error(put_switch(&app, "A", "nope", &[]).await, 400, "malformed_json").await;
+    assert_error(put_switch(&app, "A", "nope", &[]).await, 400, "malformed_json");
     assert!(haproxy.commands().is_empty(), "{:?}", haproxy.commands());
 }
 
 #[tokio::test]
 async fn another_page_cannot_stop_an_instance() {
     let haproxy = RuntimeApi::start(Behaviour::Haproxy).await;
-    let app = haproxy.app(&[]).await;
+    let app = haproxy.app(&[]);
     let cross = put_switch(&app, "A", r#"{"enabled": false}"#, &[("Origin", "http://evil.example"), ("Sec-Fetch-Site", "cross-site")]).await;
-    assert_error(cross, 403, "origin_refused").await;
+    assert_error(cross, 403, "origin_refused");
     assert!(haproxy.commands().is_empty(), "{:?}", haproxy.commands());
 }
 
 #[tokio::test]
 async fn without_a_balancer_the_routes_are_404_no_balancer() {
-    let app = spawn_app().await;
-    assert_error(app.request(Method::GET, "/control/balancer", &[]).await, 404, "no_balancer").await;
-    assert_error(put_switch(&app, "A", r#"{"enabled": false}"#, &[]).await, 404, "no_balancer").await;
+    let app = test_app();
+    assert_error(app.request(Method::GET, "/control/balancer", &[]).await, 404, "no_balancer");
+    assert_error(put_switch(&app, "A", r#"{"enabled": false}"#, &[]).await, 404, "no_balancer");
 }
 
 #[tokio::test]
 async fn an_unreachable_balancer_is_503() {
     // A socket path in a private directory where nothing listens.
     let nobody = AdminSocket::create().unwrap();
-    let app = spawn_app_with(&["--balancer-admin", &nobody.path().display().to_string()]).await;
-    assert_error(app.request(Method::GET, "/control/balancer", &[]).await, 503, "balancer_unavailable").await;
-    assert_error(put_switch(&app, "A", r#"{"enabled": false}"#, &[]).await, 503, "balancer_unavailable").await;
+    let app = test_app_with(&["--balancer-admin", &nobody.path().display().to_string()]);
+    assert_error(app.request(Method::GET, "/control/balancer", &[]).await, 503, "balancer_unavailable");
+    assert_error(put_switch(&app, "A", r#"{"enabled": false}"#, &[]).await, 503, "balancer_unavailable");
 }
 
 #[tokio::test]
 async fn a_balancer_that_does_not_answer_is_503_after_the_timeout() {
     let haproxy = RuntimeApi::start(Behaviour::Silent).await;
-    let app = haproxy.app(&["--balancer-timeout", "200ms"]).await;
-    assert_error(app.request(Method::GET, "/control/balancer", &[]).await, 503, "balancer_unavailable").await;
+    let app = haproxy.app(&["--balancer-timeout", "200ms"]);
+    assert_error(app.request(Method::GET, "/control/balancer", &[]).await, 503, "balancer_unavailable");
 }
 
 #[tokio::test]
 async fn a_balancer_that_refuses_is_502_and_its_answer_stays_in_the_log() {
     let haproxy = RuntimeApi::start(Behaviour::Denied).await;
-    let app = haproxy.app(&[]).await;
-    let body = assert_error(app.request(Method::GET, "/control/balancer", &[]).await, 502, "balancer_refused").await;
+    let app = haproxy.app(&[]);
+    let body = assert_error(app.request(Method::GET, "/control/balancer", &[]).await, 502, "balancer_refused");
     assert!(!body["message"].as_str().unwrap_or_default().contains("Permission"), "{body}");
-    assert_error(put_switch(&app, "A", r#"{"enabled": false}"#, &[]).await, 502, "balancer_refused").await;
+    assert_error(put_switch(&app, "A", r#"{"enabled": false}"#, &[]).await, 502, "balancer_refused");
 }

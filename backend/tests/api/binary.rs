@@ -1,4 +1,5 @@
-//! The binary as users and tests start it: port 0 and the "listening on" lines.
+//! The binary as users and tests start it: port 0 and the "listening on" lines, over sockets
+//! because starting and listening is what is tested.
 
 use std::{
     io::{BufRead, BufReader},

@@ -1,31 +1,31 @@
 //! `/control/cors`, `/control/reset`, `/control/log`, and the control plane's own CORS.
 
-use reqwest::Method;
-use serde_json::json;
+use axum::http::Method;
+use serde_json::{Value, json};
 
-use crate::helpers::{FRONT, assert_error, cors_headers, default_policy, header, spawn_app};
+use crate::helpers::{Client, FRONT, assert_error, cors_headers, default_policy, header, test_app};
 
 #[tokio::test]
 async fn default_policy_is_the_one_in_api_md() {
-    let app = spawn_app().await;
+    let app = test_app();
     assert_eq!(app.policy().await, default_policy());
 }
 
 #[tokio::test]
 async fn put_replaces_the_policy_whole_and_returns_it() {
-    let app = spawn_app().await;
+    let app = test_app();
     let mut policy = default_policy();
     policy["allow_origin"] = json!({"mode": "reflect"});
     policy["max_age"] = json!(600);
     let response = app.put_policy(&policy).await;
     assert_eq!(response.status(), 200);
-    assert_eq!(response.json::<serde_json::Value>().await.unwrap(), policy);
+    assert_eq!(response.json::<Value>(), policy);
     assert_eq!(app.policy().await, policy);
 }
 
 #[tokio::test]
 async fn browser_refused_settings_are_accepted_on_purpose() {
-    let app = spawn_app().await;
+    let app = test_app();
     let mut policy = default_policy();
     policy["allow_origin"] = json!({"mode": "any"});
     policy["allow_headers"] = json!(["*"]);
@@ -34,17 +34,14 @@ async fn browser_refused_settings_are_accepted_on_purpose() {
 
 #[tokio::test]
 async fn a_malformed_policy_gets_400_or_422_and_the_old_policy_stays() {
-    let app = spawn_app().await;
+    let app = test_app();
     let mut kept = default_policy();
     kept["max_age"] = json!(5);
     assert_eq!(app.put_policy(&kept).await.status(), 200);
 
-    let url = format!("{}/control/cors", app.base);
-    let raw = |body: &'static str, content_type: &'static str| {
-        app.client.put(&url).header("content-type", content_type).body(body).send()
-    };
-    assert_error(raw("{\"enabled\": tru", "application/json").await.unwrap(), 400, "malformed_json").await;
-    assert_error(raw("{}", "text/plain").await.unwrap(), 415, "unsupported_media_type").await;
+    let raw = |body: String, content_type: &'static str| app.put("/control/cors").header("content-type", content_type).body(body).send();
+    assert_error(raw("{\"enabled\": tru".into(), "application/json").await, 400, "malformed_json");
+    assert_error(raw("{}".into(), "text/plain").await, 415, "unsupported_media_type");
 
     let mut cases = Vec::new();
     let mut unknown = default_policy();
@@ -69,18 +66,17 @@ async fn a_malformed_policy_gets_400_or_422_and_the_old_policy_stays() {
     mixed_star["allow_headers"] = json!(["*", "X-Custom"]);
     cases.push((mixed_star, 422, "invalid_policy"));
     for (body, status, code) in cases {
-        assert_error(app.put_policy(&body).await, status, code).await;
+        assert_error(app.put_policy(&body).await, status, code);
     }
     let huge = format!("{{\"pad\": \"{}\"}}", "x".repeat(70 * 1024));
-    let response = app.client.put(&url).header("content-type", "application/json").body(huge).send().await.unwrap();
-    assert_error(response, 413, "body_too_large").await;
+    assert_error(raw(huge, "application/json").await, 413, "body_too_large");
 
     assert_eq!(app.policy().await, kept, "no bad request changed the policy");
 }
 
 #[tokio::test]
 async fn reset_restores_the_default_policy_and_empties_the_log() {
-    let app = spawn_app().await;
+    let app = test_app();
     let mut policy = default_policy();
     policy["enabled"] = json!(false);
     app.put_policy(&policy).await;
@@ -95,7 +91,7 @@ async fn reset_restores_the_default_policy_and_empties_the_log() {
 
 #[tokio::test]
 async fn log_after_returns_only_newer_entries_and_refuses_a_bad_seq() {
-    let app = spawn_app().await;
+    let app = test_app();
     for _ in 0..3 {
         app.request(Method::GET, "/api/profile?rid=abc", &[]).await;
     }
@@ -103,68 +99,34 @@ async fn log_after_returns_only_newer_entries_and_refuses_a_bad_seq() {
     let seqs: Vec<u64> = all.iter().map(|e| e["seq"].as_u64().unwrap()).collect();
     assert_eq!(seqs.len(), 3);
     assert!(seqs.windows(2).all(|w| w[0] < w[1]), "oldest first: {seqs:?}");
-    let newer: Vec<serde_json::Value> =
-        app.client.get(format!("{}/control/log?after={}", app.base, seqs[0])).send().await.unwrap().json().await.unwrap();
+    let newer: Vec<Value> = app.get(&format!("/control/log?after={}", seqs[0])).send().await.json();
     assert_eq!(newer.len(), 2);
     assert_eq!(newer[0]["rid"], "abc");
-    let bad = app.client.get(format!("{}/control/log?after=-1", app.base)).send().await.unwrap();
-    assert_error(bad, 400, "invalid_query").await;
+    let bad = app.get("/control/log?after=-1").send().await;
+    assert_error(bad, 400, "invalid_query");
 }
 
 #[tokio::test]
 async fn the_log_is_read_in_pages_and_by_request_id() {
-    let app = spawn_app().await;
+    let app = test_app();
     for rid in ["a", "b", "a", "c"] {
-        app.request(Method::GET, &format!("/api/profile?rid={rid}"), &[])
-            .await;
+        app.request(Method::GET, &format!("/api/profile?rid={rid}"), &[]).await;
     }
-    let get = |query: &'static str| {
-        let url = format!("{}/control/log?{query}", app.base);
-        let client = app.client.clone();
-        async move { client.get(url).send().await.unwrap() }
-    };
-    let page: Vec<serde_json::Value> = get("limit=2").await.json().await.unwrap();
-    assert_eq!(
-        page.iter()
-            .map(|e| e["rid"].as_str().unwrap())
-            .collect::<Vec<_>>(),
-        ["a", "b"],
-        "the oldest first"
-    );
-    let next: Vec<serde_json::Value> = app
-        .client
-        .get(format!(
-            "{}/control/log?limit=2&after={}",
-            app.base, page[1]["seq"]
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(
-        next.iter()
-            .map(|e| e["rid"].as_str().unwrap())
-            .collect::<Vec<_>>(),
-        ["a", "c"]
-    );
-    let of_a: Vec<serde_json::Value> = get("rid=a").await.json().await.unwrap();
+    let get = |query: String| app.get(&format!("/control/log?{query}")).send();
+    let page: Vec<Value> = get("limit=2".into()).await.json();
+    assert_eq!(page.iter().map(|e| e["rid"].as_str().unwrap()).collect::<Vec<_>>(), ["a", "b"], "the oldest first");
+    let next: Vec<Value> = get(format!("limit=2&after={}", page[1]["seq"])).await.json();
+    assert_eq!(next.iter().map(|e| e["rid"].as_str().unwrap()).collect::<Vec<_>>(), ["a", "c"]);
+    let of_a: Vec<Value> = get("rid=a".into()).await.json();
     assert_eq!(of_a.len(), 2);
     for bad in ["limit=0", "limit=201", "limit=x"] {
-        let url = format!("{}/control/log?{bad}", app.base);
-        assert_error(
-            app.client.get(url).send().await.unwrap(),
-            400,
-            "invalid_query",
-        )
-        .await;
+        assert_error(get(bad.into()).await, 400, "invalid_query");
     }
 }
 
 #[tokio::test]
 async fn control_plane_answers_cors_for_the_frontend_origins_only_whatever_the_lab_policy() {
-    let app = spawn_app().await;
+    let app = test_app();
     let mut policy = default_policy();
     policy["enabled"] = json!(false);
     app.put_policy(&policy).await;

@@ -1,39 +1,39 @@
-//! CSRF defenses (`/control/defenses`) and the other site's page.
+//! CSRF defenses (`/control/defenses`) through `test_app()`, and the other site's page, which
+//! is fetched from its own listener over a socket because that listener is what serves it.
 
-use reqwest::Client;
 use serde_json::{Value, json};
 
-use crate::helpers::{FRONT, TestApp, assert_error, spawn_app};
+use crate::helpers::{Answer, Browser, Client, FRONT, TestApp, assert_error, spawn_app, test_app};
 
-async fn logged_in(app: &TestApp) -> Client {
-    let client = Client::builder().cookie_store(true).build().unwrap();
-    let r = client.post(format!("{}/api/login", app.base)).json(&json!({"email": "a@b.com", "password": "123"})).send().await.unwrap();
+async fn logged_in(app: &TestApp) -> Browser<'_> {
+    let browser = app.browser();
+    let r = browser.post("/api/login").json(&json!({"email": "a@b.com", "password": "123"})).send().await;
     assert_eq!(r.status(), 200);
-    client
+    browser
 }
 
-async fn transfer(app: &TestApp, client: &Client, origin: Option<&str>, content_type: &str) -> reqwest::Response {
-    let mut r = client.post(format!("{}/api/transfer", app.base)).header("content-type", content_type).body(r#"{"to":"bob@example.com","amount":100}"#);
+async fn transfer(browser: &Browser<'_>, origin: Option<&str>, content_type: &str) -> Answer {
+    let mut r = browser.post("/api/transfer").header("content-type", content_type).body(r#"{"to":"bob@example.com","amount":100}"#);
     if let Some(o) = origin {
         r = r.header("origin", o);
     }
-    r.send().await.unwrap()
+    r.send().await
 }
 
 async fn balance(app: &TestApp) -> u64 {
-    let accounts: Vec<Value> = app.client.get(format!("{}/control/accounts", app.base)).send().await.unwrap().json().await.unwrap();
+    let accounts: Vec<Value> = app.get("/control/accounts").send().await.json();
     accounts[0]["balance"].as_u64().unwrap()
 }
 
-async fn set_defenses(app: &TestApp, body: Value) -> reqwest::Response {
-    app.client.put(format!("{}/control/defenses", app.base)).json(&body).send().await.unwrap()
+async fn set_defenses(app: &TestApp, body: Value) -> Answer {
+    app.put("/control/defenses").json(&body).send().await
 }
 
 #[tokio::test]
 async fn without_defenses_a_cross_origin_text_plain_transfer_runs() {
-    let app = spawn_app().await;
+    let app = test_app();
     let victim = logged_in(&app).await;
-    let r = transfer(&app, &victim, Some("http://localhost:3001"), "text/plain;charset=UTF-8").await;
+    let r = transfer(&victim, Some("http://localhost:3001"), "text/plain;charset=UTF-8").await;
     assert_eq!(r.status(), 200);
     assert!(r.headers().get("access-control-allow-origin").is_none(), "the attacker may not read it");
     assert_eq!(balance(&app).await, 900);
@@ -41,80 +41,80 @@ async fn without_defenses_a_cross_origin_text_plain_transfer_runs() {
 
 #[tokio::test]
 async fn the_origin_check_refuses_foreign_origins_before_the_route_runs() {
-    let app = spawn_app().await;
+    let app = test_app();
     let victim = logged_in(&app).await;
     let body = set_defenses(&app, json!({"origin_check": true, "json_only": false})).await;
-    assert_eq!(body.json::<Value>().await.unwrap(), json!({"origin_check": true, "json_only": false, "fetch_metadata": false}));
-    assert_error(transfer(&app, &victim, Some("http://localhost:3001"), "text/plain").await, 403, "origin_refused").await;
-    assert_error(transfer(&app, &victim, Some("null"), "text/plain").await, 403, "origin_refused").await;
+    assert_eq!(body.json::<Value>(), json!({"origin_check": true, "json_only": false, "fetch_metadata": false}));
+    assert_error(transfer(&victim, Some("http://localhost:3001"), "text/plain").await, 403, "origin_refused");
+    assert_error(transfer(&victim, Some("null"), "text/plain").await, 403, "origin_refused");
     assert_eq!(balance(&app).await, 1000);
     let entry = app.log().await.pop().unwrap();
     assert_eq!(entry["outcome"]["defense_refused"]["defense"], "origin_check", "{}", entry["outcome"]);
-    assert_eq!(transfer(&app, &victim, Some(FRONT), "application/json").await.status(), 200);
-    assert_eq!(transfer(&app, &victim, None, "application/json").await.status(), 200, "no Origin: not a browser");
+    assert_eq!(transfer(&victim, Some(FRONT), "application/json").await.status(), 200);
+    assert_eq!(transfer(&victim, None, "application/json").await.status(), 200, "no Origin: not a browser");
     assert_eq!(balance(&app).await, 800);
 }
 
 #[tokio::test]
 async fn json_only_refuses_text_plain_everywhere_a_body_is_read() {
-    let app = spawn_app().await;
+    let app = test_app();
     let victim = logged_in(&app).await;
     set_defenses(&app, json!({"origin_check": false, "json_only": true})).await;
-    assert_error(transfer(&app, &victim, Some("http://localhost:3001"), "text/plain").await, 415, "unsupported_media_type").await;
-    let login = app.client.post(format!("{}/api/login", app.base)).header("content-type", "text/plain").body(r#"{"email":"a@b.com","password":"123"}"#).send().await.unwrap();
-    assert_error(login, 415, "unsupported_media_type").await;
+    assert_error(transfer(&victim, Some("http://localhost:3001"), "text/plain").await, 415, "unsupported_media_type");
+    let login = app.post("/api/login").header("content-type", "text/plain").body(r#"{"email":"a@b.com","password":"123"}"#).send().await;
+    assert_error(login, 415, "unsupported_media_type");
     assert_eq!(balance(&app).await, 1000);
-    assert_eq!(transfer(&app, &victim, Some(FRONT), "application/json").await.status(), 200);
+    assert_eq!(transfer(&victim, Some(FRONT), "application/json").await.status(), 200);
 }
 
 #[tokio::test]
 async fn defenses_are_strict_json_and_reset_turns_them_off() {
-    let app = spawn_app().await;
-    assert_error(set_defenses(&app, json!({"origin_check": true})).await, 400, "invalid_field").await;
-    assert_error(set_defenses(&app, json!({"origin_check": true, "json_only": false, "x": 1})).await, 400, "invalid_field").await;
+    let app = test_app();
+    assert_error(set_defenses(&app, json!({"origin_check": true})).await, 400, "invalid_field");
+    assert_error(set_defenses(&app, json!({"origin_check": true, "json_only": false, "x": 1})).await, 400, "invalid_field");
     set_defenses(&app, json!({"origin_check": true, "json_only": true})).await;
     app.reset().await;
-    let now: Value = app.client.get(format!("{}/control/defenses", app.base)).send().await.unwrap().json().await.unwrap();
+    let now: Value = app.get("/control/defenses").send().await.json();
     assert_eq!(now, json!({"origin_check": false, "json_only": false, "fetch_metadata": false}));
 }
 
 #[tokio::test]
 async fn the_other_site_serves_the_attack_aimed_at_the_api() {
-    let app = spawn_app().await;
-    let links: Value = app.client.get(format!("{}/control/site", app.base)).send().await.unwrap().json().await.unwrap();
+    let served = spawn_app().await;
+    let links: Value = served.app.get("/control/site").send().await.json();
     let same = links["same_site"].as_str().unwrap().to_owned();
     assert!(same.starts_with("http://localhost:"), "{same}");
     assert_eq!(links["cross_site"].as_str().unwrap(), same.replace("localhost", "127.0.0.1"));
     let page = reqwest::get(links["cross_site"].as_str().unwrap()).await.unwrap().text().await.unwrap();
-    let api_port = app.base.rsplit(':').next().unwrap();
+    let api_port = served.base.rsplit(':').next().unwrap();
     assert!(page.contains(&format!("const api = \"http://localhost:{api_port}\"")), "{page}");
     assert!(page.contains("credentials: \"include\""));
 }
 
 /// A transfer as a browser sends it from `origin`, saying where it comes from in `Sec-Fetch-Site`.
-async fn fetched_transfer(app: &TestApp, client: &Client, origin: Option<&str>, site: Option<&str>) -> reqwest::Response {
-    let mut r = client.post(format!("{}/api/transfer", app.base)).header("content-type", "text/plain").body(r#"{"to":"bob@example.com","amount":100}"#);
+async fn fetched_transfer(browser: &Browser<'_>, origin: Option<&str>, site: Option<&str>) -> Answer {
+    let mut r = browser.post("/api/transfer").header("content-type", "text/plain").body(r#"{"to":"bob@example.com","amount":100}"#);
     if let Some(o) = origin {
         r = r.header("origin", o);
     }
     if let Some(s) = site {
         r = r.header("sec-fetch-site", s);
     }
-    r.send().await.unwrap()
+    r.send().await
 }
 
 #[tokio::test]
 async fn fetch_metadata_refuses_cross_site_and_same_site_writes_from_other_origins() {
     // Arrange: a logged-in victim, the defense on
-    let app = spawn_app().await;
+    let app = test_app();
     let victim = logged_in(&app).await;
     set_defenses(&app, json!({"origin_check": false, "json_only": false, "fetch_metadata": true})).await;
 
     // Act + Assert: the attacker on another site, then on the same site (another port)
-    let cross = fetched_transfer(&app, &victim, Some("http://127.0.0.1:3001"), Some("cross-site")).await;
-    assert_error(cross, 403, "fetch_metadata_refused").await;
-    let same_site = fetched_transfer(&app, &victim, Some("http://localhost:3001"), Some("same-site")).await;
-    assert_error(same_site, 403, "fetch_metadata_refused").await;
+    let cross = fetched_transfer(&victim, Some("http://127.0.0.1:3001"), Some("cross-site")).await;
+    assert_error(cross, 403, "fetch_metadata_refused");
+    let same_site = fetched_transfer(&victim, Some("http://localhost:3001"), Some("same-site")).await;
+    assert_error(same_site, 403, "fetch_metadata_refused");
     assert_eq!(balance(&app).await, 1000, "no transfer ran");
     let entry = app.log().await.pop().unwrap();
     assert_eq!(entry["outcome"]["defense_refused"]["defense"], "fetch_metadata", "{}", entry["outcome"]);
@@ -122,15 +122,15 @@ async fn fetch_metadata_refuses_cross_site_and_same_site_writes_from_other_origi
 
 #[tokio::test]
 async fn fetch_metadata_lets_the_playground_and_non_browsers_through() {
-    let app = spawn_app().await;
+    let app = test_app();
     let victim = logged_in(&app).await;
     set_defenses(&app, json!({"origin_check": false, "json_only": false, "fetch_metadata": true})).await;
     // The playground's own page (localhost:8080 → localhost:3000 is same-site).
-    assert_eq!(fetched_transfer(&app, &victim, Some(FRONT), Some("same-site")).await.status(), 200);
+    assert_eq!(fetched_transfer(&victim, Some(FRONT), Some("same-site")).await.status(), 200);
     // curl: neither Origin nor Sec-Fetch-Site (the layer's documented rule).
-    assert_eq!(fetched_transfer(&app, &victim, None, None).await.status(), 200);
+    assert_eq!(fetched_transfer(&victim, None, None).await.status(), 200);
     assert_eq!(balance(&app).await, 800);
     // Off again: the cross-site write runs (the lesson).
     set_defenses(&app, json!({"origin_check": false, "json_only": false})).await;
-    assert_eq!(fetched_transfer(&app, &victim, Some("http://127.0.0.1:3001"), Some("cross-site")).await.status(), 200);
+    assert_eq!(fetched_transfer(&victim, Some("http://127.0.0.1:3001"), Some("cross-site")).await.status(), 200);
 }

@@ -1,12 +1,13 @@
-//! `/control/events`: the request log as Server-Sent Events.
+//! `/control/events`: the request log as Server-Sent Events, read over a socket because a stream
+//! and its connection's timeouts are what is tested; the requests that make entries need none.
 
 use std::time::Duration;
 
+use axum::http::Method;
 use futures_util::StreamExt;
-use reqwest::Method;
 use serde_json::Value;
 
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, spawn_app_with};
 
 /// Reads SSE `data:` lines until `n` events arrived.
 async fn read_events(response: reqwest::Response, n: usize) -> Vec<(String, Value)> {
@@ -30,18 +31,18 @@ async fn read_events(response: reqwest::Response, n: usize) -> Vec<(String, Valu
 
 #[tokio::test]
 async fn new_log_entries_arrive_as_events_and_a_reconnect_gets_what_it_missed() {
-    let app = spawn_app().await;
-    let url = format!("{}/control/events", app.base);
-    let live = app.client.get(&url).send().await.unwrap();
+    let served = spawn_app().await;
+    let url = format!("{}/control/events", served.base);
+    let live = served.client.get(&url).send().await.unwrap();
     assert_eq!(live.headers()["content-type"], "text/event-stream");
-    app.request(Method::GET, "/api/profile?rid=first", &[]).await;
-    app.request(Method::GET, "/api/profile?rid=second", &[]).await;
+    served.app.request(Method::GET, "/api/profile?rid=first", &[]).await;
+    served.app.request(Method::GET, "/api/profile?rid=second", &[]).await;
     let events = read_events(live, 2).await;
     assert_eq!(events[0].1["rid"], "first");
     assert_eq!(events[1].1["rid"], "second");
     assert_eq!(events[0].0, events[0].1["seq"].to_string());
 
-    let resumed = app.client.get(&url).header("Last-Event-ID", &events[0].0).send().await.unwrap();
+    let resumed = served.client.get(&url).header("Last-Event-ID", &events[0].0).send().await.unwrap();
     let missed = read_events(resumed, 1).await;
     assert_eq!(missed[0].1["rid"], "second");
 }
@@ -50,10 +51,10 @@ async fn new_log_entries_arrive_as_events_and_a_reconnect_gets_what_it_missed() 
 /// leaves it alone.
 #[tokio::test]
 async fn an_event_stream_outlives_the_request_head_timeout() {
-    let app = crate::helpers::spawn_app_with(&["--header-timeout", "200ms"]).await;
-    let live = app.client.get(format!("{}/control/events", app.base)).send().await.unwrap();
-    tokio::time::sleep(Duration::from_millis(800)).await;
-    app.request(Method::GET, "/api/profile?rid=late", &[]).await;
+    let served = spawn_app_with(&["--header-timeout", "200ms"]).await;
+    let live = served.client.get(format!("{}/control/events", served.base)).send().await.unwrap();
+    served.head_timeout_passed().await;
+    served.app.request(Method::GET, "/api/profile?rid=late", &[]).await;
     let events = read_events(live, 1).await;
     assert_eq!(events[0].1["rid"], "late");
 }

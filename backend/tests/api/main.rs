@@ -1,4 +1,5 @@
-//! Backend tests over real sockets: one binary, one module per area (zero2prod's layout).
+//! Backend tests: one binary, one module per area (zero2prod's layout). Routes are called through
+//! `helpers::test_app()` with `oneshot`; a module that opens sockets says why in its doc.
 
 mod auth;
 mod balancer;
