@@ -17,6 +17,7 @@ pub mod fetch_metadata;
 pub mod host;
 pub mod lab;
 pub mod limits;
+pub mod live_cors;
 pub mod request_log;
 pub mod routes;
 pub mod session_cookie;

@@ -19,7 +19,7 @@ use crate::{
     balancer::Balancer,
     fetch_metadata,
     bank::Bank,
-    lab::cors::LivePolicy,
+    live_cors::LivePolicy,
     clock::Clock,
     config::Config,
     session_cookie::CookiePolicy,

@@ -7,11 +7,10 @@
 //! 3. answer a preflight at once (it carries no credentials and never reaches a route);
 //! 4. apply the CSRF defenses that are on (`defenses`): the Origin check, and Fetch Metadata
 //!    (tower-http's `CsrfLayer` around the routes, trusting `crate::fetch_metadata`);
-//! 5. run the route (axum handlers in `routes::api`), which says what it did as an `RouteReport`;
+//! 5. run the route (axum handlers in `routes::api`), which says what it did as a `RouteReport`;
 //! 6. put the CORS headers on its answer, `Cache-Control: no-store` and `X-Instance`;
-//! 7. log the request, with the CORS reason and the outcome as data.
+//! 7. log the request, with the CORS reason and the route's report as data.
 
-pub mod cors;
 pub mod defenses;
 pub mod extract;
 pub mod refused;
@@ -37,6 +36,7 @@ use tower::{Layer, Service, ServiceExt, util::Oneshot};
 
 use crate::{
     error::AppError,
+    live_cors,
     request_log::{RouteReport, Record},
     state::{AppState, INSTANCE_HEADER},
 };
@@ -89,8 +89,8 @@ where
         let record = Record::arrived(req.method(), req.uri(), req.headers());
         let settings = self.state.lab().settings();
         let (policy, defenses) = (&settings.policy, settings.defenses);
-        let decision = decide(policy, &cors::request(req.method(), req.headers()));
-        let cors_headers = cors::response_headers(&decision, req.headers().get(header::ORIGIN), policy);
+        let decision = decide(policy, &live_cors::request(req.method(), req.headers()));
+        let cors_headers = live_cors::response_headers(&decision, req.headers().get(header::ORIGIN), policy);
         let Decision { action, vary_origin, reason, .. } = decision;
 
         let answered = match action {
@@ -177,7 +177,7 @@ impl Finish {
     fn run(self, response: &mut Response) {
         let report = response.extensions_mut().remove::<RouteReport>();
         let headers = response.headers_mut();
-        cors::apply(self.cors_headers, self.vary_origin, headers);
+        live_cors::apply(self.cors_headers, self.vary_origin, headers);
         // Answers about who you are must never come from a cache.
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         // Before the record is made, so the log shows which instance answered too.
