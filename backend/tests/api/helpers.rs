@@ -55,7 +55,15 @@ pub fn test_app() -> TestApp {
 
 /// The state the binary would build from `extra` flags, without binding anything.
 pub fn test_app_with(extra: &[&str]) -> TestApp {
-    let config = Config::from_args([&["backend"][..], extra].concat()).expect("flags");
+    let mut args = vec!["backend"];
+    // A test's logins come one after another, and a hashing thread rests after each hash: with
+    // the binary's default on a small machine (one thread) each login would wait out the last
+    // one's rest. Tests about the hashing threads name their number.
+    if !extra.contains(&"--hashing-threads") {
+        args.extend(["--hashing-threads", "4"]);
+    }
+    args.extend_from_slice(extra);
+    let config = Config::from_args(args).expect("flags");
     let store: Arc<dyn SessionStore> = match &config.session_store {
         StoreSpec::Memory => Arc::new(MemoryStore::new(config.session_cap)),
         StoreSpec::Redis(url) => Arc::new(RedisStore::new(url, config.session_cap, config.store_timeout).expect("a Redis URL")),
