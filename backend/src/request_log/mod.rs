@@ -134,20 +134,12 @@ fn cut_reason(reason: &mut Reason) {
 impl Record {
     /// What arrived: cheap on purpose (every lab request), no text is built here.
     pub fn arrived(method: &Method, target: &Uri, headers: &HeaderMap) -> Record {
-        let target = target
-            .path_and_query()
-            .map_or_else(|| target.path(), |pq| pq.as_str());
-        let kept_values = || {
-            headers
-                .iter()
-                .filter(|(name, _)| is_kept_request_header(name))
-                .take(MAX_KEPT_HEADERS)
-        };
+        let target = target.path_and_query().map_or_else(|| target.path(), |pq| pq.as_str());
         let mut text = Vec::new();
         push_cut(&mut text, target.as_bytes(), MAX_KEPT_TARGET);
         let target_end = text.len();
         let mut kept = Vec::new();
-        for (name, value) in kept_values() {
+        for (name, value) in headers.iter().filter(|(name, _)| is_kept_request_header(name)).take(MAX_KEPT_HEADERS) {
             push_cut(&mut text, value.as_bytes(), MAX_KEPT_VALUE);
             kept.push((name.clone(), text.len()));
         }
@@ -170,25 +162,11 @@ impl Record {
     }
 
     /// What went back: the status, the CORS and auth headers, what the route reported.
-    pub fn answered(
-        &mut self,
-        status: u16,
-        headers: &HeaderMap,
-        mut cors: Option<Reason>,
-        mut report: Option<RouteReport>,
-    ) {
+    pub fn answered(&mut self, status: u16, headers: &HeaderMap, mut cors: Option<Reason>, mut report: Option<RouteReport>) {
         self.status = status;
         self.headers.truncate(self.response_from);
-        self.text.truncate(
-            self.response_from
-                .checked_sub(1)
-                .map_or(self.target_end, |last| self.headers[last].1),
-        );
-        for (name, value) in headers
-            .iter()
-            .filter(|(name, _)| kept_response_header(name))
-            .take(MAX_KEPT_HEADERS)
-        {
+        self.text.truncate(self.response_from.checked_sub(1).map_or(self.target_end, |last| self.headers[last].1));
+        for (name, value) in headers.iter().filter(|(name, _)| kept_response_header(name)).take(MAX_KEPT_HEADERS) {
             push_cut(&mut self.text, value.as_bytes(), MAX_KEPT_VALUE);
             self.headers.push((name.clone(), self.text.len()));
         }
@@ -206,22 +184,10 @@ impl Record {
     /// log's memory bound (`MAX_RECORD_BYTES`) is about.
     pub fn retained_bytes(&self) -> usize {
         let reason = match &self.cors {
-            Some(Reason::Refused {
-                why: Refusal::NotInList { origin },
-                ..
-            }) => origin.capacity(),
-            Some(Reason::Refused {
-                why:
-                    Refusal::Method {
-                        method: a,
-                        allowed: b,
-                    }
-                    | Refusal::Header {
-                        name: a,
-                        allowed: b,
-                    },
-                ..
-            }) => a.capacity() + b.capacity(),
+            Some(Reason::Refused { why: Refusal::NotInList { origin }, .. }) => origin.capacity(),
+            Some(Reason::Refused { why: Refusal::Method { method: a, allowed: b } | Refusal::Header { name: a, allowed: b }, .. }) => {
+                a.capacity() + b.capacity()
+            }
             _ => 0,
         };
         let report = match &self.report {
@@ -232,11 +198,7 @@ impl Record {
         std::mem::size_of::<Record>()
             + self.text.capacity()
             + self.headers.capacity() * std::mem::size_of::<(HeaderName, usize)>()
-            + self
-                .headers
-                .iter()
-                .map(|(name, _)| name.as_str().len())
-                .sum::<usize>()
+            + self.headers.iter().map(|(name, _)| name.as_str().len()).sum::<usize>()
             + self.json.get().map_or(0, String::capacity)
             + reason
             + report
@@ -291,10 +253,7 @@ impl Record {
             status: self.status,
             // Each `Set-Cookie` is masked on its own, before values of one name are joined.
             response_headers: joined(self.response_headers().map(|(name, value)| match *name {
-                header::SET_COOKIE => (
-                    name,
-                    Cow::Owned(mask_set_cookie(&String::from_utf8_lossy(value))),
-                ),
+                header::SET_COOKIE => (name, Cow::Owned(mask_set_cookie(&String::from_utf8_lossy(value)))),
                 _ => (name, String::from_utf8_lossy(value)),
             })),
             cors: self.cors.clone(),
@@ -308,9 +267,7 @@ fn lossy(value: &[u8]) -> String {
 }
 
 /// Several values of one name joined by ", ", names in lower case.
-fn joined<'a>(
-    pairs: impl Iterator<Item = (&'a HeaderName, Cow<'a, str>)>,
-) -> BTreeMap<String, String> {
+fn joined<'a>(pairs: impl Iterator<Item = (&'a HeaderName, Cow<'a, str>)>) -> BTreeMap<String, String> {
     let mut out: BTreeMap<String, String> = BTreeMap::new();
     for (name, value) in pairs {
         let value = value.into_owned();
@@ -348,11 +305,11 @@ impl RequestLog {
         record.seq = ring.next_seq;
         ring.next_seq += 1;
         let record = Arc::new(record);
-        if ring.records.len() == self.capacity {
-            ring.records.pop_front();
-        }
+        // The evicted record is freed after the lock is let go, not while others wait for it.
+        let evicted = (ring.records.len() == self.capacity).then(|| ring.records.pop_front());
         ring.records.push_back(record.clone());
         drop(ring);
+        drop(evicted);
         let seq = record.seq;
         // No listener is fine: the record stays in the ring (and `send` would take a lock).
         if self.live.receiver_count() > 0 {
@@ -363,21 +320,9 @@ impl RequestLog {
 
     /// Up to `limit` entries with `seq > after` (and, given `rid`, that id), oldest first.
     pub fn page(&self, after: u64, limit: usize, rid: Option<&str>) -> Vec<LogEntry> {
-        let records: Vec<Arc<Record>> = {
-            let ring = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-            ring.records
-                .iter()
-                .filter(|r| r.seq > after)
-                .cloned()
-                .collect()
-        };
         // Rendering happens outside the lock.
-        records
-            .iter()
-            .map(|r| r.to_entry())
-            .filter(|e| rid.is_none_or(|rid| e.rid.as_deref() == Some(rid)))
-            .take(limit)
-            .collect()
+        let records = self.records_after(after);
+        records.iter().map(|r| r.to_entry()).filter(|e| rid.is_none_or(|rid| e.rid.as_deref() == Some(rid))).take(limit).collect()
     }
 
     /// Every entry with `seq > after`, oldest first.
@@ -387,13 +332,7 @@ impl RequestLog {
 
     /// What the kept records hold (`Record::retained_bytes`).
     pub fn retained_bytes(&self) -> usize {
-        self.inner
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .records
-            .iter()
-            .map(|r| r.retained_bytes())
-            .sum()
+        self.inner.lock().unwrap_or_else(|e| e.into_inner()).records.iter().map(|r| r.retained_bytes()).sum()
     }
 
     /// Records with `seq > after`, oldest first.
