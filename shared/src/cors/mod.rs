@@ -3,6 +3,7 @@
 pub mod browser;
 pub mod console;
 pub mod engine;
+pub mod fix;
 pub mod policy;
 pub mod predict;
 pub mod server;
