@@ -18,7 +18,7 @@ use crate::{
         scaling::instances::Scaling,
     },
     live_log, loopback, page,
-    state::{self, Jwt, LiveSettings, Probes, Problem, ServerLog},
+    state::{self, Jwt, LiveSettings, Panel, Probes, Problem, Reported, ServerLog},
 };
 
 /// The playground, or only the refusal of a backend it must not talk to (`?api=`).
@@ -85,7 +85,7 @@ fn Playground(base: String) -> impl IntoView {
                     live.reload();
                     problem.clear();
                 }
-                Err(e) => problem.report(format!("Reset failed: {e}")),
+                Err(e) => problem.report(Panel::Page, format!("Reset failed: {e}")),
             }
         }
     });
@@ -105,6 +105,7 @@ fn Playground(base: String) -> impl IntoView {
                 <a href="#results">"Results"</a> <a href="#console">"Console"</a> <a href="#bank">"CSRF"</a> <a href="#comparison">"Sessions vs JWT"</a> <a href="#code">"Code"</a>
                 <button id="reset" class="link" on:click=move |_| { reset.dispatch(()); }>"Reset the lab"</button>
             </nav>
+            <Reported at=Panel::Page/>
             <ControlTokenForm/>
         </header>
         <main>

@@ -6,7 +6,7 @@ use futures_util::future::try_join3;
 use leptos::prelude::*;
 use shared::{cookie::CookiePolicy, cors::CorsPolicy, wire::Defenses};
 
-use super::Problem;
+use super::{Panel, Problem};
 use crate::api::{self, Api};
 
 /// The lab's settings as the server has them.
@@ -53,7 +53,7 @@ impl LiveSettings {
                         });
                         problem.clear();
                     }
-                    Err(failed) => problem.report(failed),
+                    Err((at, failed)) => problem.report(at, failed),
                 }
             }
         });
@@ -99,11 +99,16 @@ impl Change {
     }
 }
 
-/// Sends `change`, and hands back what the server confirmed, or why nothing changed.
-async fn send(api: Api, change: Change) -> Result<Change, String> {
+/// Sends `change`, and hands back what the server confirmed, or why nothing changed and the
+/// lab whose setting it is.
+async fn send(api: Api, change: Change) -> Result<Change, (Panel, String)> {
     match change {
-        Change::Policy(p) => api.put_policy(&p).await.map(Change::Policy).map_err(|e| format!("The policy was not changed: {e}")),
-        Change::Cookie(c) => api.put_cookie(&c).await.map(Change::Cookie).map_err(|e| format!("The cookie settings were not changed: {e}")),
-        Change::Defenses(d) => api.put_defenses(&d).await.map(Change::Defenses).map_err(|e| format!("The defenses were not changed: {e}")),
+        Change::Policy(p) => api.put_policy(&p).await.map(Change::Policy).map_err(|e| (Panel::Policy, format!("The policy was not changed: {e}"))),
+        Change::Cookie(c) => {
+            api.put_cookie(&c).await.map(Change::Cookie).map_err(|e| (Panel::Auth, format!("The cookie settings were not changed: {e}")))
+        }
+        Change::Defenses(d) => {
+            api.put_defenses(&d).await.map(Change::Defenses).map_err(|e| (Panel::Csrf, format!("The defenses were not changed: {e}")))
+        }
     }
 }

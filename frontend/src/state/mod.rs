@@ -4,13 +4,15 @@
 //! - `api::Api` and `api::ControlToken`: the backend and the token its control plane may ask for;
 //! - `LiveSettings` (`live`): what is live on the server (policy, cookie attributes, defenses);
 //! - `ServerLog` (`log`): the server's request log as it streams in;
-//! - `Probes` (`probes`): the requests the page sent, with what came back;
-//! - `ComposerRequest`, `Jwt`, `Problem` (here): the request being composed, the token in memory, and
-//!   what went wrong last.
+//! - `Probes` (`probes`): the requests the page sent, with what came back, and the one way a
+//!   lab request is sent;
+//! - `Problem` (`problem`): what went wrong last, and where it is shown;
+//! - `ComposerRequest`, `Jwt` (here): the request being composed, and the token in memory.
 
 pub mod live;
 pub mod log;
 pub mod probes;
+pub mod problem;
 
 use leptos::prelude::*;
 
@@ -18,7 +20,12 @@ use shared::wire::TokenResponse;
 
 use crate::{api::BrowserView, json, lab_request::LabRequest};
 
-pub use self::{live::LiveSettings, log::ServerLog, probes::Probes};
+pub use self::{
+    live::LiveSettings,
+    log::ServerLog,
+    probes::Probes,
+    problem::{Panel, Problem, Reported},
+};
 
 /// The request the composer builds; a shared link may fill it.
 #[derive(Clone, Copy)]
@@ -30,44 +37,19 @@ pub struct ComposerRequest(pub RwSignal<LabRequest>);
 pub struct Jwt(pub RwSignal<Option<String>>);
 
 impl Jwt {
+    /// The token `request` sends: the one in memory, when it asks for one.
+    pub fn for_request(&self, request: &LabRequest) -> Option<String> {
+        if request.bearer { self.0.get_untracked() } else { None }
+    }
+
     /// Keeps the token a `POST /api/token` answer handed out, so later requests can send it.
-    pub fn keep_issued(&self, request: &LabRequest, browser: &BrowserView) {
+    fn keep_issued(&self, request: &LabRequest, browser: &BrowserView) {
         if let BrowserView::Response { status: 200, body, .. } = browser
             && request.issues_token()
             && let Ok(issued) = json::parse::<TokenResponse>(body)
         {
             self.0.set(Some(issued.token));
         }
-    }
-}
-
-/// What went wrong last (a change the server refused, a reset that failed), in words.
-#[derive(Clone, Copy)]
-pub struct Problem(RwSignal<Option<String>>);
-
-impl Problem {
-    pub fn new() -> Problem {
-        Problem(RwSignal::new(None))
-    }
-
-    pub fn report(&self, text: String) {
-        self.0.set(Some(text));
-    }
-
-    pub fn clear(&self) {
-        if self.0.with_untracked(Option::is_some) {
-            self.0.set(None);
-        }
-    }
-
-    pub fn get(&self) -> Option<String> {
-        self.0.get()
-    }
-}
-
-impl Default for Problem {
-    fn default() -> Self {
-        Self::new()
     }
 }
 

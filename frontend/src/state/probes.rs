@@ -100,10 +100,18 @@ impl Probes {
         self.send_with(Some(peer), label, request, page::new_request_id());
     }
 
+    /// Sends `request` to `api` as every lab request goes, for a panel that lists what came
+    /// back itself rather than among the results.
+    pub fn fetch(&self, api: &Api, request: &LabRequest) -> impl Future<Output = BrowserView> + use<> {
+        let (api, request, jwt) = (api.clone(), request.clone(), self.jwt);
+        let token = jwt.for_request(&request);
+        async move { fetch(&api, jwt, &request, token.as_deref(), &page::new_request_id()).await }
+    }
+
     fn send_with(&self, peer: Option<Api>, label: &str, request: LabRequest, rid: String) {
         let id = self.next_id.get_value();
         self.next_id.set_value(id + 1);
-        let token = if request.bearer { self.jwt.0.get_untracked() } else { None };
+        let token = self.jwt.for_request(&request);
         let url = match &peer {
             Some(peer) => peer.lab_url(&request.path, &rid),
             None => self.api.with_value(|api| api.lab_url(&request.path, &rid)),
@@ -127,9 +135,17 @@ impl Probes {
     }
 }
 
+/// A lab request sent as the page's own code would send it, with `token` when it asks for one;
+/// a token the answer hands out is kept.
+async fn fetch(api: &Api, jwt: Jwt, request: &LabRequest, token: Option<&str>, rid: &str) -> BrowserView {
+    let browser = api.lab_fetch(request, token, rid).await;
+    jwt.keep_issued(request, &browser);
+    browser
+}
+
 /// Sends the probe's request and records what came back, with the server's entries for it.
 async fn deliver(api: Api, remote: bool, log: ServerLog, jwt: Jwt, probe: Probe) {
-    let browser = api.lab_fetch(&probe.request, probe.token.as_deref(), &probe.rid).await;
+    let browser = fetch(&api, jwt, &probe.request, probe.token.as_deref(), &probe.rid).await;
     // The server writes the log entry before the response leaves, so this fetch finds it
     // even when the live stream is slower.
     let remote_entries = if remote {
@@ -140,6 +156,5 @@ async fn deliver(api: Api, remote: bool, log: ServerLog, jwt: Jwt, probe: Probe)
         }
         None
     };
-    jwt.keep_issued(&probe.request, &browser);
     probe.answer.set(Some(Answer { browser, remote_entries }));
 }

@@ -11,7 +11,7 @@ use super::{session_store::SessionStore, token_panel::TokenPanel};
 use crate::{
     controls::{options, set_text},
     lab_request::{DEMO_LOGIN, LabRequest, Login},
-    state::{Jwt, LiveSettings, Probes, live::Change},
+    state::{Jwt, LiveSettings, Panel, Probes, Reported, live::Change},
 };
 
 #[component]
@@ -56,6 +56,7 @@ pub fn AuthLab() -> impl IntoView {
                 <SessionStore/>
                 <TokenPanel/>
             </div>
+            <Reported at=Panel::Auth/>
         </section>
     }
 }

@@ -10,7 +10,7 @@ use crate::{
     controls::set_text,
     json,
     lab_request::LabRequest,
-    state::{Jwt, Probes, Problem, clock},
+    state::{Jwt, Panel, Probes, Problem, clock},
 };
 
 #[component]
@@ -34,7 +34,7 @@ pub fn TokenPanel() -> impl IntoView {
             jwt.0.set(Some(signed));
             problem.clear();
         }
-        None => problem.report("The payload is not valid JSON.".to_owned()),
+        None => problem.report(Panel::Auth, "The payload is not valid JSON.".to_owned()),
     };
     let use_server_secret = Action::new_local(move |_: &()| {
         let settings = api.get_jwt();

@@ -10,7 +10,7 @@ use super::presets::Preset;
 use crate::{
     controls::{set_checked, set_text},
     page,
-    state::{LiveSettings, Problem, live::Change},
+    state::{LiveSettings, Panel, Reported, live::Change},
 };
 
 /// One line on what a policy does.
@@ -116,7 +116,6 @@ impl Draft {
 #[component]
 pub fn PolicyPanel() -> impl IntoView {
     let live = expect_context::<LiveSettings>();
-    let problem = expect_context::<Problem>();
     let engine = expect_context::<Engine>();
     let draft = Draft::new();
     // The fields follow what is live on the server (after a preset, a reset, a shared link).
@@ -209,7 +208,7 @@ pub fn PolicyPanel() -> impl IntoView {
             <ul id="policy-warnings" class="warnings">
                 <Warnings warnings=Signal::derive(move || draft.policy().map(|p| warnings_in(&p, engine)).unwrap_or_default())/>
             </ul>
-            <p class="error" role="alert">{move || problem.get().unwrap_or_default()}</p>
+            <Reported at=Panel::Policy/>
         </section>
     }
 }

@@ -15,7 +15,7 @@ use super::{
 use crate::{
     api::{self, Api},
     engines, loopback, page, server_words,
-    state::{LiveSettings, ServerLog, live::Change},
+    state::{LiveSettings, Panel, Reported, ServerLog, live::Change},
 };
 
 #[component]
@@ -51,6 +51,7 @@ pub fn Bank() -> impl IntoView {
                 })}
             </p>
             <Defenses live/>
+            <Reported at=Panel::Csrf/>
             <DefenseTable site/>
             <ThirdPartyProbe site/>
             <h3>"Accounts"</h3>

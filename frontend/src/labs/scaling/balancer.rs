@@ -11,8 +11,7 @@ use crate::{
     api::{self, Api},
     json,
     lab_request::{DEMO_LOGIN, LabRequest, Login, demo_login},
-    page,
-    state::{Jwt, LiveSettings},
+    state::{Jwt, LiveSettings, Panel, Probes, Problem, Reported},
 };
 
 /// Rows the request list keeps.
@@ -49,11 +48,12 @@ enum Send {
 pub fn Balancer(api: Api, balanced: Balanced, store: String, instances: Vec<(String, Api)>) -> impl IntoView {
     let jwt = expect_context::<Jwt>();
     let live = expect_context::<LiveSettings>();
+    let probes = expect_context::<Probes>();
+    let problem = expect_context::<Problem>();
     let way = RwSignal::new(Way::RoundRobin);
     let credential = RwSignal::new(Credential::Cookie);
     let rows = RwSignal::new(Vec::<Row>::new());
     let sent = StoredValue::new(0usize);
-    let problem = RwSignal::new(None::<String>);
 
     // Stored, so that the closures below stay `Copy`.
     let origins = StoredValue::new(balanced.clone());
@@ -72,9 +72,7 @@ pub fn Balancer(api: Api, balanced: Balanced, store: String, instances: Vec<(Str
             };
             // One after the other, so that the list shows the order the balancer saw.
             for _ in 0..times {
-                let token = jwt.0.get_untracked();
-                let browser = target.lab_fetch(&request, token.as_deref(), &page::new_request_id()).await;
-                jwt.keep_issued(&request, &browser);
+                let browser = probes.fetch(&target, &request).await;
                 let n = sent.get_value() + 1;
                 sent.set_value(n);
                 let credential = if request.bearer || request.issues_token() { Credential::Jwt } else { Credential::Cookie };
@@ -102,9 +100,9 @@ pub fn Balancer(api: Api, balanced: Balanced, store: String, instances: Vec<(Str
                         if let Some(servers) = servers {
                             servers.update(|s| *s = Some(Ok(state)));
                         }
-                        problem.set(None);
+                        problem.clear();
                     }
-                    Err(e) => problem.set(Some(format!("The balancer was not switched: {e}"))),
+                    Err(e) => problem.report(Panel::Scaling, format!("The balancer was not switched: {e}")),
                 }
             }
         }
@@ -130,8 +128,8 @@ pub fn Balancer(api: Api, balanced: Balanced, store: String, instances: Vec<(Str
         let instances = instances.clone();
         async move {
             match expose_everywhere(&instances).await {
-                Ok(()) => problem.set(None),
-                Err(e) => problem.set(Some(e)),
+                Ok(()) => problem.clear(),
+                Err(e) => problem.report(Panel::Scaling, e),
             }
             exposure.refetch();
             // The page's own instance changed under the policy panel.
@@ -221,7 +219,7 @@ pub fn Balancer(api: Api, balanced: Balanced, store: String, instances: Vec<(Str
                     }}
                 </ul>
             })}
-            <p class="error" role="alert">{move || problem.get()}</p>
+            <Reported at=Panel::Scaling/>
             <div class="table-scroll">
                 <table id="balancer-log" data-count=move || rows.with(|r| r.first().map_or(0, |row| row.n)).to_string()>
                     <thead>
