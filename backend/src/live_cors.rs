@@ -73,6 +73,7 @@ pub fn response_headers(decision: &Decision<'_>, request_origin: Option<&HeaderV
             Some(origin) if text.as_bytes() == origin.as_bytes() => Some(origin.clone()),
             _ => HeaderValue::from_str(text).ok(),
         },
+        Value::OriginWithSlash(_) => HeaderValue::from_str(&value.to_string()).ok(),
         Value::Any => Some(HeaderValue::from_static("*")),
         Value::True => Some(HeaderValue::from_static("true")),
         Value::List(_) | Value::Seconds(_) => live.written(name).cloned(),
@@ -92,11 +93,19 @@ fn name_of(name: &str) -> Option<HeaderName> {
     })
 }
 
-/// Puts the headers on a response: `insert`, not `append`, so there is exactly one of each
-/// whatever the route set. `Vary: Origin` is appended when the answer depends on `Origin`.
+/// Puts the headers on a response: a name replaces what the route set, so there is one of
+/// each, unless the decision names it twice in a row (a proxy's doubled
+/// `Access-Control-Allow-Origin`, a lab mistake). `Vary: Origin` is appended when the answer
+/// depends on `Origin`.
 pub fn apply(cors: Vec<(HeaderName, HeaderValue)>, vary_origin: bool, out: &mut HeaderMap) {
+    let mut previous: Option<HeaderName> = None;
     for (name, value) in cors {
-        out.insert(name, value);
+        if previous.as_ref() == Some(&name) {
+            out.append(&name, value);
+        } else {
+            out.insert(&name, value);
+        }
+        previous = Some(name);
     }
     if vary_origin {
         append_vary(out, "Origin");

@@ -4,7 +4,8 @@
 //! 1. snapshot the lab's settings (CORS policy, CSRF defenses): one per request, so a change
 //!    meanwhile applies to the next request and no response mixes two policies;
 //! 2. decide CORS with `shared::cors::decide`;
-//! 3. answer a preflight at once (it carries no credentials and never reaches a route);
+//! 3. answer a preflight at once (it carries no credentials and never reaches a route), or
+//!    answer as the server mistake the person switched on does (`mistaken`);
 //! 4. apply the CSRF defenses that are on (`defenses`): the Origin check, and Fetch Metadata
 //!    (tower-http's `CsrfLayer` around the routes, trusting `crate::fetch_metadata`);
 //! 5. run the route (axum handlers in `routes::api`), which says what it did as a `RouteReport`;
@@ -13,6 +14,7 @@
 
 pub mod defenses;
 pub mod extract;
+pub mod mistaken;
 pub mod refused;
 
 use std::{
@@ -94,6 +96,7 @@ where
         let Decision { action, vary_origin, reason, .. } = decision;
 
         let answered = match action {
+            Action::Preempted(mistake) => Some(mistaken::answer(mistake, req.uri())),
             Action::AnswerPreflight { allowed: true } => Some(StatusCode::NO_CONTENT.into_response()),
             // The browser decides, from the policy's headers (`refused_preflight: headers`).
             Action::AnswerPreflight { allowed: false } if policy.refused_preflight == RefusedPreflight::Headers => {

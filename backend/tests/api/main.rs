@@ -13,6 +13,7 @@ mod events;
 mod helpers;
 mod lab_cors;
 mod lab_routes;
+mod mistakes;
 mod oracle;
 mod reliability;
 mod scaling;

@@ -66,6 +66,8 @@ pub enum CorsError {
     InvalidAllowCredentials { value: String },
     /// The preflight's answer was no 2xx.
     InvalidStatus { status: u16 },
+    /// The preflight's answer was a redirect, which a preflight may not follow.
+    DisallowedRedirect,
     MethodDisallowedByPreflightResponse { method: String },
     HeaderDisallowedByPreflightResponse { header: String },
 }
@@ -88,6 +90,7 @@ impl CorsError {
             CorsError::AllowOriginMismatch { .. } => "AllowOriginMismatch",
             CorsError::InvalidAllowCredentials { .. } => "InvalidAllowCredentials",
             CorsError::InvalidStatus { .. } => "InvalidStatus",
+            CorsError::DisallowedRedirect => "DisallowedRedirect",
             // Named for the preflight already.
             CorsError::MethodDisallowedByPreflightResponse { .. } => return "MethodDisallowedByPreflightResponse".to_owned(),
             CorsError::HeaderDisallowedByPreflightResponse { .. } => return "HeaderDisallowedByPreflightResponse".to_owned(),
@@ -273,6 +276,16 @@ pub const DEFAULT_MAX_AGE: u64 = 5;
 /// in `engine`?
 pub fn preflight_check_in(engine: Engine, req: &BrowserRequest, status: u16, headers: Headers<'_>) -> Result<PreflightPass, Block> {
     let at_preflight = |b: Block| Block { preflight: true, ..b };
+    // Every engine refuses a redirect on the preflight before it looks at a header: Chromium
+    // and Firefox while following it (`PreflightDisallowedRedirect`,
+    // `CORSExternalRedirectNotAllowed`), WebKit as it is about to.
+    if (300..=399).contains(&status) {
+        return Err(at_preflight(block(
+            CorsError::DisallowedRedirect,
+            format!("the preflight was answered with a redirect ({status}), and a preflight may not follow one"),
+            "answer the OPTIONS preflight at the URL the page asked for, without redirecting",
+        )));
+    }
     cors_check(req, headers).map_err(|b| at_preflight(Block { reason: format!("preflight: {}", b.reason), ..b }))?;
     if !(200..=299).contains(&status) {
         return Err(at_preflight(block(

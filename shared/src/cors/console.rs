@@ -4,7 +4,7 @@
 //! differential test parses every message an engine logged.
 
 use super::{
-    AllowOrigin, CorsPolicy, RefusedPreflight,
+    AllowOrigin, CorsPolicy, Mistake, RefusedPreflight,
     browser::{Block, BrowserRequest, CorsError, CredentialsMode},
     engine::Engine,
 };
@@ -41,6 +41,7 @@ fn chromium_message(block: &Block, url: &str, origin: &str) -> String {
              when the request's credentials mode is 'include'."
         ),
         CorsError::InvalidStatus { .. } => "It does not have HTTP ok status.".to_owned(),
+        CorsError::DisallowedRedirect => "Redirect is not allowed for a preflight request.".to_owned(),
         CorsError::MethodDisallowedByPreflightResponse { method } => {
             return format!(
                 "Access to fetch at '{url}' from origin '{origin}' has been blocked by CORS policy: Method {method} is not allowed by \
@@ -66,6 +67,7 @@ fn firefox_message(block: &Block, url: &str, status: u16) -> String {
         CorsError::AllowOriginMismatch { value } => format!("CORS header ‘Access-Control-Allow-Origin’ does not match ‘{value}’"),
         CorsError::InvalidAllowCredentials { .. } => "expected ‘true’ in CORS header ‘Access-Control-Allow-Credentials’".to_owned(),
         CorsError::InvalidStatus { .. } => "CORS preflight response did not succeed".to_owned(),
+        CorsError::DisallowedRedirect => "CORS request external redirect not allowed".to_owned(),
         CorsError::MethodDisallowedByPreflightResponse { .. } => "Did not find method in CORS header ‘Access-Control-Allow-Methods’".to_owned(),
         CorsError::HeaderDisallowedByPreflightResponse { header } => {
             format!("header ‘{header}’ is not allowed according to header ‘Access-Control-Allow-Headers’ from CORS preflight response")
@@ -88,6 +90,8 @@ fn webkit_message(block: &Block, url: &str, origin: &str) -> String {
         CorsError::WildcardOriginNotAllowed => "Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true.".to_owned(),
         CorsError::InvalidAllowCredentials { .. } => "Credentials flag is true, but Access-Control-Allow-Credentials is not \"true\".".to_owned(),
         CorsError::InvalidStatus { status } => format!("Preflight response is not successful. Status code: {status}"),
+        // WebKit names no status for a redirect: it stops before the redirect is followed.
+        CorsError::DisallowedRedirect => "Preflight response is not successful".to_owned(),
         CorsError::MethodDisallowedByPreflightResponse { method } => format!("Method {method} is not allowed by Access-Control-Allow-Methods."),
         CorsError::HeaderDisallowedByPreflightResponse { header } => format!("Request header field {header} is not allowed by Access-Control-Allow-Headers."),
     };
@@ -148,6 +152,8 @@ fn chromium(message: &str) -> Option<Pasted> {
         CorsError::InvalidAllowCredentials { value: value.to_owned() }
     } else if detail.starts_with("It does not have HTTP ok status") {
         CorsError::InvalidStatus { status: 0 }
+    } else if detail.starts_with("Redirect is not allowed for a preflight request") {
+        CorsError::DisallowedRedirect
     } else if let Some(method) = between(detail, "Method ", " is not allowed by Access-Control-Allow-Methods") {
         return Some(Pasted { engine: Engine::Chromium, error: CorsError::MethodDisallowedByPreflightResponse { method: method.to_owned() }, preflight: Some(true), url, origin });
     } else if let Some(header) = between(detail, "Request header field ", " is not allowed by Access-Control-Allow-Headers") {
@@ -175,6 +181,8 @@ fn firefox(message: &str) -> Option<Pasted> {
         (CorsError::MultipleAllowOriginValues { values: String::new() }, None)
     } else if reason.starts_with("CORS preflight response did not succeed") {
         (CorsError::InvalidStatus { status }, Some(true))
+    } else if reason.starts_with("CORS request external redirect not allowed") {
+        (CorsError::DisallowedRedirect, None)
     } else if reason.starts_with("Did not find method in CORS header") {
         (CorsError::MethodDisallowedByPreflightResponse { method: String::new() }, Some(true))
     } else if let Some(header) = between(reason, "header ‘", "’ is not allowed") {
@@ -196,6 +204,8 @@ fn webkit(message: &str) -> Option<Pasted> {
         (CorsError::InvalidAllowCredentials { value: String::new() }, None)
     } else if let Some(status) = between(message, "Preflight response is not successful. Status code: ", " ") {
         (CorsError::InvalidStatus { status: status.trim_end_matches('.').parse().unwrap_or(0) }, Some(true))
+    } else if message.starts_with("Preflight response is not successful") {
+        (CorsError::DisallowedRedirect, Some(true))
     } else if let Some(method) = between(message, "Method ", " is not allowed by Access-Control-Allow-Methods") {
         (CorsError::MethodDisallowedByPreflightResponse { method: method.to_owned() }, Some(true))
     } else if let Some(header) = between(message, "Request header field ", " is not allowed by Access-Control-Allow-Headers") {
@@ -206,11 +216,8 @@ fn webkit(message: &str) -> Option<Pasted> {
     (url.is_some() || preflight.is_some() || error != CorsError::MissingAllowOriginHeader).then_some(Pasted { engine: Engine::WebKit, error, preflight, url, origin })
 }
 
-/// A lab that makes the browser fail the same check: the policy to apply, and the request to
-/// send from `page`. The lab's backend never names another origin (it sends none when it
-/// refuses one), so a mismatched or repeated `Access-Control-Allow-Origin` is reproduced as a
-/// missing one: the origin is refused either way. Nor does it answer a preflight with an error
-/// status and CORS headers, so "not an ok status" is reproduced as a refused preflight.
+/// A lab that makes the browser fail the same check: the policy to apply (with the server
+/// mistake that makes it, where one does), and the request to send from `page`.
 pub fn reproduce(error: &CorsError, preflight: Option<bool>, page: &str) -> (CorsPolicy, BrowserRequest) {
     let secure = CorsPolicy::secure_default(page);
     let request = |method: &str, headers: &[(&str, &str)], credentials| BrowserRequest {
@@ -219,34 +226,36 @@ pub fn reproduce(error: &CorsError, preflight: Option<bool>, page: &str) -> (Cor
         headers: headers.iter().map(|(n, v)| ((*n).to_owned(), (*v).to_owned())).collect(),
         credentials,
     };
-    // At the preflight: a request that needs one (a JSON POST).
+    // At the preflight: a request that needs one and that the policy allows (a JSON POST).
     let json = [("Content-Type", "application/json")];
     let needs_preflight = preflight == Some(true);
     let (method, headers): (&str, &[(&str, &str)]) = if needs_preflight { ("POST", &json) } else { ("GET", &[]) };
+    let with = |mistake| CorsPolicy { mistake: Some(mistake), ..secure.clone() };
     match error {
+        // At the preflight, the most common cause: something answers OPTIONS before CORS.
+        CorsError::MissingAllowOriginHeader if needs_preflight => (with(Mistake::AuthBeforeCors), request(method, headers, CredentialsMode::Omit)),
         CorsError::MissingAllowOriginHeader => {
             (CorsPolicy { allow_origin: AllowOrigin::None, ..secure }, request(method, headers, CredentialsMode::Omit))
         }
         CorsError::WildcardOriginNotAllowed => {
             (CorsPolicy { allow_origin: AllowOrigin::Any, ..secure }, request(method, headers, CredentialsMode::Include))
         }
-        CorsError::MultipleAllowOriginValues { .. } | CorsError::AllowOriginMismatch { .. } => {
-            let other = if page.contains("localhost") { page.replace("localhost", "127.0.0.1") } else { "http://localhost:8080".to_owned() };
-            (CorsPolicy { allow_origin: AllowOrigin::List { origins: vec![other] }, ..secure }, request(method, headers, CredentialsMode::Omit))
-        }
+        CorsError::MultipleAllowOriginValues { .. } => (with(Mistake::DoubledAllowOrigin), request(method, headers, CredentialsMode::Omit)),
+        CorsError::AllowOriginMismatch { .. } => (with(Mistake::AllowOriginWithSlash), request(method, headers, CredentialsMode::Omit)),
         CorsError::InvalidAllowCredentials { .. } => {
             (CorsPolicy { allow_credentials: false, ..secure }, request(method, headers, CredentialsMode::Include))
         }
-        CorsError::InvalidStatus { .. } => {
-            (CorsPolicy { refused_preflight: RefusedPreflight::Forbidden, ..secure }, request("PUT", &[], CredentialsMode::Omit))
-        }
+        CorsError::InvalidStatus { .. } => (with(Mistake::PreflightPassedOn), request("POST", &json, CredentialsMode::Omit)),
+        CorsError::DisallowedRedirect => (with(Mistake::RedirectedPreflight), request("POST", &json, CredentialsMode::Omit)),
         CorsError::MethodDisallowedByPreflightResponse { method } => {
             let method = if method.is_empty() || matches!(method.as_str(), "GET" | "HEAD" | "POST") { "PUT" } else { method };
-            (CorsPolicy { refused_preflight: RefusedPreflight::Headers, ..secure }, request(method, &[], CredentialsMode::Omit))
+            let allow_methods = secure.allow_methods.iter().filter(|m| *m != method).cloned().collect();
+            (CorsPolicy { allow_methods, refused_preflight: RefusedPreflight::Headers, ..secure }, request(method, &[], CredentialsMode::Omit))
         }
         CorsError::HeaderDisallowedByPreflightResponse { header } => {
             let header = if header.is_empty() || header.eq_ignore_ascii_case("content-type") { "x-custom" } else { header };
-            (CorsPolicy { refused_preflight: RefusedPreflight::Headers, ..secure }, request("GET", &[(header, "1")], CredentialsMode::Omit))
+            let allow_headers = secure.allow_headers.iter().filter(|h| !h.eq_ignore_ascii_case(header)).cloned().collect();
+            (CorsPolicy { allow_headers, refused_preflight: RefusedPreflight::Headers, ..secure }, request("GET", &[(header, "1")], CredentialsMode::Omit))
         }
     }
 }
@@ -277,7 +286,10 @@ mod tests {
             (CorsError::WildcardOriginNotAllowed, false),
             (CorsError::AllowOriginMismatch { value: "http://127.0.0.1:8080".into() }, false),
             (CorsError::InvalidAllowCredentials { value: String::new() }, false),
-            (CorsError::InvalidStatus { status: 403 }, true),
+            (CorsError::MultipleAllowOriginValues { values: "http://localhost:8080, http://localhost:8080".into() }, false),
+            (CorsError::InvalidStatus { status: 405 }, true),
+            (CorsError::DisallowedRedirect, true),
+            (CorsError::HeaderDisallowedByPreflightResponse { header: "authorization".into() }, true),
             (CorsError::MethodDisallowedByPreflightResponse { method: "PUT".into() }, true),
             (CorsError::HeaderDisallowedByPreflightResponse { header: "x-custom".into() }, true),
         ]
@@ -321,8 +333,8 @@ mod tests {
                     Verdict::Blocked { block, .. } | Verdict::BlockedAtPreflight { block, .. } => block,
                     Verdict::Readable { .. } => panic!("{engine:?} {error:?}: readable"),
                 };
-                let refused_preflight = matches!(error, CorsError::InvalidStatus { .. }) && block.preflight;
-                assert!(same_check(&block.error, &error) || refused_preflight, "{engine:?} {error:?}: {block:?}");
+                assert_eq!(std::mem::discriminant(&block.error), std::mem::discriminant(&error), "{engine:?} {error:?}: {block:?}");
+                assert_eq!(block.preflight, preflight, "{engine:?} {error:?}: {block:?}");
             }
         }
     }

@@ -27,6 +27,81 @@ pub struct CorsPolicy {
     /// How a preflight that the policy refuses is answered (absent: `forbidden`).
     #[serde(default)]
     pub refused_preflight: RefusedPreflight,
+    /// A server mistake the lab makes on purpose around its CORS (absent: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mistake: Option<Mistake>,
+}
+
+/// The mistakes servers really make around CORS, which the lab makes on purpose when asked,
+/// each with the browser's own words for it. With CORS off there is no CORS to get wrong, so
+/// a mistake only acts while the policy is on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mistake {
+    /// Authentication runs before CORS and answers the preflight, which never carries
+    /// credentials, 401.
+    AuthBeforeCors,
+    /// The router answers the preflight before CORS runs: no route takes `OPTIONS`, 404.
+    OptionsNotFound,
+    /// The router answers the preflight before CORS runs: the route has no `OPTIONS`, 405.
+    OptionsNotAllowed,
+    /// CORS adds its headers to the preflight but passes it on (express `cors()` with
+    /// `preflightContinue`), and the router answers it 405: headers, but no ok status.
+    PreflightPassedOn,
+    /// The preflight is redirected (a framework's trailing-slash redirect, 308).
+    RedirectedPreflight,
+    /// The handler fails, and its error answer (500) skips the CORS headers.
+    ErrorWithoutCors,
+    /// A proxy and the app both add `Access-Control-Allow-Origin`.
+    DoubledAllowOrigin,
+    /// `Access-Control-Allow-Origin` names the origin with a trailing slash, as a
+    /// `FRONTEND_URL=http://localhost:8080/` setting sends it: to the browser another origin.
+    AllowOriginWithSlash,
+}
+
+impl Mistake {
+    pub const ALL: [Mistake; 8] = [
+        Mistake::AuthBeforeCors,
+        Mistake::OptionsNotFound,
+        Mistake::OptionsNotAllowed,
+        Mistake::PreflightPassedOn,
+        Mistake::RedirectedPreflight,
+        Mistake::ErrorWithoutCors,
+        Mistake::DoubledAllowOrigin,
+        Mistake::AllowOriginWithSlash,
+    ];
+
+    /// Whether the mistake answers before CORS runs, so that no CORS header is sent.
+    pub fn before_cors(self) -> bool {
+        !matches!(self, Mistake::PreflightPassedOn | Mistake::DoubledAllowOrigin | Mistake::AllowOriginWithSlash)
+    }
+
+    /// What answered instead of the lab, for a mistake that does (`preempts`).
+    pub fn what_answered(self) -> &'static str {
+        match self {
+            Mistake::AuthBeforeCors => "authentication answered the preflight 401 first (a preflight never carries credentials)",
+            Mistake::OptionsNotFound => "the router answered the preflight 404 first (no route takes OPTIONS)",
+            Mistake::OptionsNotAllowed => "the router answered the preflight 405 first (the route has no OPTIONS method)",
+            Mistake::PreflightPassedOn => "CORS added its headers and passed the preflight on to the router, which answered 405",
+            Mistake::RedirectedPreflight => "the preflight was redirected (308 to the path with a trailing slash)",
+            Mistake::ErrorWithoutCors => "the handler failed, and its error answer (500) skipped the CORS headers",
+            Mistake::DoubledAllowOrigin => "a proxy added a second Access-Control-Allow-Origin",
+            Mistake::AllowOriginWithSlash => "Access-Control-Allow-Origin names the origin with a trailing slash",
+        }
+    }
+
+    /// The status a mistake answers with instead of the lab's own answer, if it is one that
+    /// does: on a preflight, or (`ErrorWithoutCors`) on the request itself.
+    pub fn preempts(self, preflight: bool) -> Option<u16> {
+        match (self, preflight) {
+            (Mistake::AuthBeforeCors, true) => Some(401),
+            (Mistake::OptionsNotFound, true) => Some(404),
+            (Mistake::OptionsNotAllowed | Mistake::PreflightPassedOn, true) => Some(405),
+            (Mistake::RedirectedPreflight, true) => Some(308),
+            (Mistake::ErrorWithoutCors, false) => Some(500),
+            _ => None,
+        }
+    }
 }
 
 /// How a server answers a preflight its policy refuses. Both styles are common, and the
@@ -81,6 +156,7 @@ impl CorsPolicy {
             expose_headers: vec![],
             max_age: None,
             refused_preflight: RefusedPreflight::Forbidden,
+            mistake: None,
         }
     }
 

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::policy::{AllowOrigin, CorsPolicy, RefusedPreflight};
+use super::policy::{AllowOrigin, CorsPolicy, Mistake, RefusedPreflight};
 
 /// The CORS-relevant parts of an incoming request.
 #[derive(Clone, Copy, Debug, Default)]
@@ -35,6 +35,9 @@ pub enum Action {
     AnswerPreflight { allowed: bool },
     /// Run the route and add `headers` to its response.
     Continue,
+    /// The lab's mistake answers instead (`Mistake::preempts` names the status), with the
+    /// decision's headers: none for a mistake made before CORS runs.
+    Preempted(Mistake),
 }
 
 /// The verdict for one request, computed from one policy snapshot.
@@ -56,6 +59,8 @@ pub struct Decision<'a> {
 pub enum Value<'a> {
     /// The request's own `Origin`, sent back.
     Origin(&'a str),
+    /// The origin with a trailing slash (`Mistake::AllowOriginWithSlash`).
+    OriginWithSlash(&'a str),
     /// `*`
     Any,
     /// `true`
@@ -70,6 +75,7 @@ impl std::fmt::Display for Value<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Origin(origin) => f.write_str(origin),
+            Self::OriginWithSlash(origin) => write!(f, "{origin}/"),
             Self::Any => f.write_str("*"),
             Self::True => f.write_str("true"),
             Self::List(items) => f.write_str(&items.join(", ")),
@@ -87,6 +93,8 @@ pub enum Reason {
     NoOrigin,
     Allowed { origin: OriginRule },
     Refused { preflight: bool, why: Refusal },
+    /// CORS never ran: the lab's mistake answered first (`Mistake::before_cors`).
+    Preempted { by: Mistake },
 }
 
 /// How an origin was allowed.
@@ -121,6 +129,7 @@ impl std::fmt::Display for Reason {
                 f,
                 "refused: {why}; the route ran, but without Access-Control-Allow-Origin the browser keeps the response from the page"
             ),
+            Self::Preempted { by } => write!(f, "CORS never ran: {}", by.what_answered()),
         }
     }
 }
@@ -151,6 +160,12 @@ pub fn decide<'a>(policy: &'a CorsPolicy, req: &CorsRequest<'a>) -> Decision<'a>
         return Decision { action: Action::Continue, headers: vec![], vary_origin: false, reason: Reason::Off };
     }
     let vary_origin = matches!(policy.allow_origin, AllowOrigin::List { .. } | AllowOrigin::Reflect);
+    if let Some(mistake) = policy.mistake
+        && mistake.before_cors()
+        && mistake.preempts(req.is_preflight()).is_some()
+    {
+        return Decision { action: Action::Preempted(mistake), headers: vec![], vary_origin, reason: Reason::Preempted { by: mistake } };
+    }
     let Some(origin) = req.origin else {
         return Decision { action: Action::Continue, headers: vec![], vary_origin, reason: Reason::NoOrigin };
     };
@@ -158,8 +173,8 @@ pub fn decide<'a>(policy: &'a CorsPolicy, req: &CorsRequest<'a>) -> Decision<'a>
     let allowed_origin: Result<(Value<'a>, OriginRule), Refusal> = match &policy.allow_origin {
         AllowOrigin::None => Err(Refusal::ModeNone),
         AllowOrigin::Any => Ok((Value::Any, OriginRule::Any)),
-        AllowOrigin::Reflect => Ok((Value::Origin(origin), OriginRule::Reflected)),
-        AllowOrigin::List { origins } if origins.iter().any(|o| o == origin) => Ok((Value::Origin(origin), OriginRule::InList)),
+        AllowOrigin::Reflect => Ok((sent_back(policy, origin), OriginRule::Reflected)),
+        AllowOrigin::List { origins } if origins.iter().any(|o| o == origin) => Ok((sent_back(policy, origin), OriginRule::InList)),
         AllowOrigin::List { .. } => Err(Refusal::NotInList { origin: origin.to_owned() }),
     };
 
@@ -168,7 +183,7 @@ pub fn decide<'a>(policy: &'a CorsPolicy, req: &CorsRequest<'a>) -> Decision<'a>
             let why = allowed_origin.err().unwrap_or(Refusal::ModeNone);
             return Decision { action: Action::Continue, headers: vec![], vary_origin, reason: Reason::Refused { preflight, why } };
         };
-        let mut headers = vec![(ALLOW_ORIGIN, allow_origin)];
+        let mut headers = allow_origin_headers(policy, allow_origin);
         if policy.allow_credentials {
             headers.push((ALLOW_CREDENTIALS, Value::True));
         }
@@ -202,14 +217,18 @@ pub fn decide<'a>(policy: &'a CorsPolicy, req: &CorsRequest<'a>) -> Decision<'a>
     } else {
         vec![]
     };
-    Decision { action: Action::AnswerPreflight { allowed }, headers, vary_origin, reason }
+    let action = match policy.mistake {
+        Some(mistake @ Mistake::PreflightPassedOn) => Action::Preempted(mistake),
+        _ => Action::AnswerPreflight { allowed },
+    };
+    Decision { action, headers, vary_origin, reason }
 }
 
 /// The policy's preflight headers; `Access-Control-Allow-Origin` only for an allowed origin.
 fn preflight_headers<'a>(policy: &'a CorsPolicy, allow_origin: Option<Value<'a>>) -> Vec<(&'static str, Value<'a>)> {
     let mut headers = Vec::with_capacity(5);
     if let Some(value) = allow_origin {
-        headers.push((ALLOW_ORIGIN, value));
+        headers.extend(allow_origin_headers(policy, value));
     }
     if policy.allow_credentials {
         headers.push((ALLOW_CREDENTIALS, Value::True));
@@ -222,6 +241,24 @@ fn preflight_headers<'a>(policy: &'a CorsPolicy, allow_origin: Option<Value<'a>>
     }
     if let Some(seconds) = policy.max_age {
         headers.push((MAX_AGE, Value::Seconds(seconds)));
+    }
+    headers
+}
+
+/// The origin as the policy sends it back: as it came, or with the mistake's trailing slash.
+fn sent_back<'a>(policy: &CorsPolicy, origin: &'a str) -> Value<'a> {
+    match policy.mistake {
+        Some(Mistake::AllowOriginWithSlash) => Value::OriginWithSlash(origin),
+        _ => Value::Origin(origin),
+    }
+}
+
+/// `Access-Control-Allow-Origin`: once, or twice when a proxy adds it too (the mistake).
+fn allow_origin_headers<'a>(policy: &CorsPolicy, value: Value<'a>) -> Vec<(&'static str, Value<'a>)> {
+    let mut headers = Vec::with_capacity(5);
+    headers.push((ALLOW_ORIGIN, value));
+    if policy.mistake == Some(Mistake::DoubledAllowOrigin) {
+        headers.push((ALLOW_ORIGIN, value));
     }
     headers
 }

@@ -24,8 +24,7 @@ pub struct Reading {
     pub policy: CorsPolicy,
     pub request: LabRequest,
     /// How the reproduced request is blocked in the page's own engine, when that is another
-    /// check: the lab's backend cannot send every answer a server can (it never names another
-    /// origin, nor answers a preflight with an error status and CORS headers).
+    /// check: some engines' words do not tell the origin checks apart (WebKit's).
     pub shown_as: Option<String>,
 }
 
@@ -81,6 +80,10 @@ fn words(error: &CorsError, preflight: Option<bool>, origin: Option<&str>) -> (S
                 "answer the OPTIONS preflight with 204, before any authentication or route".to_owned(),
             )
         }
+        CorsError::DisallowedRedirect => (
+            "The preflight (the browser's OPTIONS request) was answered with a redirect, and a preflight may not follow one (often a trailing-slash redirect, or http to https).".to_owned(),
+            "answer the OPTIONS preflight at the URL the page asked for, without a redirect (or send the request to the URL the redirect names)".to_owned(),
+        ),
         CorsError::MethodDisallowedByPreflightResponse { method } => {
             let method = if method.is_empty() { "the request's method" } else { method };
             (
@@ -121,7 +124,7 @@ pub fn lab_request(request: &BrowserRequest) -> LabRequest {
 #[cfg(test)]
 mod tests {
     use shared::cors::{
-        AllowOrigin, RefusedPreflight,
+        Mistake,
         browser::{Block, CredentialsMode},
     };
 
@@ -162,22 +165,25 @@ mod tests {
         assert_eq!(reading.check, "PreflightMissingAllowOriginHeader");
         assert!(reading.rule.starts_with("The preflight's answer"), "{}", reading.rule);
         assert_eq!(reading.fix, "send Access-Control-Allow-Origin: http://localhost:8080 (on the preflight's answer too)");
-        assert_eq!(reading.policy.allow_origin, AllowOrigin::None);
+        assert_eq!(reading.policy.mistake, Some(Mistake::AuthBeforeCors), "the common cause: something answers OPTIONS before CORS");
         assert_eq!((reading.request.method.as_str(), reading.request.content_type.as_deref()), ("POST", Some("application/json")));
     }
 
     #[test]
-    fn what_the_lab_shows_otherwise_is_said() {
+    fn checks_made_by_a_server_mistake_are_reproduced_as_they_are() {
         let mismatch = sentence(Engine::Chromium, CorsError::AllowOriginMismatch { value: "http://127.0.0.1:8080".into() }, false, 200);
         let reading = read(&mismatch, PAGE, Engine::Chromium).unwrap();
         assert_eq!(reading.check, "AllowOriginMismatch");
         assert!(reading.rule.contains("named the origin http://127.0.0.1:8080"), "{}", reading.rule);
-        assert!(reading.shown_as.as_deref().is_some_and(|s| s.starts_with("MissingAllowOriginHeader: ")), "{:?}", reading.shown_as);
+        assert_eq!((reading.policy.mistake, reading.shown_as), (Some(Mistake::AllowOriginWithSlash), None));
+        let redirect = sentence(Engine::Chromium, CorsError::DisallowedRedirect, true, 308);
+        let reading = read(&redirect, PAGE, Engine::Chromium).unwrap();
+        assert_eq!((reading.check.as_str(), reading.policy.mistake, reading.shown_as), ("PreflightDisallowedRedirect", Some(Mistake::RedirectedPreflight), None));
         let status = sentence(Engine::WebKit, CorsError::InvalidStatus { status: 403 }, true, 403);
         let reading = read(&status, PAGE, Engine::WebKit).unwrap();
         assert_eq!(reading.check, "PreflightInvalidStatus");
         assert!(reading.rule.contains("was answered 403"), "{}", reading.rule);
-        assert_eq!(reading.policy.refused_preflight, RefusedPreflight::Forbidden);
+        assert_eq!((reading.policy.mistake, reading.shown_as), (Some(Mistake::PreflightPassedOn), None));
         assert!(read("Uncaught TypeError: x is undefined", PAGE, Engine::Chromium).is_none());
     }
 

@@ -107,6 +107,7 @@ impl Draft {
             expose_headers: split_list(&self.expose.get()),
             max_age,
             refused_preflight: self.refused_preflight.get(),
+            mistake: None,
         };
         policy.validate().map_err(|e| e.to_string())?;
         Ok(policy)

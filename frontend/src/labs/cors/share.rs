@@ -62,7 +62,7 @@ pub type Row = (&'static str, String);
 pub fn rows(lab: &SharedLab) -> Vec<Row> {
     // Taken apart field by field: a field added to one of these types is a compile error
     // here, so the draft never hides a setting the link carries.
-    let CorsPolicy { enabled, allow_origin, allow_credentials, allow_methods, allow_headers, expose_headers, max_age, refused_preflight } =
+    let CorsPolicy { enabled, allow_origin, allow_credentials, allow_methods, allow_headers, expose_headers, max_age, refused_preflight, mistake } =
         &lab.policy;
     let CookiePolicy { same_site, secure, http_only } = lab.cookie;
     let LabRequest { method, path, content_type, bearer, custom_header, credentials, body } = &lab.request;
@@ -75,6 +75,7 @@ pub fn rows(lab: &SharedLab) -> Vec<Row> {
         ("expose_headers", list(expose_headers)),
         ("max_age", max_age.map_or_else(|| NONE.to_owned(), |s| format!("{s} s"))),
         ("refused_preflight", refused_preflight.as_str().to_owned()),
+        ("server mistake", mistake.map_or_else(|| NONE.to_owned(), |m| m.what_answered().to_owned())),
         ("cookie SameSite", same_site.as_str().to_owned()),
         ("cookie Secure", yes_no(secure)),
         ("cookie HttpOnly", yes_no(http_only)),
@@ -129,7 +130,7 @@ mod tests {
     #[test]
     fn the_same_lab_changes_nothing() {
         assert!(changes(&lab(), &lab()).is_empty());
-        assert_eq!(rows(&lab()).len(), 18);
+        assert_eq!(rows(&lab()).len(), 19);
     }
 
     #[test]

@@ -261,6 +261,7 @@ mod tests {
             expose_headers: expose.iter().map(|&s| s.to_owned()).collect(),
             max_age: None,
             refused_preflight: RefusedPreflight::Forbidden,
+            mistake: None,
         }
     }
 
