@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    AllowOrigin, CorsPolicy,
+    AllowOrigin, CorsPolicy, Mistake,
     browser::{BrowserRequest, CredentialsMode, is_safelisted_method, preflight_reasons, unsafe_header_names},
     engine::Engine,
     predict::predict,
@@ -20,6 +20,8 @@ use super::{
 pub enum Change {
     /// CORS was off: the policy's headers are sent again.
     TurnOn,
+    /// The server stops making the mistake that stops this request.
+    UndoMistake { mistake: Mistake },
     /// `allow_origin` lists the page's origin (added to a list, or a list instead of `*`,
     /// reflection or "none").
     TrustOrigin { origin: String, instead_of: OriginWas },
@@ -64,13 +66,20 @@ pub fn fix(policy: &CorsPolicy, req: &BrowserRequest) -> Option<Fix> {
         fixed.enabled = true;
         changes.push(Change::TurnOn);
     }
+    let needs_preflight = !preflight_reasons(req).is_empty();
+    if let Some(mistake) = fixed.mistake
+        && acts_on(mistake, needs_preflight)
+    {
+        fixed.mistake = None;
+        changes.push(Change::UndoMistake { mistake });
+    }
     trust_only_the_page(&mut fixed, &req.origin, &mut changes);
     let credentialed = req.credentials == CredentialsMode::Include;
     if credentialed && !fixed.allow_credentials {
         fixed.allow_credentials = true;
         changes.push(Change::AllowCredentials);
     }
-    if !preflight_reasons(req).is_empty() {
+    if needs_preflight {
         // The lab's server checks the method of every preflight, safelisted or not; a `*`
         // is only a wildcard for a request without credentials.
         let method_covered = fixed.allow_methods.iter().any(|m| *m == req.method)
@@ -92,6 +101,12 @@ pub fn fix(policy: &CorsPolicy, req: &BrowserRequest) -> Option<Fix> {
         }
     }
     Some(Fix { changes, policy: fixed })
+}
+
+/// Whether `mistake` changes the answers to a request that needs a preflight or not.
+fn acts_on(mistake: Mistake, needs_preflight: bool) -> bool {
+    let answers = |preflight| mistake.preempts(preflight).is_some();
+    answers(false) || (needs_preflight && answers(true)) || matches!(mistake, Mistake::DoubledAllowOrigin | Mistake::AllowOriginWithSlash)
 }
 
 fn trust_only_the_page(policy: &mut CorsPolicy, origin: &str, changes: &mut Vec<Change>) {
@@ -163,7 +178,7 @@ mod tests {
     fn policies() -> Vec<(&'static str, CorsPolicy)> {
         let secure = CorsPolicy::secure_default(PAGE);
         let strings = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
-        vec![
+        let mut policies = vec![
             ("secure", secure.clone()),
             ("any, no credentials", CorsPolicy { allow_origin: AllowOrigin::Any, allow_credentials: false, ..secure.clone() }),
             (
@@ -184,7 +199,9 @@ mod tests {
             ("none", CorsPolicy { allow_origin: AllowOrigin::None, ..secure.clone() }),
             ("another origin only", CorsPolicy { allow_origin: AllowOrigin::List { origins: vec!["http://localhost:3001".into()] }, ..secure.clone() }),
             ("off", CorsPolicy::off(PAGE)),
-        ]
+        ];
+        policies.extend(Mistake::ALL.map(|mistake| (mistake.what_answered(), CorsPolicy { mistake: Some(mistake), ..secure.clone() })));
+        policies
     }
 
     /// Requests of every kind the page sends: methods, headers, credentials, content types.
@@ -259,6 +276,15 @@ mod tests {
             fix.changes,
             [Change::TrustOrigin { origin: PAGE.into(), instead_of: OriginWas::Reflect }, Change::AllowHeader { name: "X-Custom".into(), wildcard: false }]
         );
+    }
+
+    #[test]
+    fn a_mistake_that_stops_the_request_is_undone_and_one_that_does_not_is_left() {
+        let redirecting = CorsPolicy { mistake: Some(Mistake::RedirectedPreflight), ..CorsPolicy::secure_default(PAGE) };
+        let json = request(PAGE, "POST", &[("Content-Type", "application/json")], CredentialsMode::Include);
+        assert_eq!(fix(&redirecting, &json).expect("blocked").changes, [Change::UndoMistake { mistake: Mistake::RedirectedPreflight }]);
+        let simple = request(PAGE, "GET", &[], CredentialsMode::Include);
+        assert_eq!(fix(&redirecting, &simple), None, "a simple request sends no preflight to redirect");
     }
 
     #[test]
