@@ -91,6 +91,15 @@ pub async fn bind(mut config: Config) -> Result<Bound, StartError> {
     let api = listen("lab API", config.api_addr).await?;
     let site = listen("other site", config.site_addr).await?;
     let local = |l: &TcpListener| l.local_addr().map_err(StartError::Serve);
+    let (api_addr, site_addr) = (local(&api)?, local(&site)?);
+    let state = state(config, site_addr)?;
+    Ok(Bound { api_addr, site_addr, api, site, state })
+}
+
+/// The state `config` asks for, the other site being at `site_addr`: its session store, and
+/// its JWT secret (`--jwt-secret`, or 256 random bits). Binds nothing, so tests build the
+/// binary's state with it.
+pub fn state(config: Config, site_addr: SocketAddr) -> Result<AppState, StartError> {
     let store: Arc<dyn SessionStore> = match &config.session_store {
         StoreSpec::Memory => Arc::new(MemoryStore::new(config.session_cap)),
         StoreSpec::Redis(url) => Arc::new(RedisStore::new(url, config.session_cap, config.store_timeout).map_err(|e| StartError::Store(e.to_string()))?),
@@ -99,9 +108,7 @@ pub async fn bind(mut config: Config) -> Result<Bound, StartError> {
         Some(secret) if !secret.is_empty() => secret.clone(),
         _ => random_secret().map_err(StartError::State)?,
     };
-    let (api_addr, site_addr) = (local(&api)?, local(&site)?);
-    let state = AppState::new(config, store, secret, site_addr).map_err(StartError::State)?;
-    Ok(Bound { api_addr, site_addr, api, site, state })
+    AppState::new(config, store, secret, site_addr).map_err(StartError::State)
 }
 
 /// The token in `file`, without the final newline an editor or `echo` adds.

@@ -239,13 +239,11 @@ async fn bearer_beats_cookie_and_a_new_secret_invalidates_old_tokens() {
     assert_eq!(kept["secret"], "mySecretKey");
 }
 
-/// The default secret is the binary's to make, so both apps are started as it starts them
-/// (`startup::bind`), and then asked without a socket.
+/// The default secret is the binary's to make (`startup::state`, which `startup::bind` uses).
 #[tokio::test]
 async fn the_default_jwt_secret_is_random_and_strong() {
     let started = || async {
-        let bound = startup::bind(Config::from_args(["backend", "--api-addr", "127.0.0.1:0", "--site-addr", "127.0.0.1:0"]).unwrap()).await.expect("binds");
-        TestApp::of(bound.state().clone())
+        TestApp::of(startup::state(Config::from_args(["backend"]).unwrap(), "127.0.0.1:3001".parse().unwrap()).expect("state"))
     };
     let (a, b) = (started().await, started().await);
     let (a, b): (Value, Value) = (a.get("/control/jwt").send().await.json(), b.get("/control/jwt").send().await.json());

@@ -5,7 +5,7 @@ use std::{
     collections::BTreeMap,
     convert::Infallible,
     net::{IpAddr, Ipv4Addr, SocketAddr},
-    sync::{Arc, Mutex},
+    sync::Mutex,
     time::Duration,
 };
 
@@ -17,9 +17,7 @@ use axum::{
 use backend::{
     AppState, Config, app,
     app::for_listener,
-    config::StoreSpec,
     host::AllowedHosts,
-    sessions::{SessionStore, memory::MemoryStore, redis::RedisStore},
     startup,
 };
 use http_body_util::BodyExt;
@@ -62,14 +60,13 @@ pub fn test_app_with(extra: &[&str]) -> TestApp {
     if !extra.contains(&"--hashing-threads") {
         args.extend(["--hashing-threads", "4"]);
     }
+    // Tests sign and check tokens with a secret they know, unless they name one.
+    if !extra.contains(&"--jwt-secret") {
+        args.extend(["--jwt-secret", SECRET]);
+    }
     args.extend_from_slice(extra);
     let config = Config::from_args(args).expect("flags");
-    let store: Arc<dyn SessionStore> = match &config.session_store {
-        StoreSpec::Memory => Arc::new(MemoryStore::new(config.session_cap)),
-        StoreSpec::Redis(url) => Arc::new(RedisStore::new(url, config.session_cap, config.store_timeout).expect("a Redis URL")),
-    };
-    let secret = config.jwt_secret.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| SECRET.to_owned());
-    TestApp::of(AppState::new(config, store, secret, "127.0.0.1:3001".parse().unwrap()).expect("state"))
+    TestApp::of(startup::state(config, "127.0.0.1:3001".parse().unwrap()).expect("state"))
 }
 
 impl TestApp {
