@@ -42,7 +42,7 @@ impl LiveSettings {
         });
         let api = api.clone();
         let change = Action::new_local(move |change: &Change| {
-            let sent = send(api.clone(), change.clone());
+            let (at, sent) = (change.panel(), send(api.clone(), change.clone()));
             async move {
                 match sent.await {
                     Ok(confirmed) => {
@@ -53,7 +53,7 @@ impl LiveSettings {
                         });
                         problem.clear();
                     }
-                    Err((at, failed)) => problem.report(at, failed),
+                    Err(failed) => problem.report(at, failed),
                 }
             }
         });
@@ -90,6 +90,15 @@ impl LiveSettings {
 }
 
 impl Change {
+    /// The lab whose setting this is: where a refusal is shown.
+    fn panel(&self) -> Panel {
+        match self {
+            Change::Policy(_) => Panel::Policy,
+            Change::Cookie(_) => Panel::Auth,
+            Change::Defenses(_) => Panel::Csrf,
+        }
+    }
+
     fn apply_to(self, live: &mut Live) {
         match self {
             Change::Policy(policy) => live.policy = policy,
@@ -99,16 +108,11 @@ impl Change {
     }
 }
 
-/// Sends `change`, and hands back what the server confirmed, or why nothing changed and the
-/// lab whose setting it is.
-async fn send(api: Api, change: Change) -> Result<Change, (Panel, String)> {
+/// Sends `change`, and hands back what the server confirmed, or why nothing changed.
+async fn send(api: Api, change: Change) -> Result<Change, String> {
     match change {
-        Change::Policy(p) => api.put_policy(&p).await.map(Change::Policy).map_err(|e| (Panel::Policy, format!("The policy was not changed: {e}"))),
-        Change::Cookie(c) => {
-            api.put_cookie(&c).await.map(Change::Cookie).map_err(|e| (Panel::Auth, format!("The cookie settings were not changed: {e}")))
-        }
-        Change::Defenses(d) => {
-            api.put_defenses(&d).await.map(Change::Defenses).map_err(|e| (Panel::Csrf, format!("The defenses were not changed: {e}")))
-        }
+        Change::Policy(p) => api.put_policy(&p).await.map(Change::Policy).map_err(|e| format!("The policy was not changed: {e}")),
+        Change::Cookie(c) => api.put_cookie(&c).await.map(Change::Cookie).map_err(|e| format!("The cookie settings were not changed: {e}")),
+        Change::Defenses(d) => api.put_defenses(&d).await.map(Change::Defenses).map_err(|e| format!("The defenses were not changed: {e}")),
     }
 }

@@ -16,27 +16,33 @@ pub enum Panel {
 }
 
 #[derive(Clone, Copy)]
-pub struct Problem(RwSignal<Option<(Panel, String)>>);
+pub struct Problem {
+    text: RwSignal<Option<String>>,
+    /// Where `text` is shown. Not a signal of its own: it changes only with `text`, so a view
+    /// that reads `text` follows both.
+    at: StoredValue<Panel>,
+}
 
 impl Problem {
     pub fn new() -> Problem {
-        Problem(RwSignal::new(None))
+        Problem { text: RwSignal::new(None), at: StoredValue::new(Panel::Page) }
     }
 
     pub fn report(&self, at: Panel, text: String) {
-        self.0.set(Some((at, text)));
+        self.at.set_value(at);
+        self.text.set(Some(text));
     }
 
     /// Once something succeeds, the last failure is history, wherever it was shown.
     pub fn clear(&self) {
-        if self.0.with_untracked(Option::is_some) {
-            self.0.set(None);
+        if self.text.with_untracked(Option::is_some) {
+            self.text.set(None);
         }
     }
 
     /// The problem, when it is `at`'s to show.
     fn at(&self, at: Panel) -> Option<String> {
-        self.0.with(|problem| problem.as_ref().filter(|(panel, _)| *panel == at).map(|(_, text)| text.clone()))
+        self.text.get().filter(|_| self.at.get_value() == at)
     }
 }
 
