@@ -1,6 +1,6 @@
 //! The shared state of one backend process.
 
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use std::net::SocketAddr;
 
@@ -115,7 +115,7 @@ impl AppState {
                 instance,
                 balancer,
                 lab: Arc::new(LiveLab {
-                    settings: RwLock::new(Arc::new(settings)),
+                    settings: tokio::sync::watch::Sender::new(Arc::new(settings)),
                     default_policy: policy,
                     sessions,
                     handles: Handles::random().map_err(|e| e.to_string())?,
@@ -192,8 +192,9 @@ impl AppState {
 /// holds one lab per person would change how many there are, not what one is. Handlers that
 /// need only the lab take `State<Arc<LiveLab>>` (axum's `FromRef`).
 pub struct LiveLab {
-    /// Swapped whole: a request clones the `Arc` once.
-    settings: RwLock<Arc<LabSettings>>,
+    /// Swapped whole: a request clones the `Arc` once. A watch channel, so that every open
+    /// page hears of a change (`/control/events`).
+    settings: tokio::sync::watch::Sender<Arc<LabSettings>>,
     /// The policy at start and after a reset.
     default_policy: Arc<LivePolicy>,
     sessions: Arc<dyn SessionStore>,
@@ -241,16 +242,23 @@ impl LiveLab {
 
     /// A snapshot of the lab's settings; a later change does not affect it.
     pub fn settings(&self) -> Arc<LabSettings> {
-        self.settings.read().unwrap_or_else(|e| e.into_inner()).clone()
+        self.settings.borrow().clone()
     }
 
-    /// Changes the settings as one: readers see the old snapshot or the new one, never half.
+    /// Changes the settings as one: readers see the old snapshot or the new one, never half;
+    /// every open event stream hears of it.
     pub fn update_settings(&self, change: impl FnOnce(&mut LabSettings)) {
-        // A panicking writer cannot leave it half-written: the value is replaced whole.
-        let mut current = self.settings.write().unwrap_or_else(|e| e.into_inner());
-        let mut next = LabSettings::clone(&current);
-        change(&mut next);
-        *current = Arc::new(next);
+        self.settings.send_modify(|current| {
+            // A panicking `change` leaves the old value: the new one is put in whole.
+            let mut next = LabSettings::clone(current);
+            change(&mut next);
+            *current = Arc::new(next);
+        });
+    }
+
+    /// Hears of each change of the settings from now on.
+    pub fn settings_changes(&self) -> tokio::sync::watch::Receiver<Arc<LabSettings>> {
+        self.settings.subscribe()
     }
 
     pub fn policy(&self) -> Arc<LivePolicy> {

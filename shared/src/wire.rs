@@ -348,6 +348,16 @@ pub struct JwtSettings {
     pub warning: Option<String>,
 }
 
+/// The lab's settings, as `/control/events` sends them whenever one changes (`event:
+/// settings`), so that every open page shows what is live.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    pub policy: crate::cors::CorsPolicy,
+    pub cookie: crate::cookie::CookiePolicy,
+    pub defenses: Defenses,
+    pub jwt: JwtSettings,
+}
+
 /// A row of `GET /control/sessions`. Never the whole session id: who reads the control plane
 /// must not be able to hijack a session with what it shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -18,10 +18,10 @@ use shared::{
     jwt,
     wire::{
         Account, Balanced, BalancerState, Defenses, ErrorCode, Instance, JwtSettings,
-        JwtSettingsRequest, LOG_PAGE_MAX, LogEntry, ServerSwitch, SessionRow, SiteLinks,
+        JwtSettingsRequest, LOG_PAGE_MAX, LogEntry, ServerSwitch, SessionRow, Settings, SiteLinks,
     },
 };
-use tokio_stream::wrappers::BroadcastStream;
+use tokio_stream::wrappers::{BroadcastStream, WatchStream};
 
 use crate::{
     auth::store_unavailable,
@@ -127,6 +127,11 @@ const NO_STORE: [(HeaderName, HeaderValue); 1] = [(header::CACHE_CONTROL, Header
 
 /// The JWT settings, with a warning when the secret could be guessed.
 fn jwt_settings(lab: &LiveLab) -> impl IntoResponse + use<> {
+    (NO_STORE, Json(jwt_view(lab)))
+}
+
+/// The JWT settings as the control plane shows them.
+fn jwt_view(lab: &LiveLab) -> JwtSettings {
     let signing = lab.jwt();
     let weak = jwt::is_weak_secret(signing.secret.as_bytes());
     let warning = weak.then(|| {
@@ -136,7 +141,13 @@ fn jwt_settings(lab: &LiveLab) -> impl IntoResponse + use<> {
             jwt::MIN_STRONG_SECRET_LEN
         )
     });
-    (NO_STORE, Json(JwtSettings { secret: signing.secret.clone(), ttl_seconds: signing.ttl_seconds, weak, warning }))
+    JwtSettings { secret: signing.secret.clone(), ttl_seconds: signing.ttl_seconds, weak, warning }
+}
+
+/// Every setting of the lab, as the event stream sends it after a change.
+fn settings_view(lab: &LiveLab) -> Settings {
+    let settings = lab.settings();
+    Settings { policy: ValidPolicy::clone(&settings.policy).into_inner(), cookie: settings.cookie, defenses: settings.defenses, jwt: jwt_view(lab) }
 }
 
 /// `GET /control/jwt`
@@ -236,7 +247,9 @@ pub async fn accounts(State(lab): State<Arc<LiveLab>>) -> Json<Vec<Account>> {
 
 /// `GET /control/events`: log entries as Server-Sent Events, one JSON entry per event, with
 /// `id` = `seq`. A client that reconnects with `Last-Event-ID` first gets what it missed.
-/// At most `MAX_EVENT_STREAMS` are open at once (429 `too_many_streams` beyond).
+/// Each change of the lab's settings comes as an `event: settings` with all of them (no `id`:
+/// a reconnecting page loads the settings anew anyway). At most `MAX_EVENT_STREAMS` are open
+/// at once (429 `too_many_streams` beyond).
 pub async fn events(State(state): State<AppState>, headers: HeaderMap) -> Result<impl IntoResponse, AppError> {
     let Some(slot) = state.event_stream_slot() else {
         let error = AppError::new(
@@ -258,10 +271,14 @@ pub async fn events(State(state): State<AppState>, headers: HeaderMap) -> Result
         }
         std::future::ready(record)
     });
-    let stream = futures_util::stream::iter(backlog).chain(live).map(move |record| {
+    let entries = futures_util::stream::iter(backlog).chain(live).map(|record| Event::default().id(record.seq.to_string()).data(record.json()));
+    let lab = state.lab().clone();
+    let settings = WatchStream::from_changes(lab.settings_changes())
+        .map(move |_| Event::default().event("settings").data(serde_json::to_string(&settings_view(&lab)).unwrap_or_default()));
+    let stream = futures_util::stream::select(entries, settings).map(move |event| {
         // The slot is held as long as the stream is open.
         let _open = &slot;
-        Ok::<_, Infallible>(Event::default().id(record.seq.to_string()).data(record.json()))
+        Ok::<_, Infallible>(event)
     });
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }

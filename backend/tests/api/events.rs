@@ -7,10 +7,17 @@ use axum::http::Method;
 use futures_util::StreamExt;
 use serde_json::Value;
 
-use crate::helpers::{spawn_app, spawn_app_with};
+use crate::helpers::{default_policy, spawn_app, spawn_app_with};
 
-/// Reads SSE `data:` lines until `n` events arrived.
-async fn read_events(response: reqwest::Response, n: usize) -> Vec<(String, Value)> {
+/// One event of the stream: its `event:` name (`message` when none), `id` and `data`.
+struct Sent {
+    name: String,
+    id: Option<String>,
+    data: Value,
+}
+
+/// Reads the stream until `n` events arrived.
+async fn read_sent(response: reqwest::Response, n: usize) -> Vec<Sent> {
     let mut stream = response.bytes_stream();
     let mut buffer = String::new();
     let mut events = Vec::new();
@@ -19,14 +26,19 @@ async fn read_events(response: reqwest::Response, n: usize) -> Vec<(String, Valu
         buffer.push_str(&String::from_utf8_lossy(&chunk));
         while let Some(end) = buffer.find("\n\n") {
             let block: String = buffer.drain(..end + 2).collect();
-            let id = block.lines().find_map(|l| l.strip_prefix("id:")).map(|s| s.trim().to_owned());
-            let data = block.lines().find_map(|l| l.strip_prefix("data:")).map(|s| s.trim().to_owned());
-            if let (Some(id), Some(data)) = (id, data) {
-                events.push((id, serde_json::from_str(&data).unwrap()));
+            let field = |name: &str| block.lines().find_map(|l| l.strip_prefix(name)).map(|s| s.trim().to_owned());
+            if let Some(data) = field("data:") {
+                let name = field("event:").unwrap_or_else(|| "message".to_owned());
+                events.push(Sent { name, id: field("id:"), data: serde_json::from_str(&data).unwrap() });
             }
         }
     }
     events
+}
+
+/// Reads log entries (`id`, entry) until `n` arrived.
+async fn read_events(response: reqwest::Response, n: usize) -> Vec<(String, Value)> {
+    read_sent(response, n).await.into_iter().map(|sent| (sent.id.expect("a log entry has an id"), sent.data)).collect()
 }
 
 #[tokio::test]
@@ -57,4 +69,23 @@ async fn an_event_stream_outlives_the_request_head_timeout() {
     served.app.request(Method::GET, "/api/profile?rid=late", &[]).await;
     let events = read_events(live, 1).await;
     assert_eq!(events[0].1["rid"], "late");
+}
+
+/// A settings change reaches every open page: the stream sends all the settings, live.
+#[tokio::test]
+async fn a_settings_change_is_sent_to_every_open_stream() {
+    let served = spawn_app().await;
+    let url = format!("{}/control/events", served.base);
+    let (first, second) = (served.client.get(&url).send().await.unwrap(), served.client.get(&url).send().await.unwrap());
+    let mut policy = default_policy();
+    policy["allow_methods"] = serde_json::json!(["GET", "POST", "PUT"]);
+    assert_eq!(served.app.put_policy(&policy).await.status(), 200);
+    for stream in [first, second] {
+        let sent = read_sent(stream, 1).await.pop().unwrap();
+        assert_eq!((sent.name.as_str(), sent.id), ("settings", None));
+        assert_eq!(sent.data["policy"], policy);
+        assert_eq!(sent.data["cookie"]["same_site"], "Lax");
+        assert_eq!(sent.data["defenses"]["origin_check"], false);
+        assert!(sent.data["jwt"]["ttl_seconds"].is_u64(), "{}", sent.data);
+    }
 }
