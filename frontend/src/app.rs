@@ -18,6 +18,7 @@ use crate::{
         scaling::instances::Scaling,
     },
     live_log, loopback, page,
+    start_here::StartHere,
     state::{self, Jwt, LiveSettings, Panel, Probes, Problem, Reported, ServerLog},
 };
 
@@ -101,7 +102,7 @@ fn Playground(base: String) -> impl IntoView {
                 "Each result shows what the page could read, what the server received and sent, and why."
             </p>
             <nav aria-label="Labs">
-                <a href="#policy">"Policy"</a> <a href="#auth-lab">"Auth"</a> <a href="#composer">"Composer"</a>
+                <a href="#start-here">"Start here"</a> <a href="#policy">"Policy"</a> <a href="#auth-lab">"Auth"</a> <a href="#composer">"Composer"</a>
                 <a href="#results">"Results"</a> <a href="#console">"Console"</a> <a href="#bank">"CSRF"</a> <a href="#comparison">"Sessions vs JWT"</a> <a href="#code">"Code"</a>
                 <button id="reset" class="link" on:click=move |_| { reset.dispatch(()); }>"Reset the lab"</button>
             </nav>
@@ -110,6 +111,7 @@ fn Playground(base: String) -> impl IntoView {
         </header>
         <main>
             {shared.map(|shared| view! { <SharedDraft shared/> })}
+            <StartHere/>
             <div class="columns">
                 <div>
                     <PolicyPanel/>

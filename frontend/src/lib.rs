@@ -14,7 +14,8 @@
 //!   `JSON`), `page` (the page's own address, engine and request ids), `loopback` (the only
 //!   URLs it talks or links to), `engines` and `server_words` (the words that depend on the
 //!   engine, and the server's log in words), `controls` (pieces the forms share).
-//! - `app`: the page that puts the labs together, with `control_token`'s form.
+//! - `app`: the page that puts the labs together, with `control_token`'s form and
+//!   `start_here`, the first five minutes as six steps ticked off from the page's own data.
 
 pub mod api;
 pub mod app;
@@ -28,6 +29,7 @@ pub mod live_log;
 pub mod loopback;
 pub mod page;
 pub mod server_words;
+pub mod start_here;
 pub mod state;
 
 pub use app::App;

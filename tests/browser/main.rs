@@ -14,4 +14,5 @@ mod scaling_ui;
 mod security;
 mod settings;
 mod share_link;
+mod start_here;
 mod third_party;

@@ -46,7 +46,7 @@ impl Preset {
     pub fn label(self) -> &'static str {
         match self {
             Self::Secure => "Exact origin + credentials",
-            Self::MiniCors => "The seed's mini-cors",
+            Self::MiniCors => "Any origin, no credentials",
             Self::ExpressDefaults => "express cors() defaults",
             Self::ReflectCredentials => "Reflect any origin + credentials (VULNERABLE)",
             Self::TrustNull => "Trust null (VULNERABLE)",
@@ -59,7 +59,7 @@ impl Preset {
     pub fn lesson(self) -> &'static str {
         match self {
             Self::Secure => "Only this page's origin may read answers, cookies included. The safe default.",
-            Self::MiniCors => "Any origin, no credentials: fine for public data, useless for a logged-in user.",
+            Self::MiniCors => "Fine for public data, useless for a logged-in user: no answer to a request with a cookie or token is readable.",
             Self::ExpressDefaults => {
                 "cors() with no options: origin *, common methods, every requested header, no credentials. Like cors(), it answers a preflight it \
                  does not allow with 204 and its headers, and the browser refuses."
