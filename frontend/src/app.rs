@@ -73,7 +73,7 @@ fn Playground(base: String) -> impl IntoView {
     provide_context(state::ComposerRequest(RwSignal::new(LabRequest::default())));
     // Detected once: every explanation below is worded for the engine the person runs.
     provide_context(page::engine());
-    live_log::follow(api.clone(), log);
+    live_log::follow(api.clone(), log, live);
 
     let reset = Action::new_local(move |_: &()| {
         let done = api.reset();

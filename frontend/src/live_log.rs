@@ -1,6 +1,8 @@
 //! The server's request log, live: `/control/events` (Server-Sent Events) into `ServerLog`.
 //! `EventSource` reconnects by itself and sends `Last-Event-ID`, so nothing is missed while
-//! it is open.
+//! it is open. The same stream announces every change of the lab's settings (`event:
+//! settings`), made by this page or another, into `LiveSettings`: no open page shows a
+//! setting that is no longer live.
 //!
 //! The stream is closed on `pagehide` and opened again on `pageshow`: a page kept in the
 //! back/forward cache would otherwise hold its connection, and after six of them Chromium's
@@ -15,16 +17,20 @@ use futures_util::StreamExt;
 use gloo_net::eventsource::futures::EventSource;
 use leptos::{prelude::*, task::spawn_local};
 
-use crate::{api::Api, json, state::ServerLog};
+use crate::{
+    api::Api,
+    json,
+    state::{LiveSettings, ServerLog},
+};
 
-/// Follows the server's log for as long as the calling component lives.
-pub fn follow(api: Api, log: ServerLog) {
+/// Follows the server's log and settings for as long as the calling component lives.
+pub fn follow(api: Api, log: ServerLog, live: LiveSettings) {
     // Dropping the `EventSource` closes it, which ends the task that reads it.
     let stream: Rc<RefCell<Option<EventSource>>> = Rc::default();
     Effect::new({
         let (api, stream) = (api.clone(), stream.clone());
         // `events_url` reads the control token: this runs again when the person gives one.
-        move || *stream.borrow_mut() = open(&api.events_url(), log)
+        move || *stream.borrow_mut() = open(&api.events_url(), log, live)
     });
     let hide = window_event_listener_untyped("pagehide", {
         let stream = stream.clone();
@@ -32,7 +38,7 @@ pub fn follow(api: Api, log: ServerLog) {
     });
     let show = window_event_listener_untyped("pageshow", move |_| {
         if stream.borrow().is_none() {
-            *stream.borrow_mut() = open(&api.events_url(), log);
+            *stream.borrow_mut() = open(&api.events_url(), log, live);
         }
     });
     on_cleanup(move || {
@@ -41,11 +47,20 @@ pub fn follow(api: Api, log: ServerLog) {
     });
 }
 
-/// Opens the stream, fetches what the page missed before it, and adds each entry it brings.
-fn open(url: &str, log: ServerLog) -> Option<EventSource> {
+/// Opens the stream, fetches what the page missed before it, and adds each entry it brings;
+/// each settings change it announces replaces the live settings.
+fn open(url: &str, log: ServerLog, live: LiveSettings) -> Option<EventSource> {
     let mut source = EventSource::new(url).ok()?;
     let mut messages = source.subscribe("message").ok()?;
+    let mut settings = source.subscribe("settings").ok()?;
     log.catch_up();
+    spawn_local(async move {
+        while let Some(Ok((_, message))) = settings.next().await {
+            if let Some(settings) = message.data().as_string().and_then(|data| json::parse(&data).ok()) {
+                live.replace(settings);
+            }
+        }
+    });
     spawn_local(async move {
         // Ends when the stream is closed: by the page, or by the browser after a refusal.
         while let Some(Ok((_, message))) = messages.next().await {

@@ -8,6 +8,7 @@ mod defenses;
 mod differential;
 mod first_screen;
 mod lab_matrix;
+mod live;
 mod results;
 mod scaling;
 mod scaling_ui;

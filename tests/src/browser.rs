@@ -1,5 +1,7 @@
 //! A real browser through its engine's WebDriver server, and what the tests read from it.
 
+use fantoccini::wd::WindowHandle;
+
 use super::*;
 
 /// The engine a run of the end-to-end tests drives: `PLAYGROUND_ENGINE` (`chromium`,
@@ -270,6 +272,25 @@ impl Browser {
                     .collect()
             })
             .or(Some(Vec::new()))
+    }
+}
+
+impl Browser {
+    /// Opens another window of this session (the same profile: cookies, cache) on `url` and
+    /// switches to it; hands back the window it left, for `switch_to`.
+    pub async fn open_window(&self, url: &str) -> WindowHandle {
+        let left = self.client.window().await.expect("the current window");
+        let opened = self.client.new_window(false).await.unwrap_or_else(|e| panic!("{:?} opens no new window: {e}", self.engine));
+        self.client.switch_to_window(opened.handle).await.expect("switched to the new window");
+        self.client.goto(url).await.expect("page loads");
+        left
+    }
+
+    /// Switches to `window`; hands back the window it left.
+    pub async fn switch_to(&self, window: WindowHandle) -> WindowHandle {
+        let left = self.client.window().await.expect("the current window");
+        self.client.switch_to_window(window).await.expect("switched window");
+        left
     }
 }
 

@@ -1,10 +1,15 @@
 //! What is live on the server: the lab's CORS policy, the session cookie's attributes and the
 //! CSRF defenses, loaded from the control plane together, and replaced one by one by what the
-//! server confirms after a change.
+//! server confirms after a change; and replaced whole by the settings the server's event
+//! stream announces after any change, made in this page or another (`replace`).
 
 use futures_util::future::try_join3;
 use leptos::prelude::*;
-use shared::{cookie::CookiePolicy, cors::CorsPolicy, wire::Defenses};
+use shared::{
+    cookie::CookiePolicy,
+    cors::CorsPolicy,
+    wire::{Defenses, JwtSettings, Settings},
+};
 
 use super::{Panel, Problem};
 use crate::api::{self, Api};
@@ -28,6 +33,9 @@ pub enum Change {
 #[derive(Clone, Copy)]
 pub struct LiveSettings {
     live: LocalResource<api::Result<Live>>,
+    /// The JWT settings as the event stream last announced them: the page loads them only
+    /// when the person asks for the server's secret.
+    jwt: RwSignal<Option<JwtSettings>>,
     change: Action<Change, ()>,
 }
 
@@ -57,7 +65,7 @@ impl LiveSettings {
                 }
             }
         });
-        LiveSettings { live, change }
+        LiveSettings { live, jwt: RwSignal::new(None), change }
     }
 
     /// The settings as loaded: `None` while loading, or why they could not be.
@@ -86,6 +94,25 @@ impl LiveSettings {
     /// Loads everything again (after a reset).
     pub fn reload(&self) {
         self.live.refetch();
+    }
+
+    /// The JWT settings the server announced after a change, if one came since the page opened.
+    pub fn jwt(&self) -> Option<JwtSettings> {
+        self.jwt.get()
+    }
+
+    /// Everything as the server now has it, after a change made anywhere (the event stream's
+    /// `settings`). A change this page made comes back too: the same values again notify nobody,
+    /// so a field the person is editing is left alone.
+    pub fn replace(&self, settings: Settings) {
+        let Settings { policy, cookie, defenses, jwt } = settings;
+        let now = Live { policy, cookie, defenses };
+        if self.live.with_untracked(|live| !matches!(live, Some(Ok(live)) if *live == now)) {
+            self.live.set(Some(Ok(now)));
+        }
+        if self.jwt.with_untracked(|known| known.as_ref() != Some(&jwt)) {
+            self.jwt.set(Some(jwt));
+        }
     }
 }
 

@@ -2,7 +2,8 @@
 //! and taken by the components that need it:
 //!
 //! - `api::Api` and `api::ControlToken`: the backend and the token its control plane may ask for;
-//! - `LiveSettings` (`live`): what is live on the server (policy, cookie attributes, defenses);
+//! - `LiveSettings` (`live`): what is live on the server (policy, cookie attributes, defenses,
+//!   and the JWT settings once the server announces a change);
 //! - `ServerLog` (`log`): the server's request log as it streams in;
 //! - `Probes` (`probes`): the requests the page sent, with what came back, and the one way a
 //!   lab request is sent;

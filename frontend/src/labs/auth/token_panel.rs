@@ -10,7 +10,7 @@ use crate::{
     controls::set_text,
     json,
     lab_request::LabRequest,
-    state::{Jwt, Panel, Probes, Problem, clock},
+    state::{Jwt, LiveSettings, Panel, Probes, Problem, clock},
 };
 
 #[component]
@@ -19,6 +19,7 @@ pub fn TokenPanel() -> impl IntoView {
     let jwt = expect_context::<Jwt>();
     let probes = expect_context::<Probes>();
     let problem = expect_context::<Problem>();
+    let live = expect_context::<LiveSettings>();
     let payload = RwSignal::new(String::new());
     let secret = RwSignal::new(String::new());
     let decoded = Memo::new(move |_| jwt.0.get().and_then(|t| token::show(&t)));
@@ -36,11 +37,25 @@ pub fn TokenPanel() -> impl IntoView {
         }
         None => problem.report(Panel::Auth, "The payload is not valid JSON.".to_owned()),
     };
+    // The server's secret, as the field last took it: the field follows the server's when it
+    // changes (in another page, or by a reset), unless the person has typed over it since.
+    let taken = StoredValue::new(None::<String>);
+    let take = move |server: String| {
+        taken.set_value(Some(server.clone()));
+        secret.set(server);
+    };
+    Effect::new(move || {
+        if let Some(server) = live.jwt()
+            && taken.with_value(|taken| taken.as_ref().is_some_and(|taken| *taken == secret.get_untracked() && *taken != server.secret))
+        {
+            take(server.secret);
+        }
+    });
     let use_server_secret = Action::new_local(move |_: &()| {
         let settings = api.get_jwt();
         async move {
             if let Ok(settings) = settings.await {
-                secret.set(settings.secret);
+                take(settings.secret);
             }
         }
     });
