@@ -50,6 +50,24 @@ impl Default for LabRequest {
     }
 }
 
+/// The composer's custom header as the person typed it: a name (sent with the value `1`), or
+/// `Name: value`; `Ok(None)` when empty. `Err` says in words why `fetch()` would refuse it, so
+/// that the page says so instead of sending nothing and blaming the network.
+pub fn custom_header(text: &str) -> Result<Option<(String, String)>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let (name, value) = text.split_once(':').map_or((text, "1"), |(name, value)| (name.trim(), value.trim()));
+    if name.is_empty() || !name.bytes().all(shared::cors::policy::is_token_byte) {
+        return Err(format!("\"{name}\" is not a header name: a name is letters, digits and !#$%&'*+-.^_`|~ only (write Name: value for a value)"));
+    }
+    if value.bytes().any(|b| b < 0x20 && b != b'\t' || b == 0x7f) {
+        return Err(format!("the value of {name} holds a control character, which no header value may"));
+    }
+    Ok(Some((name.to_owned(), value.to_owned())))
+}
+
 impl LabRequest {
     /// `POST /api/login` (a session cookie, so credentials are included) or `POST /api/token`
     /// (a JWT: no cookie needed), with the person's email and password as JSON.
@@ -132,6 +150,17 @@ mod tests {
     use shared::{cors::browser::preflight_reasons, wire::Email};
 
     use super::*;
+
+    #[test]
+    fn a_custom_header_is_a_name_or_name_colon_value_and_anything_else_is_said() {
+        assert_eq!(custom_header("  "), Ok(None));
+        assert_eq!(custom_header("X-Custom"), Ok(Some(("X-Custom".into(), "1".into()))));
+        assert_eq!(custom_header("X-Custom: 1"), Ok(Some(("X-Custom".into(), "1".into()))));
+        assert_eq!(custom_header("X-Trace : a b"), Ok(Some(("X-Trace".into(), "a b".into()))));
+        let refused = custom_header("X Custom").unwrap_err();
+        assert!(refused.starts_with("\"X Custom\" is not a header name"), "{refused}");
+        assert!(custom_header(": 1").is_err());
+    }
 
     #[test]
     fn headers_follow_the_switches() {

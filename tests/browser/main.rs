@@ -2,6 +2,7 @@
 //! says): one binary, one module per lab.
 
 mod accessibility;
+mod composer;
 mod console;
 mod csrf;
 mod defenses;

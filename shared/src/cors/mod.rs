@@ -1,6 +1,7 @@
 //! The CORS rules: the policy model and the server's decision.
 
 pub mod browser;
+pub mod causes;
 pub mod console;
 pub mod engine;
 pub mod fix;

@@ -265,7 +265,7 @@ fn check_names(field: &str, names: &[String]) -> Result<(), PolicyError> {
 }
 
 /// `tchar` of RFC 9110 §5.6.2.
-pub(crate) fn is_token_byte(b: u8) -> bool {
+pub fn is_token_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
 }
 

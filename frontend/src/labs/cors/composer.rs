@@ -9,7 +9,7 @@ use shared::cors::{
 use crate::{
     controls::options,
     engines,
-    lab_request::LabRequest,
+    lab_request::{self, LabRequest},
     page,
     state::{ComposerRequest, Probes},
 };
@@ -31,6 +31,8 @@ pub fn Composer() -> impl IntoView {
             format!("Will need a preflight: {}.", reasons.join("; "))
         }
     };
+    // A custom header `fetch()` would refuse, in words; nothing is sent while there is one.
+    let header_refused = RwSignal::new(None::<String>);
     let send = move |_| probes.send("Composer", req.get_untracked());
     // Same URL (same rid) as the previous request: the browser may reuse its cached preflight.
     let send_again = move |_| probes.send_again("Composer, same URL", req.get_untracked());
@@ -62,11 +64,15 @@ pub fn Composer() -> impl IntoView {
                     " Authorization: Bearer <the JWT in memory>"
                 </label>
                 <label>"Custom header "
-                    <input id="req-custom-name" placeholder="X-Custom" prop:value=move || req.get().custom_header.map(|h| h.0).unwrap_or_default()
-                        on:change=move |ev| { let v = event_target_value(&ev); edit(&|r| {
-                            let value = r.custom_header.take().map(|h| h.1).unwrap_or_else(|| "1".to_owned());
-                            r.custom_header = (!v.trim().is_empty()).then(|| (v.trim().to_owned(), value));
-                        }) }/>
+                    <input id="req-custom-name" placeholder="X-Custom or X-Custom: value"
+                        prop:value=move || req.get().custom_header.map(|(name, value)| if value == "1" { name } else { format!("{name}: {value}") }).unwrap_or_default()
+                        on:change=move |ev| match lab_request::custom_header(&event_target_value(&ev)) {
+                            Ok(header) => {
+                                header_refused.set(None);
+                                edit(&|r| r.custom_header = header.clone());
+                            }
+                            Err(why) => header_refused.set(Some(why)),
+                        }/>
                 </label>
                 <label>"credentials "
                     <select id="req-credentials" prop:value=move || req.get().credentials.as_str()
@@ -83,10 +89,11 @@ pub fn Composer() -> impl IntoView {
                     </textarea>
                 </label>
             </div>
+            {move || header_refused.get().map(|why| view! { <p id="req-custom-error" class="error" role="alert">"Not sent: " {why} "."</p> })}
             <p id="req-prediction" class="small">{prediction}</p>
             <div class="buttons">
-                <button id="send" on:click=send>"Send"</button>
-                <button id="send-again" on:click=send_again disabled=move || probes.is_empty()>
+                <button id="send" on:click=send disabled=move || header_refused.with(Option::is_some)>"Send"</button>
+                <button id="send-again" on:click=send_again disabled=move || probes.is_empty() || header_refused.with(Option::is_some)>
                     "Send again (same URL: a cached preflight may be reused)"
                 </button>
             </div>

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use shared::cors::{CorsPolicy, Engine};
 
-use super::console_reading::{Reading, read};
+use super::console_reading::{CauseReading, Reading, read};
 use crate::{
     controls::set_text,
     page,
@@ -49,18 +49,18 @@ pub fn ConsoleReader() -> impl IntoView {
     }
 }
 
-/// A message read back, and the button that reproduces it.
+/// A message read back, its likely causes, and the buttons that set the lab up to show them.
 #[component]
 fn ConsoleReading(reading: Reading) -> impl IntoView {
     let live = expect_context::<LiveSettings>();
     let ComposerRequest(composer) = expect_context::<ComposerRequest>();
     // The policy the person set up from this reading, once they did.
     let reproduced = RwSignal::new(None::<CorsPolicy>);
-    let Reading { engine, check, rule, fix, policy, request, shown_as } = reading;
-    let reproduce = move |_| {
+    let Reading { engine, check, rule, fix, causes, reproduce, shown_as } = reading;
+    let set_up = move |(policy, request): (CorsPolicy, crate::lab_request::LabRequest)| {
         live.apply(Change::Policy(policy.clone()));
-        composer.set(request.clone());
-        reproduced.set(Some(policy.clone()));
+        composer.set(request);
+        reproduced.set(Some(policy));
     };
     // Ready once the server confirmed the policy: then one Send shows the block.
     let status = move || {
@@ -74,13 +74,32 @@ fn ConsoleReading(reading: Reading) -> impl IntoView {
     };
     view! {
         <div id="console-reading" data-engine=engine.as_str() data-cors-error=check.clone()>
-            <p>"Written by " <strong>{engine.label()}</strong> "'s console. The check that failed: " <code>{check.clone()}</code></p>
+            {if check.is_empty() {
+                view! { <p>"Written by " <strong>{engine.label()}</strong> ": no CORS check named."</p> }.into_any()
+            } else {
+                view! { <p>"Written by " <strong>{engine.label()}</strong> "'s console. The check that failed: " <code>{check.clone()}</code></p> }.into_any()
+            }}
             <p class="rule">{rule}</p>
-            <p class="fix">"Fix on the server: " {fix}</p>
-            {shown_as.map(|shown| view! { <p class="small">"The lab's backend cannot send that answer; the lab shows it as " {shown} "."</p> })}
-            <div class="buttons">
-                <button id="console-reproduce" on:click=reproduce>"Set up the lab to reproduce it"</button>
-            </div>
+            {fix.map(|fix| view! { <p class="fix">"Fix on the server: " {fix}</p> })}
+            {shown_as.map(|shown| view! { <p class="small">"In this browser the lab shows it as " {shown} "."</p> })}
+            {reproduce.map(|lab| view! {
+                <div class="buttons">
+                    <button id="console-reproduce" on:click=move |_| set_up(lab.clone())>"Set up the lab to reproduce it"</button>
+                </div>
+            })}
+            {(!causes.is_empty()).then(|| view! {
+                <h3>"What causes it, the likely first"</h3>
+                <ol id="console-causes">
+                    {causes.into_iter().map(|CauseReading { cause, words, set_up: lab }| {
+                        view! {
+                            <li data-cause=cause.as_str()>
+                                {words}
+                                {lab.map(|lab| view! { " " <button class="link cause-set-up" on:click=move |_| set_up(lab.clone())>"Show it in the lab"</button> })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ol>
+            })}
             <p id="console-reproduce-status" class="small" data-state=move || status().map(|(state, _)| state)>
                 {move || status().map(|(_, words)| words)}
             </p>
