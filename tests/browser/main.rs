@@ -8,6 +8,7 @@ mod csrf;
 mod defenses;
 mod differential;
 mod first_screen;
+mod fixes;
 mod lab_matrix;
 mod live;
 mod results;

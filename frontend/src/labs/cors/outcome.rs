@@ -3,8 +3,9 @@
 
 use shared::{
     cors::{
-        Engine,
+        CorsPolicy, Engine,
         browser::{Block, BrowserRequest, Verdict, evaluate_in, preflight_check_in, preflight_reasons},
+        fix::{Fix, fix},
     },
     wire::LogEntry,
 };
@@ -18,8 +19,10 @@ pub struct Explanation {
     pub preflight: String,
     /// What happened, in one or two sentences.
     pub summary: String,
-    /// The change on the server that would let the page read the answer.
-    pub fix: Option<String>,
+    /// For an answer the page read only by an engine's leniency: what to change on the server
+    /// so that a browser following the standard reads it too. (A blocked request's fix is
+    /// data: `offered_fix`.)
+    pub advice: Option<String>,
 }
 
 /// The entries of one request: the preflight (if any) and the actual request (if it came).
@@ -129,9 +132,9 @@ pub fn explain(
         (false, None, None) => format!("Needs a preflight because {}.", reasons.join("; ")),
     };
     let devtools = engines::devtools(engine);
-    let blocked = verdict.and_then(block).map(|b| (b.reason.clone(), Some(b.fix.clone())));
+    let why_blocked = verdict.and_then(block).map(|b| b.reason.clone());
 
-    let (summary, fix) = match (browser, actual, preflight) {
+    let (summary, advice) = match (browser, actual, preflight) {
         (BrowserView::Response { status, .. }, _, _) => match verdict {
             Some(Verdict::Readable { warnings, .. }) if !warnings.is_empty() => (
                 format!("The browser let the page read the answer ({status}). But: {}", warnings.join(" ")),
@@ -144,28 +147,43 @@ pub fn explain(
             None,
         ),
         (BrowserView::NetworkError(_), None, Some(pre)) => {
-            let (why, fix) = blocked.unwrap_or_else(|| ("the preflight did not allow it".to_owned(), None));
+            let why = why_blocked.unwrap_or_else(|| "the preflight did not allow it".to_owned());
             (
                 format!(
                     "Blocked at the preflight: {why}. The server's CORS engine said: {}. The browser never sent the request itself, so the route did not run. {devtools}",
                     server_words::cors(pre.cors.as_ref())
                 ),
-                fix,
+                None,
             )
         }
         (BrowserView::NetworkError(_), Some(entry), _) => {
-            let (why, fix) = blocked.unwrap_or_else(|| ("of a reason the server's log does not show".to_owned(), None));
+            let why = why_blocked.unwrap_or_else(|| "of a reason the server's log does not show".to_owned());
             (
                 format!(
                     "The request reached the server, which answered {} (the route ran); the browser then hid the answer from the page because {why}. The server's CORS engine said: {}. {devtools}",
                     entry.status,
                     server_words::cors(entry.cors.as_ref())
                 ),
-                fix,
+                None,
             )
         }
     };
-    Explanation { preflight: preflight_text, summary, fix }
+    Explanation { preflight: preflight_text, summary, advice }
+}
+
+/// The fix the page offers for a request it could not read: the smallest change to the policy
+/// that was live when the request was sent (`sent_under`) after which the page reads this
+/// request, as the page sent it, in every engine. From the policy and the request, never from
+/// the browser's check alone, which sees only the first header it missed (a refused
+/// preflight's answer has no `Access-Control-Allow-Origin`, whatever was refused). `None`
+/// when the page read the answer, when nothing reached the server (no policy answered), when
+/// the policy is not known (another instance's), or when it lets this request through in
+/// every engine (then the policy is not what stopped it).
+pub fn offered_fix(sent_under: Option<&CorsPolicy>, request: &BrowserRequest, browser: &BrowserView, entries: &[LogEntry]) -> Option<Fix> {
+    match browser {
+        BrowserView::NetworkError(_) if !entries.is_empty() => fix(sent_under?, request),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -214,12 +232,42 @@ mod tests {
     }
 
     #[test]
-    fn blocked_but_arrived_names_the_missing_header_and_the_fix() {
+    fn blocked_but_arrived_names_the_missing_header() {
         let e = explained(&req("GET", &[]), &BLOCKED(), &[entry(false, 401, &[])], None);
         assert!(e.preflight.starts_with("No preflight"), "{e:?}");
         assert!(e.summary.contains("reached the server, which answered 401"), "{e:?}");
         assert!(e.summary.contains("no Access-Control-Allow-Origin"), "{e:?}");
-        assert_eq!(e.fix.as_deref(), Some("send Access-Control-Allow-Origin: http://localhost:8080"));
+        assert_eq!(e.advice, None);
+    }
+
+    /// A refused preflight answered 403 without headers fails the browser's check at its
+    /// missing Access-Control-Allow-Origin, whatever the policy refused: the fix comes from the
+    /// policy, and names what it refused.
+    #[test]
+    fn the_fix_for_a_refused_preflight_is_what_the_policy_refused_not_the_origin_the_browser_missed() {
+        let forgot = CorsPolicy { allow_headers: vec!["Content-Type".into()], ..CorsPolicy::secure_default(PAGE) };
+        let bearer = req("GET", &[("Authorization", "Bearer x")]);
+        let refused = [entry(true, 403, &[])];
+        assert!(block(&verdict(CHROMIUM, &bearer, &refused).unwrap()).is_some_and(|b| b.reason.contains("no Access-Control-Allow-Origin")));
+        let fix = offered_fix(Some(&forgot), &bearer, &BLOCKED(), &refused).expect("a fix is offered");
+        assert_eq!(fix.changes, [shared::cors::fix::Change::AllowHeader { name: "Authorization".into(), wildcard: false }]);
+        let delete = req("DELETE", &[]);
+        let fix = offered_fix(Some(&CorsPolicy::secure_default(PAGE)), &delete, &BLOCKED(), &refused).expect("a fix is offered");
+        assert_eq!(fix.changes, [shared::cors::fix::Change::AllowMethod { method: "DELETE".into(), wildcard: false }]);
+    }
+
+    #[test]
+    fn no_fix_is_offered_for_a_read_answer_an_unknown_policy_or_nothing_on_the_server() {
+        let off = CorsPolicy::off(PAGE);
+        let simple = req("GET", &[]);
+        let arrived = [entry(false, 200, &[])];
+        assert!(offered_fix(Some(&off), &simple, &BLOCKED(), &arrived).is_some());
+        assert_eq!(offered_fix(None, &simple, &BLOCKED(), &arrived), None);
+        assert_eq!(offered_fix(Some(&off), &simple, &BLOCKED(), &[]), None);
+        let read = BrowserView::Response { status: 200, status_text: "OK".into(), headers: vec![], body: String::new() };
+        assert_eq!(offered_fix(Some(&off), &simple, &read, &arrived), None);
+        // The policy lets it through: something else stopped it, and no policy change is offered.
+        assert_eq!(offered_fix(Some(&CorsPolicy::secure_default(PAGE)), &simple, &BLOCKED(), &arrived), None);
     }
 
     #[test]

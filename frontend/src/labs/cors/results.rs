@@ -11,8 +11,9 @@
 use leptos::{ev::Event, prelude::*};
 use shared::{
     cors::{
-        Engine,
+        CorsPolicy, Engine,
         browser::{BrowserRequest, preflight_reasons},
+        fix::Fix,
     },
     wire::{INSTANCE_HEADER, LogEntry},
 };
@@ -20,13 +21,15 @@ use web_sys::HtmlDetailsElement;
 
 use super::{
     diagram::{Diagram, diagram},
-    outcome::{Explanation, cached_preflight, console_messages, explain, predicted, predicted_preflight, verdict},
+    fix_words,
+    outcome::{Explanation, cached_preflight, console_messages, explain, offered_fix, predicted, predicted_preflight, verdict},
 };
 use crate::{
     api::BrowserView,
     page, server_words,
     state::{
-        Probes, ServerLog,
+        LiveSettings, Probes, ServerLog,
+        live::Change,
         probes::{Answer, Probe},
     },
 };
@@ -59,6 +62,8 @@ fn ProbeItem(
     let engine = expect_context::<Engine>();
     let Probe { id, label, rid, url, request, token, after_seq, sent_at_ms, answer } = probe;
     let browser_request = request.browser_request(&page::origin(), token.as_deref());
+    // The policy live as the request leaves: a fix for it is a change to this policy.
+    let sent_under = untrack(|| expect_context::<LiveSettings>().policy());
     let latest = move || index.get() == 0;
     // The newest result is open and the one before it folds, unless the person opened or
     // closed it: then it stays as they left it.
@@ -93,12 +98,13 @@ fn ProbeItem(
     let result = move || match answer.get() {
         None => view! { <p class="pending" data-rid=rid.clone()>"Sending…"</p> }.into_any(),
         Some(Answer { browser, remote_entries }) => {
-            // Another instance's log is not streamed: its entries came with the answer.
-            let (entries, cached_for) = match remote_entries {
-                Some(remote) => (Signal::stored(remote), Signal::stored(None)),
-                None => (own, cached_for),
+            // Another instance's log is not streamed: its entries came with the answer. Its
+            // policy is its own, which the page does not follow: no fix is offered for it.
+            let (entries, cached_for, sent_under) = match remote_entries {
+                Some(remote) => (Signal::stored(remote), Signal::stored(None), None),
+                None => (own, cached_for, sent_under.clone()),
             };
-            view! { <ProbeResult rid=rid.clone() url=url.clone() request=browser_request.clone() browser entries cached_for/> }.into_any()
+            view! { <ProbeResult rid=rid.clone() url=url.clone() request=browser_request.clone() browser entries cached_for sent_under/> }.into_any()
         }
     };
     view! {
@@ -126,6 +132,8 @@ pub fn ProbeResult(
     /// Seconds left of a preflight the browser cached for this URL, if any.
     #[prop(into)]
     cached_for: Signal<Option<u64>>,
+    /// The policy the page's backend had when the request was sent, when the page knows it.
+    sent_under: Option<CorsPolicy>,
 ) -> impl IntoView {
     let engine = expect_context::<Engine>();
     let needs_preflight = !preflight_reasons(&request).is_empty();
@@ -143,6 +151,10 @@ pub fn ProbeResult(
     let console = Memo::new({
         let request = request.clone();
         move |_| entries.with(|entries| console_messages(engine, &request, &url, entries))
+    });
+    let offered = Memo::new({
+        let (request, browser, sent_under) = (request.clone(), browser.clone(), sent_under.clone());
+        move |_| entries.with(|entries| offered_fix(sent_under.as_ref(), &request, &browser, entries))
     });
     let explanation = {
         let browser = browser.clone();
@@ -192,17 +204,43 @@ pub fn ProbeResult(
             <div class="view explanation">
                 <h3>"Why"</h3>
                 {move || {
-                    let Explanation { preflight, summary, fix } = explanation();
+                    let Explanation { preflight, summary, advice } = explanation();
                     view! {
                         <p class="preflight-note">{preflight}</p>
                         <p class="summary">{summary}</p>
-                        {fix.map(|fix| view! { <p class="fix">"Fix on the server: " {fix}</p> })}
+                        {advice.map(|advice| view! { <p class="advice">"Better on the server: " {advice}</p> })}
                     }
                 }}
+                {move || Some(view! { <FixOffer before=sent_under.clone()? fix=offered.get()?/> })}
             </div>
             {move || console.get().map(|said| view! { <ConsoleSays said/> })}
         </div>
         {move || view! { <SequenceDiagram picture=picture() marker=marker.clone()/> }}
+    }
+}
+
+/// A blocked request's fix: the changes in words, the policy before → after, and a button that
+/// asks the server for the fixed policy as the policy panel does (a refusal is shown there).
+#[component]
+fn FixOffer(
+    /// The policy the request was sent under.
+    before: CorsPolicy,
+    fix: Fix,
+) -> impl IntoView {
+    let live = expect_context::<LiveSettings>();
+    let (sentence, diff) = (fix_words::sentence(&fix), fix_words::diff(&before, &fix));
+    let fixed = StoredValue::new(fix.policy);
+    let applied = move || fixed.with_value(|fixed| live.policy().as_ref() == Some(fixed));
+    view! {
+        <div class="fix-offer">
+            <p class="fix">"Fix on the server: " {sentence}</p>
+            <ul class="policy-diff small" aria-label="The policy: before → after">
+                {diff.into_iter().map(|line| view! { <li><code>{line}</code></li> }).collect_view()}
+            </ul>
+            <button class="apply-fix" data-applied=move || applied().to_string() disabled=applied on:click=move |_| live.apply(Change::Policy(fixed.get_value()))>
+                {move || if applied() { "Applied: the policy is live" } else { "Apply this fix" }}
+            </button>
+        </div>
     }
 }
 

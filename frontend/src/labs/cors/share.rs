@@ -62,20 +62,10 @@ pub type Row = (&'static str, String);
 pub fn rows(lab: &SharedLab) -> Vec<Row> {
     // Taken apart field by field: a field added to one of these types is a compile error
     // here, so the draft never hides a setting the link carries.
-    let CorsPolicy { enabled, allow_origin, allow_credentials, allow_methods, allow_headers, expose_headers, max_age, refused_preflight, mistake } =
-        &lab.policy;
     let CookiePolicy { same_site, secure, http_only } = lab.cookie;
     let LabRequest { method, path, content_type, bearer, custom_header, credentials, body } = &lab.request;
-    vec![
-        ("CORS", if *enabled { "on" } else { "off" }.to_owned()),
-        ("allow_origin", origins(allow_origin)),
-        ("allow_credentials", yes_no(*allow_credentials)),
-        ("allow_methods", list(allow_methods)),
-        ("allow_headers", list(allow_headers)),
-        ("expose_headers", list(expose_headers)),
-        ("max_age", max_age.map_or_else(|| NONE.to_owned(), |s| format!("{s} s"))),
-        ("refused_preflight", refused_preflight.as_str().to_owned()),
-        ("server mistake", mistake.map_or_else(|| NONE.to_owned(), |m| m.what_answered().to_owned())),
+    let mut rows = policy_rows(&lab.policy);
+    rows.extend([
         ("cookie SameSite", same_site.as_str().to_owned()),
         ("cookie Secure", yes_no(secure)),
         ("cookie HttpOnly", yes_no(http_only)),
@@ -86,15 +76,42 @@ pub fn rows(lab: &SharedLab) -> Vec<Row> {
         ("request custom header", custom_header.as_ref().map_or_else(|| NONE.to_owned(), |(n, v)| format!("{n}: {v}"))),
         ("request credentials", credentials.as_str().to_owned()),
         ("request body", body.clone().unwrap_or_else(|| NONE.to_owned())),
+    ]);
+    rows
+}
+
+/// Every setting of a policy, in words; a result's fix shows its diff in the same words as a
+/// shared link's draft.
+pub fn policy_rows(policy: &CorsPolicy) -> Vec<Row> {
+    let CorsPolicy { enabled, allow_origin, allow_credentials, allow_methods, allow_headers, expose_headers, max_age, refused_preflight, mistake } = policy;
+    vec![
+        ("CORS", if *enabled { "on" } else { "off" }.to_owned()),
+        ("allow_origin", origins(allow_origin)),
+        ("allow_credentials", yes_no(*allow_credentials)),
+        ("allow_methods", list(allow_methods)),
+        ("allow_headers", list(allow_headers)),
+        ("expose_headers", list(expose_headers)),
+        ("max_age", max_age.map_or_else(|| NONE.to_owned(), |s| format!("{s} s"))),
+        ("refused_preflight", refused_preflight.as_str().to_owned()),
+        ("server mistake", mistake.map_or_else(|| NONE.to_owned(), |m| m.what_answered().to_owned())),
     ]
 }
 
-/// A setting a shared lab would change: its name, the live value and the link's.
+/// A setting that differs: its name, the value before (live) and after (the link's, the fix's).
 pub type Difference = (&'static str, String, String);
 
 /// The settings in which `shared` differs from `live`.
 pub fn changes(live: &SharedLab, shared: &SharedLab) -> Vec<Difference> {
-    rows(live).into_iter().zip(rows(shared)).filter(|(a, b)| a.1 != b.1).map(|((name, from), (_, to))| (name, from, to)).collect()
+    differences(rows(live), rows(shared))
+}
+
+/// The settings in which policy `after` differs from `before`.
+pub fn policy_changes(before: &CorsPolicy, after: &CorsPolicy) -> Vec<Difference> {
+    differences(policy_rows(before), policy_rows(after))
+}
+
+fn differences(before: Vec<Row>, after: Vec<Row>) -> Vec<Difference> {
+    before.into_iter().zip(after).filter(|(a, b)| a.1 != b.1).map(|((name, from), (_, to))| (name, from, to)).collect()
 }
 
 const NONE: &str = "(none)";
