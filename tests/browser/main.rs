@@ -11,6 +11,7 @@ mod first_screen;
 mod fixes;
 mod lab_matrix;
 mod live;
+mod mistakes;
 mod results;
 mod scaling;
 mod scaling_ui;

@@ -11,8 +11,9 @@
 //! one `redis-server`.
 //!
 //! One module per part it starts (`backend`, `frontend`, `browser`, `redis`, `haproxy`, `lab`,
-//! `scale_lab`) and one for reading the engines' words (`console`); this file keeps what they
-//! share (paths, ports).
+//! `scale_lab`), one for reading the engines' words (`console`) and one for holding the page's
+//! prediction to what the engine did (`prediction`); this file keeps what they share (paths,
+//! ports).
 
 use std::{
     io::{BufRead, BufReader},
@@ -44,6 +45,7 @@ mod console;
 mod frontend;
 mod haproxy;
 mod lab;
+mod prediction;
 mod redis;
 mod scale_lab;
 

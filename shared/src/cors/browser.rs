@@ -276,10 +276,23 @@ pub const DEFAULT_MAX_AGE: u64 = 5;
 /// in `engine`?
 pub fn preflight_check_in(engine: Engine, req: &BrowserRequest, status: u16, headers: Headers<'_>) -> Result<PreflightPass, Block> {
     let at_preflight = |b: Block| Block { preflight: true, ..b };
-    // Every engine refuses a redirect on the preflight before it looks at a header: Chromium
-    // and Firefox while following it (`PreflightDisallowedRedirect`,
-    // `CORSExternalRedirectNotAllowed`), WebKit as it is about to.
-    if (300..=399).contains(&status) {
+    let redirect = (300..=399).contains(&status);
+    // Firefox runs the CORS check on the redirect that answered a preflight before it refuses
+    // to follow it: a redirect without Access-Control-Allow-Origin (the usual trailing-slash
+    // redirect, made before CORS runs) is refused for the missing header, as its console says.
+    if redirect && engine == Engine::Firefox {
+        cors_check(req, headers).map_err(|b| {
+            at_preflight(Block {
+                reason: format!("preflight: the redirect ({status}) that answered it: {}", b.reason),
+                fix: "answer the OPTIONS preflight at the URL the page asked for, without redirecting".to_owned(),
+                ..b
+            })
+        })?;
+    }
+    // Chromium refuses a redirect on the preflight before it looks at a header
+    // (`PreflightDisallowedRedirect`), WebKit as it is about to follow it, Firefox after the
+    // CORS check above (`CORSExternalRedirectNotAllowed`).
+    if redirect {
         return Err(at_preflight(block(
             CorsError::DisallowedRedirect,
             format!("the preflight was answered with a redirect ({status}), and a preflight may not follow one"),
@@ -531,6 +544,26 @@ mod tests {
         match evaluate(&r, Some((204, &headers)), &h(&[("access-control-allow-origin", "*")])) {
             Verdict::Readable { warnings, .. } => assert_eq!(warnings.len(), 1),
             other => panic!("{other:?}"),
+        }
+    }
+
+    /// A preflight answered by a redirect without CORS headers: Chromium and WebKit refuse the
+    /// redirect, Firefox the missing Allow-Origin first (as their consoles say); with the
+    /// headers, every engine refuses the redirect.
+    #[test]
+    fn a_redirected_preflight_is_refused_for_the_redirect_or_in_firefox_for_its_headers_first() {
+        let r = req("POST", &[("Content-Type", "application/json")], Include);
+        let bare = h(&[("location", "/api/login/")]);
+        let error = |engine, headers: &[(String, String)]| preflight_check_in(engine, &r, 308, headers).map(|_| ()).map_err(|b| (b.chromium_name(), b.fix));
+        for engine in [Engine::Chromium, Engine::WebKit] {
+            assert_eq!(error(engine, &bare).unwrap_err().0, "PreflightDisallowedRedirect", "{engine:?}");
+        }
+        let (name, fix) = error(Engine::Firefox, &bare).unwrap_err();
+        assert_eq!(name, "PreflightMissingAllowOriginHeader");
+        assert!(fix.contains("without redirecting"), "{fix}");
+        let with_cors = h(&[("access-control-allow-origin", PAGE), ("access-control-allow-credentials", "true"), ("location", "/api/login/")]);
+        for engine in Engine::ALL {
+            assert_eq!(error(engine, &with_cors).unwrap_err().0, "PreflightDisallowedRedirect", "{engine:?}");
         }
     }
 

@@ -30,12 +30,15 @@ fn chromium_message(block: &Block, url: &str, origin: &str) -> String {
         CorsError::WildcardOriginNotAllowed => "The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' \
              when the request's credentials mode is 'include'."
             .to_owned(),
-        CorsError::MultipleAllowOriginValues { values } => {
-            format!("The 'Access-Control-Allow-Origin' header contains multiple values '{values}', but only one is allowed.")
-        }
-        CorsError::AllowOriginMismatch { value } => {
-            format!("The 'Access-Control-Allow-Origin' header has a value '{value}' that is not equal to the supplied origin.")
-        }
+        // Both end with advice, as Chromium's console prints them (held to it by `mistakes.rs`).
+        CorsError::MultipleAllowOriginValues { values } => format!(
+            "The 'Access-Control-Allow-Origin' header contains multiple values '{values}', but only one is allowed. Have the server send \
+             the header with a valid value."
+        ),
+        CorsError::AllowOriginMismatch { value } => format!(
+            "The 'Access-Control-Allow-Origin' header has a value '{value}' that is not equal to the supplied origin. Have the server \
+             send the header with a valid value."
+        ),
         CorsError::InvalidAllowCredentials { value } => format!(
             "The value of the 'Access-Control-Allow-Credentials' header in the response is '{value}' which must be 'true' \
              when the request's credentials mode is 'include'."
@@ -63,7 +66,10 @@ fn firefox_message(block: &Block, url: &str, status: u16) -> String {
     let reason = match &block.error {
         CorsError::MissingAllowOriginHeader => "CORS header ‘Access-Control-Allow-Origin’ missing".to_owned(),
         CorsError::WildcardOriginNotAllowed => "Credential is not supported if the CORS header ‘Access-Control-Allow-Origin’ is ‘*’".to_owned(),
-        CorsError::MultipleAllowOriginValues { .. } => "Multiple CORS header ‘Access-Control-Allow-Origin’ not allowed".to_owned(),
+        // Its own sentence for this ("Multiple CORS header ‘Access-Control-Allow-Origin’ not
+        // allowed") is not what its console prints for two Allow-Origin lines from the lab:
+        // it compares them joined, as one value (held to it by `tests/browser/mistakes.rs`).
+        CorsError::MultipleAllowOriginValues { values } => format!("CORS header ‘Access-Control-Allow-Origin’ does not match ‘{values}’"),
         CorsError::AllowOriginMismatch { value } => format!("CORS header ‘Access-Control-Allow-Origin’ does not match ‘{value}’"),
         CorsError::InvalidAllowCredentials { .. } => "expected ‘true’ in CORS header ‘Access-Control-Allow-Credentials’".to_owned(),
         CorsError::InvalidStatus { .. } => "CORS preflight response did not succeed".to_owned(),
@@ -172,7 +178,12 @@ fn firefox(message: &str) -> Option<Pasted> {
     let (error, preflight) = if reason.starts_with("CORS header ‘Access-Control-Allow-Origin’ missing") {
         (CorsError::MissingAllowOriginHeader, None)
     } else if let Some(value) = between(reason, "does not match ‘", "’") {
-        (CorsError::AllowOriginMismatch { value: value.to_owned() }, None)
+        // No origin holds a comma: a value with one is several Allow-Origin values, joined.
+        if value.contains(',') {
+            (CorsError::MultipleAllowOriginValues { values: value.to_owned() }, None)
+        } else {
+            (CorsError::AllowOriginMismatch { value: value.to_owned() }, None)
+        }
     } else if reason.starts_with("Credential is not supported") {
         (CorsError::WildcardOriginNotAllowed, None)
     } else if reason.starts_with("expected ‘true’ in CORS header ‘Access-Control-Allow-Credentials’") {
@@ -312,6 +323,34 @@ mod tests {
         assert_eq!(parse("Uncaught TypeError: x is undefined"), None);
     }
 
+    /// Chromium's console ends its sentence on an Allow-Origin value it refuses with advice, at
+    /// the preflight as at the request (as `tests/browser/mistakes.rs` saw); the reader reads the
+    /// check back with it.
+    #[test]
+    fn chromium_advises_on_a_refused_allow_origin_value() {
+        for error in [CorsError::MultipleAllowOriginValues { values: format!("{PAGE}, {PAGE}") }, CorsError::AllowOriginMismatch { value: format!("{PAGE}/") }] {
+            for preflight in [false, true] {
+                let block = Block { error: error.clone(), preflight, reason: String::new(), fix: String::new() };
+                let text = Engine::Chromium.console_message(&block, URL, PAGE, 200);
+                assert!(text.ends_with(". Have the server send the header with a valid value."), "{text}");
+                assert_eq!(parse(&text).map(|p| (p.error, p.preflight)), Some((error.clone(), Some(preflight))), "{text}");
+            }
+        }
+    }
+
+    /// Firefox words two Allow-Origin values as a mismatch with both (as its console prints it for
+    /// the lab's doubled header); the reader still tells them from one wrong origin.
+    #[test]
+    fn firefox_words_several_allow_origin_values_as_a_mismatch_with_them_all() {
+        let values = format!("{PAGE}, {PAGE}");
+        let block = Block { error: CorsError::MultipleAllowOriginValues { values: values.clone() }, preflight: false, reason: String::new(), fix: String::new() };
+        let text = Engine::Firefox.console_message(&block, URL, PAGE, 200);
+        assert!(text.ends_with(&format!("(Reason: CORS header ‘Access-Control-Allow-Origin’ does not match ‘{values}’).")), "{text}");
+        assert_eq!(parse(&text).map(|p| p.error), Some(CorsError::MultipleAllowOriginValues { values }));
+        let slashed = Block { error: CorsError::AllowOriginMismatch { value: format!("{PAGE}/") }, ..block };
+        assert_eq!(parse(&Engine::Firefox.console_message(&slashed, URL, PAGE, 200)).map(|p| p.error), Some(slashed.error));
+    }
+
     /// The page's origin is read where the engine's words name it.
     #[test]
     fn the_page_s_origin_is_read_where_the_words_name_it() {
@@ -322,7 +361,9 @@ mod tests {
         assert_eq!(origin(Engine::Firefox), None, "Firefox's words name the URL, not the page");
     }
 
-    /// The lab a pasted message sets up fails the same check, in the same engine.
+    /// The lab a pasted message sets up fails the same check, in the same engine; but the lab's
+    /// redirected preflight, which carries no CORS header, fails Firefox's CORS check on the
+    /// redirect first.
     #[test]
     fn a_reproduced_lab_fails_the_same_check() {
         for engine in Engine::ALL {
@@ -333,7 +374,11 @@ mod tests {
                     Verdict::Blocked { block, .. } | Verdict::BlockedAtPreflight { block, .. } => block,
                     Verdict::Readable { .. } => panic!("{engine:?} {error:?}: readable"),
                 };
-                assert_eq!(std::mem::discriminant(&block.error), std::mem::discriminant(&error), "{engine:?} {error:?}: {block:?}");
+                let expected = match (engine, &error) {
+                    (Engine::Firefox, CorsError::DisallowedRedirect) => CorsError::MissingAllowOriginHeader,
+                    _ => error.clone(),
+                };
+                assert_eq!(std::mem::discriminant(&block.error), std::mem::discriminant(&expected), "{engine:?} {error:?}: {block:?}");
                 assert_eq!(block.preflight, preflight, "{engine:?} {error:?}: {block:?}");
             }
         }

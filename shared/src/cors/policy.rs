@@ -71,6 +71,20 @@ impl Mistake {
         Mistake::AllowOriginWithSlash,
     ];
 
+    /// The name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mistake::AuthBeforeCors => "auth_before_cors",
+            Mistake::OptionsNotFound => "options_not_found",
+            Mistake::OptionsNotAllowed => "options_not_allowed",
+            Mistake::PreflightPassedOn => "preflight_passed_on",
+            Mistake::RedirectedPreflight => "redirected_preflight",
+            Mistake::ErrorWithoutCors => "error_without_cors",
+            Mistake::DoubledAllowOrigin => "doubled_allow_origin",
+            Mistake::AllowOriginWithSlash => "allow_origin_with_slash",
+        }
+    }
+
     /// Whether the mistake answers before CORS runs, so that no CORS header is sent.
     pub fn before_cors(self) -> bool {
         !matches!(self, Mistake::PreflightPassedOn | Mistake::DoubledAllowOrigin | Mistake::AllowOriginWithSlash)
@@ -285,6 +299,13 @@ mod tests {
         let policy = parse(json).unwrap();
         assert_eq!(policy, CorsPolicy::secure_default("http://localhost:8080"));
         assert_eq!(parse(&serde_json::to_string(&policy).unwrap()).unwrap(), policy);
+    }
+
+    #[test]
+    fn each_mistake_s_name_is_its_name_on_the_wire() {
+        for mistake in Mistake::ALL {
+            assert_eq!(serde_json::to_value(mistake).unwrap(), mistake.as_str());
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use shared::cors::{
-    AllowOrigin, CorsPolicy, Engine, RefusedPreflight,
+    AllowOrigin, CorsPolicy, Engine, Mistake, RefusedPreflight,
     policy::{Severity, warnings_in},
 };
 
@@ -32,7 +32,22 @@ pub fn summary(policy: &CorsPolicy) -> String {
         RefusedPreflight::Forbidden => "",
         RefusedPreflight::Headers => " Refused preflights get 204 and the policy's headers.",
     };
-    format!("Allows {origins}, {credentials}; methods {methods}.{cache}{refused}")
+    let mistake = policy.mistake.map(|m| format!(" Server mistake, on purpose: {}.", mistake_words(m))).unwrap_or_default();
+    format!("Allows {origins}, {credentials}; methods {methods}.{cache}{refused}{mistake}")
+}
+
+/// A server mistake in plain words: what the server gets wrong, and what the browser receives.
+pub fn mistake_words(mistake: Mistake) -> &'static str {
+    match mistake {
+        Mistake::AuthBeforeCors => "authentication runs before CORS (a preflight gets 401)",
+        Mistake::OptionsNotFound => "the router answers OPTIONS before CORS (404)",
+        Mistake::OptionsNotAllowed => "the route has no OPTIONS, and the router answers before CORS (405)",
+        Mistake::PreflightPassedOn => "CORS passes preflights on to the router (its headers, but 405)",
+        Mistake::RedirectedPreflight => "preflights are redirected (308 to the path with a trailing slash)",
+        Mistake::ErrorWithoutCors => "error answers skip CORS (500 without CORS headers)",
+        Mistake::DoubledAllowOrigin => "Access-Control-Allow-Origin is sent twice (a proxy adds one too)",
+        Mistake::AllowOriginWithSlash => "Access-Control-Allow-Origin names the origin with a trailing slash",
+    }
 }
 
 fn split_list(text: &str) -> Vec<String> {
@@ -51,6 +66,7 @@ struct Draft {
     expose: RwSignal<String>,
     max_age: RwSignal<String>,
     refused_preflight: RwSignal<RefusedPreflight>,
+    mistake: RwSignal<Option<Mistake>>,
 }
 
 impl Draft {
@@ -65,6 +81,7 @@ impl Draft {
             expose: RwSignal::new(String::new()),
             max_age: RwSignal::new(String::new()),
             refused_preflight: RwSignal::new(RefusedPreflight::default()),
+            mistake: RwSignal::new(None),
         }
     }
 
@@ -84,6 +101,7 @@ impl Draft {
         self.expose.set(p.expose_headers.join(", "));
         self.max_age.set(p.max_age.map(|s| s.to_string()).unwrap_or_default());
         self.refused_preflight.set(p.refused_preflight);
+        self.mistake.set(p.mistake);
     }
 
     /// The policy the fields describe, or what is wrong with them.
@@ -107,7 +125,7 @@ impl Draft {
             expose_headers: split_list(&self.expose.get()),
             max_age,
             refused_preflight: self.refused_preflight.get(),
-            mistake: None,
+            mistake: self.mistake.get(),
         };
         policy.validate().map_err(|e| e.to_string())?;
         Ok(policy)
@@ -202,6 +220,16 @@ pub fn PolicyPanel() -> impl IntoView {
                             <option value="headers">"headers: 204 with the policy's headers, the browser decides (as express cors(), tower-http)"</option>
                         </select>
                     </label>
+                    <label class="wide">"Server mistake, made on purpose "
+                        <select id="policy-mistake" prop:value=move || draft.mistake.get().map_or("", Mistake::as_str)
+                            on:change=move |ev| {
+                                let value = event_target_value(&ev);
+                                draft.mistake.set(Mistake::ALL.into_iter().find(|m| m.as_str() == value));
+                            }>
+                            <option value="">"none: the server gets CORS right"</option>
+                            {Mistake::ALL.map(|m| view! { <option value=m.as_str()>{mistake_words(m)}</option> }).collect_view()}
+                        </select>
+                    </label>
                     <button id="policy-apply" on:click=apply>"Apply"</button>
                 </div>
                 <p class="error" role="alert">{move || invalid.get().unwrap_or_default()}</p>
@@ -239,5 +267,19 @@ fn severity_word(severity: Severity) -> &'static str {
         Severity::Refused => "Browsers refuse: ",
         Severity::Vulnerable => "Vulnerable: ",
         Severity::Note => "Note: ",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A mistake the lab makes on purpose is said in the summary, in its plain words.
+    #[test]
+    fn the_summary_names_a_server_mistake() {
+        let mut policy = CorsPolicy::secure_default("http://localhost:8080");
+        assert!(!summary(&policy).contains("mistake"), "{}", summary(&policy));
+        policy.mistake = Some(Mistake::RedirectedPreflight);
+        assert!(summary(&policy).ends_with("Server mistake, on purpose: preflights are redirected (308 to the path with a trailing slash)."), "{}", summary(&policy));
     }
 }
