@@ -20,14 +20,19 @@ async fn victim_logs_in(lab: &Lab) {
     b.wait_text("#policy-summary", |t| t.starts_with("CORS off")).await;
 }
 
-/// Opens the attacker page and returns (what it could read, the server's log entry).
+/// Opens the attacker page (its JSON variant with `?as=json`) and returns (what it could
+/// read, the server's log entry).
 async fn attack(lab: &Lab, from: From) -> (String, String, Value) {
+    attack_at(lab, from, "").await
+}
+
+async fn attack_at(lab: &Lab, from: From, query: &str) -> (String, String, Value) {
     let b = &lab.browser;
     let host = match from {
         From::SameSite => "localhost",
         From::CrossSite => "127.0.0.1",
     };
-    b.client.goto(&format!("http://{host}:{}/", lab.backend.site_addr.port())).await.unwrap();
+    b.client.goto(&format!("http://{host}:{}/{query}", lab.backend.site_addr.port())).await.unwrap();
     let state = b.wait_attr("#outcome", "data-state", |s| s == "read" || s == "blocked").await;
     let outcome = b.text("#outcome").await;
     let rid = b.attr("#outcome", "data-rid").await.unwrap();
@@ -195,4 +200,23 @@ async fn with_each_defense_alone_on_the_csrf_panel_names_that_defense() {
         }
         lab.browser.close().await;
     }
+}
+
+/// A JSON attack needs a preflight; refused there, its POST is never sent, and the playground
+/// lists it as such rather than leaving it out.
+#[tokio::test]
+async fn a_json_attack_stopped_at_its_preflight_is_listed_as_never_sent() {
+    let lab = Lab::start().await;
+    victim_logs_in(&lab).await;
+
+    let (state, outcome, entry) = attack_at(&lab, From::CrossSite, "?as=json").await;
+
+    assert_eq!(state, "blocked", "{outcome}");
+    assert_eq!((entry["method"].as_str(), entry["preflight"].as_bool()), (Some("OPTIONS"), Some(true)), "only the preflight came: {entry}");
+    assert_eq!(lab.balance().await, 1000);
+    let b = &lab.browser;
+    b.client.goto(&lab.page_url()).await.unwrap();
+    let told = b.wait_text("#attacks", |t| t.contains("never sent the POST")).await;
+    assert!(told.contains("OPTIONS /api/transfer") && told.contains("content-type"), "{told}");
+    lab.browser.close().await;
 }

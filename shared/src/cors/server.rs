@@ -125,10 +125,10 @@ impl std::fmt::Display for Reason {
             Self::Allowed { origin: OriginRule::Any } => f.write_str("allowed: any origin (*)"),
             Self::Allowed { origin: OriginRule::Reflected } => f.write_str("allowed: origin reflected (any origin is accepted)"),
             Self::Refused { preflight: true, why } => write!(f, "preflight refused: {why}"),
-            Self::Refused { preflight: false, why } => write!(
-                f,
-                "refused: {why}; the route ran, but without Access-Control-Allow-Origin the browser keeps the response from the page"
-            ),
+            // Whether the route ran is the entry's outcome to say (a defense may have refused it).
+            Self::Refused { preflight: false, why } => {
+                write!(f, "refused: {why}; without Access-Control-Allow-Origin the browser keeps the answer from the page")
+            }
             Self::Preempted { by } => write!(f, "CORS never ran: {}", by.what_answered()),
         }
     }

@@ -3,12 +3,13 @@
 
 use leptos::prelude::*;
 use shared::{
+    cookie::SameSite,
     cors::Engine,
     wire::{Account, Defenses, LogEntry, SiteLinks},
 };
 
 use super::{
-    attack::{explain, is_attack},
+    attack::{Context, explain, is_attack},
     defenses::{Attacker, DefenseSetup, outcome},
     third_party_probe::ThirdPartyProbe,
 };
@@ -36,6 +37,8 @@ pub fn Bank() -> impl IntoView {
         let origin = page::origin();
         log.newest_where(5, |e| is_attack(e, &origin))
     };
+    // What the third-party cookie probe measured in this browser: the stories use it.
+    let measured = RwSignal::new(None::<(SameSite, bool)>);
     view! {
         <section class="panel" id="bank" aria-labelledby="bank-title">
             <h2 id="bank-title">"5. The other site: CSRF is not stopped by CORS"</h2>
@@ -53,7 +56,7 @@ pub fn Bank() -> impl IntoView {
             <Defenses live/>
             <Reported at=Panel::Csrf/>
             <DefenseTable site/>
-            <ThirdPartyProbe site/>
+            <ThirdPartyProbe site measured/>
             <h3>"Accounts"</h3>
             <div id="accounts">
                 {move || accounts.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|account| view! { <AccountRow account/> }).collect_view()}
@@ -65,7 +68,7 @@ pub fn Bank() -> impl IntoView {
                     if attacks.is_empty() {
                         return view! { <li class="small">"None yet."</li> }.into_any();
                     }
-                    attacks.into_iter().map(|entry| view! { <Attack entry/> }).collect_view().into_any()
+                    attacks.into_iter().map(|entry| view! { <Attack entry measured/> }).collect_view().into_any()
                 }}
             </ul>
         </section>
@@ -186,13 +189,22 @@ fn AccountRow(account: Account) -> impl IntoView {
 
 /// A transfer from another origin, with its story.
 #[component]
-fn Attack(entry: LogEntry) -> impl IntoView {
+fn Attack(entry: LogEntry, measured: RwSignal<Option<(SameSite, bool)>>) -> impl IntoView {
+    let live = expect_context::<LiveSettings>();
+    let engine = expect_context::<Engine>();
     let origin = entry.origin.clone().unwrap_or_default();
+    let line = format!("#{} {} /api/transfer from {origin} → {}; cookie: {}", entry.seq, entry.method, entry.status, server_words::cookies(&entry.credentials));
+    let status = entry.status;
+    let story = move || {
+        let page_origin = page::origin();
+        let context = Context { page_origin: &page_origin, cookie: live.cookie().unwrap_or_default(), engine, probe: measured.get() };
+        explain(&entry, &context)
+    };
     view! {
-        <li class="attack" data-status=entry.status>
-            <code>{format!("#{} POST /api/transfer from {origin} → {}; cookie: {}", entry.seq, entry.status, server_words::cookies(&entry.credentials))}</code>
+        <li class="attack" data-status=status>
+            <code>{line}</code>
             <br/>
-            {explain(&entry)}
+            {story}
         </li>
     }
 }

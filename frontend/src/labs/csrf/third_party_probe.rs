@@ -43,6 +43,9 @@ impl Probe {
 pub fn ThirdPartyProbe(
     /// The other site's addresses (`GET /control/site`).
     site: LocalResource<api::Result<SiteLinks>>,
+    /// Where the result goes for the rest of the lab: the `SameSite` in force, and whether the
+    /// session cookie went to the other site.
+    measured: RwSignal<Option<(SameSite, bool)>>,
 ) -> impl IntoView {
     let api = expect_context::<Api>();
     let log = expect_context::<ServerLog>();
@@ -62,6 +65,10 @@ pub fn ThirdPartyProbe(
                 Err(e) => Probe::Failed(format!("The server's log could not be read: {e}")),
             };
             if state.with_untracked(|now| now.waits_for(&rid)) {
+                if let Probe::Found { credentials } = &found {
+                    let same_site = untrack(|| live.cookie()).map_or(SameSite::Lax, |c| c.same_site);
+                    measured.set(Some((same_site, credentials.has_session())));
+                }
                 state.set(found);
             }
         }
