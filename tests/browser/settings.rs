@@ -1,5 +1,6 @@
 //! The settings the backend added for the lab, edited where the policy and the defenses are:
-//! how a refused preflight is answered, and the Fetch Metadata defense.
+//! how a refused preflight is answered, and the Fetch Metadata defense; and the policy as code,
+//! whose copy buttons say whether the clipboard took it.
 
 use e2e::Lab;
 
@@ -41,5 +42,19 @@ async fn the_fetch_metadata_defense_is_switched_on_the_server() {
 
     let defenses = lab.control_wait("/control/defenses", |d| d["fetch_metadata"] == true).await;
     assert_eq!((defenses["origin_check"].as_bool(), defenses["json_only"].as_bool()), (Some(false), Some(false)));
+    lab.browser.close().await;
+}
+
+/// The browser may refuse the clipboard (no permission, the page not focused): the button says
+/// which happened, in the browser's own words when it refused.
+#[tokio::test]
+async fn a_copy_button_says_whether_the_copy_worked() {
+    let lab = Lab::opened().await;
+    let b = &lab.browser;
+
+    b.click("#code .code-grid .code:first-child button.copy").await;
+
+    let said = b.wait_text("#code .code-grid .code:first-child .copy-state", |t| !t.is_empty()).await;
+    assert!(said == "Copied" || said.starts_with("Copy failed: "), "{said}");
     lab.browser.close().await;
 }

@@ -1,6 +1,7 @@
 //! The current policy and request as code, with copy buttons, and the lab as a link.
 
-use leptos::prelude::*;
+use leptos::{prelude::*, task::spawn_local};
+use wasm_bindgen::JsCast;
 
 use super::{
     export,
@@ -12,6 +13,44 @@ use crate::{
     state::{ComposerRequest, Jwt, LiveSettings},
 };
 
+/// Puts `text` on the clipboard, or says why the browser would not: no clipboard outside a
+/// secure context, or the write refused (no permission, the page not focused).
+async fn write_to_clipboard(text: &str) -> Result<(), String> {
+    let navigator = window().navigator();
+    let clipboard = navigator.clipboard();
+    if clipboard.is_undefined() {
+        return Err("this page has no clipboard (navigator.clipboard needs a secure context)".to_owned());
+    }
+    wasm_bindgen_futures::JsFuture::from(clipboard.write_text(text)).await.map(|_| ()).map_err(|refused| {
+        match refused.dyn_ref::<js_sys::Error>() {
+            Some(error) => format!("{}: {}", String::from(error.name()), String::from(error.message())),
+            None => refused.as_string().unwrap_or_else(|| "the browser refused".to_owned()),
+        }
+    })
+}
+
+/// A button that copies what `text` gives, and says whether it worked: the code is on the
+/// screen anyway, but a person pasting it must know whether the clipboard holds it.
+#[component]
+fn CopyButton(label: &'static str, aria_label: String, text: impl Fn() -> String + 'static) -> impl IntoView {
+    let (said, set_said) = signal(String::new());
+    let copy = move |_| {
+        let text = text();
+        spawn_local(async move {
+            set_said.set(match write_to_clipboard(&text).await {
+                Ok(()) => "Copied".to_owned(),
+                Err(why) => format!("Copy failed: {why}"),
+            });
+        });
+    };
+    view! {
+        <span class="copy-button">
+            <button class="copy" aria-label=aria_label on:click=copy>{label}</button>
+            <span class="small copy-state" role="status">{said}</span>
+        </span>
+    }
+}
+
 /// One block of code, with a button that copies it.
 #[component]
 fn CodeBlock(id: &'static str, title: &'static str, #[prop(into)] code: Signal<String>) -> impl IntoView {
@@ -19,7 +58,7 @@ fn CodeBlock(id: &'static str, title: &'static str, #[prop(into)] code: Signal<S
         <div class="code">
             <div class="code-head">
                 <h3>{title}</h3>
-                <button class="copy" aria-label=format!("Copy {title}") on:click=move |_| page::copy(&code.get_untracked())>"Copy"</button>
+                <CopyButton label="Copy" aria_label=format!("Copy {title}") text=move || code.get_untracked()/>
             </div>
             <pre id=id>{code}</pre>
         </div>
@@ -59,7 +98,7 @@ pub fn CodeExport() -> impl IntoView {
             <p class="small">"The link holds the policy, the cookie settings and the request. Opening it shows them as a draft beside the live lab, with what they would change; they are applied only when the person presses \"Apply this shared lab\"."</p>
             <div class="code-head">
                 <input id="share-link" readonly prop:value=share_url aria-label="Link to this lab"/>
-                <button class="copy" on:click=move |_| page::copy(&untrack(share_url))>"Copy link"</button>
+                <CopyButton label="Copy link" aria_label="Copy link".to_owned() text=move || untrack(share_url)/>
             </div>
         </section>
     }
