@@ -257,9 +257,7 @@ pub fn bench() -> Result<(), String> {
     setup.prebuild_frontend("wasm-release")?;
     cmd::run(setup.wasm_command("trunk").arg("build").arg("--release").arg("--dist").arg(&dist))?;
     let express_dir = root().join("bench/express");
-    if !express_dir.join("node_modules/express").exists() {
-        cmd::run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&express_dir))?;
-    }
+    express_modules()?;
 
     let cores = Cores::detect();
     step(&format!(
@@ -523,6 +521,17 @@ fn wait_for_port(port: u16) -> Result<(), String> {
     Ok(())
 }
 
+/// `bench/express`'s packages (express, cors), from its lock file unless they are there: the
+/// Express peer of the benchmark runs on them, and so do the code export's checks
+/// (`tests/export/`).
+pub fn express_modules() -> Result<(), String> {
+    let express_dir = root().join("bench/express");
+    if !express_dir.join("node_modules/express").exists() || !express_dir.join("node_modules/cors").exists() {
+        cmd::run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&express_dir))?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -549,3 +558,4 @@ mod tests {
         assert_eq!(parse_wrk(&all_answered).rps, 24690.12, "wrk's own figure when every answer counts");
     }
 }
+
