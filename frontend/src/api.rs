@@ -25,7 +25,8 @@ pub const DEFAULT_API: &str = "http://localhost:3000";
 /// Why a control-plane call came to nothing.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Error {
-    /// No answer at all: the backend is down (the lab policy never blocks the control plane).
+    /// No answer the page may read: the backend is down, or it does not trust this page's
+    /// origin (its control plane answers only its `--frontend-origin`s; `Api::reachable` tells).
     Network(String),
     /// The backend refused, with the error body of the contract.
     Refused { status: u16, error: ErrorBody },
@@ -39,7 +40,7 @@ pub enum Error {
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::Network(e) => write!(f, "the backend did not answer ({e}); is it running?"),
+            Self::Network(e) => write!(f, "no answer this page may read ({e}): the backend is not running, or does not trust this page's origin"),
             Self::Refused { status, error } => write!(f, "the backend answered {status} {}: {}", error.error, error.message),
             Self::Unexpected { status, detail } => write!(f, "the backend's answer ({status}) could not be read: {detail}"),
             Self::TokenRequired => write!(f, "the backend asks for its control token"),
@@ -262,6 +263,14 @@ impl Api {
     pub fn reset(&self) -> impl Future<Output = Result<()>> + use<> {
         let sent = self.send(Method::POST, "/control/reset", Some("{}".to_owned()));
         async move { sent.await.map(drop) }
+    }
+
+    /// Whether anything answers at the backend's address: a `no-cors` request, whose answer
+    /// the page may not read but which succeeds whenever a server answered at all. Tells "not
+    /// running" from "running, but not letting this page in" when a control call failed.
+    pub fn reachable(&self) -> impl Future<Output = bool> + use<> {
+        let url = self.url("/control/instance");
+        async move { RequestBuilder::new(&url).mode(web_sys::RequestMode::NoCors).send().await.is_ok() }
     }
 
     /// The live log's `EventSource` URL: it cannot set headers, so the control token goes in

@@ -19,6 +19,7 @@ use crate::{
     },
     live_log, loopback, page,
     start_here::StartHere,
+    unreachable::Unreachable,
     state::{self, Jwt, LiveSettings, Panel, Probes, Problem, Reported, ServerLog},
 };
 
@@ -106,6 +107,7 @@ fn Playground(base: String) -> impl IntoView {
                 <a href="#results">"Results"</a> <a href="#console">"Console"</a> <a href="#bank">"CSRF"</a> <a href="#comparison">"Sessions vs JWT"</a> <a href="#code">"Code"</a>
                 <button id="reset" class="link" on:click=move |_| { reset.dispatch(()); }>"Reset the lab"</button>
             </nav>
+            <Unreachable/>
             <Reported at=Panel::Page/>
             <ControlTokenForm/>
         </header>

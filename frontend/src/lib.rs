@@ -15,7 +15,8 @@
 //!   URLs it talks or links to), `engines` and `server_words` (the words that depend on the
 //!   engine, and the server's log in words), `controls` (pieces the forms share).
 //! - `app`: the page that puts the labs together, with `control_token`'s form and
-//!   `start_here`, the first five minutes as six steps ticked off from the page's own data.
+//!   `start_here`, the first five minutes as six steps ticked off from the page's own data,
+//!   and `unreachable`, which says why the backend gives no answer when it gives none.
 
 pub mod api;
 pub mod app;
@@ -30,6 +31,7 @@ pub mod loopback;
 pub mod page;
 pub mod server_words;
 pub mod start_here;
+pub mod unreachable;
 pub mod state;
 
 pub use app::App;

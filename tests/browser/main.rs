@@ -20,3 +20,4 @@ mod settings;
 mod share_link;
 mod start_here;
 mod third_party;
+mod unreachable;
