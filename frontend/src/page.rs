@@ -65,9 +65,3 @@ pub fn mark(name: &str) {
         let _ = performance.mark(name);
     }
 }
-
-/// Puts `text` on the clipboard. Whether the browser allows it does not matter: the text is
-/// on the screen anyway.
-pub fn copy(text: &str) {
-    let _ = window().navigator().clipboard().write_text(text);
-}
