@@ -32,6 +32,17 @@ pub fn authorization(credentials: &Credentials) -> String {
     }
 }
 
+/// The request headers that decide a CORS or CSRF case, as the server received them, in the
+/// order a person reads them; each is shown only when it came.
+pub const DECIDING: [&str; 5] = ["access-control-request-method", "access-control-request-headers", "content-type", "sec-fetch-site", "sec-fetch-mode"];
+
+/// `DECIDING`'s headers that came with `entry`, as `Name: value`, joined by `; `; `None` when
+/// none did.
+pub fn deciding_headers(entry: &shared::wire::LogEntry) -> Option<String> {
+    let came: Vec<String> = DECIDING.iter().filter_map(|name| entry.request_headers.get(*name).map(|value| format!("{name}: {value}"))).collect();
+    (!came.is_empty()).then(|| came.join("; "))
+}
+
 /// The CORS engine's rule, in the shared rules' own words.
 pub fn cors(reason: Option<&Reason>) -> String {
     reason.map_or_else(|| "no CORS decision".to_owned(), ToString::to_string)
@@ -84,6 +95,19 @@ mod tests {
     use shared::wire::{ErrorCode, SeenCookie};
 
     use super::*;
+
+    #[test]
+    fn the_deciding_headers_are_those_that_came_in_reading_order() {
+        let mut entry: shared::wire::LogEntry = serde_json::from_value(serde_json::json!({
+            "seq": 1, "at": "", "rid": null, "method": "OPTIONS", "path": "/api/transfer", "origin": "http://127.0.0.1:3001", "preflight": true,
+            "request_headers": {"sec-fetch-mode": "cors", "access-control-request-method": "POST", "accept": "*/*"},
+            "credentials": {"cookies": [], "authorization": null}, "status": 403, "response_headers": {}, "cors": null, "outcome": "not_checked"
+        }))
+        .unwrap();
+        assert_eq!(deciding_headers(&entry).as_deref(), Some("access-control-request-method: POST; sec-fetch-mode: cors"));
+        entry.request_headers.clear();
+        assert_eq!(deciding_headers(&entry), None);
+    }
 
     #[test]
     fn credentials_are_told_from_the_facts() {

@@ -19,5 +19,8 @@ async fn a_custom_header_typed_with_its_value_is_sent_and_a_broken_name_is_refus
     let entries = lab.server_log().await;
     let preflight = entries.iter().find(|e| e.rid.as_deref() == Some(rid.as_str()) && e.preflight).expect("a preflight for the custom header");
     assert_eq!(preflight.request_headers.get("access-control-request-headers").map(String::as_str), Some("x-custom"));
+    // The server's view shows the headers that decided it, as they came.
+    let came = b.wait_text("#latest .server-view .deciding", |t| !t.is_empty()).await;
+    assert!(came.contains("access-control-request-method: GET") && came.contains("access-control-request-headers: x-custom"), "{came}");
     lab.browser.close().await;
 }

@@ -276,11 +276,13 @@ fn HeaderItem(name: String, value: String) -> impl IntoView {
 #[component]
 fn ServerEntry(entry: LogEntry) -> impl IntoView {
     let kind = if entry.preflight { "preflight" } else { "request" };
+    let came = server_words::deciding_headers(&entry);
     view! {
         <article class="log-entry" data-preflight=entry.preflight.to_string()>
             <h4>{format!("#{} {kind}: {} {} → {}", entry.seq, entry.method, entry.path, entry.status)}</h4>
             <p>"Origin: " <code>{entry.origin.unwrap_or_else(|| "(none)".to_owned())}</code></p>
             <p>{format!("Cookie: {}; Authorization: {}", server_words::cookies(&entry.credentials), server_words::authorization(&entry.credentials))}</p>
+            {came.map(|came| view! { <p class="deciding">"Also came: " <code>{came}</code></p> })}
             <p class="cors-reason">"CORS: " {server_words::cors(entry.cors.as_ref())}</p>
             <p class="auth-outcome">"Auth: " {server_words::outcome(&entry.outcome, entry.preflight)}</p>
             <p>"Headers sent back:"</p>

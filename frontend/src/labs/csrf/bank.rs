@@ -194,6 +194,7 @@ fn Attack(entry: LogEntry, measured: RwSignal<Option<(SameSite, bool)>>) -> impl
     let engine = expect_context::<Engine>();
     let origin = entry.origin.clone().unwrap_or_default();
     let line = format!("#{} {} /api/transfer from {origin} → {}; cookie: {}", entry.seq, entry.method, entry.status, server_words::cookies(&entry.credentials));
+    let came = server_words::deciding_headers(&entry);
     let status = entry.status;
     let story = move || {
         let page_origin = page::origin();
@@ -203,6 +204,7 @@ fn Attack(entry: LogEntry, measured: RwSignal<Option<(SameSite, bool)>>) -> impl
     view! {
         <li class="attack" data-status=status>
             <code>{line}</code>
+            {came.map(|came| view! { <br/><code class="deciding">{came}</code> })}
             <br/>
             {story}
         </li>
