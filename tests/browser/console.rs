@@ -30,7 +30,7 @@ async fn each_engine_s_console_sentence_is_read_back_and_reproduced_with_one_sen
         for (error, preflight) in blocks.clone() {
             count += 1;
             // Arrange: the engine's sentence, and the check its words name
-            let sentence = engine.console_message(&Block { error, preflight, reason: String::new(), fix: String::new() }, &url, &lab.frontend.origin, 403);
+            let sentence = engine.console_message(&Block { error, preflight, reason: String::new() }, &url, &lab.frontend.origin, 403);
             let pasted = console::parse(&sentence).expect("the shared rules read it");
             let check = pasted.chromium_name();
 

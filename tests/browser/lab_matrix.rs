@@ -183,7 +183,7 @@ groups! {
             body: &[],
             server: &["access-control-allow-origin: *", "access-control-allow-credentials: true"],
             not_server: &[],
-            explanation: &["wildcard is refused", "send the exact origin"],
+            explanation: &["wildcard is refused", "in allow_origin instead of *"],
         },
         Scenario {
             name: "* without credentials: any page may read it",

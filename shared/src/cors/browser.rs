@@ -42,7 +42,8 @@ pub struct BrowserRequest {
     pub credentials: CredentialsMode,
 }
 
-/// Why the browser refused, and what on the server would change that.
+/// Why the browser refused. What on the server would change that is the policy's to say
+/// (`super::fix`), not the check's: the check alone names the wrong fix as often as not.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Block {
     /// Which check failed, as data (each engine words it its own way: `engine`).
@@ -50,7 +51,6 @@ pub struct Block {
     /// The check failed on the preflight's answer: the request itself was never sent.
     pub preflight: bool,
     pub reason: String,
-    pub fix: String,
 }
 
 /// Which CORS check failed. The names are Chromium's (`Network.CorsError` in the DevTools
@@ -99,8 +99,8 @@ impl CorsError {
     }
 }
 
-fn block(error: CorsError, reason: impl Into<String>, fix: impl Into<String>) -> Block {
-    Block { error, preflight: false, reason: reason.into(), fix: fix.into() }
+fn block(error: CorsError, reason: impl Into<String>) -> Block {
+    Block { error, preflight: false, reason: reason.into() }
 }
 
 /// Response headers as `(lower-case name, value)` pairs; a name may repeat.
@@ -212,7 +212,6 @@ pub fn cors_check(req: &BrowserRequest, headers: Headers<'_>) -> Result<(), Bloc
         return Err(block(
             CorsError::MissingAllowOriginHeader,
             "the response has no Access-Control-Allow-Origin header",
-            format!("send Access-Control-Allow-Origin: {}", req.origin),
         ));
     };
     let include = req.credentials == CredentialsMode::Include;
@@ -225,19 +224,16 @@ pub fn cors_check(req: &BrowserRequest, headers: Headers<'_>) -> Result<(), Bloc
                 CorsError::WildcardOriginNotAllowed,
                 "Access-Control-Allow-Origin is * but the request was made with credentials: \"include\"; \
                  with credentials the wildcard is refused",
-                format!("send the exact origin, Access-Control-Allow-Origin: {}, or do not include credentials", req.origin),
             )
         } else if allow_origin.contains(',') {
             block(
                 CorsError::MultipleAllowOriginValues { values: allow_origin.clone() },
                 format!("Access-Control-Allow-Origin has several values ({allow_origin}); exactly one is allowed"),
-                format!("send one Access-Control-Allow-Origin: {}", req.origin),
             )
         } else {
             block(
                 CorsError::AllowOriginMismatch { value: allow_origin.clone() },
                 format!("Access-Control-Allow-Origin is {allow_origin}, which is not this page's origin {}", req.origin),
-                format!("send Access-Control-Allow-Origin: {} (an exact match: scheme, host and port)", req.origin),
             )
         });
     }
@@ -249,12 +245,10 @@ pub fn cors_check(req: &BrowserRequest, headers: Headers<'_>) -> Result<(), Bloc
         Some(other) => Err(block(
             CorsError::InvalidAllowCredentials { value: other.to_owned() },
             format!("Access-Control-Allow-Credentials is \"{other}\"; with credentials it must be exactly \"true\""),
-            "send Access-Control-Allow-Credentials: true",
         )),
         None => Err(block(
             CorsError::InvalidAllowCredentials { value: String::new() },
             "the request included credentials but the response has no Access-Control-Allow-Credentials: true",
-            "send Access-Control-Allow-Credentials: true",
         )),
     }
 }
@@ -284,7 +278,6 @@ pub fn preflight_check_in(engine: Engine, req: &BrowserRequest, status: u16, hea
         cors_check(req, headers).map_err(|b| {
             at_preflight(Block {
                 reason: format!("preflight: the redirect ({status}) that answered it: {}", b.reason),
-                fix: "answer the OPTIONS preflight at the URL the page asked for, without redirecting".to_owned(),
                 ..b
             })
         })?;
@@ -296,7 +289,6 @@ pub fn preflight_check_in(engine: Engine, req: &BrowserRequest, status: u16, hea
         return Err(at_preflight(block(
             CorsError::DisallowedRedirect,
             format!("the preflight was answered with a redirect ({status}), and a preflight may not follow one"),
-            "answer the OPTIONS preflight at the URL the page asked for, without redirecting",
         )));
     }
     cors_check(req, headers).map_err(|b| at_preflight(Block { reason: format!("preflight: {}", b.reason), ..b }))?;
@@ -304,7 +296,6 @@ pub fn preflight_check_in(engine: Engine, req: &BrowserRequest, status: u16, hea
         return Err(at_preflight(block(
             CorsError::InvalidStatus { status },
             format!("the preflight was answered {status}, not an ok status (200-299)"),
-            "answer the OPTIONS preflight with 204 (or another 2xx)",
         )));
     }
     let include = req.credentials == CredentialsMode::Include;
@@ -316,7 +307,6 @@ pub fn preflight_check_in(engine: Engine, req: &BrowserRequest, status: u16, hea
         return Err(at_preflight(block(
             CorsError::MethodDisallowedByPreflightResponse { method: req.method.clone() },
             format!("method {} is not in Access-Control-Allow-Methods [{}]{why}", req.method, methods.join(", ")),
-            format!("add {} to Access-Control-Allow-Methods", req.method),
         )));
     }
     let allowed = list(headers, "access-control-allow-headers");
@@ -340,13 +330,13 @@ pub fn preflight_check_in(engine: Engine, req: &BrowserRequest, status: u16, hea
     let refused: Vec<String> = unsafe_header_names(&req.headers).into_iter().filter(|name| !covered(name)).collect();
     if let Some(name) = engine.first_refused_header(&refused) {
         let why = if allowed.contains(&"*") { " (* is taken literally when credentials are included)" } else { "" };
-        let (reason, fix) = if name == "authorization" {
+        let reason = if name == "authorization" {
             let why = if wildcard_headers { " (* never covers Authorization)" } else { why };
-            (format!("the Authorization header is not in Access-Control-Allow-Headers [{}]{why}", allowed.join(", ")), "list Authorization in Access-Control-Allow-Headers by name".to_owned())
+            format!("the Authorization header is not in Access-Control-Allow-Headers [{}]{why}", allowed.join(", "))
         } else {
-            (format!("request header {name} is not in Access-Control-Allow-Headers [{}]{why}", allowed.join(", ")), format!("add {name} to Access-Control-Allow-Headers"))
+            format!("request header {name} is not in Access-Control-Allow-Headers [{}]{why}", allowed.join(", "))
         };
-        return Err(at_preflight(block(CorsError::HeaderDisallowedByPreflightResponse { header: name.to_owned() }, reason, fix)));
+        return Err(at_preflight(block(CorsError::HeaderDisallowedByPreflightResponse { header: name.to_owned() }, reason)));
     }
     let cache_seconds = combined(headers, "access-control-max-age")
         .and_then(|v| v.trim().parse::<u64>().ok())
@@ -554,13 +544,13 @@ mod tests {
     fn a_redirected_preflight_is_refused_for_the_redirect_or_in_firefox_for_its_headers_first() {
         let r = req("POST", &[("Content-Type", "application/json")], Include);
         let bare = h(&[("location", "/api/login/")]);
-        let error = |engine, headers: &[(String, String)]| preflight_check_in(engine, &r, 308, headers).map(|_| ()).map_err(|b| (b.chromium_name(), b.fix));
+        let error = |engine, headers: &[(String, String)]| preflight_check_in(engine, &r, 308, headers).map(|_| ()).map_err(|b| (b.chromium_name(), b.reason));
         for engine in [Engine::Chromium, Engine::WebKit] {
             assert_eq!(error(engine, &bare).unwrap_err().0, "PreflightDisallowedRedirect", "{engine:?}");
         }
-        let (name, fix) = error(Engine::Firefox, &bare).unwrap_err();
+        let (name, reason) = error(Engine::Firefox, &bare).unwrap_err();
         assert_eq!(name, "PreflightMissingAllowOriginHeader");
-        assert!(fix.contains("without redirecting"), "{fix}");
+        assert!(reason.contains("the redirect (308)"), "{reason}");
         let with_cors = h(&[("access-control-allow-origin", PAGE), ("access-control-allow-credentials", "true"), ("location", "/api/login/")]);
         for engine in Engine::ALL {
             assert_eq!(error(engine, &with_cors).unwrap_err().0, "PreflightDisallowedRedirect", "{engine:?}");

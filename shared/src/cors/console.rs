@@ -311,7 +311,7 @@ mod tests {
     fn every_engine_s_sentence_reads_back() {
         for engine in Engine::ALL {
             for (error, preflight) in every_error() {
-                let block = Block { error: error.clone(), preflight, reason: String::new(), fix: String::new() };
+                let block = Block { error: error.clone(), preflight, reason: String::new() };
                 let text = engine.console_message(&block, URL, PAGE, 403);
                 let pasted = parse(&text).unwrap_or_else(|| panic!("{engine:?} {text}"));
                 assert_eq!(pasted.engine, engine, "{text}");
@@ -330,7 +330,7 @@ mod tests {
     fn chromium_advises_on_a_refused_allow_origin_value() {
         for error in [CorsError::MultipleAllowOriginValues { values: format!("{PAGE}, {PAGE}") }, CorsError::AllowOriginMismatch { value: format!("{PAGE}/") }] {
             for preflight in [false, true] {
-                let block = Block { error: error.clone(), preflight, reason: String::new(), fix: String::new() };
+                let block = Block { error: error.clone(), preflight, reason: String::new() };
                 let text = Engine::Chromium.console_message(&block, URL, PAGE, 200);
                 assert!(text.ends_with(". Have the server send the header with a valid value."), "{text}");
                 assert_eq!(parse(&text).map(|p| (p.error, p.preflight)), Some((error.clone(), Some(preflight))), "{text}");
@@ -343,7 +343,7 @@ mod tests {
     #[test]
     fn firefox_words_several_allow_origin_values_as_a_mismatch_with_them_all() {
         let values = format!("{PAGE}, {PAGE}");
-        let block = Block { error: CorsError::MultipleAllowOriginValues { values: values.clone() }, preflight: false, reason: String::new(), fix: String::new() };
+        let block = Block { error: CorsError::MultipleAllowOriginValues { values: values.clone() }, preflight: false, reason: String::new() };
         let text = Engine::Firefox.console_message(&block, URL, PAGE, 200);
         assert!(text.ends_with(&format!("(Reason: CORS header ‘Access-Control-Allow-Origin’ does not match ‘{values}’).")), "{text}");
         assert_eq!(parse(&text).map(|p| p.error), Some(CorsError::MultipleAllowOriginValues { values }));
@@ -354,7 +354,7 @@ mod tests {
     /// The page's origin is read where the engine's words name it.
     #[test]
     fn the_page_s_origin_is_read_where_the_words_name_it() {
-        let missing = Block { error: CorsError::MissingAllowOriginHeader, preflight: false, reason: String::new(), fix: String::new() };
+        let missing = Block { error: CorsError::MissingAllowOriginHeader, preflight: false, reason: String::new() };
         let origin = |engine: Engine| parse(&engine.console_message(&missing, URL, PAGE, 403)).and_then(|pasted| pasted.origin);
         assert_eq!(origin(Engine::Chromium).as_deref(), Some(PAGE));
         assert_eq!(origin(Engine::WebKit).as_deref(), Some(PAGE));

@@ -216,7 +216,7 @@ mod tests {
     const URL: &str = "http://localhost:3000/api/profile?rid=r1";
 
     fn sentence(engine: Engine, error: CorsError, preflight: bool, status: u16) -> String {
-        engine.console_message(&Block { error, preflight, reason: String::new(), fix: String::new() }, URL, PAGE, status)
+        engine.console_message(&Block { error, preflight, reason: String::new() }, URL, PAGE, status)
     }
 
     /// Every engine's sentence for each check the lab reproduces as it is: read back to its
