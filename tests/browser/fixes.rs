@@ -224,5 +224,9 @@ async fn a_forgotten_authorization_is_fixed_by_that_header_not_by_the_origin() {
     let diff = b.text("#latest .policy-diff").await;
     assert_eq!(diff, "allow_headers: Content-Type → Content-Type, Authorization");
     assert!(!b.text("#latest .fix-offer").await.contains("Access-Control-Allow-Origin"));
+    // The fixed policy as code: both exports name the header the fix adds.
+    b.click("#latest .fix-code summary").await;
+    let code = b.wait_text("#latest .fix-code", |t| t.contains("Express")).await.to_ascii_lowercase();
+    assert!(code.matches("authorization").count() >= 2, "{code}");
     lab.browser.close().await;
 }

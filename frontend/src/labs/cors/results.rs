@@ -219,8 +219,9 @@ pub fn ProbeResult(
     }
 }
 
-/// A blocked request's fix: the changes in words, the policy before → after, and a button that
-/// asks the server for the fixed policy as the policy panel does (a refusal is shown there).
+/// A blocked request's fix: the changes in words, the policy before → after, the fixed policy
+/// as code (the code export's own), and a button that asks the server for the fixed policy as
+/// the policy panel does (a refusal is shown there).
 #[component]
 fn FixOffer(
     /// The policy the request was sent under.
@@ -229,6 +230,7 @@ fn FixOffer(
 ) -> impl IntoView {
     let live = expect_context::<LiveSettings>();
     let (sentence, diff) = (fix_words::sentence(&fix), fix_words::diff(&before, &fix));
+    let (axum, express) = (super::export::tower_http(&fix.policy), super::export::express(&fix.policy));
     let fixed = StoredValue::new(fix.policy);
     let applied = move || fixed.with_value(|fixed| live.policy().as_ref() == Some(fixed));
     view! {
@@ -237,6 +239,13 @@ fn FixOffer(
             <ul class="policy-diff small" aria-label="The policy: before → after">
                 {diff.into_iter().map(|line| view! { <li><code>{line}</code></li> }).collect_view()}
             </ul>
+            <details class="fix-code">
+                <summary>"The fixed policy as code"</summary>
+                <h4>"Axum (tower-http)"</h4>
+                <pre>{axum}</pre>
+                <h4>"Express (cors)"</h4>
+                <pre>{express}</pre>
+            </details>
             <button class="apply-fix" data-applied=move || applied().to_string() disabled=applied on:click=move |_| live.apply(Change::Policy(fixed.get_value()))>
                 {move || if applied() { "Applied: the policy is live" } else { "Apply this fix" }}
             </button>
