@@ -40,14 +40,17 @@ async fn a_policy_change_and_a_reset_in_one_window_reach_the_other() {
 }
 
 /// Whoever changes the cookie attributes, the defenses or the JWT secret (here the control
-/// plane), the open page shows it; a secret the page took from the server follows it.
+/// plane), the open page shows it; a secret the page took from the server follows it, and a
+/// policy field the person is typing in stays as typed.
 #[tokio::test]
 async fn cookie_defense_and_jwt_changes_reach_an_open_page() {
-    // Arrange: the page holds the server's secret
+    // Arrange: the page holds the server's secret, and a policy edit not yet applied
     let lab = Lab::opened().await;
     let b = &lab.browser;
     b.click("#jwt-use-server-secret").await;
     let before = b.wait_value("#jwt-secret", |v| !v.is_empty()).await;
+    b.click("#policy details.editor summary").await;
+    b.fill("#policy-max-age", "123").await;
 
     // Act
     lab.control_put("/control/cookie", &serde_json::json!({"same_site": "Strict", "secure": false, "http_only": true})).await;
@@ -61,5 +64,6 @@ async fn cookie_defense_and_jwt_changes_reach_an_open_page() {
     let checked = e2e::settle(async || b.client.find(fantoccini::Locator::Css("#defense-origin")).await.ok()?.prop("checked").await.ok()?, |c| c.as_deref() == Some("true")).await;
     assert_eq!(checked.as_deref(), Some("true"), "the Origin check shows as on");
     b.wait_value("#jwt-secret", |v| v == secret).await;
+    assert_eq!(b.value("#policy-max-age").await, "123", "the policy did not change: the edit stays");
     lab.browser.close().await;
 }

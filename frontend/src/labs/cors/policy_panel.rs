@@ -137,9 +137,12 @@ pub fn PolicyPanel() -> impl IntoView {
     let live = expect_context::<LiveSettings>();
     let engine = expect_context::<Engine>();
     let draft = Draft::new();
-    // The fields follow what is live on the server (after a preset, a reset, a shared link).
+    // The fields follow the policy live on the server (after a preset, a reset, a shared link,
+    // a change in another page), and only the policy: another setting changing elsewhere
+    // leaves what the person is typing alone.
+    let live_policy = Memo::new(move |_| live.policy());
     Effect::new(move || {
-        if let Some(p) = live.policy() {
+        if let Some(p) = live_policy.get() {
             draft.fill(&p);
         }
     });
