@@ -152,11 +152,12 @@ pub enum Body {
 pub struct Reading {
     /// `X-Instance`, when readable.
     pub instance: Option<String>,
-    pub outcome: Outcome,
+    pub got: Got,
 }
 
+/// What came back that the page could read (not the log's `RouteOutcome`: the page's side).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Outcome {
+pub enum Got {
     /// 200: the instance knew the person.
     User { email: String, auth: AuthKind },
     /// 200 with a new JWT.
@@ -170,47 +171,47 @@ pub enum Outcome {
     Blocked,
 }
 
-/// What the page read: the instance from the headers, the outcome from the status and body.
+/// What the page read: the instance from the headers, what came from the status and body.
 /// `parse` reads the body (the browser's `JSON.parse` in the page, anything in a test).
 pub fn reading(browser: &BrowserView, parse: impl Fn(&str) -> Body) -> Reading {
     match browser {
         BrowserView::Response { status, body, .. } => {
-            let outcome = match (*status, parse(body)) {
-                (200, Body::Profile(p)) => Outcome::User { email: p.user.email, auth: p.auth },
-                (200, Body::Token) => Outcome::Token,
-                (status, Body::Error(e)) => Outcome::Refused { status, code: e.error.to_string() },
-                (status, _) => Outcome::Status(status),
+            let got = match (*status, parse(body)) {
+                (200, Body::Profile(p)) => Got::User { email: p.user.email, auth: p.auth },
+                (200, Body::Token) => Got::Token,
+                (status, Body::Error(e)) => Got::Refused { status, code: e.error.to_string() },
+                (status, _) => Got::Status(status),
             };
-            Reading { instance: browser.header(INSTANCE_HEADER).map(str::to_owned), outcome }
+            Reading { instance: browser.header(INSTANCE_HEADER).map(str::to_owned), got }
         }
-        BrowserView::NetworkError(_) => Reading { instance: None, outcome: Outcome::Blocked },
+        BrowserView::NetworkError(_) => Reading { instance: None, got: Got::Blocked },
     }
 }
 
 impl Reading {
     /// Which instance answered, in words.
     pub fn instance_text(&self) -> String {
-        match (&self.instance, &self.outcome) {
+        match (&self.instance, &self.got) {
             (Some(name), _) => name.clone(),
-            (None, Outcome::Blocked) => "none the page can tell".to_owned(),
+            (None, Got::Blocked) => "none the page can tell".to_owned(),
             (None, _) => "unreadable (X-Instance not exposed)".to_owned(),
         }
     }
 
     /// What the page could read, in words.
     pub fn outcome_text(&self) -> String {
-        match &self.outcome {
-            Outcome::User { email, auth } => {
+        match &self.got {
+            Got::User { email, auth } => {
                 let auth = match auth {
                     AuthKind::Session => "session",
                     AuthKind::Jwt => "jwt",
                 };
                 format!("200: {email} ({auth})")
             }
-            Outcome::Token => "200: a JWT, kept in the page's memory".to_owned(),
-            Outcome::Refused { status, code } => format!("{status} {code}"),
-            Outcome::Status(status) => status.to_string(),
-            Outcome::Blocked => {
+            Got::Token => "200: a JWT, kept in the page's memory".to_owned(),
+            Got::Refused { status, code } => format!("{status} {code}"),
+            Got::Status(status) => status.to_string(),
+            Got::Blocked => {
                 "blocked: no answer the page could read (with no instance running, HAProxy answers 503 without CORS headers)".to_owned()
             }
         }
@@ -218,7 +219,7 @@ impl Reading {
 
     /// Whether the instance knew who was asking.
     pub fn logged_in(&self) -> bool {
-        matches!(self.outcome, Outcome::User { .. })
+        matches!(self.got, Got::User { .. })
     }
 }
 
@@ -295,9 +296,9 @@ mod tests {
     fn a_hidden_instance_and_a_blocked_request_are_told_apart() {
         let hidden = reading(&answer(200, None), |_| Body::Other);
         assert_eq!(hidden.instance_text(), "unreadable (X-Instance not exposed)");
-        assert_eq!(hidden.outcome, Outcome::Status(200));
+        assert_eq!(hidden.got, Got::Status(200));
         let blocked = reading(&BrowserView::NetworkError("TypeError: Failed to fetch".into()), |_| Body::Other);
-        assert_eq!((blocked.instance, blocked.outcome), (None, Outcome::Blocked));
+        assert_eq!((blocked.instance, blocked.got), (None, Got::Blocked));
     }
 
     #[test]
