@@ -12,7 +12,7 @@
 //! checked, and the group reports all that differ at once (a failure does not hide the
 //! scenarios after it).
 
-use e2e::{Browser, Lab, cors_error_of};
+use e2e::{Browser, Lab};
 
 /// A UI action that prepares a scenario.
 enum Step {
@@ -450,52 +450,8 @@ async fn differences(b: &Browser, s: &Scenario) -> Vec<String> {
     problems.extend(s.not_server.iter().filter(|part| server.contains(*part)).map(|part| format!("server view has {part:?}:\n{server}")));
     let explanation = b.text("#latest .explanation").await;
     problems.extend(s.explanation.iter().filter(|part| !explanation.contains(*part)).map(|part| format!("explanation lacks {part:?}:\n{explanation}")));
-    problems.extend(prediction_differences(b, s).await);
-    problems
-}
-
-/// How the prediction the latest result carries differs from what the engine did.
-async fn prediction_differences(b: &Browser, s: &Scenario) -> Vec<String> {
-    let mut problems = Vec::new();
-    let views = "#latest .views";
-    let verdict = b.wait_attr(views, "data-verdict", |v| !v.is_empty()).await;
-    let rid = b.attr(views, "data-rid").await.unwrap_or_default();
-    let attr = async |name: &str| b.attr(views, name).await.unwrap_or_default();
-    let (preflight, cors_error, engine) = (attr("data-preflight").await, attr("data-cors-error").await, attr("data-engine").await);
     let did = if s.browser.0 == "read" { "readable" } else { "blocked" };
-    if verdict != did {
-        problems.push(format!("data-verdict {verdict:?}, but the engine's answer was {did}"));
-    }
-    if preflight != s.preflight {
-        problems.push(format!("data-preflight {preflight:?}, but the engine's preflight was {:?}", s.preflight));
-    }
-    if engine != b.engine.as_str() {
-        problems.push(format!("data-engine {engine:?} in {:?}", b.engine));
-    }
-    if let Some(events) = b.devtools_events().await {
-        let reported = cors_error_of(&events, &rid).unwrap_or_default();
-        if cors_error != reported {
-            problems.push(format!("data-cors-error {cors_error:?}, but the DevTools protocol reported {reported:?}"));
-        }
-    }
-    let says = b.text("#latest .console-says").await;
-    if did == "readable" {
-        if !says.is_empty() {
-            problems.push(format!("a readable result says the console printed {says:?}"));
-        }
-        return problems;
-    }
-    match b.cors_console_line(&rid).await {
-        Some(logged) if logged != says => problems.push(format!("the page says the console prints\n      {says:?}\n    the console printed\n      {logged:?}")),
-        Some(_) => {}
-        // WebKit's driver shows no console: the page's sentence is at least WebKit's.
-        None if b.console().await.is_none() => {
-            if !says.ends_with("due to access control checks.") {
-                problems.push(format!("the page's console sentence is not WebKit's: {says:?}"));
-            }
-        }
-        None => problems.push(format!("the console printed no CORS line for {rid}; the page says {says:?}")),
-    }
+    problems.extend(b.prediction_differences(did, s.preflight).await);
     problems
 }
 
