@@ -158,9 +158,14 @@ pub fn explain(
         }
         (BrowserView::NetworkError(_), Some(entry), _) => {
             let why = why_blocked.unwrap_or_else(|| "of a reason the server's log does not show".to_owned());
+            // Whether the route ran is the log's outcome to say: a defense may have refused first.
+            let route = match entry.outcome.refused_by() {
+                Some(defense) => format!("{} refused it before the route ran", server_words::defense_name(defense)),
+                None => "the route ran".to_owned(),
+            };
             (
                 format!(
-                    "The request reached the server, which answered {} (the route ran); the browser then hid the answer from the page because {why}. The server's CORS engine said: {}. {devtools}",
+                    "The request reached the server, which answered {} ({route}); the browser then hid the answer from the page because {why}. The server's CORS engine said: {}. {devtools}",
                     entry.status,
                     server_words::cors(entry.cors.as_ref())
                 ),
@@ -238,6 +243,19 @@ mod tests {
         assert!(e.summary.contains("reached the server, which answered 401"), "{e:?}");
         assert!(e.summary.contains("no Access-Control-Allow-Origin"), "{e:?}");
         assert_eq!(e.advice, None);
+    }
+
+    /// A defense that refused the request is named; the route is not said to have run.
+    #[test]
+    fn blocked_and_refused_by_a_defense_does_not_say_the_route_ran() {
+        let mut refused = entry(false, 403, &[]);
+        refused.outcome = shared::wire::RouteOutcome::DefenseRefused {
+            defense: shared::wire::Defense::FetchMetadata,
+            saw: shared::wire::DefenseSaw::CrossSite { old_browser: false },
+        };
+        let e = explained(&req("GET", &[]), &BLOCKED(), &[refused], None);
+        assert!(e.summary.contains("(Fetch Metadata refused it before the route ran)") && !e.summary.contains("(the route ran)"), "{e:?}");
+        assert!(explained(&req("GET", &[]), &BLOCKED(), &[entry(false, 401, &[])], None).summary.contains("(the route ran)"));
     }
 
     /// A refused preflight answered 403 without headers fails the browser's check at its
