@@ -59,7 +59,7 @@ fn mount(browser: BrowserView, entries: RwSignal<Vec<LogEntry>>) -> web_sys::Htm
     let handle = leptos::mount::mount_to(parent.clone(), move || {
         provide_context(Engine::Chromium);
         let url = "http://localhost:3000/api/profile?rid=r1".to_owned();
-        view! { <ProbeResult rid="r1".to_owned() url request=request.clone() browser=browser.clone() entries cached_for=Signal::stored(None)/> }
+        view! { <ProbeResult rid="r1".to_owned() url request=request.clone() browser=browser.clone() entries cached_for=Signal::stored(None) sent_under=None/> }
     });
     handle.forget();
     parent

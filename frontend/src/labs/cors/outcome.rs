@@ -7,7 +7,8 @@ use shared::{
         browser::{Block, BrowserRequest, Verdict, evaluate_in, preflight_check_in, preflight_reasons},
         fix::{Fix, fix},
     },
-    wire::LogEntry,
+    cookie::{CookiePolicy, SameSite},
+    wire::{ErrorCode, LogEntry, RouteOutcome},
 };
 
 use crate::{api::BrowserView, engines, server_words};
@@ -176,6 +177,22 @@ pub fn explain(
     Explanation { preflight: preflight_text, summary, advice }
 }
 
+/// Why no live session came with this request, when the cookie settings in force make this
+/// engine drop the session cookie a login sets: SameSite=None without Secure. The login then
+/// answered 200, yet the browser kept the cookie it had (whose session that login ended) or
+/// none, and this request is refused `unknown_session` or `no_credentials` with no other word.
+pub fn dropped_cookie(entries: &[LogEntry], cookie: CookiePolicy, engine: Engine) -> Option<String> {
+    let refused = entries.iter().any(|e| matches!(e.outcome, RouteOutcome::Refused { code: ErrorCode::UnknownSession | ErrorCode::NoCredentials }));
+    let drops = cookie.same_site == SameSite::None && !cookie.secure && !engine.cookie_facts().keeps_none_without_secure;
+    (refused && drops).then(|| {
+        format!(
+            "{} refuses a session cookie set with SameSite=None but without Secure, so the last login's cookie was never kept: the browser sent \
+             the cookie it had before, whose session that login ended, or none. Switch Secure on in the auth lab (2) and log in again.",
+            engine.label()
+        )
+    })
+}
+
 /// The fix the page offers for a request it could not read: the smallest change to the policy
 /// that was live when the request was sent (`sent_under`) after which the page reads this
 /// request, as the page sent it, in every engine. From the policy and the request, never from
@@ -243,6 +260,18 @@ mod tests {
         assert!(e.summary.contains("reached the server, which answered 401"), "{e:?}");
         assert!(e.summary.contains("no Access-Control-Allow-Origin"), "{e:?}");
         assert_eq!(e.advice, None);
+    }
+
+    #[test]
+    fn a_refused_session_after_a_dropped_cookie_is_explained_only_where_the_engine_drops_it() {
+        let mut refused = entry(false, 401, &[]);
+        refused.outcome = RouteOutcome::Refused { code: ErrorCode::UnknownSession };
+        let none_unsecured = CookiePolicy { same_site: SameSite::None, secure: false, http_only: true };
+        let said = dropped_cookie(std::slice::from_ref(&refused), none_unsecured, Engine::Chromium).expect("Chromium drops it");
+        assert!(said.contains("without Secure") && said.contains("Switch Secure on"), "{said}");
+        assert_eq!(dropped_cookie(std::slice::from_ref(&refused), none_unsecured, Engine::WebKit), None, "WebKit keeps it");
+        assert_eq!(dropped_cookie(std::slice::from_ref(&refused), CookiePolicy { secure: true, ..none_unsecured }, Engine::Chromium), None);
+        assert_eq!(dropped_cookie(&[entry(false, 200, &[])], none_unsecured, Engine::Chromium), None, "nothing refused");
     }
 
     /// A defense that refused the request is named; the route is not said to have run.

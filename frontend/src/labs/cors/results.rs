@@ -22,7 +22,7 @@ use web_sys::HtmlDetailsElement;
 use super::{
     diagram::{Diagram, diagram},
     fix_words,
-    outcome::{Explanation, cached_preflight, console_messages, explain, offered_fix, predicted, predicted_preflight, verdict},
+    outcome::{Explanation, cached_preflight, console_messages, dropped_cookie, explain, offered_fix, predicted, predicted_preflight, verdict},
 };
 use crate::{
     api::BrowserView,
@@ -136,6 +136,8 @@ pub fn ProbeResult(
     sent_under: Option<CorsPolicy>,
 ) -> impl IntoView {
     let engine = expect_context::<Engine>();
+    // The cookie settings in force, when the page has them (a view mounted alone has none).
+    let live = use_context::<LiveSettings>();
     let needs_preflight = !preflight_reasons(&request).is_empty();
     // The engine's rules applied to the answers the server logged: `None` until they tell.
     // Once per change of the entries, for the prediction and the explanation both.
@@ -210,6 +212,10 @@ pub fn ProbeResult(
                         <p class="summary">{summary}</p>
                         {advice.map(|advice| view! { <p class="advice">"Better on the server: " {advice}</p> })}
                     }
+                }}
+                {move || {
+                    let cookie = live?.cookie()?;
+                    entries.with(|entries| dropped_cookie(entries, cookie, engine)).map(|said| view! { <p class="dropped-cookie">{said}</p> })
                 }}
                 {move || Some(view! { <FixOffer before=sent_under.clone()? fix=offered.get()?/> })}
             </div>
