@@ -1,6 +1,6 @@
 //! The settings the backend added for the lab, edited where the policy and the defenses are:
 //! how a refused preflight is answered, and the Fetch Metadata defense; and the policy as code,
-//! whose copy buttons say whether the clipboard took it.
+//! whose copy buttons say whether the clipboard took it; and a session cookie the engine drops.
 
 use e2e::Lab;
 
@@ -56,5 +56,28 @@ async fn a_copy_button_says_whether_the_copy_worked() {
 
     let said = b.wait_text("#code .code-grid .code:first-child .copy-state", |t| !t.is_empty()).await;
     assert!(said == "Copied" || said.starts_with("Copy failed: "), "{said}");
+    lab.browser.close().await;
+}
+
+/// SameSite=None without Secure: Chromium and Firefox drop the cookie a login sets, so the
+/// next profile read is refused with no word from the server; the page says why. (WebKit
+/// keeps such a cookie: there the read works and nothing is said.)
+#[tokio::test]
+async fn a_login_cookie_the_engine_dropped_is_explained_on_the_next_refusal() {
+    let lab = Lab::opened().await;
+    let b = &lab.browser;
+    b.select("#cookie-same-site", "None").await;
+    b.set_checked("#cookie-secure", false).await;
+    let cookie = lab.control_wait("/control/cookie", |c| c["same_site"] == "None" && c["secure"] == false).await;
+    assert_eq!(cookie["same_site"], "None");
+    b.send_lab_request("#login-cookie").await;
+    b.send_lab_request("#profile-cookie").await;
+    if b.engine.cookie_facts().keeps_none_without_secure {
+        assert_eq!(b.attr("#latest .browser-view", "data-state").await.as_deref(), Some("read"), "{:?} keeps the cookie", b.engine);
+        assert!(b.attr("#latest .dropped-cookie", "class").await.is_none());
+    } else {
+        let said = b.wait_text("#latest .dropped-cookie", |t| !t.is_empty()).await;
+        assert!(said.contains("without Secure") && said.contains(b.engine.label()), "{said}");
+    }
     lab.browser.close().await;
 }
