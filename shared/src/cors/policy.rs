@@ -259,6 +259,12 @@ pub fn check_origin(origin: &str) -> Result<(), PolicyError> {
     if rest.chars().any(|c| c.is_whitespace() || c.is_control() || c.is_ascii_uppercase()) {
         return bad("contains spaces or capitals; browsers send the host in lower case");
     }
+    // A browser sends an international host as its ASCII form (xn--…), and a header value
+    // holds no other: a policy naming the Unicode form would match nothing, and exported
+    // code would not start.
+    if !rest.is_ascii() {
+        return bad("is not ASCII; browsers send an international host in its xn-- form");
+    }
     Ok(())
 }
 
@@ -286,6 +292,13 @@ pub fn is_token_byte(b: u8) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_origin_with_a_unicode_host_is_refused_with_its_ascii_form_named() {
+        let refused = check_origin("http://bücher.example").unwrap_err().0;
+        assert!(refused.contains("xn--"), "{refused}");
+        assert!(check_origin("http://xn--bcher-kva.example").is_ok());
+    }
 
     fn parse(json: &str) -> Result<CorsPolicy, serde_json::Error> {
         serde_json::from_str(json)
