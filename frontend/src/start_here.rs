@@ -7,6 +7,7 @@ use shared::wire::{LogEntry, RouteOutcome};
 
 use crate::{
     api::BrowserView,
+    labs::csrf::attack::is_attack,
     page,
     state::{Probes, ServerLog},
 };
@@ -70,13 +71,19 @@ impl Step {
     }
 }
 
-/// What the page has seen so far: whether each answer could be read, oldest first, and the
-/// server's log.
+/// What the page has seen so far: whether each answer could be read, oldest first, and what
+/// the server's log shows.
 pub struct Seen<'a> {
     pub readable: &'a [bool],
-    pub log: &'a [LogEntry],
-    /// The page's own origin: a transfer from any other came from an attacker's page.
-    pub page_origin: &'a str,
+    /// A login or a JWT handed out (`is_login`).
+    pub logged_in: bool,
+    /// A transfer from another origin (`attack::is_attack`).
+    pub attacked: bool,
+}
+
+/// Whether `entry` handed out a session or a token.
+pub fn is_login(entry: &LogEntry) -> bool {
+    matches!(entry.outcome, RouteOutcome::LoggedIn { .. } | RouteOutcome::TokenIssued { .. })
 }
 
 /// Whether `step` happened; `None` for a step only the person can tell (reading).
@@ -87,8 +94,8 @@ pub fn done(step: Step, seen: &Seen<'_>) -> Option<bool> {
         Step::BreakIt => first_blocked.is_some(),
         Step::ReadWhy => return None,
         Step::FixIt => first_blocked.is_some_and(|at| seen.readable[at..].contains(&true)),
-        Step::LogIn => seen.log.iter().any(|e| matches!(e.outcome, RouteOutcome::LoggedIn { .. } | RouteOutcome::TokenIssued { .. })),
-        Step::AttackTheBank => seen.log.iter().any(|e| e.path == "/api/transfer" && e.origin.as_deref().is_some_and(|o| o != seen.page_origin)),
+        Step::LogIn => seen.logged_in,
+        Step::AttackTheBank => seen.attacked,
     })
 }
 
@@ -106,8 +113,7 @@ pub fn StartHere() -> impl IntoView {
             .rev()
             .filter_map(|probe| probe.answer.get().map(|answer| matches!(answer.browser, BrowserView::Response { .. })))
             .collect();
-        let entries = log.newest_where(usize::MAX, |_| true);
-        let seen = Seen { readable: &readable, log: &entries, page_origin: &origin };
+        let seen = Seen { readable: &readable, logged_in: log.any(is_login), attacked: log.any(|e| is_attack(e, &origin)) };
         Step::ALL.map(|step| done(step, &seen))
     });
     view! {
@@ -140,52 +146,30 @@ pub fn StartHere() -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
-    use shared::wire::{AuthKind, Authenticated, Credentials};
-
     use super::*;
 
-    const PAGE: &str = "http://localhost:8080";
-
-    fn entry(path: &str, origin: Option<&str>, outcome: RouteOutcome) -> LogEntry {
-        LogEntry {
-            seq: 1,
-            at: String::new(),
-            rid: None,
-            method: "POST".into(),
-            path: path.into(),
-            origin: origin.map(str::to_owned),
-            preflight: false,
-            request_headers: BTreeMap::new(),
-            credentials: Credentials::default(),
-            status: 200,
-            response_headers: BTreeMap::new(),
-            cors: None,
-            outcome,
-        }
-    }
-
-    fn all(readable: &[bool], log: &[LogEntry]) -> [Option<bool>; 6] {
-        let seen = Seen { readable, log, page_origin: PAGE };
+    fn all(readable: &[bool], logged_in: bool, attacked: bool) -> [Option<bool>; 6] {
+        let seen = Seen { readable, logged_in, attacked };
         Step::ALL.map(|step| done(step, &seen))
     }
 
     #[test]
     fn a_fix_is_a_read_after_a_block_not_before() {
-        assert_eq!(all(&[], &[]), [Some(false), Some(false), None, Some(false), Some(false), Some(false)]);
-        assert_eq!(all(&[true, false], &[])[3], Some(false), "read, then blocked: nothing fixed yet");
-        assert_eq!(all(&[true, false, true], &[])[..4], [Some(true), Some(true), None, Some(true)]);
+        assert_eq!(all(&[], false, false), [Some(false), Some(false), None, Some(false), Some(false), Some(false)]);
+        assert_eq!(all(&[true, false], false, false)[3], Some(false), "read, then blocked: nothing fixed yet");
+        assert_eq!(all(&[true, false, true], false, false)[..4], [Some(true), Some(true), None, Some(true)]);
     }
 
     #[test]
-    fn the_log_tells_a_login_and_an_attack_from_another_origin() {
-        let who = Authenticated { user: 1, email: "a@b.com".into(), by: AuthKind::Session, session: None };
-        let transferred = RouteOutcome::Transferred { by: who, to: "bob@example.com".into(), amount: 1 };
-        let own = entry("/api/transfer", Some(PAGE), transferred.clone());
-        assert_eq!(all(&[], &[own])[5], Some(false), "the playground's own transfer is no attack");
-        let attack = entry("/api/transfer", Some("http://127.0.0.1:3001"), RouteOutcome::Refused { code: shared::wire::ErrorCode::NoCredentials });
-        let login = entry("/api/login", Some(PAGE), RouteOutcome::LoggedIn { user: 1, session: "AAAAAAAA".into() });
-        assert_eq!(all(&[], &[login, attack])[4..], [Some(true), Some(true)]);
+    fn the_log_tells_a_login_and_the_attack_step_is_the_csrf_lab_s_attack() {
+        assert_eq!(all(&[], true, true)[4..], [Some(true), Some(true)]);
+        let login: LogEntry = serde_json::from_value(serde_json::json!({
+            "seq": 1, "at": "", "rid": null, "method": "POST", "path": "/api/login", "origin": "http://localhost:8080", "preflight": false,
+            "request_headers": {}, "credentials": {"cookies": [], "authorization": null}, "status": 200, "response_headers": {}, "cors": null,
+            "outcome": {"logged_in": {"user": 1, "session": "AAAAAAAA"}}
+        }))
+        .unwrap();
+        assert!(is_login(&login));
+        assert!(!is_attack(&login, "http://localhost:8080"), "a login from the playground is no attack");
     }
 }

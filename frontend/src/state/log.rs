@@ -58,6 +58,11 @@ impl ServerLog {
         self.newest.get_untracked()
     }
 
+    /// Whether any entry satisfies `shows` (tracked), without copying the log.
+    pub fn any(&self, shows: impl Fn(&LogEntry) -> bool) -> bool {
+        self.entries.with(|log| log.iter().any(shows))
+    }
+
     /// The entries with this request id, oldest first.
     pub fn with_rid(&self, rid: &str) -> Vec<LogEntry> {
         self.entries.with(|log| log.iter().filter(|e| e.rid.as_deref() == Some(rid)).cloned().collect())
