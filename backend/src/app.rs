@@ -70,6 +70,7 @@ fn control_plane(state: &AppState) -> Router<AppState> {
         .route("/control/sessions/{handle}", delete(control::revoke))
         .route("/control/accounts", get(control::accounts))
         .route("/control/defenses", get(control::get_defenses).put(control::put_defenses))
+        .route("/control/vulnerable", get(control::get_vulnerable).put(control::put_vulnerable))
         .route("/control/site", get(control::site))
         .route("/control/instance", get(control::instance))
         .route("/control/balancer", get(control::get_balancer))

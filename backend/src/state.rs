@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use shared::{
     cors::{CorsPolicy, ValidPolicy},
     jwt,
-    wire::Defenses,
+    wire::{Defenses, Vulnerable},
 };
 
 use axum::http::{HeaderName, HeaderValue};
@@ -89,6 +89,8 @@ pub struct LabSettings {
     pub defenses: Defenses,
     /// A reader clones the `Arc`, not the secret.
     pub jwt: Arc<JwtSigning>,
+    /// The deliberately vulnerable settings, all off at start and after a reset.
+    pub vulnerable: Vulnerable,
 }
 
 impl AppState {
@@ -102,7 +104,7 @@ impl AppState {
         let policy = ValidPolicy::try_from(CorsPolicy::secure_default(config.primary_frontend_origin())).map_err(|e| e.to_string())?;
         let jwt = Arc::new(JwtSigning::new(jwt_secret, config.jwt_ttl));
         let policy = Arc::new(LivePolicy::new(policy));
-        let settings = LabSettings { policy: policy.clone(), cookie: CookiePolicy::default(), defenses: Defenses::default(), jwt };
+        let settings = LabSettings { policy: policy.clone(), cookie: CookiePolicy::default(), defenses: Defenses::default(), jwt, vulnerable: Vulnerable::default() };
         let fetch_metadata = fetch_metadata::trusting(&config.frontend_origins).map_err(|e| format!("--frontend-origin: {e}"))?;
         let threads = config.hashing_threads();
         // Checked when the command line was read (`config::instance_name`).
@@ -283,6 +285,14 @@ impl LiveLab {
 
     pub fn set_defenses(&self, defenses: Defenses) {
         self.update_settings(|s| s.defenses = defenses);
+    }
+
+    pub fn vulnerable(&self) -> Vulnerable {
+        self.settings().vulnerable
+    }
+
+    pub fn set_vulnerable(&self, vulnerable: Vulnerable) {
+        self.update_settings(|s| s.vulnerable = vulnerable);
     }
 
     pub fn jwt(&self) -> Arc<JwtSigning> {

@@ -54,6 +54,7 @@ pub fn defense_name(defense: Defense) -> &'static str {
         Defense::OriginCheck => "the Origin check",
         Defense::JsonOnly => "\"JSON only\"",
         Defense::FetchMetadata => "Fetch Metadata",
+        Defense::CsrfToken => "the CSRF token",
     }
 }
 
@@ -61,6 +62,7 @@ fn who(by: &Authenticated) -> String {
     let Authenticated { user, email, by: kind, session } = by;
     match (kind, session) {
         (AuthKind::Jwt, _) => format!("ok: user {user} ({email}) by valid JWT"),
+        (AuthKind::UnsignedJwt, _) => format!("ok: user {user} ({email}) by an UNSIGNED JWT (alg none, accepted by the vulnerable lab setting)"),
         (AuthKind::Session, Some(prefix)) => format!("ok: user {user} ({email}) by session {prefix}…"),
         (AuthKind::Session, None) => format!("ok: user {user} ({email}) by session"),
     }
@@ -84,6 +86,8 @@ pub fn outcome(outcome: &RouteOutcome, preflight: bool) -> String {
                 DefenseSaw::CrossSite { old_browser: false } => "Sec-Fetch-Site: another origin".to_owned(),
                 DefenseSaw::CrossSite { old_browser: true } => "no Sec-Fetch-Site, a foreign Origin".to_owned(),
                 DefenseSaw::PlainTextBody => "a text/plain body".to_owned(),
+                DefenseSaw::MissingCsrfToken => "no X-CSRF-Token".to_owned(),
+                DefenseSaw::WrongCsrfToken => "an X-CSRF-Token that is not this session's".to_owned(),
             };
             format!("refused by {} ({saw}); the route did not run", defense_name(*defense))
         }

@@ -48,7 +48,7 @@ fn reads_what_serde_json_writes() {
         reads_back(allow_origin);
     }
     reads_back(CookiePolicy { same_site: SameSite::None, secure: true, http_only: false });
-    reads_back(Defenses { origin_check: true, json_only: false, fetch_metadata: true });
+    reads_back(Defenses { origin_check: true, json_only: false, fetch_metadata: true, csrf_token: true });
     for mode in CredentialsMode::ALL {
         reads_back(mode);
     }

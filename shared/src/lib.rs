@@ -4,6 +4,7 @@
 //! cookie's attributes (`cookie`). The page explains a decision with the very code the server
 //! runs; `docs/architecture.md` shows where each rule is used.
 
+pub mod challenge;
 pub mod cookie;
 pub mod cors;
 pub mod jwt;

@@ -48,12 +48,18 @@ pub enum ErrorCode {
     OriginRefused,
     FetchMetadataRefused,
     CorsPreflightRefused,
+    /// The CSRF token defense: a transfer without the session's `X-CSRF-Token`, or with another.
+    CsrfTokenRefused,
     // 404, 405
     NotFound,
     /// `/control/balancer*` on a backend started without `--balancer-admin`.
     NoBalancer,
     /// `PUT /control/balancer/servers/{name}` for a name HAProxy's lab backends do not have.
     UnknownServer,
+    /// `POST /control/challenge` for an id the catalogue does not have.
+    UnknownChallenge,
+    /// `GET /exploit` on the other site before a page was stored (`PUT /control/exploit`).
+    NoExploit,
     MethodNotAllowed,
     // 408, 413, 414, 415, 421, 422, 429, 431
     RequestTimeout,
@@ -91,8 +97,8 @@ impl ErrorCode {
             NoCredentials | InvalidCredentials | UnknownSession | ExpiredSession
             | MalformedToken | BadSignature | ExpiredToken | UnsupportedAlg | TokenNotYetValid
             | UnknownUser | ControlTokenRequired => 401,
-            OriginRefused | FetchMetadataRefused | CorsPreflightRefused => 403,
-            NotFound | NoBalancer | UnknownServer => 404,
+            OriginRefused | FetchMetadataRefused | CorsPreflightRefused | CsrfTokenRefused => 403,
+            NotFound | NoBalancer | UnknownServer | UnknownChallenge | NoExploit => 404,
             MethodNotAllowed => 405,
             RequestTimeout => 408,
             BodyTooLarge => 413,
@@ -131,9 +137,12 @@ impl ErrorCode {
             OriginRefused => "origin_refused",
             FetchMetadataRefused => "fetch_metadata_refused",
             CorsPreflightRefused => "cors_preflight_refused",
+            CsrfTokenRefused => "csrf_token_refused",
             NotFound => "not_found",
             NoBalancer => "no_balancer",
             UnknownServer => "unknown_server",
+            UnknownChallenge => "unknown_challenge",
+            NoExploit => "no_exploit",
             MethodNotAllowed => "method_not_allowed",
             RequestTimeout => "request_timeout",
             BodyTooLarge => "body_too_large",
@@ -298,6 +307,10 @@ pub struct TokenResponse {
 pub enum AuthKind {
     Session,
     Jwt,
+    /// A token with `"alg": "none"` and no signature, accepted only while the lab's
+    /// deliberately vulnerable `jwt_alg_none` setting is on (`Vulnerable`).
+    #[serde(rename = "unsigned_jwt")]
+    UnsignedJwt,
 }
 
 /// `GET /api/profile` → 200.
@@ -356,6 +369,66 @@ pub struct Settings {
     pub cookie: crate::cookie::CookiePolicy,
     pub defenses: Defenses,
     pub jwt: JwtSettings,
+    /// Absent (an older backend): all off.
+    #[serde(default)]
+    pub vulnerable: Vulnerable,
+}
+
+/// `GET/PUT /control/vulnerable`: settings that make the lab deliberately vulnerable, for
+/// the challenges that exploit them. Off at start and after a reset; the page labels each.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vulnerable {
+    /// Accept a JWT whose header says `"alg": "none"` and whose signature is empty (the
+    /// classic library bug): anyone can then write a token for any user.
+    #[serde(default)]
+    pub jwt_alg_none: bool,
+    /// `GET /api/transfer?to=…&amount=…` moves money too: a state change on a safe method,
+    /// which `SameSite=Lax` lets through on a top-level navigation from another site.
+    #[serde(default)]
+    pub transfer_via_get: bool,
+}
+
+/// `X-CSRF-Token`: the session's CSRF token on a transfer, while the CSRF token defense is on.
+pub const CSRF_TOKEN_HEADER: &str = "x-csrf-token";
+
+/// `GET /api/csrf-token` → 200: the token of the request's session.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CsrfToken {
+    pub token: String,
+}
+
+// ---- the exploit server (on the other site) ---------------------------------------------------
+
+/// The largest page `PUT /control/exploit` stores, in bytes of its `html`.
+pub const EXPLOIT_MAX_BYTES: usize = 64 * 1024;
+
+/// Requests to the exploit server's access log (`/log…` on the other site) kept at most.
+pub const EXPLOIT_LOG_CAPACITY: usize = 200;
+
+/// `GET/PUT /control/exploit`: the attacker's page, served at `/exploit` on the other site.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExploitPage {
+    pub html: String,
+}
+
+/// One request to the exploit server's access log (any method, `/log` and below on the other
+/// site): what an exploit page reports back, as the server saw it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExploitHit {
+    /// Counts up from 1, across resets.
+    pub seq: u64,
+    /// RFC 3339 UTC with milliseconds.
+    pub at: String,
+    pub method: String,
+    /// The path and query as they came (cut to 2,048 bytes), percent-encoding kept.
+    pub target: String,
+    /// The body, when one came (cut to 2,048 bytes, as text).
+    pub body: Option<String>,
+    pub origin: Option<String>,
+    pub referer: Option<String>,
+    pub sec_fetch_site: Option<String>,
 }
 
 /// A row of `GET /control/sessions`. Never the whole session id: who reads the control plane
@@ -473,6 +546,7 @@ pub enum Defense {
     OriginCheck,
     JsonOnly,
     FetchMetadata,
+    CsrfToken,
 }
 
 impl Defense {
@@ -482,6 +556,7 @@ impl Defense {
             Defense::OriginCheck => ErrorCode::OriginRefused,
             Defense::JsonOnly => ErrorCode::UnsupportedMediaType,
             Defense::FetchMetadata => ErrorCode::FetchMetadataRefused,
+            Defense::CsrfToken => ErrorCode::CsrfTokenRefused,
         }
     }
 }
@@ -529,6 +604,10 @@ pub enum DefenseSaw {
     CrossSite { old_browser: bool },
     /// "JSON only": a `text/plain` body.
     PlainTextBody,
+    /// The CSRF token defense: no `X-CSRF-Token` came.
+    MissingCsrfToken,
+    /// The CSRF token defense: an `X-CSRF-Token` that is not this session's.
+    WrongCsrfToken,
 }
 
 impl RouteOutcome {
@@ -555,6 +634,12 @@ pub struct Defenses {
     /// `CrossOriginProtection` and tower-http's `CsrfLayer` do; 403). Absent: off.
     #[serde(default)]
     pub fetch_metadata: bool,
+    /// Refuse a transfer whose `X-CSRF-Token` is not its session's token (`GET
+    /// /api/csrf-token`): the synchronizer token pattern, the token an HMAC of the session id
+    /// (403 `csrf_token_refused`). Bearer-authenticated transfers are not checked: a bearer
+    /// token never goes by itself. Absent: off.
+    #[serde(default)]
+    pub csrf_token: bool,
 }
 
 /// `GET /control/instance`: which backend this is, for the scaling lab.

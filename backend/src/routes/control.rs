@@ -18,7 +18,7 @@ use shared::{
     jwt,
     wire::{
         Account, Balanced, BalancerState, Defenses, ErrorCode, Instance, JwtSettings,
-        JwtSettingsRequest, LOG_PAGE_MAX, LogEntry, ServerSwitch, SessionRow, Settings, SiteLinks,
+        JwtSettingsRequest, LOG_PAGE_MAX, LogEntry, ServerSwitch, SessionRow, Settings, SiteLinks, Vulnerable,
     },
 };
 use tokio_stream::wrappers::{BroadcastStream, WatchStream};
@@ -69,6 +69,7 @@ pub async fn reset(State(state): State<AppState>, req: Request) -> Result<Status
         settings.policy = policy;
         settings.cookie = CookiePolicy::default();
         settings.defenses = Defenses::default();
+        settings.vulnerable = Vulnerable::default();
     });
     state.lab().throttle().clear();
     state.lab().bank().reset();
@@ -147,7 +148,7 @@ fn jwt_view(lab: &LiveLab) -> JwtSettings {
 /// Every setting of the lab, as the event stream sends it after a change.
 fn settings_view(lab: &LiveLab) -> Settings {
     let settings = lab.settings();
-    Settings { policy: ValidPolicy::clone(&settings.policy).into_inner(), cookie: settings.cookie, defenses: settings.defenses, jwt: jwt_view(lab) }
+    Settings { policy: ValidPolicy::clone(&settings.policy).into_inner(), cookie: settings.cookie, defenses: settings.defenses, jwt: jwt_view(lab), vulnerable: settings.vulnerable }
 }
 
 /// `GET /control/jwt`
@@ -199,6 +200,17 @@ pub async fn get_defenses(State(lab): State<Arc<LiveLab>>) -> Json<Defenses> {
 pub async fn put_defenses(State(lab): State<Arc<LiveLab>>, ApiJson(defenses): ApiJson<Defenses>) -> Json<Defenses> {
     lab.set_defenses(defenses);
     Json(defenses)
+}
+
+/// `GET /control/vulnerable`: the deliberately vulnerable settings.
+pub async fn get_vulnerable(State(lab): State<Arc<LiveLab>>) -> Json<Vulnerable> {
+    Json(lab.vulnerable())
+}
+
+/// `PUT /control/vulnerable`
+pub async fn put_vulnerable(State(lab): State<Arc<LiveLab>>, ApiJson(vulnerable): ApiJson<Vulnerable>) -> Json<Vulnerable> {
+    lab.set_vulnerable(vulnerable);
+    Json(lab.vulnerable())
 }
 
 /// `GET /control/site`: the attacker page, from the same site and from another site.

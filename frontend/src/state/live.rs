@@ -105,7 +105,7 @@ impl LiveSettings {
     /// `settings`). A change this page made comes back too: the same values again notify nobody,
     /// so a field the person is editing is left alone.
     pub fn replace(&self, settings: Settings) {
-        let Settings { policy, cookie, defenses, jwt } = settings;
+        let Settings { policy, cookie, defenses, jwt, vulnerable: _ } = settings;
         let now = Live { policy, cookie, defenses };
         if self.live.with_untracked(|live| !matches!(live, Some(Ok(live)) if *live == now)) {
             self.live.set(Some(Ok(now)));

@@ -72,6 +72,9 @@ pub fn explain(entry: &LogEntry, ctx: &Context<'_>) -> String {
                 (Defense::JsonOnly, _) => {
                     "\"JSON only\" refused the text/plain body; a JSON body would have needed a preflight.".to_owned()
                 }
+                (Defense::CsrfToken, _) => {
+                    "the CSRF token defense refused it: the attacker's page cannot read the session's token, so it could not send it.".to_owned()
+                }
             };
             format!("Nothing happened: {how}")
         }

@@ -205,6 +205,7 @@ impl Reading {
                 let auth = match auth {
                     AuthKind::Session => "session",
                     AuthKind::Jwt => "jwt",
+                    AuthKind::UnsignedJwt => "unsigned jwt",
                 };
                 format!("200: {email} ({auth})")
             }
