@@ -12,6 +12,7 @@ pub mod clock;
 pub mod config;
 pub mod control_access;
 pub mod error;
+pub mod exploit;
 pub mod extract;
 pub mod fetch_metadata;
 pub mod host;

@@ -22,6 +22,7 @@ use crate::{
     live_cors::LivePolicy,
     clock::Clock,
     config::Config,
+    exploit::ExploitServer,
     session_cookie::CookiePolicy,
     request_log::RequestLog,
     sessions::{Handles, Lifetimes, SessionStore},
@@ -124,6 +125,7 @@ impl AppState {
                     throttle,
                     bank: Bank::default(),
                     log: RequestLog::new(1000),
+                    exploit: ExploitServer::new(),
                 }),
                 site_addr,
                 clock,
@@ -205,6 +207,8 @@ pub struct LiveLab {
     throttle: Throttle,
     bank: Bank,
     log: RequestLog,
+    /// The person's attack page and its access log, served on the other site.
+    exploit: ExploitServer,
 }
 
 /// What logging in needs besides the lab: the password-hashing threads, the clock and the
@@ -321,5 +325,9 @@ impl LiveLab {
 
     pub fn log(&self) -> &RequestLog {
         &self.log
+    }
+
+    pub fn exploit(&self) -> &ExploitServer {
+        &self.exploit
     }
 }
