@@ -29,7 +29,7 @@ use crate::{
     host::AllowedHosts,
     lab::LabLayer,
     limits::HeadLimits,
-    routes::{api, control},
+    routes::{api, control, exploit},
     state::{AppState, INSTANCE_HEADER},
 };
 
@@ -72,6 +72,8 @@ fn control_plane(state: &AppState) -> Router<AppState> {
         .route("/control/defenses", get(control::get_defenses).put(control::put_defenses))
         .route("/control/vulnerable", get(control::get_vulnerable).put(control::put_vulnerable))
         .route("/control/site", get(control::site))
+        .route("/control/exploit", get(exploit::get_page).put(exploit::put_page).delete(exploit::delete_page))
+        .route("/control/exploit/log", get(exploit::log))
         .route("/control/instance", get(control::instance))
         .route("/control/balancer", get(control::get_balancer))
         .route("/control/balancer/servers/{name}", put(control::put_balancer_server))

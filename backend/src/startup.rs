@@ -164,7 +164,7 @@ impl Bound {
         });
         let config = self.state.config();
         let limits = Limits { max_connections: config.max_connections, header_timeout: config.header_timeout };
-        let site_router = for_listener(site::router(self.api_addr.port()), AllowedHosts::new(config));
+        let site_router = for_listener(site::router(self.api_addr.port(), self.state.clone()), AllowedHosts::new(config));
         let api = server::serve(self.api, for_listener(app(self.state.clone()), AllowedHosts::new(config)), limits, stop_rx.clone());
         let site = server::serve(self.site, site_router, limits, stop_rx);
         let served = tokio::try_join!(api, site);

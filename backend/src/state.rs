@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use shared::{
     cors::{CorsPolicy, ValidPolicy},
     jwt,
-    wire::{Defenses, Vulnerable},
+    wire::{Defenses, JwtSettings, Settings, Vulnerable},
 };
 
 use axum::http::{HeaderName, HeaderValue};
@@ -22,6 +22,7 @@ use crate::{
     live_cors::LivePolicy,
     clock::Clock,
     config::Config,
+    challenges::Challenges,
     exploit::ExploitServer,
     session_cookie::CookiePolicy,
     request_log::RequestLog,
@@ -92,6 +93,9 @@ pub struct LabSettings {
     pub jwt: Arc<JwtSigning>,
     /// The deliberately vulnerable settings, all off at start and after a reset.
     pub vulnerable: Vulnerable,
+    /// The log's last `seq` when these settings became live: the entries after it were all
+    /// answered under them (a challenge's judge reads a defender's fix from those).
+    pub live_after: u64,
 }
 
 impl AppState {
@@ -105,7 +109,7 @@ impl AppState {
         let policy = ValidPolicy::try_from(CorsPolicy::secure_default(config.primary_frontend_origin())).map_err(|e| e.to_string())?;
         let jwt = Arc::new(JwtSigning::new(jwt_secret, config.jwt_ttl));
         let policy = Arc::new(LivePolicy::new(policy));
-        let settings = LabSettings { policy: policy.clone(), cookie: CookiePolicy::default(), defenses: Defenses::default(), jwt, vulnerable: Vulnerable::default() };
+        let settings = LabSettings { policy: policy.clone(), cookie: CookiePolicy::default(), defenses: Defenses::default(), jwt: jwt.clone(), vulnerable: Vulnerable::default(), live_after: 0 };
         let fetch_metadata = fetch_metadata::trusting(&config.frontend_origins).map_err(|e| format!("--frontend-origin: {e}"))?;
         let threads = config.hashing_threads();
         // Checked when the command line was read (`config::instance_name`).
@@ -126,6 +130,9 @@ impl AppState {
                     bank: Bank::default(),
                     log: RequestLog::new(1000),
                     exploit: ExploitServer::new(),
+                    challenge: Challenges::default(),
+                    resets: tokio::sync::watch::Sender::new(0),
+                    start_jwt: jwt,
                 }),
                 site_addr,
                 clock,
@@ -209,6 +216,12 @@ pub struct LiveLab {
     log: RequestLog,
     /// The person's attack page and its access log, served on the other site.
     exploit: ExploitServer,
+    /// The guided challenge running, if any.
+    challenge: Challenges,
+    /// Counts resets, so that every open page hears of one (`event: reset`).
+    resets: tokio::sync::watch::Sender<u64>,
+    /// The JWT settings the process started with, which a challenge start puts back.
+    start_jwt: Arc<JwtSigning>,
 }
 
 /// What logging in needs besides the lab: the password-hashing threads, the clock and the
@@ -258,6 +271,7 @@ impl LiveLab {
             // A panicking `change` leaves the old value: the new one is put in whole.
             let mut next = LabSettings::clone(current);
             change(&mut next);
+            next.live_after = self.log.last_seq();
             *current = Arc::new(next);
         });
     }
@@ -329,5 +343,72 @@ impl LiveLab {
 
     pub fn exploit(&self) -> &ExploitServer {
         &self.exploit
+    }
+
+    pub fn challenge(&self) -> &Challenges {
+        &self.challenge
+    }
+
+    /// The JWT settings the process started with.
+    pub fn start_jwt(&self) -> Arc<JwtSigning> {
+        self.start_jwt.clone()
+    }
+
+    /// Back to the start: no sessions, the default settings (the JWT settings stay, unless a
+    /// challenge made the secret a word: then the start's come back), no throttled accounts,
+    /// the bank's start balances, an empty log (its `seq` keeps counting), no exploit page and
+    /// no challenge. Every open page hears of it.
+    pub async fn reset(&self) -> Result<(), crate::sessions::StoreError> {
+        self.sessions.clear().await?;
+        let word_in_force = self.challenge.secret_word().is_some_and(|word| word == self.jwt().secret);
+        let (policy, start_jwt) = (self.default_policy(), self.start_jwt());
+        self.throttle.clear();
+        self.bank.reset();
+        self.log.clear();
+        self.exploit.clear();
+        self.challenge.stop();
+        self.update_settings(|settings| {
+            settings.policy = policy;
+            settings.cookie = CookiePolicy::default();
+            settings.defenses = Defenses::default();
+            settings.vulnerable = Vulnerable::default();
+            if word_in_force {
+                settings.jwt = start_jwt;
+            }
+        });
+        self.resets.send_modify(|count| *count += 1);
+        Ok(())
+    }
+
+    /// The JWT settings as the control plane shows them, with a warning when the secret
+    /// could be guessed.
+    pub fn jwt_view(&self) -> JwtSettings {
+        let signing = self.jwt();
+        let weak = jwt::is_weak_secret(signing.secret.as_bytes());
+        let warning = weak.then(|| {
+            format!(
+                "This secret is {} bytes long; HS256 wants at least {}. A short secret can be guessed offline from any token.",
+                signing.secret.len(),
+                jwt::MIN_STRONG_SECRET_LEN
+            )
+        });
+        JwtSettings { secret: signing.secret.clone(), ttl_seconds: signing.ttl_seconds, weak, warning }
+    }
+
+    /// Every setting of the lab, as the event stream sends it after a change.
+    pub fn settings_view(&self) -> Settings {
+        let settings = self.settings();
+        Settings {
+            policy: ValidPolicy::clone(&settings.policy).into_inner(),
+            cookie: settings.cookie,
+            defenses: settings.defenses,
+            jwt: self.jwt_view(),
+            vulnerable: settings.vulnerable,
+        }
+    }
+
+    /// Hears of each reset from now on.
+    pub fn resets(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.resets.subscribe()
     }
 }

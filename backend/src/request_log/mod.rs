@@ -341,6 +341,11 @@ impl RequestLog {
         ring.records.iter().filter(|r| r.seq > after).cloned().collect()
     }
 
+    /// The `seq` of the last record pushed (0 before the first), whether or not it is still kept.
+    pub fn last_seq(&self) -> u64 {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner()).next_seq - 1
+    }
+
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<Record>> {
         self.live.subscribe()
     }

@@ -15,10 +15,9 @@ use futures_util::StreamExt;
 use serde::Deserialize;
 use shared::{
     cors::{CorsPolicy, ValidPolicy},
-    jwt,
     wire::{
-        Account, Balanced, BalancerState, Defenses, ErrorCode, Instance, JwtSettings,
-        JwtSettingsRequest, LOG_PAGE_MAX, LogEntry, ServerSwitch, SessionRow, Settings, SiteLinks, Vulnerable,
+        Account, Balanced, BalancerState, Defenses, ErrorCode, Instance,
+        JwtSettingsRequest, LOG_PAGE_MAX, LogEntry, ServerSwitch, SessionRow, SiteLinks, Vulnerable,
     },
 };
 use tokio_stream::wrappers::{BroadcastStream, WatchStream};
@@ -63,17 +62,7 @@ pub async fn reset(State(state): State<AppState>, req: Request) -> Result<Status
     if !body.is_empty() {
         let Nothing {} = parse(&body)?;
     }
-    state.lab().sessions().clear().await.map_err(store_unavailable)?;
-    let policy = state.lab().default_policy();
-    state.lab().update_settings(|settings| {
-        settings.policy = policy;
-        settings.cookie = CookiePolicy::default();
-        settings.defenses = Defenses::default();
-        settings.vulnerable = Vulnerable::default();
-    });
-    state.lab().throttle().clear();
-    state.lab().bank().reset();
-    state.lab().log().clear();
+    state.lab().reset().await.map_err(store_unavailable)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -128,27 +117,7 @@ const NO_STORE: [(HeaderName, HeaderValue); 1] = [(header::CACHE_CONTROL, Header
 
 /// The JWT settings, with a warning when the secret could be guessed.
 fn jwt_settings(lab: &LiveLab) -> impl IntoResponse + use<> {
-    (NO_STORE, Json(jwt_view(lab)))
-}
-
-/// The JWT settings as the control plane shows them.
-fn jwt_view(lab: &LiveLab) -> JwtSettings {
-    let signing = lab.jwt();
-    let weak = jwt::is_weak_secret(signing.secret.as_bytes());
-    let warning = weak.then(|| {
-        format!(
-            "This secret is {} bytes long; HS256 wants at least {}. A short secret can be guessed offline from any token.",
-            signing.secret.len(),
-            jwt::MIN_STRONG_SECRET_LEN
-        )
-    });
-    JwtSettings { secret: signing.secret.clone(), ttl_seconds: signing.ttl_seconds, weak, warning }
-}
-
-/// Every setting of the lab, as the event stream sends it after a change.
-fn settings_view(lab: &LiveLab) -> Settings {
-    let settings = lab.settings();
-    Settings { policy: ValidPolicy::clone(&settings.policy).into_inner(), cookie: settings.cookie, defenses: settings.defenses, jwt: jwt_view(lab), vulnerable: settings.vulnerable }
+    (NO_STORE, Json(lab.jwt_view()))
 }
 
 /// `GET /control/jwt`
@@ -260,7 +229,9 @@ pub async fn accounts(State(lab): State<Arc<LiveLab>>) -> Json<Vec<Account>> {
 /// `GET /control/events`: log entries as Server-Sent Events, one JSON entry per event, with
 /// `id` = `seq`. A client that reconnects with `Last-Event-ID` first gets what it missed.
 /// Each change of the lab's settings comes as an `event: settings` with all of them (no `id`:
-/// a reconnecting page loads the settings anew anyway). At most `MAX_EVENT_STREAMS` are open
+/// a reconnecting page loads the settings anew anyway); each change of the running challenge
+/// as `event: challenge`, each reset as `event: reset`, each hit of the exploit server's
+/// access log as `event: exploit`. At most `MAX_EVENT_STREAMS` are open
 /// at once (429 `too_many_streams` beyond).
 pub async fn events(State(state): State<AppState>, headers: HeaderMap) -> Result<impl IntoResponse, AppError> {
     let Some(slot) = state.event_stream_slot() else {
@@ -286,8 +257,15 @@ pub async fn events(State(state): State<AppState>, headers: HeaderMap) -> Result
     let entries = futures_util::stream::iter(backlog).chain(live).map(|record| Event::default().id(record.seq.to_string()).data(record.json()));
     let lab = state.lab().clone();
     let settings = WatchStream::from_changes(lab.settings_changes())
-        .map(move |_| Event::default().event("settings").data(serde_json::to_string(&settings_view(&lab)).unwrap_or_default()));
-    let stream = futures_util::stream::select(entries, settings).map(move |event| {
+        .map(move |_| Event::default().event("settings").data(serde_json::to_string(&lab.settings_view()).unwrap_or_default()));
+    let challenge = WatchStream::from_changes(state.lab().challenge().changes())
+        .map(|run| Event::default().event("challenge").data(serde_json::to_string(&run).unwrap_or_default()));
+    let resets = WatchStream::from_changes(state.lab().resets()).map(|_| Event::default().event("reset").data("{}"));
+    // A slow client may miss a hit here; `/control/exploit/log?after=` has them all.
+    let hits = BroadcastStream::new(state.lab().exploit().subscribe())
+        .filter_map(|hit| std::future::ready(hit.ok()))
+        .map(|hit| Event::default().event("exploit").data(serde_json::to_string(&hit).unwrap_or_default()));
+    let stream = futures_util::stream::select_all([entries.boxed(), settings.boxed(), challenge.boxed(), resets.boxed(), hits.boxed()]).map(move |event| {
         // The slot is held as long as the stream is open.
         let _open = &slot;
         Ok::<_, Infallible>(event)

@@ -10,6 +10,7 @@ mod control_plane;
 mod defenses;
 mod errors;
 mod events;
+mod exploit_server;
 mod helpers;
 mod lab_cors;
 mod lab_routes;
