@@ -14,6 +14,11 @@
 //!    JSON object, at most `MAX_MEMBERS` unique names, every value JSON `decode` reads), and
 //!    its claims typed (`sub` a user id in canonical decimal, `exp` a NumericDate);
 //! 6. **time**: `exp` is in the future, `nbf` (if any) is not.
+//!
+//! `verify_unsigned` is the classic bug, kept apart on purpose: it accepts a token whose
+//! header says `"alg": "none"` and whose signature part is empty, after the same claim and
+//! time checks. Only the lab's deliberately vulnerable `jwt_alg_none` setting calls it;
+//! `verify` never accepts such a token.
 
 use std::collections::BTreeMap;
 
@@ -297,10 +302,13 @@ pub fn verify_with(token: &str, key: &Key, now: i64) -> Result<Claims, JwtError>
         return Err(JwtError::BadSignature);
     }
 
-    // 5. claims, from a payload the key holder signed.
-    let claims: Claims = typed("payload", payload)?;
+    // 5. claims, from a payload the key holder signed; 6. time.
+    claims_at(payload, now)
+}
 
-    // 6. time, with no leeway.
+/// Steps 5 and 6: the payload's claims, typed, and valid at `now` with no leeway.
+fn claims_at(payload: &str, now: i64) -> Result<Claims, JwtError> {
+    let claims: Claims = typed("payload", payload)?;
     if now >= claims.exp {
         return Err(JwtError::Expired { exp: claims.exp, now });
     }
@@ -310,6 +318,30 @@ pub fn verify_with(token: &str, key: &Key, now: i64) -> Result<Claims, JwtError>
         return Err(JwtError::NotYetValid { nbf, now });
     }
     Ok(claims)
+}
+
+/// DELIBERATELY VULNERABLE: the claims of an unsigned token (`"alg": "none"`, an empty
+/// signature part, so the token ends with its second dot), checked like a signed one's
+/// otherwise (steps 1, 2, 5 and 6 of `verify`). Nothing proves who wrote such a token:
+/// accepting it lets anyone name any user, which is the lesson of the lab's `jwt_alg_none`
+/// setting, the only caller. `alg` must be exactly `none`; a signature part that is not empty
+/// is malformed (an unsigned token has none).
+pub fn verify_unsigned(token: &str, now: i64) -> Result<Claims, JwtError> {
+    let (header, payload, signature) = split(token)?;
+    let header: Header = typed("header", header)?;
+    match header.alg {
+        Some(Value::String(alg)) if alg == "none" => {}
+        Some(Value::String(alg)) => return Err(JwtError::UnsupportedAlg(alg)),
+        Some(other) => return Err(JwtError::UnsupportedAlg(other.to_string())),
+        None => return Err(JwtError::UnsupportedAlg("missing".to_owned())),
+    }
+    if header.crit.is_some() {
+        return Err(malformed("its header names critical extensions (crit) that this server does not understand"));
+    }
+    if !signature.is_empty() {
+        return Err(malformed("an unsigned token (alg none) has an empty signature part: it ends with its second dot"));
+    }
+    claims_at(payload, now)
 }
 
 /// The header members `verify` acts on; the others (`kid`, `typ`, …) are read, not used.
@@ -444,6 +476,49 @@ mod tests {
         assert_eq!(verify(&none, SECRET, NOW).unwrap_err().code(), "unsupported_alg");
         assert_eq!(verify(&with_header("{}", &payload), SECRET, NOW).unwrap_err().code(), "unsupported_alg");
         assert_eq!(verify(&with_header(r#"{"alg":5}"#, &payload), SECRET, NOW).unwrap_err().code(), "unsupported_alg");
+    }
+
+    fn unsigned(header: &str, payload: &str) -> String {
+        format!("{}.{}.", B64.encode(header), B64.encode(payload))
+    }
+
+    /// The deliberately vulnerable path: an `alg: none` token with no signature names any user,
+    /// its claims and time still checked; `verify` refuses the very same token.
+    #[test]
+    fn unsigned_tokens_pass_only_verify_unsigned_and_its_claim_checks() {
+        let payload = r#"{"sub":"2","exp":1900000000}"#;
+        let token = unsigned(r#"{"alg":"none","typ":"JWT"}"#, payload);
+        assert!(token.ends_with('.'));
+        assert_eq!(verify_unsigned(&token, NOW).map(|c| c.sub), Ok("2".to_owned()));
+        assert_eq!(verify(&token, SECRET, NOW), Err(JwtError::UnsupportedAlg("none".into())));
+        // Claims and time as for a signed token.
+        assert_eq!(verify_unsigned(&unsigned(r#"{"alg":"none"}"#, r#"{"sub":"2","exp":0}"#), NOW), Err(JwtError::Expired { exp: 0, now: NOW }));
+        let later = unsigned(r#"{"alg":"none"}"#, &format!(r#"{{"sub":"2","exp":1900000000,"nbf":{}}}"#, NOW + 1));
+        assert_eq!(verify_unsigned(&later, NOW).unwrap_err().code(), "token_not_yet_valid");
+        for bad_claims in [r#"{"sub":"02","exp":1900000000}"#, r#"{"sub":"2"}"#, "[1]"] {
+            assert_eq!(verify_unsigned(&unsigned(r#"{"alg":"none"}"#, bad_claims), NOW).unwrap_err().code(), "malformed_token", "{bad_claims}");
+        }
+    }
+
+    #[test]
+    fn verify_unsigned_takes_exactly_alg_none_and_no_signature() {
+        let payload = r#"{"sub":"1","exp":1900000000}"#;
+        for (header, alg) in [(r#"{"alg":"HS256"}"#, "HS256"), (r#"{"alg":"None"}"#, "None"), (r#"{"alg":"NONE"}"#, "NONE"), ("{}", "missing"), (r#"{"alg":null}"#, "missing")] {
+            assert_eq!(verify_unsigned(&unsigned(header, payload), NOW), Err(JwtError::UnsupportedAlg(alg.into())), "{header}");
+        }
+        // A signed token is not unsigned, whatever its signature.
+        assert_eq!(verify_unsigned(&encode(&claims(), SECRET), NOW).unwrap_err().code(), "unsupported_alg");
+        let signed_none = with_header(r#"{"alg":"none"}"#, payload);
+        assert_eq!(verify_unsigned(&signed_none, NOW).unwrap_err().code(), "malformed_token", "a signature part on an unsigned token");
+        let cases = [
+            ("two parts", format!("{}.{}", B64.encode(r#"{"alg":"none"}"#), B64.encode(payload))),
+            ("crit", unsigned(r#"{"alg":"none","crit":["exp"]}"#, payload)),
+            ("padded payload", format!("{}.{}=.", B64.encode(r#"{"alg":"none"}"#), B64.encode(payload))),
+            ("too long", format!("{}.{}.", "a".repeat(MAX_TOKEN_LEN), "b")),
+        ];
+        for (name, token) in cases {
+            assert_eq!(verify_unsigned(&token, NOW).unwrap_err().code(), "malformed_token", "{name}");
+        }
     }
 
     #[test]

@@ -64,6 +64,9 @@ pub struct Verifier<'a> {
     pub lifetimes: Lifetimes,
     /// The time to check expiry against.
     pub now_ms: Millis,
+    /// Whether a bearer token with `"alg": "none"` and no signature is accepted (as
+    /// `AuthKind::UnsignedJwt`): the lab's deliberately vulnerable `jwt_alg_none` setting.
+    pub accept_unsigned: bool,
 }
 
 /// The request's credential, checked: who it names, or the 401 that says why not (503 when the
@@ -73,11 +76,19 @@ pub async fn authenticate(verifier: Verifier<'_>, headers: &HeaderMap) -> Result
         Credential::None => Err(AppError::new(ErrorCode::NoCredentials, "Neither a session cookie nor a bearer token came with this request.")),
         Credential::Bearer(token) => {
             let now = (verifier.now_ms / 1000) as i64;
-            let claims = jwt::verify_with(&token, verifier.key, now).map_err(|e| token_error(jwt_code(&e), capitalised(&e.to_string())))?;
+            let (verified, kind) = match jwt::verify_with(&token, verifier.key, now) {
+                // The deliberate bug: a token `verify_with` refused for its `alg: none` is read
+                // again without any signature, so anyone can write one for any user.
+                Err(jwt::JwtError::UnsupportedAlg(alg)) if alg == "none" && verifier.accept_unsigned => {
+                    (jwt::verify_unsigned(&token, now), AuthKind::UnsignedJwt)
+                }
+                verified => (verified, AuthKind::Jwt),
+            };
+            let claims = verified.map_err(|e| token_error(jwt_code(&e), capitalised(&e.to_string())))?;
             let user = claims.sub.parse::<u64>().ok().and_then(password::by_id).ok_or_else(|| {
                 token_error(ErrorCode::UnknownUser, format!("The token's sub ({}) names no user of this server.", claims.sub))
             })?;
-            Ok(Authed { user, kind: AuthKind::Jwt, session: None })
+            Ok(Authed { user, kind, session: None })
         }
         Credential::Session(cookie) => {
             let unknown = || AppError::new(ErrorCode::UnknownSession, "No session with this id exists (never did, logged out or revoked).");
