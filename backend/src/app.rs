@@ -48,7 +48,9 @@ fn lab(state: &AppState) -> Router<AppState> {
         .route("/api/logout", post(api::logout))
         .route("/api/token", post(api::token))
         .route("/api/profile", get(api::profile))
-        .route("/api/transfer", post(api::transfer))
+        // GET only while the deliberately vulnerable `transfer_via_get` is on (`api::TransferViaGet`).
+        .route("/api/transfer", post(api::transfer).get(api::transfer_via_get).fallback(api::transfer_method_not_allowed))
+        .route("/api/csrf-token", get(api::csrf_token))
         // Unknown lab paths are the lab's too: logged, with the policy's headers.
         .route("/api", any(error::not_found))
         .route("/api/{*rest}", any(error::not_found))

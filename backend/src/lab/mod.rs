@@ -9,9 +9,12 @@
 //! 4. apply the CSRF defenses that are on (`defenses`): the Origin check, and Fetch Metadata
 //!    (tower-http's `CsrfLayer` around the routes, trusting `crate::fetch_metadata`);
 //! 5. run the route (axum handlers in `routes::api`), which says what it did as a `RouteReport`;
+//!    the defenses that need the user or the body are its extractors ("JSON only" in `LabJson`,
+//!    the CSRF token in `csrf_token::CsrfChecked`);
 //! 6. put the CORS headers on its answer, `Cache-Control: no-store` and `X-Instance`;
 //! 7. log the request, with the CORS reason and the route's report as data.
 
+pub mod csrf_token;
 pub mod defenses;
 pub mod extract;
 pub mod mistaken;

@@ -29,6 +29,9 @@ pub enum RouteReport {
     FetchMetadataRefused { old_browser: bool },
     /// "JSON only" refused a `text/plain` body that the lab takes otherwise.
     JsonOnlyRefused,
+    /// The CSRF token defense refused a session's transfer: no `X-CSRF-Token` came (`missing`),
+    /// or one that is not the session's.
+    CsrfTokenRefused { missing: bool },
 }
 
 impl RouteReport {
@@ -51,6 +54,10 @@ impl RouteReport {
                 RouteOutcome::DefenseRefused { defense: Defense::FetchMetadata, saw: DefenseSaw::CrossSite { old_browser: *old_browser } }
             }
             RouteReport::JsonOnlyRefused => RouteOutcome::DefenseRefused { defense: Defense::JsonOnly, saw: DefenseSaw::PlainTextBody },
+            RouteReport::CsrfTokenRefused { missing } => RouteOutcome::DefenseRefused {
+                defense: Defense::CsrfToken,
+                saw: if *missing { DefenseSaw::MissingCsrfToken } else { DefenseSaw::WrongCsrfToken },
+            },
         }
     }
 }

@@ -6,25 +6,32 @@ use std::{sync::Arc, time::Instant};
 
 use axum::{
     Json,
-    extract::State,
-    http::{HeaderValue, StatusCode, header},
+    extract::{FromRequestParts, Query, State, rejection::QueryRejection},
+    http::{HeaderValue, StatusCode, header, request::Parts},
     response::IntoResponse,
 };
+use serde::Deserialize;
 use shared::{
     jwt::{self, Claims},
-    wire::{Amount, ErrorCode, LoginRequest, LoginResponse, Profile, TokenResponse, TransferMade, TransferRequest, TransferResponse, User},
+    wire::{
+        Amount, CsrfToken, Email, ErrorCode, LoginRequest, LoginResponse, Number, Profile, TokenResponse, TransferMade, TransferRequest, TransferResponse,
+        User, Vulnerable,
+    },
 };
 
 use crate::{
-    auth::{password::Busy, store_unavailable},
+    auth::{Authed, password::Busy, store_unavailable},
     bank::TransferError,
     clock::{Clock, rfc3339},
     error::AppError,
-    lab::{AuthUser, LabJson, Refused, Snapshot},
+    lab::{
+        AuthUser, LabJson, Refused, Snapshot,
+        csrf_token::{self, CsrfChecked},
+    },
     request_log::RouteReport,
     session_cookie::SessionCookie,
     sessions::{Session, SessionId},
-    state::{Accounts, LiveLab},
+    state::{Accounts, AppState, LiveLab},
 };
 
 /// The shared part of `/api/login` and `/api/token`: the throttle, then argon2.
@@ -109,20 +116,53 @@ pub async fn profile(AuthUser(authed): AuthUser) -> impl IntoResponse {
     (RouteReport::Authenticated(authed), Json(Profile { user: authed.user.user(), auth: authed.kind }))
 }
 
-/// `POST /api/transfer`: the seed's bank transfer. Authenticates first; the body is read
-/// after, and its errors are logged with who sent it.
+/// `POST /api/transfer`: the seed's bank transfer. Authenticates first (and checks the CSRF
+/// token while that defense is on); the body is read after, and its errors are logged with who
+/// sent it.
 pub async fn transfer(
     State(lab): State<Arc<LiveLab>>,
     State(clock): State<Clock>,
-    AuthUser(by): AuthUser,
+    CsrfChecked(by): CsrfChecked,
     body: Result<LabJson<TransferRequest>, Refused>,
 ) -> Result<impl IntoResponse, Refused> {
-    let refused = |error: AppError| Refused { report: RouteReport::TransferRefused { by, code: error.code }, error };
     // A defense's refusal ("JSON only") stays the defense's; any other is the transfer's.
     let LabJson(TransferRequest { to, amount }) = body.map_err(|r| match r.report {
         RouteReport::JsonOnlyRefused => r,
-        _ => refused(r.error),
+        _ => refused_transfer(by, r.error),
     })?;
+    move_money(&lab, &clock, by, to, amount)
+}
+
+/// The query of `GET /api/transfer`, as text: its values are checked as the POST body's are.
+#[derive(Deserialize)]
+pub struct TransferQuery {
+    to: String,
+    /// A JSON number, as in the body: `100`; `1.5` or `0` is an invalid amount (422).
+    amount: String,
+}
+
+/// `GET /api/transfer?to=EMAIL&amount=N`: the same transfer as `POST`, only while the
+/// deliberately vulnerable `transfer_via_get` setting is on (else `TransferViaGet` answers the
+/// route's 405). A state change on a safe method: `SameSite=Lax` sends the cookie with a
+/// top-level navigation from another site, and the Origin check and Fetch Metadata, which look
+/// at unsafe methods only, let it through. (Axum routes `HEAD` here too, as Express does.)
+pub async fn transfer_via_get(
+    _on: TransferViaGet,
+    State(lab): State<Arc<LiveLab>>,
+    State(clock): State<Clock>,
+    CsrfChecked(by): CsrfChecked,
+    query: Result<Query<TransferQuery>, QueryRejection>,
+) -> Result<impl IntoResponse, Refused> {
+    let invalid = |why: String| refused_transfer(by, AppError::new(ErrorCode::InvalidQuery, why));
+    let Query(TransferQuery { to, amount }) = query.map_err(|e| invalid(format!("Give the transfer as ?to=EMAIL&amount=N: {}.", e.body_text())))?;
+    let to = Email::try_from(to).map_err(|why| invalid(format!("to: {why}.")))?;
+    let amount = serde_json::from_str::<Number>(&amount).map_err(|_| invalid("amount must be a number, written as in JSON (100).".to_owned()))?;
+    move_money(&lab, &clock, by, to, amount)
+}
+
+/// What the transfer does once its request is read, for both methods.
+fn move_money(lab: &LiveLab, clock: &Clock, by: Authed, to: Email, amount: Number) -> Result<(RouteReport, Json<TransferResponse>), Refused> {
+    let refused = |error: AppError| refused_transfer(by, error);
     let amount = Amount::try_from(amount).map_err(|why| refused(AppError::new(ErrorCode::InvalidAmount, format!("{why}."))))?;
     let balance = lab.bank().transfer(by.user.id, &to, amount, clock.now_ms()).map_err(|e| {
         refused(match e {
@@ -134,4 +174,45 @@ pub async fn transfer(
     })?;
     let made = TransferMade { to: to.to_string(), amount: amount.get() };
     Ok((RouteReport::Transferred { by, to, amount }, Json(TransferResponse { balance, transfer: made })))
+}
+
+/// An authenticated transfer refused for `error`: logged with who asked.
+fn refused_transfer(by: Authed, error: AppError) -> Refused {
+    Refused { report: RouteReport::TransferRefused { by, code: error.code }, error }
+}
+
+/// Lets `GET /api/transfer` through only while `transfer_via_get` is on in this request's
+/// snapshot; otherwise the route's 405, as before the setting existed, before anything else is
+/// looked at (no authentication, nothing in the log but the 405).
+pub struct TransferViaGet;
+
+impl FromRequestParts<AppState> for TransferViaGet {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let Ok(Snapshot(settings)) = Snapshot::from_request_parts(parts, state).await;
+        settings.vulnerable.transfer_via_get.then_some(TransferViaGet).ok_or_else(|| transfer_not_allowed(settings.vulnerable))
+    }
+}
+
+/// The 405 of `/api/transfer` for a method it does not take: its `Allow` names `GET` (and
+/// `HEAD`) only while `transfer_via_get` is on, not whenever the route has a GET handler.
+pub async fn transfer_method_not_allowed(Snapshot(settings): Snapshot) -> AppError {
+    transfer_not_allowed(settings.vulnerable)
+}
+
+fn transfer_not_allowed(vulnerable: Vulnerable) -> AppError {
+    let allow = if vulnerable.transfer_via_get { "GET,HEAD,POST" } else { "POST" };
+    AppError::method_not_allowed().with_header(header::ALLOW, HeaderValue::from_static(allow))
+}
+
+/// `GET /api/csrf-token`: the CSRF token of the request's session (`lab::csrf_token`), whether
+/// the defense is on or not, so that a page can fetch it before the defense asks for it. A
+/// bearer token has no session to bind a token to (and needs none): 401 `no_credentials`.
+pub async fn csrf_token(AuthUser(authed): AuthUser) -> Result<impl IntoResponse, Refused> {
+    let Some(session) = authed.session else {
+        let message = "A CSRF token belongs to a session: send the session cookie, not a bearer token (which needs no CSRF token).";
+        return Err(AppError::new(ErrorCode::NoCredentials, message).into());
+    };
+    Ok((RouteReport::Authenticated(authed), Json(CsrfToken { token: csrf_token::key().token(session) })))
 }

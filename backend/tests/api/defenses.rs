@@ -44,7 +44,7 @@ async fn the_origin_check_refuses_foreign_origins_before_the_route_runs() {
     let app = test_app();
     let victim = logged_in(&app).await;
     let body = set_defenses(&app, json!({"origin_check": true, "json_only": false})).await;
-    assert_eq!(body.json::<Value>(), json!({"origin_check": true, "json_only": false, "fetch_metadata": false}));
+    assert_eq!(body.json::<Value>(), json!({"origin_check": true, "json_only": false, "fetch_metadata": false, "csrf_token": false}));
     assert_error(transfer(&victim, Some("http://localhost:3001"), "text/plain").await, 403, "origin_refused");
     assert_error(transfer(&victim, Some("null"), "text/plain").await, 403, "origin_refused");
     assert_eq!(balance(&app).await, 1000);
@@ -75,7 +75,7 @@ async fn defenses_are_strict_json_and_reset_turns_them_off() {
     set_defenses(&app, json!({"origin_check": true, "json_only": true})).await;
     app.reset().await;
     let now: Value = app.get("/control/defenses").send().await.json();
-    assert_eq!(now, json!({"origin_check": false, "json_only": false, "fetch_metadata": false}));
+    assert_eq!(now, json!({"origin_check": false, "json_only": false, "fetch_metadata": false, "csrf_token": false}));
 }
 
 #[tokio::test]

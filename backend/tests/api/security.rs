@@ -24,9 +24,9 @@ async fn defenses(app: &TestApp) -> Value {
 
 #[tokio::test]
 async fn a_cross_site_reset_is_refused_and_the_defenses_stay_on() {
-    // Arrange: the person switched both defenses on
+    // Arrange: the person switched every defense on
     let app = test_app();
-    let on = json!({"origin_check": true, "json_only": true, "fetch_metadata": true});
+    let on = json!({"origin_check": true, "json_only": true, "fetch_metadata": true, "csrf_token": true});
     app.put("/control/defenses").json(&on).send().await;
 
     // Act: another page resets the lab, as a fetch with its Origin …
