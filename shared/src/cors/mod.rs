@@ -10,5 +10,5 @@ pub mod predict;
 pub mod server;
 
 pub use engine::Engine;
-pub use policy::{AllowOrigin, CorsPolicy, Mistake, PolicyError, RefusedPreflight, ValidPolicy};
+pub use policy::{AllowOrigin, CorsPolicy, Mistake, PolicyError, Preemption, RefusedPreflight, ValidPolicy};
 pub use server::{Action, CorsRequest, Decision, Reason, decide};

@@ -104,16 +104,46 @@ impl Mistake {
         }
     }
 
-    /// The status a mistake answers with instead of the lab's own answer, if it is one that
-    /// does: on a preflight, or (`ErrorWithoutCors`) on the request itself.
-    pub fn preempts(self, preflight: bool) -> Option<u16> {
+    /// The answer a mistake gives instead of the lab's own, if it is one that does: on a
+    /// preflight, or (`ErrorWithoutCors`) on the request itself.
+    pub fn preempts(self, preflight: bool) -> Option<Preemption> {
         match (self, preflight) {
-            (Mistake::AuthBeforeCors, true) => Some(401),
-            (Mistake::OptionsNotFound, true) => Some(404),
-            (Mistake::OptionsNotAllowed | Mistake::PreflightPassedOn, true) => Some(405),
-            (Mistake::RedirectedPreflight, true) => Some(308),
-            (Mistake::ErrorWithoutCors, false) => Some(500),
+            (Mistake::AuthBeforeCors, true) => Some(Preemption::Unauthenticated),
+            (Mistake::OptionsNotFound, true) => Some(Preemption::NoOptionsRoute),
+            (Mistake::OptionsNotAllowed | Mistake::PreflightPassedOn, true) => Some(Preemption::NoOptionsMethod),
+            (Mistake::RedirectedPreflight, true) => Some(Preemption::Redirected),
+            (Mistake::ErrorWithoutCors, false) => Some(Preemption::HandlerFailed),
             _ => None,
+        }
+    }
+}
+
+/// An answer a server mistake gives instead of the lab's own (`Mistake::preempts`). A type
+/// of its own, apart from `Mistake`, because the mistakes that only change the CORS headers
+/// of the lab's answer (a doubled or slashed `Access-Control-Allow-Origin`) have none: what
+/// sends an answer cannot be handed one of those.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Preemption {
+    /// Authentication ran before CORS: 401, a preflight never carries credentials.
+    Unauthenticated,
+    /// The router ran before CORS and no route takes `OPTIONS`: 404.
+    NoOptionsRoute,
+    /// The router answered the preflight, the route having no `OPTIONS` method: 405.
+    NoOptionsMethod,
+    /// A framework's trailing-slash redirect: 308.
+    Redirected,
+    /// The handler failed, and its error answer skipped the CORS headers: 500.
+    HandlerFailed,
+}
+
+impl Preemption {
+    pub fn status(self) -> u16 {
+        match self {
+            Preemption::Unauthenticated => 401,
+            Preemption::NoOptionsRoute => 404,
+            Preemption::NoOptionsMethod => 405,
+            Preemption::Redirected => 308,
+            Preemption::HandlerFailed => 500,
         }
     }
 }

@@ -47,7 +47,7 @@ fn preflight_answer(policy: &CorsPolicy, req: &BrowserRequest) -> Answer {
     };
     let decision = decide(policy, &preflight);
     let status = match decision.action {
-        Action::Preempted(mistake) => mistake.preempts(true).unwrap_or(500),
+        Action::Preempted(answer) => answer.status(),
         Action::AnswerPreflight { allowed: true } => 204,
         Action::AnswerPreflight { allowed: false } if policy.refused_preflight == RefusedPreflight::Headers => 204,
         _ => 403,

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::policy::{AllowOrigin, CorsPolicy, Mistake, RefusedPreflight};
+use super::policy::{AllowOrigin, CorsPolicy, Mistake, Preemption, RefusedPreflight};
 
 /// The CORS-relevant parts of an incoming request.
 #[derive(Clone, Copy, Debug, Default)]
@@ -35,9 +35,9 @@ pub enum Action {
     AnswerPreflight { allowed: bool },
     /// Run the route and add `headers` to its response.
     Continue,
-    /// The lab's mistake answers instead (`Mistake::preempts` names the status), with the
-    /// decision's headers: none for a mistake made before CORS runs.
-    Preempted(Mistake),
+    /// The lab's mistake answers instead (`Mistake::preempts`), with the decision's headers:
+    /// none for a mistake made before CORS runs. `Reason::Preempted` names the mistake.
+    Preempted(Preemption),
 }
 
 /// The verdict for one request, computed from one policy snapshot.
@@ -162,9 +162,9 @@ pub fn decide<'a>(policy: &'a CorsPolicy, req: &CorsRequest<'a>) -> Decision<'a>
     let vary_origin = matches!(policy.allow_origin, AllowOrigin::List { .. } | AllowOrigin::Reflect);
     if let Some(mistake) = policy.mistake
         && mistake.before_cors()
-        && mistake.preempts(req.is_preflight()).is_some()
+        && let Some(answer) = mistake.preempts(req.is_preflight())
     {
-        return Decision { action: Action::Preempted(mistake), headers: vec![], vary_origin, reason: Reason::Preempted { by: mistake } };
+        return Decision { action: Action::Preempted(answer), headers: vec![], vary_origin, reason: Reason::Preempted { by: mistake } };
     }
     let Some(origin) = req.origin else {
         return Decision { action: Action::Continue, headers: vec![], vary_origin, reason: Reason::NoOrigin };
@@ -218,7 +218,8 @@ pub fn decide<'a>(policy: &'a CorsPolicy, req: &CorsRequest<'a>) -> Decision<'a>
         vec![]
     };
     let action = match policy.mistake {
-        Some(mistake @ Mistake::PreflightPassedOn) => Action::Preempted(mistake),
+        // CORS added its headers and passed the preflight on to the router, which has no OPTIONS.
+        Some(Mistake::PreflightPassedOn) => Action::Preempted(Preemption::NoOptionsMethod),
         _ => Action::AnswerPreflight { allowed },
     };
     Decision { action, headers, vary_origin, reason }
