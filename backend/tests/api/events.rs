@@ -18,10 +18,15 @@ struct Sent {
 
 /// Reads the stream until `n` events arrived.
 async fn read_sent(response: reqwest::Response, n: usize) -> Vec<Sent> {
+    read_until(response, |sent| sent.len() >= n).await
+}
+
+/// Reads events until `done` holds for those read so far.
+async fn read_until(response: reqwest::Response, done: impl Fn(&[Sent]) -> bool) -> Vec<Sent> {
     let mut stream = response.bytes_stream();
     let mut buffer = String::new();
     let mut events = Vec::new();
-    while events.len() < n {
+    while !done(&events) {
         let chunk = tokio::time::timeout(Duration::from_secs(5), stream.next()).await.expect("an event in time").unwrap().unwrap();
         buffer.push_str(&String::from_utf8_lossy(&chunk));
         while let Some(end) = buffer.find("\n\n") {
@@ -88,4 +93,23 @@ async fn a_settings_change_is_sent_to_every_open_stream() {
         assert_eq!(sent.data["defenses"]["origin_check"], false);
         assert!(sent.data["jwt"]["ttl_seconds"].is_u64(), "{}", sent.data);
     }
+}
+
+#[tokio::test]
+async fn a_challenge_start_is_announced_as_a_reset_and_a_challenge_to_every_open_page() {
+    // Arrange: a page's stream is open
+    let served = spawn_app().await;
+    let live = served.client.get(format!("{}/control/events", served.base)).send().await.unwrap();
+
+    // Act: another tab starts a challenge
+    let start = served.client.post(format!("{}/control/challenge", served.base)).json(&serde_json::json!({"id": "trusted_null"})).send().await.unwrap();
+    assert_eq!(start.status(), 200);
+
+    // Assert: the stream tells of the reset and of the run (the settings changes come too, one
+    // or two events: quick changes may come as one)
+    let has = |sent: &[Sent], name: &str| sent.iter().any(|s| s.name == name);
+    let sent = read_until(live, |sent| has(sent, "reset") && has(sent, "challenge")).await;
+    let named = |name: &str| sent.iter().find(|s| s.name == name).map(|s| s.data.clone());
+    assert_eq!(named("reset"), Some(serde_json::json!({})));
+    assert_eq!(named("challenge").map(|d| d["run"]["id"].clone()), Some(Value::from("trusted_null")));
 }
