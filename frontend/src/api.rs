@@ -418,6 +418,26 @@ fn credentials(mode: CredentialsMode) -> RequestCredentials {
     }
 }
 
+/// The guided challenges (`/control/challenge`): the server sets the lab up and judges; the
+/// page starts, stops and listens.
+impl Api {
+    pub fn challenge(&self) -> impl Future<Output = Result<shared::challenge::ChallengeState>> + use<> {
+        self.get("/control/challenge")
+    }
+
+    /// Starts `id`: the server resets the lab and sets it up for the challenge.
+    pub fn start_challenge(&self, id: shared::challenge::ChallengeId) -> impl Future<Output = Result<shared::challenge::Run>> + use<> {
+        let body = json::to_string(&shared::challenge::StartChallenge { id });
+        self.body(Method::POST, "/control/challenge", Some(body)).map(|body| body.and_then(Body::read))
+    }
+
+    /// Ends the running challenge; the lab stays as it is.
+    pub fn stop_challenge(&self) -> impl Future<Output = Result<()>> + use<> {
+        let sent = self.send(Method::DELETE, "/control/challenge", None);
+        async move { sent.await.map(drop) }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,10 +17,12 @@ use crate::{
         csrf::bank::Bank,
         scaling::instances::Scaling,
     },
-    live_log, loopback, page,
+    challenges::panel::ChallengesPanel,
+    live_log::{self, Sinks},
+    loopback, page,
     start_here::StartHere,
     unreachable::Unreachable,
-    state::{self, Jwt, LiveSettings, Panel, Probes, Problem, Reported, ServerLog},
+    state::{self, Challenges, ExploitHits, Jwt, LiveSettings, OldLab, Panel, Probes, Problem, Reported, ServerLog, ThirdPartyCookies},
 };
 
 /// The playground, or only the refusal of a backend it must not talk to (`?api=`).
@@ -64,6 +66,9 @@ fn Playground(base: String) -> impl IntoView {
     let log = ServerLog::new(&api);
     let live = LiveSettings::new(&api, problem);
     let probes = Probes::new(&api, log, jwt);
+    let hits = ExploitHits::new();
+    let old_lab = OldLab { jwt, probes, log, live, problem, hits };
+    let challenges = Challenges::new(&api, old_lab, problem);
     provide_context(api.clone());
     provide_context(control);
     provide_context(problem);
@@ -71,22 +76,19 @@ fn Playground(base: String) -> impl IntoView {
     provide_context(log);
     provide_context(live);
     provide_context(probes);
+    provide_context(hits);
+    provide_context(challenges);
+    provide_context(ThirdPartyCookies(RwSignal::new(None)));
     provide_context(state::ComposerRequest(RwSignal::new(LabRequest::default())));
     // Detected once: every explanation below is worded for the engine the person runs.
     provide_context(page::engine());
-    live_log::follow(api.clone(), log, live);
+    live_log::follow(api.clone(), Sinks { log, live, challenges, hits, old_lab });
 
     let reset = Action::new_local(move |_: &()| {
         let done = api.reset();
         async move {
             match done.await {
-                Ok(()) => {
-                    jwt.0.set(None);
-                    probes.clear();
-                    log.clear();
-                    live.reload();
-                    problem.clear();
-                }
+                Ok(()) => old_lab.forget(),
                 Err(e) => problem.report(Panel::Page, format!("Reset failed: {e}")),
             }
         }
@@ -103,7 +105,7 @@ fn Playground(base: String) -> impl IntoView {
                 "Each result shows what the page could read, what the server received and sent, and why."
             </p>
             <nav aria-label="Labs">
-                <a href="#start-here">"Start here"</a> <a href="#policy">"Policy"</a> <a href="#auth-lab">"Auth"</a> <a href="#composer">"Composer"</a>
+                <a href="#start-here">"Start here"</a> <a href="#challenges">"Challenges"</a> <a href="#policy">"Policy"</a> <a href="#auth-lab">"Auth"</a> <a href="#composer">"Composer"</a>
                 <a href="#results">"Results"</a> <a href="#console">"Console"</a> <a href="#bank">"CSRF"</a> <a href="#comparison">"Sessions vs JWT"</a> <a href="#code">"Code"</a>
                 <button id="reset" class="link" on:click=move |_| { reset.dispatch(()); }>"Reset the lab"</button>
             </nav>
@@ -114,6 +116,7 @@ fn Playground(base: String) -> impl IntoView {
         <main>
             {shared.map(|shared| view! { <SharedDraft shared/> })}
             <StartHere/>
+            <ChallengesPanel/>
             <div class="columns">
                 <div>
                     <PolicyPanel/>

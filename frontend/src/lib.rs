@@ -16,10 +16,12 @@
 //!   engine, and the server's log in words), `controls` (pieces the forms share).
 //! - `app`: the page that puts the labs together, with `control_token`'s form and
 //!   `start_here`, the first five minutes as six steps ticked off from the page's own data,
-//!   and `unreachable`, which says why the backend gives no answer when it gives none.
+//!   and `unreachable`, which says why the backend gives no answer when it gives none;
+//!   `challenges`, the guided challenges the server sets up and judges.
 
 pub mod api;
 pub mod app;
+pub mod challenges;
 pub mod control_token;
 pub mod controls;
 pub mod engines;

@@ -151,3 +151,103 @@ fn only_loopback_site_links_become_links() {
     assert!(parent.query_selector("a[href^='javascript']").unwrap().is_none());
     assert!(text(&parent, ".refused-link").contains("Refused a link the backend named: javascript:alert(document.cookie)"));
 }
+
+/// The challenges panel, mounted with the page's state and a run the server announced.
+mod challenges {
+    use frontend::{
+        api::{Api, ControlToken},
+        challenges::panel::ChallengesPanel,
+        state::{Challenges, ExploitHits, Jwt, LiveSettings, OldLab, Probes, Problem, ServerLog, ThirdPartyCookies, challenge::STORAGE_KEY},
+    };
+    use shared::challenge::{ChallengeId, ChallengeState, Run, Solved};
+
+    use super::*;
+
+    fn storage() -> web_sys::Storage {
+        web_sys::window().unwrap().local_storage().unwrap().unwrap()
+    }
+
+    /// Mounts the panel with no progress stored; hands back its element, the challenges and the log.
+    fn mount_panel() -> (web_sys::HtmlElement, Challenges, ServerLog) {
+        storage().remove_item(STORAGE_KEY).unwrap();
+        let parent = parent();
+        let made = RwSignal::new(None::<(Challenges, ServerLog)>);
+        let handle = leptos::mount::mount_to(parent.clone(), move || {
+            // A backend nobody answers at: the panel shows what it is given.
+            let api = Api::new("http://localhost:9", ControlToken::new());
+            let (problem, jwt, log, hits) = (Problem::new(), Jwt(RwSignal::new(None)), ServerLog::new(&api), ExploitHits::new());
+            let (live, probes) = (LiveSettings::new(&api, problem), Probes::new(&api, log, jwt));
+            let challenges = Challenges::new(&api, OldLab { jwt, probes, log, live, problem, hits }, problem);
+            provide_context(Engine::Chromium);
+            provide_context(problem);
+            provide_context(log);
+            provide_context(hits);
+            provide_context(challenges);
+            provide_context(ThirdPartyCookies(RwSignal::new(None)));
+            made.set(Some((challenges, log)));
+            view! { <ChallengesPanel/> }
+        });
+        handle.forget();
+        let (challenges, log) = made.get_untracked().unwrap();
+        (parent, challenges, log)
+    }
+
+    fn state_of(parent: &web_sys::HtmlElement, key: &str) -> Option<String> {
+        parent.query_selector(&format!("li[data-challenge='{key}']")).unwrap()?.get_attribute("data-state")
+    }
+
+    fn run(id: ChallengeId, solved: Option<Solved>) -> ChallengeState {
+        ChallengeState { run: Some(Run { id, started_after: 0, started_at: "2026-11-24T18:00:00.000Z".into(), solved }) }
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_running_challenge_shows_its_goal_its_engine_note_and_one_hint_at_a_time() {
+        let (parent, challenges, _) = mount_panel();
+        assert_eq!(parent.query_selector_all("li[data-challenge]").unwrap().length(), 14);
+        assert_eq!(state_of(&parent, "one_preflight").as_deref(), Some("open"));
+        assert!(parent.query_selector("#challenge-goal").unwrap().is_none(), "nothing runs yet");
+
+        challenges.replace(run(ChallengeId::OnePreflight, None));
+        leptos::task::tick().await;
+
+        assert_eq!(state_of(&parent, "one_preflight").as_deref(), Some("running"));
+        let challenge = ChallengeId::OnePreflight.challenge();
+        assert_eq!(text(&parent, "#challenge-goal"), challenge.goal);
+        assert!(text(&parent, "[data-note='preflight-cache']").contains(Engine::Chromium.max_age_cap_words()));
+        assert_eq!(text(&parent, "#challenge-hint"), format!("Show a hint (1 of {})", challenge.hints.len()));
+        assert_eq!(parent.query_selector_all("#challenge-hints li").unwrap().length(), 0);
+
+        parent.query_selector("#challenge-hint").unwrap().unwrap().unchecked_into::<web_sys::HtmlElement>().click();
+        leptos::task::tick().await;
+
+        assert_eq!(text(&parent, "#challenge-hints"), challenge.hints[0]);
+        assert_eq!(text(&parent, "#challenge-hint"), format!("Show a hint (2 of {})", challenge.hints.len()));
+        assert!(storage().get_item(STORAGE_KEY).unwrap().unwrap().contains("\"one_preflight\":1"), "the hint shown is kept");
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_solved_run_shows_the_lesson_and_the_entries_that_proved_it_and_is_remembered() {
+        let (parent, challenges, log) = mount_panel();
+        log.add(vec![entry(7, 200, Reason::Allowed { origin: OriginRule::InList }, Some(PAGE))]);
+        challenges.replace(run(ChallengeId::CredentialsAndWildcard, None));
+        leptos::task::tick().await;
+        assert!(parent.query_selector("#challenge-solved").unwrap().is_none());
+
+        challenges.replace(run(ChallengeId::CredentialsAndWildcard, Some(Solved { entries: vec![7], hits: vec![] })));
+        leptos::task::tick().await;
+
+        assert_eq!(state_of(&parent, "credentials_and_wildcard").as_deref(), Some("solved"));
+        assert!(text(&parent, "#challenge-solved").contains(ChallengeId::CredentialsAndWildcard.challenge().lesson));
+        assert!(text(&parent, "#challenge-proof li[data-seq='7']").starts_with("#7 request: GET /api/profile → 200"));
+        assert!(storage().get_item(STORAGE_KEY).unwrap().unwrap().contains("credentials_and_wildcard"));
+
+        // Stopped, it stays solved in this browser, until the person forgets the progress.
+        challenges.replace(ChallengeState { run: None });
+        leptos::task::tick().await;
+        assert_eq!(state_of(&parent, "credentials_and_wildcard").as_deref(), Some("solved"));
+        parent.query_selector("#challenges-forget").unwrap().unwrap().unchecked_into::<web_sys::HtmlElement>().click();
+        leptos::task::tick().await;
+        assert_eq!(state_of(&parent, "credentials_and_wildcard").as_deref(), Some("open"));
+        assert_eq!(storage().get_item(STORAGE_KEY).unwrap(), None);
+    }
+}

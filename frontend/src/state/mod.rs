@@ -8,29 +8,45 @@
 //! - `Probes` (`probes`): the requests the page sent, with what came back, and the one way a
 //!   lab request is sent;
 //! - `Problem` (`problem`): what went wrong last, and where it is shown;
-//! - `ComposerRequest`, `Jwt` (here): the request being composed, and the token in memory.
+//! - `ComposerRequest`, `Jwt` (here): the request being composed, and the token in memory;
+//! - `Challenges` (`challenge`): the challenge the server runs, and the person's progress;
+//! - `ExploitHits` (`exploit`): the exploit server's access log as it streams in;
+//! - `ThirdPartyCookies` (here): what the third-party cookie probe measured in this browser;
+//! - `OldLab` (`reset`): what the page holds of the lab, dropped the same way after any reset.
 
+pub mod challenge;
+pub mod exploit;
 pub mod live;
 pub mod log;
 pub mod probes;
 pub mod problem;
+pub mod reset;
 
 use leptos::prelude::*;
 
-use shared::wire::TokenResponse;
+use shared::{cookie::SameSite, wire::TokenResponse};
 
 use crate::{api::BrowserView, json, lab_request::LabRequest};
 
 pub use self::{
+    challenge::Challenges,
+    exploit::ExploitHits,
     live::LiveSettings,
     log::ServerLog,
     probes::Probes,
     problem::{Panel, Problem, Reported},
+    reset::OldLab,
 };
 
 /// The request the composer builds; a shared link may fill it.
 #[derive(Clone, Copy)]
 pub struct ComposerRequest(pub RwSignal<LabRequest>);
+
+/// What the third-party cookie probe measured in this browser, once it ran: the `SameSite`
+/// in force then, and whether the session cookie went with the other site's request. The
+/// CSRF lab's stories and the challenges that attack from another site both read it.
+#[derive(Clone, Copy)]
+pub struct ThirdPartyCookies(pub RwSignal<Option<(SameSite, bool)>>);
 
 /// The JWT from `/api/token`, or as the person re-signed it: kept in this page's memory only
 /// (gone on reload: nothing for an XSS to find later).

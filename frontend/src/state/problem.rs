@@ -13,6 +13,7 @@ pub enum Panel {
     Auth,
     Csrf,
     Scaling,
+    Challenges,
 }
 
 #[derive(Clone, Copy)]

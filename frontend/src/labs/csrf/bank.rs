@@ -16,7 +16,7 @@ use super::{
 use crate::{
     api::{self, Api},
     engines, loopback, page, server_words,
-    state::{LiveSettings, Panel, Reported, ServerLog, live::Change},
+    state::{LiveSettings, Panel, Reported, ServerLog, ThirdPartyCookies, live::Change},
 };
 
 #[component]
@@ -37,8 +37,9 @@ pub fn Bank() -> impl IntoView {
         let origin = page::origin();
         log.newest_where(5, |e| is_attack(e, &origin))
     };
-    // What the third-party cookie probe measured in this browser: the stories use it.
-    let measured = RwSignal::new(None::<(SameSite, bool)>);
+    // What the third-party cookie probe measured in this browser: the stories use it, and so
+    // do the challenges that attack from another site.
+    let measured = expect_context::<ThirdPartyCookies>().0;
     view! {
         <section class="panel" id="bank" aria-labelledby="bank-title">
             <h2 id="bank-title">"5. The other site: CSRF is not stopped by CORS"</h2>
