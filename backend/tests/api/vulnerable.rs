@@ -89,6 +89,7 @@ async fn a_get_transfer_moves_money_only_while_transfer_via_get_is_on() {
     assert_error(off, 405, "method_not_allowed");
     assert_eq!(last_outcome(&app), RouteOutcome::NotChecked);
     assert_eq!(header(app.request(Method::PUT, "/api/transfer", &[]).await.headers(), "allow"), Some("POST"));
+    assert_eq!(victim.req(Method::HEAD, GET_TRANSFER).send().await.status(), 405);
     assert_eq!(balance(&app).await, 1000);
 
     set(&app, Vulnerable { transfer_via_get: true, ..Default::default() });
@@ -97,13 +98,16 @@ async fn a_get_transfer_moves_money_only_while_transfer_via_get_is_on() {
     assert_eq!(on.json::<Value>(), json!({"balance": 900, "transfer": {"to": "bob@example.com", "amount": 100}}));
     assert!(matches!(last_outcome(&app), RouteOutcome::Transferred { by, amount: 100, .. } if by.by == AuthKind::Session));
     assert_eq!(header(app.request(Method::PUT, "/api/transfer", &[]).await.headers(), "allow"), Some("GET,HEAD,POST"));
+    // HEAD runs a GET route in axum (as in Express): it moves money too.
+    assert_eq!(victim.req(Method::HEAD, GET_TRANSFER).send().await.status(), 200);
+    assert_eq!(balance(&app).await, 800);
 
     // The Origin check and Fetch Metadata look at unsafe methods only: a top-level navigation
     // from another site gets through them (the lesson).
     app.state.lab().set_defenses(Defenses { origin_check: true, fetch_metadata: true, ..Default::default() });
     let navigation = victim.get(GET_TRANSFER).header("sec-fetch-site", "cross-site").header("sec-fetch-mode", "navigate").send().await;
     assert_eq!(navigation.status(), 200, "{}", navigation.text());
-    assert_eq!(balance(&app).await, 800);
+    assert_eq!(balance(&app).await, 700);
 
     app.reset().await;
     let victim = logged_in(&app).await;
