@@ -87,3 +87,30 @@ async fn axe_finds_no_violation_in_a_shared_labs_draft() {
     assert_none(&violations);
     lab.browser.close().await;
 }
+
+#[tokio::test]
+async fn axe_finds_no_violation_with_a_challenge_running_and_solved() {
+    // Arrange: a challenge with its notes and a hint shown, then solved with its proof
+    let axe = axe_script();
+    let lab = Lab::opened().await;
+    let b = &lab.browser;
+    b.click("#challenge-start-read_the_header").await;
+    b.wait_attr("#challenge-running", "data-challenge", |k| k == "read_the_header").await;
+    b.click("#challenge-hint").await;
+    b.wait_text("#challenge-hints", |t| !t.is_empty()).await;
+    let running = axe_violations(b, &axe).await;
+    b.click("#policy details.editor summary").await;
+    b.fill("#policy-expose", "X-Instance").await;
+    b.click("#policy-apply").await;
+    lab.control_wait("/control/cors", |p| p["expose_headers"] == serde_json::json!(["X-Instance"])).await;
+    b.click("#send").await;
+    b.wait_text("#challenge-solved", |t| !t.is_empty()).await;
+
+    // Act
+    let solved = axe_violations(b, &axe).await;
+
+    // Assert
+    assert_none(&running);
+    assert_none(&solved);
+    lab.browser.close().await;
+}
