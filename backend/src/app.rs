@@ -29,7 +29,7 @@ use crate::{
     host::AllowedHosts,
     lab::LabLayer,
     limits::HeadLimits,
-    routes::{api, control, exploit},
+    routes::{api, challenge, control, exploit},
     state::{AppState, INSTANCE_HEADER},
 };
 
@@ -73,6 +73,7 @@ fn control_plane(state: &AppState) -> Router<AppState> {
         .route("/control/accounts", get(control::accounts))
         .route("/control/defenses", get(control::get_defenses).put(control::put_defenses))
         .route("/control/vulnerable", get(control::get_vulnerable).put(control::put_vulnerable))
+        .route("/control/challenge", get(challenge::get).post(challenge::start).delete(challenge::stop))
         .route("/control/site", get(control::site))
         .route("/control/exploit", get(exploit::get_page).put(exploit::put_page).delete(exploit::delete_page))
         .route("/control/exploit/log", get(exploit::log))

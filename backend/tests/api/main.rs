@@ -4,6 +4,7 @@
 mod auth;
 mod balancer;
 mod binary;
+mod challenges;
 mod churn;
 mod control_access;
 mod control_plane;
