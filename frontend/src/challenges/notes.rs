@@ -2,7 +2,11 @@
 //! engine the person runs (`shared::cors::Engine`), what the third-party cookie probe
 //! measured in this browser, and the word list the crack-the-secret challenge picks from.
 
-use shared::{challenge::ChallengeId, cookie::SameSite, cors::Engine};
+use shared::{
+    challenge::{self, ChallengeId},
+    cookie::SameSite,
+    cors::Engine,
+};
 
 use crate::engines;
 
@@ -26,6 +30,24 @@ pub fn notes(id: ChallengeId) -> &'static [Note] {
         ChallengeId::CrackTheSecret => &[Note::SecretWords],
         _ => &[],
     }
+}
+
+/// When `id` starts with a `Secure` session cookie that `engine` drops on `http://localhost`:
+/// what to switch so the victim's login sticks at all. From the catalogue's setup and the
+/// engine's cookie facts.
+pub fn secure_cookie(id: ChallengeId, engine: Engine, page_origin: &str) -> Option<String> {
+    let facts = engine.cookie_facts();
+    let cookie = challenge::setup(id, page_origin).cookie;
+    if !cookie.secure || facts.keeps_secure_on_http_localhost {
+        return None;
+    }
+    let label = engine.label();
+    let keeps = if facts.keeps_none_without_secure { format!(" ({label} keeps SameSite={} without it)", cookie.same_site.as_str()) } else { String::new() };
+    Some(format!(
+        "This challenge starts with the session cookie SameSite={}; Secure, and {label} drops a Secure cookie set over http://localhost: \
+         no login would stick. Switch Secure off in the cookie settings{keeps}, then log in.",
+        cookie.same_site.as_str()
+    ))
 }
 
 /// The preflight cache in `engine`, with the caps of the others.
@@ -56,6 +78,16 @@ mod tests {
             assert_eq!(notes(id), [Note::ThirdPartyCookies], "{id:?}");
         }
         assert!(notes(ChallengeId::CredentialsAndWildcard).is_empty());
+    }
+
+    #[test]
+    fn only_an_engine_that_drops_secure_cookies_on_localhost_is_told_to_switch_secure_off() {
+        let page = "http://localhost:8080";
+        for engine in Engine::ALL {
+            let told = secure_cookie(ChallengeId::MoveTheMoney, engine, page).is_some();
+            assert_eq!(told, !engine.cookie_facts().keeps_secure_on_http_localhost, "{engine:?}");
+            assert_eq!(secure_cookie(ChallengeId::CredentialsAndWildcard, engine, page), None, "not Secure at its start");
+        }
     }
 
     #[test]

@@ -11,7 +11,7 @@ use shared::{
 
 use super::notes::{self, Note};
 use crate::{
-    server_words,
+    page, server_words,
     state::{Challenges, ExploitHits, Panel, Reported, ServerLog, ThirdPartyCookies, challenge::Standing},
 };
 
@@ -88,6 +88,8 @@ fn Running(run: Run) -> impl IntoView {
             <h3>"Running: " {challenge.title}</h3>
             <p id="challenge-goal">{challenge.goal}</p>
             {notes::notes(run.id).iter().map(|note| view! { <NoteView note=*note/> }).collect_view()}
+            {notes::secure_cookie(run.id, expect_context::<Engine>(), &page::origin())
+                .map(|words| view! { <p class="small challenge-note" data-note="secure-cookie">{words}</p> })}
             <Hints id=run.id/>
             {match solved {
                 Some(solved) => view! { <SolvedBanner challenge entries=solved.entries hits=solved.hits/> }.into_any(),
