@@ -379,6 +379,31 @@ impl Api {
     }
 }
 
+/// The deliberately vulnerable settings and the exploit server (the attacker's tools).
+impl Api {
+    pub fn get_vulnerable(&self) -> impl Future<Output = Result<shared::wire::Vulnerable>> + use<> {
+        self.get("/control/vulnerable")
+    }
+
+    pub fn put_vulnerable(&self, vulnerable: &shared::wire::Vulnerable) -> impl Future<Output = Result<shared::wire::Vulnerable>> + use<> {
+        self.put("/control/vulnerable", vulnerable)
+    }
+
+    /// The stored exploit page; `None` when none is stored (404 `no_exploit`).
+    pub fn get_exploit(&self) -> impl Future<Output = Result<Option<shared::wire::ExploitPage>>> + use<> {
+        self.get("/control/exploit").map(|page| match page {
+            Ok(page) => Ok(Some(page)),
+            Err(Error::Refused { error, .. }) if error.error == ErrorCode::NoExploit => Ok(None),
+            Err(e) => Err(e),
+        })
+    }
+
+    /// Stores `html` as the page the other site serves at `/exploit`.
+    pub fn put_exploit(&self, html: String) -> impl Future<Output = Result<shared::wire::ExploitPage>> + use<> {
+        self.put("/control/exploit", &shared::wire::ExploitPage { html })
+    }
+}
+
 /// A 2xx answer's JSON, parsed by the browser.
 struct Body {
     status: u16,

@@ -8,3 +8,4 @@ pub mod comparison;
 pub mod cors;
 pub mod csrf;
 pub mod scaling;
+pub mod vulnerable;

@@ -1,14 +1,14 @@
-//! What is live on the server: the lab's CORS policy, the session cookie's attributes and the
-//! CSRF defenses, loaded from the control plane together, and replaced one by one by what the
+//! What is live on the server: the lab's CORS policy, the session cookie's attributes, the
+//! CSRF defenses and the deliberately vulnerable settings, loaded from the control plane together, and replaced one by one by what the
 //! server confirms after a change; and replaced whole by the settings the server's event
 //! stream announces after any change, made in this page or another (`replace`).
 
-use futures_util::future::try_join3;
+use futures_util::future::try_join4;
 use leptos::prelude::*;
 use shared::{
     cookie::CookiePolicy,
     cors::CorsPolicy,
-    wire::{Defenses, JwtSettings, Settings},
+    wire::{Defenses, JwtSettings, Settings, Vulnerable},
 };
 
 use super::{Panel, Problem};
@@ -20,6 +20,7 @@ pub struct Live {
     pub policy: CorsPolicy,
     pub cookie: CookiePolicy,
     pub defenses: Defenses,
+    pub vulnerable: Vulnerable,
 }
 
 /// A change to one of them.
@@ -28,6 +29,9 @@ pub enum Change {
     Policy(CorsPolicy),
     Cookie(CookiePolicy),
     Defenses(Defenses),
+    /// The vulnerable settings, switched from the lab `at` (where a refusal is shown): each
+    /// lab has its own toggle, and both go in one body.
+    Vulnerable { to: Vulnerable, at: Panel },
 }
 
 #[derive(Clone, Copy)]
@@ -44,8 +48,8 @@ impl LiveSettings {
         let live = LocalResource::new({
             let api = api.clone();
             move || {
-                let loaded = try_join3(api.get_policy(), api.get_cookie(), api.get_defenses());
-                async move { loaded.await.map(|(policy, cookie, defenses)| Live { policy, cookie, defenses }) }
+                let loaded = try_join4(api.get_policy(), api.get_cookie(), api.get_defenses(), api.get_vulnerable());
+                async move { loaded.await.map(|(policy, cookie, defenses, vulnerable)| Live { policy, cookie, defenses, vulnerable }) }
             }
         });
         let api = api.clone();
@@ -86,6 +90,10 @@ impl LiveSettings {
         self.live.with(|live| Some(live.as_ref()?.as_ref().ok()?.defenses))
     }
 
+    pub fn vulnerable(&self) -> Option<Vulnerable> {
+        self.live.with(|live| Some(live.as_ref()?.as_ref().ok()?.vulnerable))
+    }
+
     /// Asks the server for `change`; the page shows the setting once the server confirmed it.
     pub fn apply(&self, change: Change) {
         self.change.dispatch(change);
@@ -105,8 +113,8 @@ impl LiveSettings {
     /// `settings`). A change this page made comes back too: the same values again notify nobody,
     /// so a field the person is editing is left alone.
     pub fn replace(&self, settings: Settings) {
-        let Settings { policy, cookie, defenses, jwt, vulnerable: _ } = settings;
-        let now = Live { policy, cookie, defenses };
+        let Settings { policy, cookie, defenses, jwt, vulnerable } = settings;
+        let now = Live { policy, cookie, defenses, vulnerable };
         if self.live.with_untracked(|live| !matches!(live, Some(Ok(live)) if *live == now)) {
             self.live.set(Some(Ok(now)));
         }
@@ -123,6 +131,7 @@ impl Change {
             Change::Policy(_) => Panel::Policy,
             Change::Cookie(_) => Panel::Auth,
             Change::Defenses(_) => Panel::Csrf,
+            Change::Vulnerable { at, .. } => *at,
         }
     }
 
@@ -131,6 +140,7 @@ impl Change {
             Change::Policy(policy) => live.policy = policy,
             Change::Cookie(cookie) => live.cookie = cookie,
             Change::Defenses(defenses) => live.defenses = defenses,
+            Change::Vulnerable { to, .. } => live.vulnerable = to,
         }
     }
 }
@@ -141,5 +151,8 @@ async fn send(api: Api, change: Change) -> Result<Change, String> {
         Change::Policy(p) => api.put_policy(&p).await.map(Change::Policy).map_err(|e| format!("The policy was not changed: {e}")),
         Change::Cookie(c) => api.put_cookie(&c).await.map(Change::Cookie).map_err(|e| format!("The cookie settings were not changed: {e}")),
         Change::Defenses(d) => api.put_defenses(&d).await.map(Change::Defenses).map_err(|e| format!("The defenses were not changed: {e}")),
+        Change::Vulnerable { to, at } => {
+            api.put_vulnerable(&to).await.map(|to| Change::Vulnerable { to, at }).map_err(|e| format!("The vulnerable settings were not changed: {e}"))
+        }
     }
 }

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use shared::jwt;
 
-use super::token;
+use super::{token, token_tools::TokenTools};
 use crate::{
     api::Api,
     controls::set_text,
@@ -79,6 +79,7 @@ pub fn TokenPanel() -> impl IntoView {
                 </button>
             </div>
             <p class="small" id="jwt-compact"><code class="wrap">{move || jwt.0.get()}</code></p>
+            <TokenTools secret payload/>
             <details>
                 <summary>"Where to keep a token?"</summary>
                 <p class="small">

@@ -5,7 +5,7 @@
 use shared::{
     cookie::{CookiePolicy, SameSite},
     cors::{Engine, Reason, browser::is_safelisted_request_header},
-    wire::{Defense, DefenseSaw, LogEntry, RouteOutcome},
+    wire::{CSRF_TOKEN_HEADER, Defense, DefenseSaw, LogEntry, RouteOutcome},
 };
 
 use crate::server_words;
@@ -45,7 +45,9 @@ pub fn explain(entry: &LogEntry, ctx: &Context<'_>) -> String {
             server_words::cors(entry.cors.as_ref())
         );
     }
-    let kind = if is_safelisted_request_header("content-type", content_type) {
+    let kind = if entry.method == "GET" {
+        get_kind(entry)
+    } else if is_safelisted_request_header("content-type", content_type) {
         format!("simple POST ({content_type}: no preflight)")
     } else {
         format!("POST with {content_type}, whose preflight the lab policy allowed")
@@ -72,15 +74,35 @@ pub fn explain(entry: &LogEntry, ctx: &Context<'_>) -> String {
                 (Defense::JsonOnly, _) => {
                     "\"JSON only\" refused the text/plain body; a JSON body would have needed a preflight.".to_owned()
                 }
-                (Defense::CsrfToken, _) => {
-                    "the CSRF token defense refused it: the attacker's page cannot read the session's token, so it could not send it.".to_owned()
-                }
+                (Defense::CsrfToken, DefenseSaw::WrongCsrfToken) => format!(
+                    "the CSRF token defense refused it ({}): an {CSRF_TOKEN_HEADER} came, but not this session's token.",
+                    Defense::CsrfToken.code().as_str()
+                ),
+                (Defense::CsrfToken, _) => format!(
+                    "the CSRF token defense refused it ({}): no {CSRF_TOKEN_HEADER} came. The attacker's page cannot read the session's token, so it cannot send it.",
+                    Defense::CsrfToken.code().as_str()
+                ),
             };
             format!("Nothing happened: {how}")
         }
         RouteOutcome::Refused { .. } if !entry.credentials.has_session() => format!("Nothing happened: {}", no_cookie(from, ctx)),
         RouteOutcome::Refused { .. } => "Nothing happened: the cookie named no live session.".to_owned(),
         other => format!("The server answered {}: {}.", entry.status, server_words::outcome(other, entry.preflight)),
+    }
+}
+
+/// A transfer by GET (the lab's deliberately vulnerable `transfer_via_get`), told by the
+/// Fetch Metadata the browser sent: a top-level navigation is what `SameSite=Lax` lets a
+/// cookie go with from another site.
+fn get_kind(entry: &LogEntry) -> String {
+    let header = |name: &str| entry.request_headers.get(name).map(String::as_str);
+    match (header("sec-fetch-mode"), header("sec-fetch-site")) {
+        (Some("navigate"), site) => format!(
+            "GET by a top-level navigation (Sec-Fetch-Mode: navigate, Sec-Fetch-Site: {}), on which SameSite=Lax lets the cookie go",
+            site.unwrap_or("not sent")
+        ),
+        (Some(mode), _) => format!("GET (Sec-Fetch-Mode: {mode}: no preflight)"),
+        (None, _) => "GET (no preflight)".to_owned(),
     }
 }
 
@@ -200,5 +222,23 @@ mod tests {
         assert!(explain(&metadata, &c).contains("Fetch Metadata refused") && !explain(&metadata, &c).contains("Origin check"), "{}", explain(&metadata, &c));
         let json_only = entry(415, true, "x", refused(Defense::JsonOnly, DefenseSaw::PlainTextBody));
         assert!(explain(&json_only, &c).contains("JSON only"));
+        let missing = explain(&entry(403, true, "x", refused(Defense::CsrfToken, DefenseSaw::MissingCsrfToken)), &c);
+        assert!(missing.contains("CSRF token defense refused it (csrf_token_refused): no x-csrf-token came"), "{missing}");
+        let wrong = explain(&entry(403, true, "x", refused(Defense::CsrfToken, DefenseSaw::WrongCsrfToken)), &c);
+        assert!(wrong.contains("not this session's token") && !wrong.contains("no x-csrf-token came"), "{wrong}");
+    }
+
+    /// A transfer by GET (the vulnerable setting) is told by the Fetch Metadata that came.
+    #[test]
+    fn a_get_transfer_is_told_as_a_navigation_when_it_was_one() {
+        let by = Authenticated { user: 1, email: "a@b.com".into(), by: AuthKind::Session, session: None };
+        let mut get = entry(200, true, "x", RouteOutcome::Transferred { by, to: "bob@example.com".into(), amount: 100 });
+        get.method = "GET".into();
+        get.origin = None;
+        assert!(is_attack(&get, "http://localhost:8080"), "a navigation sends no Origin");
+        get.request_headers.insert("sec-fetch-mode".into(), "navigate".into());
+        get.request_headers.insert("sec-fetch-site".into(), "cross-site".into());
+        let told = explain(&get, &ctx(SameSite::Lax, None));
+        assert!(told.contains("GET by a top-level navigation") && told.contains("cross-site") && !told.contains("POST"), "{told}");
     }
 }

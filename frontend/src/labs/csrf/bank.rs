@@ -5,17 +5,21 @@ use leptos::prelude::*;
 use shared::{
     cookie::SameSite,
     cors::Engine,
-    wire::{Account, Defenses, LogEntry, SiteLinks},
+    wire::{Account, CSRF_TOKEN_HEADER, Defense, Defenses, LogEntry, SiteLinks},
 };
 
 use super::{
     attack::{Context, explain, is_attack},
     defenses::{Attacker, DefenseSetup, outcome},
+    exploit_server::ExploitServer,
+    own_transfer::OwnTransfer,
     third_party_probe::ThirdPartyProbe,
 };
 use crate::{
     api::{self, Api},
-    engines, loopback, page, server_words,
+    engines,
+    labs::vulnerable::{TRANSFER_VIA_GET, VulnerableToggle},
+    loopback, page, server_words,
     state::{LiveSettings, Panel, Reported, ServerLog, ThirdPartyCookies, live::Change},
 };
 
@@ -55,9 +59,15 @@ pub fn Bank() -> impl IntoView {
                 })}
             </p>
             <Defenses live/>
+            <fieldset>
+                <legend>"Deliberately vulnerable"</legend>
+                <VulnerableToggle setting=TRANSFER_VIA_GET at=Panel::Csrf/>
+            </fieldset>
             <Reported at=Panel::Csrf/>
+            <OwnTransfer/>
             <DefenseTable site/>
             <ThirdPartyProbe site measured/>
+            <ExploitServer site/>
             <h3>"Accounts"</h3>
             <div id="accounts">
                 {move || accounts.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|account| view! { <AccountRow account/> }).collect_view()}
@@ -112,6 +122,10 @@ fn Defenses(live: LiveSettings) -> impl IntoView {
             <label><input type="checkbox" id="defense-fetch-metadata" prop:checked=move || current().fetch_metadata
                 on:change=move |ev| switch(|d, on| d.fetch_metadata = on, event_target_checked(&ev))/>
                 " Fetch Metadata: refuse cross-site writes by Sec-Fetch-Site (403); a request without it is judged by its Origin."</label>
+            <br/>
+            <label><input type="checkbox" id="defense-csrf-token" prop:checked=move || current().csrf_token
+                on:change=move |ev| switch(|d, on| d.csrf_token = on, event_target_checked(&ev))/>
+                {csrf_token_words()}</label>
             <p class="small">
                 "SameSite (in the auth lab): Lax keeps the cookie off cross-site POSTs (127.0.0.1 is another site than localhost; "
                 "another port of localhost is the same site). Strict keeps it off every cross-site request. "
@@ -119,6 +133,18 @@ fn Defenses(live: LiveSettings) -> impl IntoView {
             <p class="small" id="same-site-none">{engines::same_site_none(expect_context::<Engine>())}</p>
         </fieldset>
     }
+}
+
+/// The CSRF token defense in words, from the names it checks: the header, where the token is
+/// read, and the error a transfer without it gets.
+fn csrf_token_words() -> String {
+    let code = Defense::CsrfToken.code();
+    format!(
+        " CSRF token: a transfer authenticated by the session cookie must carry {CSRF_TOKEN_HEADER}, the session's token from GET /api/csrf-token, \
+         else {} {}. Another site's page cannot read the token, so it cannot send it; a bearer transfer is not checked (no browser adds a bearer token by itself).",
+        code.status(),
+        code.as_str()
+    )
 }
 
 /// Which defense stops which attacker (`defenses::outcome`), each cell carrying its claim as
