@@ -26,7 +26,7 @@ use crate::{
     exploit::ExploitServer,
     session_cookie::CookiePolicy,
     request_log::RequestLog,
-    sessions::{Handles, Lifetimes, SessionStore},
+    sessions::{CsrfKey, Handles, Lifetimes, SessionStore},
 };
 
 /// Open `/control/events` streams at most per listener: each holds a connection and renders
@@ -126,6 +126,7 @@ impl AppState {
                     default_policy: policy,
                     sessions,
                     handles: Handles::random().map_err(|e| e.to_string())?,
+                    csrf_key: CsrfKey::random().map_err(|e| e.to_string())?,
                     throttle,
                     bank: Bank::default(),
                     log: RequestLog::new(1000),
@@ -211,6 +212,8 @@ pub struct LiveLab {
     sessions: Arc<dyn SessionStore>,
     /// Names sessions in the control plane without their ids.
     handles: Handles,
+    /// Makes and checks the sessions' CSRF tokens.
+    csrf_key: CsrfKey,
     throttle: Throttle,
     bank: Bank,
     log: RequestLog,
@@ -327,6 +330,10 @@ impl LiveLab {
 
     pub fn handles(&self) -> &Handles {
         &self.handles
+    }
+
+    pub fn csrf_key(&self) -> &CsrfKey {
+        &self.csrf_key
     }
 
     pub fn throttle(&self) -> &Throttle {

@@ -5,58 +5,15 @@
 //! origin cannot read the token as long as the CORS policy keeps it from reading the lab's
 //! answers, so its forged transfer cannot carry it.
 
-use std::sync::LazyLock;
-
 use axum::{
     extract::FromRequestParts,
     http::{HeaderMap, request::Parts},
 };
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
 use shared::wire::{CSRF_TOKEN_HEADER, ErrorCode};
 
 use super::{AuthUser, Refused, Snapshot};
-use crate::{auth::Authed, error::AppError, request_log::RouteReport, sessions::SessionId, state::AppState};
+use crate::{auth::Authed, error::AppError, request_log::RouteReport, sessions::CsrfKey, state::AppState};
 
-/// The key tokens are made with: 32 random bytes, made once per process the first time a token
-/// is made or checked, never shown nor stored. A process-wide value rather than part of the
-/// lab: a reset ends every session anyway, and a token must not change under a page meanwhile.
-/// (Instances do not share it: behind the round-robin balancer, a token one instance made is
-/// wrong at the other.)
-static KEY: LazyLock<CsrfKey> = LazyLock::new(|| {
-    let mut key = [0u8; 32];
-    // Without the OS's random source there is no secret to make: no token can be trusted.
-    getrandom::fill(&mut key).unwrap_or_else(|e| panic!("the OS random source failed: {e}"));
-    CsrfKey::new(&key)
-});
-
-/// The process's key (see `KEY`).
-pub fn key() -> &'static CsrfKey {
-    &KEY
-}
-
-/// An HMAC-SHA256 key with its key schedule done once.
-pub struct CsrfKey(Hmac<Sha256>);
-
-impl CsrfKey {
-    pub fn new(key: &[u8]) -> CsrfKey {
-        CsrfKey(Hmac::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC accepts any key length")))
-    }
-
-    /// The session's token: HMAC-SHA256 of its id (as the cookie carries it), in base64url
-    /// without padding (43 characters).
-    pub fn token(&self, session: SessionId) -> String {
-        let mut mac = self.0.clone();
-        mac.update(session.encode().as_bytes());
-        shared::jwt::b64url(&mac.finalize().into_bytes())
-    }
-
-    /// Whether `given` is the session's token, compared in constant time (its length aside,
-    /// which is no secret).
-    pub fn matches(&self, session: SessionId, given: &[u8]) -> bool {
-        constant_time_eq::constant_time_eq(self.token(session).as_bytes(), given)
-    }
-}
 
 /// Why a transfer was refused by the defense: the log tells the two apart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,7 +49,7 @@ impl FromRequestParts<AppState> for CsrfChecked {
         if !settings.defenses.csrf_token {
             return Ok(CsrfChecked(by));
         }
-        check(key(), &by, &parts.headers).map(|()| CsrfChecked(by)).map_err(|mismatch| {
+        check(state.lab().csrf_key(), &by, &parts.headers).map(|()| CsrfChecked(by)).map_err(|mismatch| {
             let why = match mismatch {
                 Mismatch::Missing => "it carried no X-CSRF-Token (GET /api/csrf-token gives the session's)",
                 Mismatch::Wrong => "its X-CSRF-Token is not this session's token",
@@ -108,6 +65,7 @@ mod tests {
     use shared::wire::AuthKind;
 
     use super::*;
+    use crate::sessions::SessionId;
     use crate::auth::password;
 
     fn session() -> SessionId {

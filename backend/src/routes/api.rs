@@ -26,7 +26,7 @@ use crate::{
     error::AppError,
     lab::{
         AuthUser, LabJson, Refused, Snapshot,
-        csrf_token::{self, CsrfChecked},
+        csrf_token::CsrfChecked,
     },
     request_log::RouteReport,
     session_cookie::SessionCookie,
@@ -209,10 +209,10 @@ fn transfer_not_allowed(vulnerable: Vulnerable) -> AppError {
 /// `GET /api/csrf-token`: the CSRF token of the request's session (`lab::csrf_token`), whether
 /// the defense is on or not, so that a page can fetch it before the defense asks for it. A
 /// bearer token has no session to bind a token to (and needs none): 401 `no_credentials`.
-pub async fn csrf_token(AuthUser(authed): AuthUser) -> Result<impl IntoResponse, Refused> {
+pub async fn csrf_token(State(lab): State<Arc<LiveLab>>, AuthUser(authed): AuthUser) -> Result<impl IntoResponse, Refused> {
     let Some(session) = authed.session else {
         let message = "A CSRF token belongs to a session: send the session cookie, not a bearer token (which needs no CSRF token).";
         return Err(AppError::new(ErrorCode::NoCredentials, message).into());
     };
-    Ok((RouteReport::Authenticated(authed), Json(CsrfToken { token: csrf_token::key().token(session) })))
+    Ok((RouteReport::Authenticated(authed), Json(CsrfToken { token: lab.csrf_key().token(session) })))
 }

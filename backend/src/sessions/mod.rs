@@ -197,3 +197,35 @@ mod tests {
         assert!(s.is_expired(5_000) && !s.is_expired(4_999));
     }
 }
+
+/// The key of the CSRF token defense (`lab::csrf_token`): a session's token is HMAC-SHA256 of
+/// its id under it. Made at start, never shown nor stored; a reset ends every session, so it
+/// need not change. (Instances do not share it: behind the round-robin balancer, a token one
+/// instance made is wrong at the other.)
+pub struct CsrfKey(Hmac<Sha256>);
+
+impl CsrfKey {
+    pub fn random() -> Result<CsrfKey, StoreError> {
+        let mut key = [0u8; 32];
+        getrandom::fill(&mut key).map_err(|e| StoreError(format!("the OS random source failed: {e}")))?;
+        Ok(CsrfKey::new(&key))
+    }
+
+    pub fn new(key: &[u8]) -> CsrfKey {
+        CsrfKey(Hmac::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC accepts any key length")))
+    }
+
+    /// The session's token: HMAC-SHA256 of its id (as the cookie carries it), in base64url
+    /// without padding (43 characters).
+    pub fn token(&self, session: SessionId) -> String {
+        let mut mac = self.0.clone();
+        mac.update(session.encode().as_bytes());
+        shared::jwt::b64url(&mac.finalize().into_bytes())
+    }
+
+    /// Whether `given` is the session's token, compared in constant time (its length aside,
+    /// which is no secret).
+    pub fn matches(&self, session: SessionId, given: &[u8]) -> bool {
+        constant_time_eq::constant_time_eq(self.token(session).as_bytes(), given)
+    }
+}
