@@ -57,6 +57,8 @@ async fn axe_finds_no_violation_on_a_page_in_use() {
     b.wait_attr("#latest .browser-view", "data-state", |s| s == "blocked").await;
     b.wait_text("#latest .server-view", |t| t.contains("request: ")).await;
     b.click("#policy details.editor summary").await;
+    // The folded sections open too, so that axe reads what they hold.
+    b.client.execute("document.querySelectorAll('details.fold').forEach(d => d.open = true)", vec![]).await.unwrap();
 
     // Act
     let violations = axe_violations(b, &axe).await;

@@ -13,6 +13,7 @@ mod fixes;
 mod lab_matrix;
 mod live;
 mod mistakes;
+mod narrow_screen;
 mod results;
 mod scaling;
 mod scaling_ui;

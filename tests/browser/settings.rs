@@ -9,6 +9,7 @@ async fn a_refused_preflight_answered_with_the_policys_headers_is_refused_by_the
     // Arrange
     let lab = Lab::opened().await;
     let b = &lab.browser;
+    b.click("#code-fold > summary").await;
     assert!(b.text("#code-tower").await.contains("refused_preflight \"forbidden\""));
 
     // Act: "headers" in the policy editor, then a PUT the policy does not allow

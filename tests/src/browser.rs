@@ -120,16 +120,28 @@ impl Browser {
         let _ = self.client.clone().close().await;
     }
 
+    /// Clicks `css`, first opening the `<details>` it is folded in, as a person would.
     pub async fn click(&self, css: &str) {
+        let element = self.client.wait().at_most(UI_TIMEOUT).for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("no element {css}: {e}"));
+        self.unfold(&element).await;
+        element.click().await.unwrap_or_else(|e| panic!("cannot click {css}: {e}"));
+    }
+
+    /// Opens each closed `<details>` around `element`, except the one whose summary it is
+    /// (clicking that summary is what opens it): the page folds its advanced material.
+    async fn unfold(&self, element: &fantoccini::elements::Element) {
+        let element = serde_json::to_value(element).expect("an element is JSON");
         self.client
-            .wait()
-            .at_most(UI_TIMEOUT)
-            .for_element(Locator::Css(css))
+            .execute(
+                "const el = arguments[0];
+                 for (let d = el.parentElement && el.parentElement.closest('details'); d; d = d.parentElement && d.parentElement.closest('details')) {
+                   const summary = d.querySelector(':scope > summary');
+                   if (!d.open && !(summary && summary.contains(el))) d.open = true;
+                 }",
+                vec![element],
+            )
             .await
-            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
-            .click()
-            .await
-            .unwrap_or_else(|e| panic!("cannot click {css}: {e}"));
+            .expect("the script that opens folded sections runs");
     }
 
     /// The text of `css` (empty when absent).
@@ -204,6 +216,7 @@ impl Browser {
     /// `input` and `change` listeners see the new value.
     pub async fn fill(&self, css: &str, text: &str) {
         let field = self.client.wait().at_most(UI_TIMEOUT).for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("no field {css}: {e}"));
+        self.unfold(&field).await;
         field.clear().await.unwrap_or_else(|e| panic!("cannot clear {css}: {e}"));
         if !text.is_empty() {
             field.send_keys(text).await.unwrap_or_else(|e| panic!("cannot type into {css}: {e}"));

@@ -1,4 +1,4 @@
-//! The seed's sessions-vs-JWT table, each row linked to the lab that shows it.
+//! The sessions-vs-JWT table, each row linked to the lab that shows it.
 
 use leptos::prelude::*;
 
@@ -23,6 +23,11 @@ const ROWS: [(&str, &str, &str, &str, &str); 4] = [
 const SCALING: (&str, &str, &str) =
     ("Scaling", "Every instance must reach the same store (sticky sessions or Redis)", "Any instance with the secret can verify it");
 
+/// The column headers, also each cell's label when a narrow screen stacks the table.
+const SESSION: &str = "Session cookie";
+const JWT: &str = "JWT bearer token";
+const SHOW: &str = "Show me";
+
 #[component]
 pub fn Comparison() -> impl IntoView {
     view! {
@@ -33,23 +38,30 @@ pub fn Comparison() -> impl IntoView {
                     <thead>
                         <tr>
                             <th scope="col">"Aspect"</th>
-                            <th scope="col">"Session cookie"</th>
-                            <th scope="col">"JWT bearer token"</th>
-                            <th scope="col">"Show me"</th>
+                            <th scope="col">{SESSION}</th>
+                            <th scope="col">{JWT}</th>
+                            <th scope="col">{SHOW}</th>
                         </tr>
                     </thead>
                     <tbody>
                         {ROWS
                             .map(|(aspect, session, jwt, href, link)| view! {
-                                <tr><th scope="row">{aspect}</th><td>{session}</td><td>{jwt}</td><td><a href=href>{link}</a></td></tr>
+                                <tr>
+                                    <th scope="row">{aspect}</th><td data-label=SESSION>{session}</td><td data-label=JWT>{jwt}</td>
+                                    <td data-label=SHOW><a href=href>{link}</a></td>
+                                </tr>
                             })}
                         <tr id="comparison-scaling">
-                            <th scope="row">{SCALING.0}</th><td>{SCALING.1}</td><td>{SCALING.2}</td>
-                            <td>
+                            <th scope="row">{SCALING.0}</th><td data-label=SESSION>{SCALING.1}</td><td data-label=JWT>{SCALING.2}</td>
+                            <td data-label=SHOW>
                                 <a href="#session-store">"Where sessions live"</a>
-                                <ul class="small">
-                                    {CASES.map(|case| view! { <li><a href=format!("#{}", case.id)>{case.title}</a></li> })}
-                                </ul>
+                                // The four cases make this row the table's longest: folded, for who scales.
+                                <details class="fold small">
+                                    <summary>"Behind a load balancer: four cases"</summary>
+                                    <ul>
+                                        {CASES.map(|case| view! { <li><a href=format!("#{}", case.id)>{case.title}</a></li> })}
+                                    </ul>
+                                </details>
                             </td>
                         </tr>
                     </tbody>

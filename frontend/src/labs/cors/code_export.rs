@@ -87,19 +87,27 @@ pub fn CodeExport() -> impl IntoView {
     view! {
         <section class="panel" id="code" aria-labelledby="code-title">
             <h2 id="code-title">"7. As code"</h2>
-            <div class="code-grid">
-                <CodeBlock id="code-tower" title="Axum: tower_http::cors::CorsLayer" code=policy_as(export::tower_http)/>
-                <CodeBlock id="code-express" title="Express: cors({...})" code=policy_as(export::express)/>
-                <CodeBlock id="code-headers" title="Raw response headers" code=headers/>
-                <CodeBlock id="code-fetch" title="The request as fetch()" code=fetch/>
-                <CodeBlock id="code-csrf" title="Axum: tower_http::csrf::CsrfLayer (Fetch Metadata)" code=export::csrf_layer(&page::origin())/>
-            </div>
+            // Five blocks of code a screen long each: for when the lab's policy is worth
+            // taking home, so they wait folded below the labs.
+            <details class="fold" id="code-fold">
+                <summary>"The lab's policy as Axum and Express code, its raw headers, the request as fetch()"</summary>
+                <div class="code-grid">
+                    <CodeBlock id="code-tower" title="Axum: tower_http::cors::CorsLayer" code=policy_as(export::tower_http)/>
+                    <CodeBlock id="code-express" title="Express: cors({...})" code=policy_as(export::express)/>
+                    <CodeBlock id="code-headers" title="Raw response headers" code=headers/>
+                    <CodeBlock id="code-fetch" title="The request as fetch()" code=fetch/>
+                    <CodeBlock id="code-csrf" title="Axum: tower_http::csrf::CsrfLayer (Fetch Metadata)" code=export::csrf_layer(&page::origin())/>
+                </div>
+            </details>
             <h3>"8. Share this lab"</h3>
-            <p class="small">"The link holds the policy, the cookie settings and the request. Opening it shows them as a draft beside the live lab, with what they would change; they are applied only when the person presses \"Apply this shared lab\"."</p>
-            <div class="code-head">
-                <input id="share-link" readonly prop:value=share_url aria-label="Link to this lab"/>
-                <CopyButton label="Copy link" aria_label="Copy link".to_owned() text=move || untrack(share_url)/>
-            </div>
+            <details class="fold" id="share-fold">
+                <summary>"A link to this lab, to send to someone"</summary>
+                <p class="small">"The link holds the policy, the cookie settings and the request. Opening it shows them as a draft beside the live lab, with what they would change; they are applied only when the person presses \"Apply this shared lab\"."</p>
+                <div class="code-head">
+                    <input id="share-link" readonly prop:value=share_url aria-label="Link to this lab"/>
+                    <CopyButton label="Copy link" aria_label="Copy link".to_owned() text=move || untrack(share_url)/>
+                </div>
+            </details>
         </section>
     }
 }

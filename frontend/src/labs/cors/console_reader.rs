@@ -23,28 +23,33 @@ pub fn ConsoleReader() -> impl IntoView {
     view! {
         <section class="panel" id="console" aria-labelledby="console-title">
             <h2 id="console-title">"Read a console message"</h2>
-            <p class="small">
-                "Paste what a browser's console printed for a blocked request (Chrome or Edge, Firefox, Safari): the page names the "
-                "engine and the check that failed, says what to fix, and sets up the lab to show it again."
-            </p>
-            <label class="wide">"Console message"
-                <textarea id="console-paste" rows="3" prop:value=pasted on:input=set_text(pasted)
-                    placeholder="Access to fetch at '…' from origin '…' has been blocked by CORS policy: …"></textarea>
-            </label>
-            <div class="buttons">
-                <button id="console-read" on:click=read_it>"Read it"</button>
-            </div>
-            <div aria-live="polite">
-                {move || reading.get().map(|reading| match reading {
-                    Some(reading) => view! { <ConsoleReading reading/> }.into_any(),
-                    None => view! {
-                        <p id="console-reading" class="error" data-engine="" data-cors-error="">
-                            "This is no CORS message the page knows: paste the whole line the console printed for the blocked request."
-                        </p>
-                    }
-                    .into_any(),
-                })}
-            </div>
+            // For the person who comes with a message from their own app; the first steps
+            // (Start here) need it only at "Read why", so it waits folded.
+            <details class="fold" id="console-fold">
+                <summary>"Paste what your browser's console printed for a blocked request"</summary>
+                <p class="small">
+                    "From Chrome or Edge, Firefox or Safari: the page names the engine and the check that failed, says what to fix, "
+                    "and sets up the lab to show it again."
+                </p>
+                <label class="wide">"Console message"
+                    <textarea id="console-paste" rows="3" prop:value=pasted on:input=set_text(pasted)
+                        placeholder="Access to fetch at '…' from origin '…' has been blocked by CORS policy: …"></textarea>
+                </label>
+                <div class="buttons">
+                    <button id="console-read" on:click=read_it>"Read it"</button>
+                </div>
+                <div aria-live="polite">
+                    {move || reading.get().map(|reading| match reading {
+                        Some(reading) => view! { <ConsoleReading reading/> }.into_any(),
+                        None => view! {
+                            <p id="console-reading" class="error" data-engine="" data-cors-error="">
+                                "This is no CORS message the page knows: paste the whole line the console printed for the blocked request."
+                            </p>
+                        }
+                        .into_any(),
+                    })}
+                </div>
+            </details>
         </section>
     }
 }

@@ -210,29 +210,38 @@ pub fn PolicyPanel() -> impl IntoView {
                     <label>"allow_methods " <input id="policy-methods" prop:value=draft.methods on:input=set_text(draft.methods) placeholder="GET, POST or *"/></label>
                     <label>"allow_headers " <input id="policy-headers" prop:value=draft.headers on:input=set_text(draft.headers) placeholder="Content-Type, Authorization or *"/></label>
                     <label>"expose_headers " <input id="policy-expose" prop:value=draft.expose on:input=set_text(draft.expose)/></label>
-                    <label>"max_age (s) " <input id="policy-max-age" inputmode="numeric" prop:value=draft.max_age on:input=set_text(draft.max_age) placeholder="empty: no header"/></label>
-                    <label>"refused_preflight "
-                        <select id="policy-refused-preflight" prop:value=move || draft.refused_preflight.get().as_str()
-                            on:change=move |ev| {
-                                let value = event_target_value(&ev);
-                                if let Some(style) = RefusedPreflight::ALL.into_iter().find(|r| r.as_str() == value) {
-                                    draft.refused_preflight.set(style);
-                                }
-                            }>
-                            <option value="forbidden">"forbidden: 403, no CORS headers (as rs/cors)"</option>
-                            <option value="headers">"headers: 204 with the policy's headers, the browser decides (as express cors(), tower-http)"</option>
-                        </select>
-                    </label>
-                    <label class="wide">"Server mistake, made on purpose "
-                        <select id="policy-mistake" prop:value=move || draft.mistake.get().map_or("", Mistake::as_str)
-                            on:change=move |ev| {
-                                let value = event_target_value(&ev);
-                                draft.mistake.set(Mistake::ALL.into_iter().find(|m| m.as_str() == value));
-                            }>
-                            <option value="">"none: the server gets CORS right"</option>
-                            {Mistake::ALL.map(|m| view! { <option value=m.as_str()>{mistake_words(m)}</option> }).collect_view()}
-                        </select>
-                    </label>
+                </div>
+                // What a first policy does not need: they change how the answers look, not
+                // which origins may read them.
+                <details class="fold" id="policy-advanced">
+                    <summary>"Advanced: max_age, how a refused preflight is answered, server mistakes made on purpose"</summary>
+                    <div class="fields">
+                        <label>"max_age (s) " <input id="policy-max-age" inputmode="numeric" prop:value=draft.max_age on:input=set_text(draft.max_age) placeholder="empty: no header"/></label>
+                        <label>"refused_preflight "
+                            <select id="policy-refused-preflight" prop:value=move || draft.refused_preflight.get().as_str()
+                                on:change=move |ev| {
+                                    let value = event_target_value(&ev);
+                                    if let Some(style) = RefusedPreflight::ALL.into_iter().find(|r| r.as_str() == value) {
+                                        draft.refused_preflight.set(style);
+                                    }
+                                }>
+                                <option value="forbidden">"forbidden: 403, no CORS headers (as rs/cors)"</option>
+                                <option value="headers">"headers: 204 with the policy's headers, the browser decides (as express cors(), tower-http)"</option>
+                            </select>
+                        </label>
+                        <label class="wide">"Server mistake, made on purpose "
+                            <select id="policy-mistake" prop:value=move || draft.mistake.get().map_or("", Mistake::as_str)
+                                on:change=move |ev| {
+                                    let value = event_target_value(&ev);
+                                    draft.mistake.set(Mistake::ALL.into_iter().find(|m| m.as_str() == value));
+                                }>
+                                <option value="">"none: the server gets CORS right"</option>
+                                {Mistake::ALL.map(|m| view! { <option value=m.as_str()>{mistake_words(m)}</option> }).collect_view()}
+                            </select>
+                        </label>
+                    </div>
+                </details>
+                <div class="buttons">
                     <button id="policy-apply" on:click=apply>"Apply"</button>
                 </div>
                 <p class="error" role="alert">{move || invalid.get().unwrap_or_default()}</p>

@@ -112,6 +112,10 @@ fn Draft(shared: SharedLab) -> impl IntoView {
     }
 }
 
+/// The value columns' headers, also each cell's label when a narrow screen stacks the table.
+const LIVE: &str = "Live now";
+const LINK: &str = "This link";
+
 /// Each setting the link would change, the live value beside the link's.
 #[component]
 fn Changes(changes: Vec<Difference>) -> impl IntoView {
@@ -119,12 +123,12 @@ fn Changes(changes: Vec<Difference>) -> impl IntoView {
         <div class="table-scroll">
             <table>
                 <thead>
-                    <tr><th scope="col">"Setting"</th><th scope="col">"Live now"</th><th scope="col">"This link"</th></tr>
+                    <tr><th scope="col">"Setting"</th><th scope="col">{LIVE}</th><th scope="col">{LINK}</th></tr>
                 </thead>
                 <tbody>
                     {changes
                         .into_iter()
-                        .map(|(name, from, to)| view! { <tr data-setting=name><th scope="row">{name}</th><td>{from}</td><td>{to}</td></tr> })
+                        .map(|(name, from, to)| view! { <tr data-setting=name><th scope="row">{name}</th><td data-label=LIVE>{from}</td><td data-label=LINK>{to}</td></tr> })
                         .collect_view()}
                 </tbody>
             </table>

@@ -223,14 +223,7 @@ pub fn Balancer(api: Api, balanced: Balanced, store: String, instances: Vec<(Str
             <div class="table-scroll">
                 <table id="balancer-log" data-count=move || rows.with(|r| r.first().map_or(0, |row| row.n)).to_string()>
                     <thead>
-                        <tr>
-                            <th scope="col">"#"</th>
-                            <th scope="col">"Way"</th>
-                            <th scope="col">"Credential"</th>
-                            <th scope="col">"Request"</th>
-                            <th scope="col">"Answered by"</th>
-                            <th scope="col">"What the page could read"</th>
-                        </tr>
+                        <tr>{COLUMNS.map(|name| view! { <th scope="col">{name}</th> })}</tr>
                     </thead>
                     <tbody>
                         <For each=move || rows.get() key=|row| row.n let:row>
@@ -275,17 +268,20 @@ pub fn Cases(#[prop(optional)] setup: Option<CaseSetup>) -> impl IntoView {
     }
 }
 
+/// The log's column headers, also each cell's label when a narrow screen stacks the table.
+const COLUMNS: [&str; 6] = ["#", "Way", "Credential", "Request", "Answered by", "What the page could read"];
+
 #[component]
 fn BalancedRow(row: Row) -> impl IntoView {
     let Row { n, way, credential, request, reading } = row;
     view! {
         <tr data-n=n data-instance=reading.instance.clone().unwrap_or_default() data-logged-in=reading.logged_in().to_string()>
-            <td>{n}</td>
-            <td>{way.label()}</td>
-            <td>{credential.label()}</td>
-            <td><code>{request}</code></td>
-            <td class="instance">{reading.instance_text()}</td>
-            <td class="read">{reading.outcome_text()}</td>
+            <td data-label=COLUMNS[0]>{n}</td>
+            <td data-label=COLUMNS[1]>{way.label()}</td>
+            <td data-label=COLUMNS[2]>{credential.label()}</td>
+            <td data-label=COLUMNS[3]><code>{request}</code></td>
+            <td data-label=COLUMNS[4] class="instance">{reading.instance_text()}</td>
+            <td data-label=COLUMNS[5] class="read">{reading.outcome_text()}</td>
         </tr>
     }
 }

@@ -5,7 +5,10 @@
 use leptos::prelude::*;
 use shared::wire::{Balanced, Instance};
 
-use super::balancer::{Balancer, Cases};
+use super::{
+    balancer::{Balancer, Cases},
+    balancing::CASES,
+};
 use crate::{
     api::Api,
     lab_request::LabRequest,
@@ -52,6 +55,13 @@ fn instances(api: &Api) -> impl Future<Output = Instances> + use<> {
     }
 }
 
+/// Whether the page's address points at one of the load balancer's cases (the comparison
+/// table links to them).
+fn case_targeted() -> bool {
+    let hash = location_hash().unwrap_or_default();
+    CASES.iter().any(|case| case.id == hash.trim_start_matches('#'))
+}
+
 #[component]
 pub fn Scaling() -> impl IntoView {
     let api = expect_context::<Api>();
@@ -60,6 +70,10 @@ pub fn Scaling() -> impl IntoView {
         move || instances(&api)
     });
     let loaded = move || instances.get().unwrap_or_default();
+    // Not every engine opens a `<details>` for a link into it: the page does.
+    let targeted = RwSignal::new(case_targeted());
+    let listener = window_event_listener_untyped("hashchange", move |_| targeted.set(case_targeted()));
+    on_cleanup(move || listener.remove());
     view! {
         <section class="panel" id="scaling" aria-labelledby="scaling-title">
             <h2 id="scaling-title">"Scaling: one store or many"</h2>
@@ -73,13 +87,17 @@ pub fn Scaling() -> impl IntoView {
                 })
             }}
             // Without a balancer the cases are still listed, so that the comparison table's
-            // links land, with the command that starts one.
+            // links land, with the command that starts one: folded, since nothing runs them
+            // yet, and opened when a link points at one.
             {move || instances.get().filter(|found| found.balancer().is_none()).map(|_| view! {
-                <p class="small">
-                    "Behind a load balancer: " <code>"cargo xtask run --scale lb"</code> " (or " <code>"--scale lb redis"</code>
-                    ") puts HAProxy in front of two instances, and this panel then shows these cases live:"
-                </p>
-                <Cases/>
+                <details class="fold" id="scale-cases-fold" prop:open=move || targeted.get()>
+                    <summary>"Behind a load balancer: the four cases, and the command that runs them"</summary>
+                    <p class="small">
+                        "Behind a load balancer: " <code>"cargo xtask run --scale lb"</code> " (or " <code>"--scale lb redis"</code>
+                        ") puts HAProxy in front of two instances, and this panel then shows these cases live:"
+                    </p>
+                    <Cases/>
+                </details>
             })}
             {move || {
                 let Instances { mine, peers, .. } = loaded();
