@@ -98,7 +98,7 @@ impl Gap {
         match self {
             Gap::RefusedPreflight => format!(
                 "refused_preflight \"forbidden\": the lab answers a preflight its policy refuses 403 without any CORS header, as \
-                 rs/cors-like strict servers answer; {mw} answers every preflight itself, {status} with these headers, and the \
+                 strict CORS libraries such as Go's rs/cors answer; {mw} answers every preflight itself, {status} with these headers, and the \
                  browser refuses from them instead (the same refusal, other words in the console). For the 403, refuse such a \
                  preflight in a middleware of your own, before this one."
             ),
@@ -577,7 +577,7 @@ mod tests {
     fn how_a_refused_preflight_is_answered_is_said() {
         let mut policy = Preset::Secure.policy(PAGE);
         assert!(tower_http(&policy).contains("// refused_preflight \"forbidden\": the lab answers"));
-        assert!(flat(&express(&policy)).contains("as rs/cors-like strict servers answer; cors() answers every preflight itself, 204 with these headers"));
+        assert!(flat(&express(&policy)).contains("as strict CORS libraries such as Go's rs/cors answer; cors() answers every preflight itself, 204 with these headers"));
         policy.refused_preflight = RefusedPreflight::Headers;
         assert!(flat(&tower_http(&policy)).contains("refused_preflight \"headers\", CorsLayer's own way: every preflight gets 200"));
         assert!(express(&policy).contains("refused_preflight \"headers\", cors()'s own way: every preflight gets 204"));

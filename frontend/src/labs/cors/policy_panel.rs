@@ -225,8 +225,8 @@ pub fn PolicyPanel() -> impl IntoView {
                                         draft.refused_preflight.set(style);
                                     }
                                 }>
-                                <option value="forbidden">"forbidden: 403, no CORS headers (as rs/cors)"</option>
-                                <option value="headers">"headers: 204 with the policy's headers, the browser decides (as express cors(), tower-http)"</option>
+                                <option value="forbidden">"forbidden: 403, no CORS headers (as strict libraries such as Go's rs/cors)"</option>
+                                <option value="headers">"headers: 204 with the policy's headers, the browser decides (as Express's cors(), tower-http)"</option>
                             </select>
                         </label>
                         <label class="wide">"Server mistake, made on purpose "
