@@ -253,3 +253,33 @@ mod challenges {
         assert_eq!(storage().get_item(STORAGE_KEY).unwrap(), None);
     }
 }
+
+/// The exploit server's access log: each hit says what came and which page sent it, from its
+/// own headers (a same-origin report carries a Referer but no Origin).
+mod exploit {
+    use frontend::labs::csrf::exploit_server::Hit;
+    use shared::wire::ExploitHit;
+
+    use super::*;
+
+    #[wasm_bindgen_test]
+    fn a_hit_shows_its_target_as_it_came_and_the_headers_that_name_its_sender() {
+        let parent = parent();
+        let hit = ExploitHit {
+            seq: 3,
+            at: "2026-12-07T19:00:00.000Z".into(),
+            method: "POST".into(),
+            target: "/log?email=a%40b.com".into(),
+            body: Some("{\"user\":1}".into()),
+            origin: None,
+            referer: Some("http://localhost:3001/exploit".into()),
+            sec_fetch_site: Some("same-origin".into()),
+        };
+        leptos::mount::mount_to(parent.clone(), move || view! { <ul><Hit hit/></ul> }).forget();
+
+        let shown = text(&parent, "li.exploit-hit[data-seq='3']");
+        assert!(shown.starts_with("#3 2026-12-07T19:00:00.000Z POST /log?email=a%40b.com"), "{shown}");
+        assert!(shown.contains("Origin: (none), Referer: http://localhost:3001/exploit, Sec-Fetch-Site: same-origin"), "{shown}");
+        assert!(shown.contains("{\"user\":1}"), "the body too: {shown}");
+    }
+}
