@@ -2,6 +2,7 @@
 //! says): one binary, one module per lab.
 
 mod accessibility;
+mod attacks;
 mod challenges;
 mod composer;
 mod console;
