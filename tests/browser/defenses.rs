@@ -124,3 +124,10 @@ async fn json_only_fails_once_the_policy_allows_the_attacker() {
     // Cross-site, the Lax cookie stays home: refused anyway.
     measure(Row { defense: "json-only-allowed", cookie_same_site: "Lax", defenses: on, policy, as_json: true, same_site: Ran, cross_site: Refused }).await;
 }
+
+#[tokio::test]
+async fn the_csrf_token_stops_both() {
+    let on = json!({"origin_check": false, "json_only": false, "csrf_token": true});
+    // Same-site, the cookie goes and no token with it; cross-site, the Lax cookie stays home.
+    measure(Row { defense: "csrf-token", cookie_same_site: "Lax", defenses: on, policy: None, as_json: false, same_site: Refused, cross_site: Refused }).await;
+}
