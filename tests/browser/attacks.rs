@@ -382,3 +382,32 @@ async fn the_token_that_stops_it_is_solved_with_the_csrf_token_defense_not_with_
     b.wait_text("#accounts .account[data-email='a@b.com'] .balance", |t| t == "980").await;
     lab.browser.close().await;
 }
+
+#[tokio::test]
+async fn logout_that_doesnt_is_solved_by_a_token_from_before_the_logout_not_by_one_fetched_after_it() {
+    let lab = Lab::opened().await;
+    let id = ChallengeId::LogoutThatDoesnt;
+    start(&lab, id).await;
+
+    // The nearest wrong answer: log in, log out, and only then get a token: of course it works.
+    victim_logs_in(&lab).await;
+    let first_logout = last_seq(&lab).await;
+    assert_eq!(send(&lab, "#logout").await, "204 No Content");
+    assert_eq!(send(&lab, "#get-token").await, "200 OK");
+    assert!(send(&lab, "#profile-cookie").await.starts_with("401"), "the session is gone");
+    assert_eq!(send(&lab, "#profile-token").await, "200 OK");
+    stays_open(&lab, id, "a token fetched after the logout").await;
+
+    // Both logins first, then the logout: the cookie is refused, the older token still works.
+    victim_logs_in(&lab).await;
+    assert_eq!(send(&lab, "#get-token").await, "200 OK");
+    assert_eq!(send(&lab, "#logout").await, "204 No Content");
+    let logout = logged(&lab, first_logout + 1, "the second logout", |e| e.path == "/api/logout").await;
+    let refused = send(&lab, "#profile-cookie").await;
+    assert!(refused.starts_with("401"), "{refused}");
+    assert_eq!(send(&lab, "#profile-token").await, "200 OK");
+
+    let proof = solved(&lab, id).await;
+    assert!(proof.entries.contains(&logout.seq), "the second logout proves it: {proof:?}");
+    lab.browser.close().await;
+}

@@ -189,6 +189,11 @@ impl Evidence<'_> {
 
     /// A login both ways as one user; a logout of that session; then the session refused and
     /// a token from before the logout accepted.
+    ///
+    /// The logout's answer clears the cookie, so the browser that logged out sends none: its
+    /// next profile read with the cookie comes without one (`no_credentials`). Only a cookie
+    /// replayed by hand comes back as the session's own (`unknown_session`). Either shows the
+    /// session gone; the logout entry itself says the server deleted it.
     fn logout_that_doesnt(&self) -> Option<Vec<u64>> {
         self.since_start().filter(|e| matches!(e.outcome, RouteOutcome::LoggedOut)).find_map(|logout| {
             let session = session_cookie(logout)?;
@@ -199,7 +204,11 @@ impl Evidence<'_> {
             let issued = |e: &&LogEntry| matches!(e.outcome, RouteOutcome::TokenIssued { user: u } if u == user);
             let token = self.since_start().filter(|e| e.seq < logout.seq).find(issued)?;
             let after: Vec<&LogEntry> = self.since_start().filter(|e| e.seq > logout.seq).collect();
-            let refused = after.iter().find(|e| session_cookie(e) == Some(session) && refused_code(e) == Some(ErrorCode::UnknownSession))?;
+            let refused = after.iter().find(|e| match refused_code(e) {
+                Some(ErrorCode::UnknownSession) => session_cookie(e) == Some(session),
+                Some(ErrorCode::NoCredentials) => e.path == "/api/profile" && e.origin.is_some() && e.origin == logout.origin,
+                _ => false,
+            })?;
             // A token issued after the logout proves nothing: only those before it count.
             let accepted = after.iter().take_while(|e| !issued(e)).find(|e| by(e, AuthKind::Jwt) && who(e).is_some_and(|w| w.user == user))?;
             Some(vec![token.seq, logout.seq, refused.seq, accepted.seq])

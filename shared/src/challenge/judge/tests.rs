@@ -389,6 +389,28 @@ fn a_token_from_before_the_logout_outlives_the_session() {
     assert_eq!(lab.judge(ChallengeId::LogoutThatDoesnt).map(|s| s.entries), Some(vec![2, 3, 4, 5]));
 }
 
+/// As a browser plays it: the logout's answer cleared the cookie, so the read with the cookie
+/// after it comes with none.
+#[test]
+fn after_the_logout_the_browser_sends_no_cookie_and_the_token_still_works() {
+    let mut lab = Lab::new(ChallengeId::LogoutThatDoesnt);
+    lab.push(logged_in()).push(token_issued(1));
+    lab.push(Req::new("POST", "/api/logout", Some(PLAYGROUND)).cookie().outcome(RouteOutcome::LoggedOut));
+    lab.push(Req::new("GET", "/api/profile", Some(PLAYGROUND)).status(401).outcome(RouteOutcome::Refused { code: ErrorCode::NoCredentials }));
+    lab.push(profile(PLAYGROUND, alice(AuthKind::Jwt)));
+    assert_eq!(lab.judge(ChallengeId::LogoutThatDoesnt).map(|s| s.entries), Some(vec![2, 3, 4, 5]));
+}
+
+#[test]
+fn a_cookieless_read_from_another_page_than_the_logouts_shows_nothing() {
+    let mut lab = Lab::new(ChallengeId::LogoutThatDoesnt);
+    lab.push(logged_in()).push(token_issued(1));
+    lab.push(Req::new("POST", "/api/logout", Some(PLAYGROUND)).cookie().outcome(RouteOutcome::LoggedOut));
+    lab.push(Req::new("GET", "/api/profile", Some(CROSS_SITE)).status(401).outcome(RouteOutcome::Refused { code: ErrorCode::NoCredentials }));
+    lab.push(profile(PLAYGROUND, alice(AuthKind::Jwt)));
+    assert!(!lab.solves(ChallengeId::LogoutThatDoesnt));
+}
+
 #[test]
 fn a_token_issued_after_the_logout_proves_nothing() {
     let mut lab = Lab::new(ChallengeId::LogoutThatDoesnt);
@@ -396,6 +418,10 @@ fn a_token_issued_after_the_logout_proves_nothing() {
     lab.push(Req::new("POST", "/api/logout", Some(PLAYGROUND)).cookie().outcome(RouteOutcome::LoggedOut));
     lab.push(Req::new("GET", "/api/profile", Some(PLAYGROUND)).cookie().status(401).outcome(RouteOutcome::Refused { code: ErrorCode::UnknownSession }));
     lab.push(token_issued(1)).push(profile(PLAYGROUND, alice(AuthKind::Jwt)));
+    assert!(!lab.solves(ChallengeId::LogoutThatDoesnt));
+    // Nor as a browser plays it, without the cleared cookie.
+    lab.push(Req::new("GET", "/api/profile", Some(PLAYGROUND)).status(401).outcome(RouteOutcome::Refused { code: ErrorCode::NoCredentials }));
+    lab.push(profile(PLAYGROUND, alice(AuthKind::Jwt)));
     assert!(!lab.solves(ChallengeId::LogoutThatDoesnt));
 }
 
