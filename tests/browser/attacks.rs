@@ -31,6 +31,8 @@ pub(crate) async fn start(lab: &Lab, id: ChallengeId) {
     lab.control_wait("/control/challenge", |state| state["run"]["id"] == key && state["run"]["started_at"] != started_before).await;
     b.wait_attr(&format!("li[data-challenge='{key}']"), "data-state", |s| s == "running").await;
     b.wait_attr("#challenge-running", "data-challenge", |k| k == key).await;
+    // The start reset the lab: the page drops the old lab's results (and token) as it hears so.
+    b.wait_text("#results", |t| t.contains("Send a request")).await;
 }
 
 /// Waits for the solved banner with `id`'s lesson and the proof it lists, and hands back what
@@ -409,5 +411,74 @@ async fn logout_that_doesnt_is_solved_by_a_token_from_before_the_logout_not_by_o
 
     let proof = solved(&lab, id).await;
     assert!(proof.entries.contains(&logout.seq), "the second logout proves it: {proof:?}");
+    lab.browser.close().await;
+}
+
+#[tokio::test]
+async fn forge_the_admin_is_solved_by_an_unsigned_token_for_bob_not_by_one_for_ones_own_user() {
+    let lab = Lab::opened().await;
+    let b = &lab.browser;
+    let id = ChallengeId::ForgeTheAdmin;
+    start(&lab, id).await;
+    b.wait_attr("#jwt-alg-none-state", "data-on", |on| on == "true").await;
+    assert_eq!(send(&lab, "#get-token").await, "200 OK", "a@b.com's own token, to read");
+
+    // The nearest wrong answer: an unsigned token for one's own user (sub 1) is accepted, but
+    // forges nobody.
+    b.fill("#jwt-unsigned-sub", "1").await;
+    b.click("#jwt-write-unsigned").await;
+    b.wait_text("#jwt-compact", |t| t.ends_with('.')).await;
+    assert_eq!(send(&lab, "#jwt-send").await, "200 OK");
+    let own = b.text("#latest .browser-view pre").await;
+    assert!(own.contains("a@b.com") && own.contains("unsigned_jwt"), "{own}");
+    stays_open(&lab, id, "an unsigned token for a@b.com").await;
+
+    // bob's (sub 2), whom nobody logged in as.
+    let read_own = last_seq(&lab).await;
+    b.fill("#jwt-unsigned-sub", "2").await;
+    b.click("#jwt-write-unsigned").await;
+    assert_eq!(send(&lab, "#jwt-send").await, "200 OK");
+    let bob = b.text("#latest .browser-view pre").await;
+    assert!(bob.contains("bob@example.com") && bob.contains("unsigned_jwt"), "{bob}");
+
+    let proof = solved(&lab, id).await;
+    assert!(proof.entries.iter().all(|seq| *seq > read_own), "bob's read proves it: {proof:?}");
+    lab.browser.close().await;
+}
+
+#[tokio::test]
+async fn crack_the_secret_is_solved_by_a_token_signed_for_bob_with_the_word_found_not_by_one_the_server_issued_him() {
+    let lab = Lab::opened().await;
+    let b = &lab.browser;
+    let id = ChallengeId::CrackTheSecret;
+    start(&lab, id).await;
+
+    // The nearest wrong answer: logging in as bob (bob@example.com / hunter2) gets a token the
+    // server signed for him, which reads his profile, but cracks nothing.
+    b.fill("#email", "bob@example.com").await;
+    b.fill("#password", "hunter2").await;
+    assert_eq!(send(&lab, "#get-token").await, "200 OK");
+    assert_eq!(send(&lab, "#profile-token").await, "200 OK");
+    assert!(b.text("#latest .browser-view pre").await.contains("bob@example.com"));
+    stays_open(&lab, id, "a token the server issued to bob").await;
+
+    // Since bob was let in, nothing in this run can prove a forgery: start it again (a new
+    // word, a new lab), get one's own token, crack it with the word list, sign for bob.
+    start(&lab, id).await;
+    b.fill("#email", "a@b.com").await;
+    b.fill("#password", "123").await;
+    assert_eq!(send(&lab, "#get-token").await, "200 OK");
+    let words = b.text("#challenge-words").await;
+    b.click("#jwt-crack").await;
+    let found = b.wait_attr("#jwt-crack-result", "data-found", |f| !f.is_empty()).await;
+    assert!(words.split(", ").any(|w| w == found), "{found} is a word the panel offered: {words}");
+    assert_eq!(b.value("#jwt-secret").await, found);
+    b.fill("#jwt-sub", "2").await;
+    b.click("#jwt-sign-as").await;
+    assert_eq!(send(&lab, "#jwt-send").await, "200 OK");
+    let bob = b.text("#latest .browser-view pre").await;
+    assert!(bob.contains("bob@example.com") && bob.contains("\"auth\":\"jwt\""), "{bob}");
+
+    solved(&lab, id).await;
     lab.browser.close().await;
 }
