@@ -389,13 +389,9 @@ impl Api {
         self.put("/control/vulnerable", vulnerable)
     }
 
-    /// The stored exploit page; `None` when none is stored (404 `no_exploit`).
+    /// The stored exploit page; `None` when none is stored.
     pub fn get_exploit(&self) -> impl Future<Output = Result<Option<shared::wire::ExploitPage>>> + use<> {
-        self.get("/control/exploit").map(|page| match page {
-            Ok(page) => Ok(Some(page)),
-            Err(Error::Refused { error, .. }) if error.error == ErrorCode::NoExploit => Ok(None),
-            Err(e) => Err(e),
-        })
+        self.get("/control/exploit").map(|stored: Result<shared::wire::StoredExploit>| stored.map(|s| s.html.map(|html| shared::wire::ExploitPage { html })))
     }
 
     /// Stores `html` as the page the other site serves at `/exploit`.

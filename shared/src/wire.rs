@@ -413,6 +413,13 @@ pub struct ExploitPage {
     pub html: String,
 }
 
+/// `GET /control/exploit`: the stored page, `null` while none is stored. (Not a 404: the
+/// playground asks on every load, and a browser reports every 404 in its console.)
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredExploit {
+    pub html: Option<String>,
+}
+
 /// One request to the exploit server's access log (any method, `/log` and below on the other
 /// site): what an exploit page reports back, as the server saw it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
