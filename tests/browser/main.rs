@@ -4,6 +4,7 @@
 mod accessibility;
 mod attacks;
 mod challenges;
+mod challenges_by_engine;
 mod composer;
 mod console;
 mod csrf;
