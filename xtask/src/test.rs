@@ -18,8 +18,8 @@ const NEEDS_CONSOLE: [&str; 1] = ["normal_use_leaves_the_console_clean"];
 /// page's fixes (`tests/browser/fixes.rs`) are computed and held to each engine's rules by
 /// `shared/src/cors/fix.rs`'s table; the e2e proves the page offers and applies them, once.
 /// The challenges are judged by the server from its log, the same whatever sent the requests;
-/// those whose lesson differs by engine are in `challenges_by_engine.rs`, which runs in all
-/// three. The exploit server, the token tools and the narrow layout are the page's own.
+/// those whose lesson differs by engine are in their own module (`challenges_by_engine`),
+/// which runs in all three. The exploit server, the token tools and the narrow layout are the page's own.
 const CHROMIUM_ONLY: [&str; 6] = ["fixes::", "challenges::", "attacks::", "tokens::", "exploit_server::", "narrow_screen::"];
 
 pub fn test() -> Result<(), String> {
