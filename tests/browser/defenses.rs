@@ -131,3 +131,23 @@ async fn the_csrf_token_stops_both() {
     // Same-site, the cookie goes and no token with it; cross-site, the Lax cookie stays home.
     measure(Row { defense: "csrf-token", cookie_same_site: "Lax", defenses: on, policy: None, as_json: false, same_site: Refused, cross_site: Refused }).await;
 }
+
+#[tokio::test]
+async fn two_defenses_switched_in_quick_succession_are_both_on() {
+    // Arrange: the page with every defense off
+    let lab = Lab::start().await;
+    let b = &lab.browser;
+    b.client.goto(&lab.page_url()).await.unwrap();
+    b.wait_text("#policy-summary", |t| t.starts_with("Allows")).await;
+
+    // Act: two clicks in one go, the second before the server could confirm the first (as
+    // WebDriver's own clicks are too slow to be)
+    let clicks = "document.querySelector('#defense-origin').click(); document.querySelector('#defense-csrf-token').click();";
+    b.client.execute(clicks, vec![]).await.unwrap();
+
+    // Assert: the server has both (the second click did not send the first one back off)
+    let both = |d: &Value| d["origin_check"] == true && d["csrf_token"] == true;
+    let defenses = e2e::settle(async || lab.control_get("/control/defenses").await, both).await;
+    assert!(both(&defenses), "{defenses}");
+    lab.browser.close().await;
+}

@@ -99,6 +99,11 @@ impl LiveSettings {
         self.change.dispatch(change);
     }
 
+    /// Whether a change this page asked for is on its way to the server.
+    pub fn changing(&self) -> bool {
+        self.change.pending().get()
+    }
+
     /// Loads everything again (after a reset).
     pub fn reload(&self) {
         self.live.refetch();

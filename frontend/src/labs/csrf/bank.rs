@@ -102,10 +102,20 @@ pub fn SiteLink(id: &'static str, url: String, label: &'static str) -> impl Into
 /// The CSRF defenses of the lab API (`/control/defenses`), each switched on the server.
 #[component]
 fn Defenses(live: LiveSettings) -> impl IntoView {
-    let current = move || live.defenses().unwrap_or_default();
+    // What the person asked for and the server has not confirmed yet: a second quick click
+    // builds on the first, not on the server's last word, which lags (else it sends the first
+    // one back). Forgotten once no change is on its way (confirmed, or refused and reported).
+    let asked = RwSignal::new(None::<Defenses>);
+    Effect::new(move || {
+        if !live.changing() {
+            asked.set(None);
+        }
+    });
+    let current = move || asked.get().or_else(|| live.defenses()).unwrap_or_default();
     let switch = move |set: fn(&mut Defenses, bool), on: bool| {
         let mut defenses = current();
         set(&mut defenses, on);
+        asked.set(Some(defenses));
         live.apply(Change::Defenses(defenses));
     };
     view! {
