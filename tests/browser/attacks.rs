@@ -108,17 +108,17 @@ pub(crate) async fn open_as_victim(lab: &Lab, css: &str) -> WindowHandle {
 }
 
 /// The same-site attacker's origin (`localhost` on the other site's port).
-fn same_site(lab: &Lab) -> String {
+pub(crate) fn same_site(lab: &Lab) -> String {
     format!("http://localhost:{}", lab.backend.site_addr.port())
 }
 
 /// The cross-site attacker's origin (`127.0.0.1` on the other site's port).
-fn cross_site(lab: &Lab) -> String {
+pub(crate) fn cross_site(lab: &Lab) -> String {
     format!("http://127.0.0.1:{}", lab.backend.site_addr.port())
 }
 
 /// The playground's story of the transfer logged as `seq`, in "Transfers from other origins".
-async fn attack_story(lab: &Lab, seq: u64) -> String {
+pub(crate) async fn attack_story(lab: &Lab, seq: u64) -> String {
     let b = &lab.browser;
     let prefix = format!("#{seq} ");
     let find = async || {
@@ -138,7 +138,7 @@ async fn attack_story(lab: &Lab, seq: u64) -> String {
 
 /// An exploit page that POSTs the seed's transfer with the victim's cookies (a simple request:
 /// a text/plain body, no preflight), then reports to the access log that it was sent.
-fn transfer_exploit(lab: &Lab) -> String {
+pub(crate) fn transfer_exploit(lab: &Lab) -> String {
     format!(
         r#"<script>fetch("{}/api/transfer", {{method: "POST", credentials: "include", body: JSON.stringify({{to: "bob@example.com", amount: 100}})}}).catch(() => null).then(() => fetch("/log?sent=transfer"));</script>"#,
         lab.backend.api
@@ -147,7 +147,7 @@ fn transfer_exploit(lab: &Lab) -> String {
 
 /// Opens the exploit as the victim from `link`, and waits for its transfer from `origin` in the
 /// server's log and the playground's story of it.
-async fn run_transfer_exploit(lab: &Lab, link: &str, origin: &str) -> (LogEntry, String) {
+pub(crate) async fn run_transfer_exploit(lab: &Lab, link: &str, origin: &str) -> (LogEntry, String) {
     let after = last_seq(lab).await;
     let playground = open_as_victim(lab, link).await;
     lab.browser.switch_to(playground).await;
@@ -162,7 +162,7 @@ async fn run_transfer_exploit(lab: &Lab, link: &str, origin: &str) -> (LogEntry,
 /// Opens the other site's ready-made attack page from `link` (it POSTs the transfer as it
 /// loads), waits until it says what it could read, and hands back its log entry and the
 /// playground's story of it.
-async fn run_attack_page(lab: &Lab, link: &str) -> (LogEntry, String) {
+pub(crate) async fn run_attack_page(lab: &Lab, link: &str) -> (LogEntry, String) {
     let b = &lab.browser;
     let playground = open_as_victim(lab, link).await;
     b.wait_attr("#outcome", "data-state", |s| s == "read" || s == "blocked").await;
@@ -175,7 +175,7 @@ async fn run_attack_page(lab: &Lab, link: &str) -> (LogEntry, String) {
 
 /// The playground's own transfer (with the CSRF token when the defense is on); hands back what
 /// the page said of it.
-async fn own_transfer(lab: &Lab) -> String {
+pub(crate) async fn own_transfer(lab: &Lab) -> String {
     let b = &lab.browser;
     let before = b.text("#own-transfer-result").await;
     b.click("#own-transfer-send").await;
@@ -183,7 +183,7 @@ async fn own_transfer(lab: &Lab) -> String {
 }
 
 /// Logs in as the victim (a@b.com) with the session cookie.
-async fn victim_logs_in(lab: &Lab) {
+pub(crate) async fn victim_logs_in(lab: &Lab) {
     assert_eq!(send(lab, "#login-cookie").await, "200 OK", "the victim's login");
 }
 

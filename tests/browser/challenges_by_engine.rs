@@ -7,7 +7,28 @@ use std::time::Duration;
 use e2e::Lab;
 use shared::challenge::ChallengeId;
 
-use crate::attacks::{last_seq, logged, open_as_victim, send, solved, start, stays_open, store_exploit};
+use crate::attacks::{
+    last_seq, logged, open_as_victim, own_transfer, run_attack_page, run_transfer_exploit, same_site, send, solved, start, stays_open, store_exploit,
+    transfer_exploit, victim_logs_in,
+};
+
+/// The challenges that start with `SameSite=None; Secure`: the page says what this engine needs
+/// for the victim's login to stick, and the person does it. An engine that keeps a `Secure`
+/// cookie set over `http://localhost` is told nothing; one that drops it is told to switch
+/// Secure off (and keeps `SameSite=None` without it), which the person does in the cookie
+/// settings. Hands back whether Secure was switched off.
+async fn follow_the_secure_cookie_note(lab: &Lab) -> bool {
+    let b = &lab.browser;
+    let engine = b.engine;
+    if engine.cookie_facts().keeps_secure_on_http_localhost {
+        assert_eq!(b.text("[data-note='secure-cookie']").await, "", "{engine:?} keeps a Secure cookie on http://localhost");
+        return false;
+    }
+    b.wait_text("[data-note='secure-cookie']", |t| t.contains("Switch Secure off")).await;
+    b.set_checked("#cookie-secure", false).await;
+    lab.control_wait("/control/cookie", |c| c["secure"] == false && c["same_site"] == "None").await;
+    true
+}
 
 /// Trusted `null`: the exploit page frames a sandboxed document (its origin opaque, its
 /// requests `Origin: null`) that reads the victim's profile and reports to the exploit server.
@@ -25,16 +46,9 @@ async fn trusted_null_is_solved_through_a_sandboxed_frame_where_the_engine_sends
     let id = ChallengeId::TrustedNull;
     start(&lab, id).await;
 
-    // The page says what this engine needs for the victim's login to stick.
     let facts = engine.cookie_facts();
-    if facts.keeps_secure_on_http_localhost {
-        assert_eq!(b.text("[data-note='secure-cookie']").await, "", "{engine:?} keeps a Secure cookie on http://localhost");
-    } else {
-        b.wait_text("[data-note='secure-cookie']", |t| t.contains("Switch Secure off")).await;
-        b.set_checked("#cookie-secure", false).await;
-        lab.control_wait("/control/cookie", |c| c["secure"] == false && c["same_site"] == "None").await;
-    }
-    assert_eq!(send(&lab, "#login-cookie").await, "200 OK", "the victim's login");
+    follow_the_secure_cookie_note(&lab).await;
+    victim_logs_in(&lab).await;
     assert_eq!(send(&lab, "#profile-cookie").await, "200 OK", "the victim's cookie was kept");
 
     // The frame reports the status it read and the email, if any, to the exploit server by its
@@ -96,5 +110,84 @@ async fn one_preflight_is_kept_by_this_engines_cache_under_the_pages_max_age() {
     let log = lab.server_log().await;
     let preflights: Vec<u64> = log.iter().filter(|e| e.preflight && e.path == "/api/profile").map(|e| e.seq).collect();
     assert_eq!(preflights.len(), 1, "{engine:?}: one preflight for both reads: {preflights:?}, proof {proof:?}");
+    lab.browser.close().await;
+}
+
+/// Move the money: `SameSite=None; Secure` and no defense, so a page of another origin moves
+/// the victim's money with a simple request. Played from the same-site attacker in every
+/// engine: Chromium and Firefox block third-party cookies in their test profiles, so the
+/// cross-site one would carry no cookie. WebKit drops the `Secure` cookie set over
+/// `http://localhost`, and the page's note says so: the login does not stick and the attack
+/// comes without the cookie (the challenge stays open) until Secure is switched off, as the
+/// note says. The note is shown exactly where the engine drops the cookie.
+#[tokio::test]
+async fn move_the_money_is_solved_by_the_same_site_exploit_once_this_engine_keeps_the_victims_cookie() {
+    let lab = Lab::opened().await;
+    let b = &lab.browser;
+    let engine = b.engine;
+    let id = ChallengeId::MoveTheMoney;
+    start(&lab, id).await;
+    let facts = engine.cookie_facts();
+    store_exploit(&lab, &transfer_exploit(&lab)).await;
+
+    if !facts.keeps_secure_on_http_localhost {
+        // Before following the note: the victim logs in, but the Secure cookie is not kept,
+        // so the exploit's transfer comes without it and moves nothing.
+        b.wait_text("[data-note='secure-cookie']", |t| t.contains("drops a Secure cookie set over http://localhost")).await;
+        victim_logs_in(&lab).await;
+        assert!(send(&lab, "#profile-cookie").await.starts_with("401"), "{engine:?} kept no Secure cookie set over http://localhost");
+        let (refused, story) = run_transfer_exploit(&lab, "#exploit-open-same-site", &same_site(&lab)).await;
+        assert!(!refused.credentials.has_session() && refused.status == 401, "{refused:?}: {story}");
+        assert!(story.contains("Nothing happened"), "{story}");
+        stays_open(&lab, id, &format!("the attack #{} with Secure on, which {engine:?} dropped", refused.seq)).await;
+    }
+    let switched_off = follow_the_secure_cookie_note(&lab).await;
+    assert_eq!(switched_off, !facts.keeps_secure_on_http_localhost, "{engine:?}: the note is shown exactly where the Secure cookie is dropped");
+    victim_logs_in(&lab).await;
+    assert_eq!(send(&lab, "#profile-cookie").await, "200 OK", "{engine:?} kept the victim's cookie");
+
+    let (attack, story) = run_transfer_exploit(&lab, "#exploit-open-same-site", &same_site(&lab)).await;
+    assert!(attack.credentials.has_session() && story.contains("The transfer RAN"), "{attack:?}: {story}");
+    let proof = solved(&lab, id).await;
+    assert_eq!(proof.entries, [attack.seq]);
+    b.wait_text("#accounts .account[data-email='a@b.com'] .balance", |t| t == "900").await;
+    lab.browser.close().await;
+}
+
+/// The token that stops it: with `SameSite=None; Secure` (and the policy allowing
+/// X-CSRF-Token) the CSRF token defense refuses the same-site attacker, which carries the
+/// cookie, and the cross-site one, while the playground reads its token and transfers.
+/// The cross-site attacker carries the cookie only where the engine sends a `SameSite=None`
+/// cookie to another site (WebKit): there the token is what refuses it; in Chromium and
+/// Firefox it comes without one. In WebKit, Secure off first, as the page's note says.
+#[tokio::test]
+async fn the_token_that_stops_it_is_solved_with_the_csrf_token_defense_in_this_engine() {
+    let lab = Lab::opened().await;
+    let b = &lab.browser;
+    let engine = b.engine;
+    let id = ChallengeId::TheTokenThatStopsIt;
+    start(&lab, id).await;
+    let facts = engine.cookie_facts();
+    follow_the_secure_cookie_note(&lab).await;
+    victim_logs_in(&lab).await;
+    assert_eq!(send(&lab, "#profile-cookie").await, "200 OK", "{engine:?} kept the victim's cookie");
+
+    b.set_checked("#defense-csrf-token", true).await;
+    lab.control_wait("/control/defenses", |d| d["csrf_token"] == true).await;
+    let said = own_transfer(&lab).await;
+    assert!(said.contains("GET /api/csrf-token → 200 OK") && said.contains("POST /api/transfer with X-CSRF-Token → 200 OK"), "{said}");
+    let (same, story) = run_attack_page(&lab, "#attack-same-site").await;
+    assert!(same.credentials.has_session() && story.contains("the CSRF token defense refused it"), "{same:?}: {story}");
+    let (cross, story) = run_attack_page(&lab, "#attack-cross-site").await;
+    if facts.sends_none_cross_site {
+        assert!(cross.credentials.has_session() && story.contains("the CSRF token defense refused it"), "{engine:?} sends the cookie to the other site: {cross:?}: {story}");
+    } else {
+        assert!(!cross.credentials.has_session() && story.contains("Nothing happened"), "{engine:?} keeps the cookie from the other site: {cross:?}: {story}");
+    }
+
+    let proof = solved(&lab, id).await;
+    let own = logged(&lab, 0, "the playground's transfer", |e| e.path == "/api/transfer" && !e.preflight && e.status == 200).await;
+    assert_eq!(proof.entries, [same.seq, cross.seq, own.seq]);
+    b.wait_text("#accounts .account[data-email='a@b.com'] .balance", |t| t == "990").await;
     lab.browser.close().await;
 }
