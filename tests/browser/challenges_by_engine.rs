@@ -138,7 +138,7 @@ async fn move_the_money_is_solved_by_the_same_site_exploit_once_this_engine_keep
         assert!(send(&lab, "#profile-cookie").await.starts_with("401"), "{engine:?} kept no Secure cookie set over http://localhost");
         let (refused, story) = run_transfer_exploit(&lab, "#exploit-open-same-site", &same_site(&lab)).await;
         assert!(!refused.credentials.has_session() && refused.status == 401, "{refused:?}: {story}");
-        assert!(story.contains("Nothing happened"), "{story}");
+        assert!(story.contains("Nothing happened") && story.contains("drops a Secure cookie set over http://"), "{story}");
         stays_open(&lab, id, &format!("the attack #{} with Secure on, which {engine:?} dropped", refused.seq)).await;
     }
     let switched_off = follow_the_secure_cookie_note(&lab).await;

@@ -116,6 +116,14 @@ fn no_cookie(from: &str, ctx: &Context<'_>) -> String {
             ctx.engine.label()
         );
     }
+    // WebKit drops a Secure cookie set over http://localhost (the challenges' note says so).
+    let dropped_secure = ctx.cookie.secure && !ctx.engine.cookie_facts().keeps_secure_on_http_localhost && ctx.page_origin.starts_with("http://");
+    if dropped_secure {
+        return format!(
+            "no session cookie came from {from}: {} drops a Secure cookie set over http://, so the login's cookie was never kept. Switch Secure off in the cookie settings and log in again.",
+            ctx.engine.label()
+        );
+    }
     if host(from) == host(ctx.page_origin) {
         return format!("no session cookie came from {from}, the same site as the playground (SameSite lets it go there): nobody was logged in.");
     }
@@ -210,6 +218,22 @@ mod tests {
         assert!(explain(&no_cookie, &unsecured).contains("without Secure"), "{}", explain(&no_cookie, &unsecured));
         let same_site = entry(401, false, "http://localhost:3001", RouteOutcome::Refused { code: ErrorCode::NoCredentials });
         assert!(explain(&same_site, &ctx(SameSite::Lax, None)).contains("nobody was logged in"));
+    }
+
+    /// WebKit drops a Secure cookie set over http://localhost: no cookie from the same site is
+    /// told as that, not as nobody logged in; the others keep it, and a login without Secure too.
+    #[test]
+    fn a_secure_cookie_webkit_dropped_is_told_as_dropped_not_as_nobody_logged_in() {
+        let same_site = entry(401, false, "http://localhost:3001", RouteOutcome::Refused { code: ErrorCode::NoCredentials });
+        let webkit = Context { engine: Engine::WebKit, ..ctx(SameSite::None, None) };
+        let told = explain(&same_site, &webkit);
+        assert!(told.contains("WebKit (Safari) drops a Secure cookie") && told.contains("Switch Secure off") && !told.contains("nobody"), "{told}");
+        let unsecured = Context { cookie: CookiePolicy { same_site: SameSite::None, secure: false, http_only: true }, ..webkit };
+        assert!(explain(&same_site, &unsecured).contains("nobody was logged in"), "WebKit keeps SameSite=None without Secure");
+        for engine in [Engine::Chromium, Engine::Firefox] {
+            let told = explain(&same_site, &Context { engine, ..ctx(SameSite::None, None) });
+            assert!(told.contains("nobody was logged in"), "{engine:?} keeps the Secure cookie: {told}");
+        }
     }
 
     /// A 403 is not always the Origin check: the story names the defense the log names.
