@@ -44,7 +44,8 @@ pub async fn start(lab: &Arc<LiveLab>, frontend_origins: &[String], now_ms: u64,
         s.vulnerable = setup.vulnerable;
         s.jwt = jwt;
     });
-    let run = Run { id, started_after: lab.log().last_seq(), started_at: rfc3339(now_ms), solved: None };
+    let started_after = lab.log().last_seq();
+    let run = Run { id, started_after, started_at: rfc3339(now_ms), solved: None, judged_through: started_after };
     lab.challenge().begin(run.clone(), word);
     tokio::spawn(judge_until_done(lab.clone(), frontend_origins.to_vec(), run.clone()));
     Ok(run)
@@ -64,9 +65,12 @@ async fn judge_until_done(lab: Arc<LiveLab>, frontend_origins: Vec<String>, run:
     let mut settings = lab.settings_changes();
     let mut runs = lab.challenge().changes();
     while lab.challenge().is_open(&run) {
-        if let Some(solved) = verdict(&lab, &frontend_origins, &run) {
-            lab.challenge().solve(&run, solved);
-            return;
+        match verdict(&lab, &frontend_origins, &run) {
+            (Some(solved), _) => {
+                lab.challenge().solve(&run, solved);
+                return;
+            }
+            (None, judged_through) => lab.challenge().judged(&run, judged_through),
         }
         // A lagging receiver is fine: each wake-up reads the whole log since the start.
         let closed = tokio::select! {
@@ -81,9 +85,11 @@ async fn judge_until_done(lab: Arc<LiveLab>, frontend_origins: Vec<String>, run:
     }
 }
 
-fn verdict(lab: &LiveLab, frontend_origins: &[String], run: &Run) -> Option<Solved> {
+/// The verdict, and the last log `seq` it read.
+fn verdict(lab: &LiveLab, frontend_origins: &[String], run: &Run) -> (Option<Solved>, u64) {
     let live_after = lab.settings().live_after;
     let entries = lab.log().after(run.started_after);
+    let judged_through = entries.last().map_or(run.started_after, |e| e.seq);
     // A start clears the access log: every hit it holds came after.
     let hits = lab.exploit().hits_after(0);
     let settings = lab.settings_view();
@@ -97,5 +103,5 @@ fn verdict(lab: &LiveLab, frontend_origins: &[String], run: &Run) -> Option<Solv
         api_origin: LAB_API_SITE,
         secret_word: word.as_deref(),
     };
-    challenge::judge(run.id, &evidence)
+    (challenge::judge(run.id, &evidence), judged_through)
 }

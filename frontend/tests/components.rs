@@ -197,7 +197,7 @@ mod challenges {
     }
 
     fn run(id: ChallengeId, solved: Option<Solved>) -> ChallengeState {
-        ChallengeState { run: Some(Run { id, started_after: 0, started_at: "2026-11-24T18:00:00.000Z".into(), solved }) }
+        ChallengeState { run: Some(Run { id, started_after: 0, started_at: "2026-11-24T18:00:00.000Z".into(), solved, judged_through: 0 }) }
     }
 
     #[wasm_bindgen_test]

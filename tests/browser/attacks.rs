@@ -13,7 +13,6 @@
 //! Chromium only (`cargo xtask test`): the judge reads the server's log, the same whatever sent
 //! the requests; `challenges_by_engine.rs` has those whose lesson differs by engine.
 
-use std::time::{Duration, Instant};
 
 use e2e::{Lab, settle};
 use fantoccini::{Locator, wd::WindowHandle};
@@ -52,20 +51,13 @@ pub(crate) async fn solved(lab: &Lab, id: ChallengeId) -> Solved {
     solved
 }
 
-/// The judge runs within milliseconds of every log entry, hit and settings change, and says
-/// nothing until it finds the goal reached: nothing marks "judged, not solved". So a wrong
-/// answer is watched for a second and must leave the run open all along, in the server and in
-/// the panel. (The wait is the assertion, not a synchronisation: every step it judges has
-/// already been seen in the log.)
+/// The wrong answer, once the judge has read all of it (`judged_through` up to the log's last
+/// entry), left the run open, in the server and in the panel.
 pub(crate) async fn stays_open(lab: &Lab, id: ChallengeId, wrong: &str) {
     let b = &lab.browser;
-    let until = Instant::now() + Duration::from_secs(1);
-    while Instant::now() < until {
-        let run = lab.control_get("/control/challenge").await;
-        assert_eq!(run["run"]["id"], id.as_str(), "{wrong}: the run is still {id:?}");
-        assert!(run["run"]["solved"].is_null(), "{wrong} solves nothing: {run}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let run = lab.judged_run().await;
+    assert_eq!(run["run"]["id"], id.as_str(), "{wrong}: the run is still {id:?}");
+    assert!(run["run"]["solved"].is_null(), "{wrong} solves nothing: {run}");
     assert_eq!(b.attr(&format!("li[data-challenge='{}']", id.as_str()), "data-state").await.as_deref(), Some("running"), "{wrong}");
     assert_eq!(b.text("#challenge-solved").await, "", "{wrong}");
 }

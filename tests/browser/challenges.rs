@@ -63,9 +63,7 @@ async fn credentials_and_the_wildcard_are_fixed_by_the_exact_origin_not_by_refle
     assert_eq!(send(b, "#login-cookie").await, "read");
     assert_eq!(send(b, "#profile-cookie").await, "read");
     let read = lab.server_log().await.into_iter().rev().find(|e| e.path == "/api/profile").expect("the profile read is logged");
-    // The judge runs after each entry; give it a moment to (wrongly) find it solved.
-    tokio::time::sleep(Duration::from_secs(1)).await;
-    let run = lab.control_get("/control/challenge").await;
+    let run = lab.judged_run().await;
     assert!(run["run"]["solved"].is_null(), "a reflecting policy solves nothing (entry #{}): {run}", read.seq);
     assert_eq!(b.attr("li[data-challenge='credentials_and_wildcard']", "data-state").await.as_deref(), Some("running"));
     assert_eq!(b.text("#challenge-solved").await, "");
@@ -139,8 +137,7 @@ async fn the_header_is_read_once_the_policy_exposes_it() {
     let id = ChallengeId::ReadTheHeader;
     start(&lab, id).await;
     assert_eq!(send(b, "#send").await, "read");
-    tokio::time::sleep(Duration::from_secs(1)).await;
-    assert!(lab.control_get("/control/challenge").await["run"]["solved"].is_null(), "X-Instance is not exposed yet");
+    assert!(lab.judged_run().await["run"]["solved"].is_null(), "X-Instance is not exposed yet");
 
     open_policy_editor(b).await;
     b.fill("#policy-expose", "X-Instance").await;

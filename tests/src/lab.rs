@@ -56,6 +56,15 @@ impl Lab {
         value
     }
 
+    /// The running challenge (`GET /control/challenge`) once the server's judge has read every
+    /// entry the log holds now (`judged_through`), or found it solved: then "not solved" is
+    /// its verdict on all of them, not a guess made before it looked.
+    pub async fn judged_run(&self) -> serde_json::Value {
+        let last = self.server_log().await.last().map_or(0, |e| e.seq);
+        let judged = |run: &serde_json::Value| run["run"]["judged_through"].as_u64().unwrap_or(0) >= last || !run["run"]["solved"].is_null();
+        self.control_wait("/control/challenge", judged).await
+    }
+
     /// The victim's (a@b.com's) balance at the lab's bank.
     pub async fn balance(&self) -> u64 {
         let accounts = self.control_get("/control/accounts").await;

@@ -64,6 +64,9 @@ async fn the_wildcard_is_solved_by_the_playgrounds_read_under_a_listed_origin_no
     policy["allow_origin"] = json!({"mode": "reflect"});
     app.put_policy(&policy).await;
     let wrong = victim.get("/api/profile").header("Origin", FRONT).send().await;
+    let wrong_seq = app.log().await.last().unwrap()["seq"].as_u64().unwrap();
+    eventually("the wrong answer judged", || async { state(&app).await.run.is_some_and(|r| r.judged_through >= wrong_seq) }).await;
+    assert_eq!(solved(&app).await, None, "a reflecting policy solves nothing");
     policy["allow_origin"] = json!({"mode": "list", "origins": [FRONT]});
     app.put_policy(&policy).await;
     let right = victim.get("/api/profile").header("Origin", FRONT).send().await;

@@ -244,7 +244,7 @@ mod tests {
     use shared::challenge::Solved;
 
     fn run(id: ChallengeId, solved: bool) -> Run {
-        Run { id, started_after: 0, started_at: String::new(), solved: solved.then(Solved::default) }
+        Run { id, started_after: 0, started_at: String::new(), solved: solved.then(Solved::default), judged_through: 0 }
     }
 
     #[test]

@@ -66,6 +66,11 @@ pub struct Run {
     pub started_at: String,
     /// `null` until the judge finds it solved; then what proved it.
     pub solved: Option<Solved>,
+    /// The log's last `seq` the judge has read: everything up to it was judged (what `GET
+    /// /control/challenge` answers is current; an event carries the value when it was sent).
+    /// So "not solved" is a verdict once it reaches the entry in question.
+    #[serde(default)]
+    pub judged_through: u64,
 }
 
 /// What proved a challenge solved: the log entries (`seq`) and the exploit server's access
