@@ -13,6 +13,7 @@ use super::{
     defenses::{Attacker, DefenseSetup, outcome},
     exploit_server::ExploitServer,
     own_transfer::OwnTransfer,
+    site_link::SiteLink,
     third_party_probe::ThirdPartyProbe,
 };
 use crate::{
@@ -86,18 +87,6 @@ pub fn Bank() -> impl IntoView {
     }
 }
 
-/// A link to the attack page, only when the backend named a loopback URL (`loopback::link`):
-/// a URL the page shows as a link must not lead anywhere else, `javascript:` least of all.
-#[component]
-pub fn SiteLink(id: &'static str, url: String, label: &'static str) -> impl IntoView {
-    match loopback::link(&url) {
-        Some(href) => view! { <a id=id href=href.to_owned() target="_blank" rel="noopener">{label}</a> }.into_any(),
-        None => view! {
-            <span class="error refused-link">{format!("Refused a link the backend named: {url} (only {} are linked)", loopback::RULE)}</span>
-        }
-        .into_any(),
-    }
-}
 
 /// The CSRF defenses of the lab API (`/control/defenses`), each switched on the server.
 #[component]

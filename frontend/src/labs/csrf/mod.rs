@@ -8,4 +8,5 @@ pub mod bank;
 pub mod defenses;
 pub mod exploit_server;
 pub mod own_transfer;
+pub mod site_link;
 pub mod third_party_probe;
