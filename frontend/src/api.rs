@@ -343,11 +343,22 @@ impl Api {
         }
     }
 
-    /// The one place that decides what a control call came to: a 2xx response, or why there
-    /// is none. Carries the control token once the person gave it.
+    /// Whether the backend takes `token` as its control token. One call: a mistyped token then
+    /// costs one of the wrong tokens the backend allows an address, not one per setting the
+    /// page loads again with it.
+    pub fn check_control_token(&self, token: String) -> impl Future<Output = Result<()>> + use<> {
+        self.send_as(Method::GET, "/control/instance", None, Some(token)).map(|sent| sent.map(drop))
+    }
+
+    /// A control call with the control token the person gave, if any.
     fn send(&self, method: Method, path: &str, json: Option<String>) -> impl Future<Output = Result<Response>> + use<> {
+        self.send_as(method, path, json, self.control.current())
+    }
+
+    /// The one place that decides what a control call came to: a 2xx response, or why there
+    /// is none. Carries `token` as the control token.
+    fn send_as(&self, method: Method, path: &str, json: Option<String>, token: Option<String>) -> impl Future<Output = Result<Response>> + use<> {
         let (url, control) = (self.url(path), self.control);
-        let token = control.current();
         async move {
             let mut headers = Vec::new();
             if json.is_some() {
