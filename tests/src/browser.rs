@@ -128,7 +128,10 @@ impl Browser {
     }
 
     /// Opens each closed `<details>` around `element`, except the one whose summary it is
-    /// (clicking that summary is what opens it): the page folds its advanced material.
+    /// (clicking that summary is what opens it): the page folds its advanced material. Then
+    /// brings it to the middle of the window, as a person scrolls to what they click: at the
+    /// window's edge, where WebKitWebDriver scrolls it by itself, the page below the first
+    /// screen is still being laid out and the click can miss.
     async fn unfold(&self, element: &fantoccini::elements::Element) {
         let element = serde_json::to_value(element).expect("an element is JSON");
         self.client
@@ -137,7 +140,8 @@ impl Browser {
                  for (let d = el.parentElement && el.parentElement.closest('details'); d; d = d.parentElement && d.parentElement.closest('details')) {
                    const summary = d.querySelector(':scope > summary');
                    if (!d.open && !(summary && summary.contains(el))) d.open = true;
-                 }",
+                 }
+                 el.scrollIntoView({ block: 'center' });",
                 vec![element],
             )
             .await
@@ -232,8 +236,24 @@ impl Browser {
     }
 
     /// Picks the option with `value` in the select `css`.
+    /// Chooses `value` in the `<select>` `css` as Playwright's `selectOption` does: the value set
+    /// and `input` and `change` sent. (Clicking the `<option>`, WebKitWebDriver opens the popup
+    /// menu and leaves it open, and the next click on the page is lost to it.)
     pub async fn select(&self, css: &str, value: &str) {
-        self.click(&format!("{css} option[value=\"{value}\"]")).await;
+        let option = format!("{css} option[value=\"{value}\"]");
+        let element = self.client.wait().at_most(UI_TIMEOUT).for_element(Locator::Css(&option)).await.unwrap_or_else(|e| panic!("no option {option}: {e}"));
+        self.unfold(&element).await;
+        let element = serde_json::to_value(element).expect("an element is JSON");
+        self.client
+            .execute(
+                "const option = arguments[0]; const select = option.closest('select');
+                 select.value = option.value;
+                 select.dispatchEvent(new Event('input', { bubbles: true }));
+                 select.dispatchEvent(new Event('change', { bubbles: true }));",
+                vec![element],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("cannot choose {value} in {css}: {e}"));
     }
 
     /// Sets the checkbox `css` to `on`.

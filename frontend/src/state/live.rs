@@ -53,10 +53,14 @@ impl LiveSettings {
             }
         });
         let api = api.clone();
+        // One change at a time, in the order asked: two sent at once may reach the server in
+        // either order (WebKit's did), and the one asked first would then be the one that stays.
+        let in_order = std::rc::Rc::new(futures_util::lock::Mutex::new(()));
         let change = Action::new_local(move |change: &Change| {
-            let (at, sent) = (change.panel(), send(api.clone(), change.clone()));
+            let (at, api, change, in_order) = (change.panel(), api.clone(), change.clone(), in_order.clone());
             async move {
-                match sent.await {
+                let _turn = in_order.lock().await;
+                match send(api, change).await {
                     Ok(confirmed) => {
                         live.update(|live| {
                             if let Some(Ok(live)) = live {
