@@ -236,24 +236,8 @@ impl Browser {
     }
 
     /// Picks the option with `value` in the select `css`.
-    /// Chooses `value` in the `<select>` `css` as Playwright's `selectOption` does: the value set
-    /// and `input` and `change` sent. (Clicking the `<option>`, WebKitWebDriver opens the popup
-    /// menu and leaves it open, and the next click on the page is lost to it.)
     pub async fn select(&self, css: &str, value: &str) {
-        let option = format!("{css} option[value=\"{value}\"]");
-        let element = self.client.wait().at_most(UI_TIMEOUT).for_element(Locator::Css(&option)).await.unwrap_or_else(|e| panic!("no option {option}: {e}"));
-        self.unfold(&element).await;
-        let element = serde_json::to_value(element).expect("an element is JSON");
-        self.client
-            .execute(
-                "const option = arguments[0]; const select = option.closest('select');
-                 select.value = option.value;
-                 select.dispatchEvent(new Event('input', { bubbles: true }));
-                 select.dispatchEvent(new Event('change', { bubbles: true }));",
-                vec![element],
-            )
-            .await
-            .unwrap_or_else(|e| panic!("cannot choose {value} in {css}: {e}"));
+        self.click(&format!("{css} option[value=\"{value}\"]")).await;
     }
 
     /// Sets the checkbox `css` to `on`.
