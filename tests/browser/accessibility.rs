@@ -74,13 +74,7 @@ async fn axe_finds_no_violation_in_a_shared_labs_draft() {
     let axe = axe_script();
     let lab = Lab::opened().await;
     let b = &lab.browser;
-    b.select("#req-method", "PUT").await;
-    let link = b.value("#share-link").await;
-    b.click("#preset-trust-null").await;
-    b.wait_text("#policy-summary", |t| t.contains("null")).await;
-    b.client.goto("about:blank").await.unwrap();
-    b.client.goto(&link).await.unwrap();
-    b.wait_text("#shared-changes", |t| t.contains("allow_origin")).await;
+    lab.open_a_shared_draft().await;
 
     // Act
     let violations = axe_violations(b, &axe).await;

@@ -39,13 +39,7 @@ async fn every_table_reads_on_a_390_px_phone_without_scrolling_sideways() {
     let b = &lab.browser;
     b.click("#profile-cookie").await;
     b.wait_attr("#latest .views", "data-rid", |r| !r.is_empty()).await;
-    b.select("#req-method", "PUT").await;
-    let link = b.value("#share-link").await;
-    b.click("#preset-trust-null").await;
-    b.wait_text("#policy-summary", |t| t.contains("null")).await;
-    b.client.goto("about:blank").await.unwrap();
-    b.client.goto(&link).await.unwrap();
-    b.wait_text("#shared-changes", |t| t.contains("allow_origin")).await;
+    lab.open_a_shared_draft().await;
     b.wait_text("#defense-table", |t| !t.is_empty()).await;
 
     // Act: a phone's width, every fold open

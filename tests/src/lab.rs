@@ -65,6 +65,19 @@ impl Lab {
         self.control_wait("/control/challenge", judged).await
     }
 
+    /// Opens the page from a link to a lab that differs from the live one (a PUT request, a
+    /// policy trusting `null` since), so that the shared draft and its table show.
+    pub async fn open_a_shared_draft(&self) {
+        let b = &self.browser;
+        b.select("#req-method", "PUT").await;
+        let link = b.value("#share-link").await;
+        b.click("#preset-trust-null").await;
+        b.wait_text("#policy-summary", |t| t.contains("null")).await;
+        b.client.goto("about:blank").await.unwrap();
+        b.client.goto(&link).await.unwrap();
+        b.wait_text("#shared-changes", |t| t.contains("allow_origin")).await;
+    }
+
     /// The victim's (a@b.com's) balance at the lab's bank.
     pub async fn balance(&self) -> u64 {
         let accounts = self.control_get("/control/accounts").await;
