@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use frontend::{
     api::BrowserView,
     lab_request::LabRequest,
-    labs::{cors::results::ProbeResult, csrf::bank::SiteLink},
+    labs::{cors::results::ProbeResult, csrf::site_link::SiteLink},
 };
 use leptos::prelude::*;
 use shared::{
