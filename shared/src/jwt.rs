@@ -280,16 +280,7 @@ pub fn verify_with(token: &str, key: &Key, now: i64) -> Result<Claims, JwtError>
     let signing_input = &token[..header.len() + 1 + payload.len()];
 
     // 2. header, 3. alg: nothing else of the token is looked at before this holds.
-    let header: Header = typed("header", header)?;
-    match header.alg {
-        Some(Value::String(alg)) if alg == "HS256" => {}
-        Some(Value::String(alg)) => return Err(JwtError::UnsupportedAlg(alg)),
-        Some(other) => return Err(JwtError::UnsupportedAlg(other.to_string())),
-        None => return Err(JwtError::UnsupportedAlg("missing".to_owned())),
-    }
-    if header.crit.is_some() {
-        return Err(malformed("its header names critical extensions (crit) that this server does not understand"));
-    }
+    header_naming("HS256", header)?;
 
     // 4. MAC over `header "." payload` exactly as received; a signature of any other length
     // than 32 bytes is simply not this MAC (no truncated MACs).
@@ -304,6 +295,21 @@ pub fn verify_with(token: &str, key: &Key, now: i64) -> Result<Claims, JwtError>
 
     // 5. claims, from a payload the key holder signed; 6. time.
     claims_at(payload, now)
+}
+
+/// Steps 2 and 3: a header that names exactly `alg` and no critical extension.
+fn header_naming(alg: &str, header: &str) -> Result<(), JwtError> {
+    let header: Header = typed("header", header)?;
+    match header.alg {
+        Some(Value::String(named)) if named == alg => {}
+        Some(Value::String(named)) => return Err(JwtError::UnsupportedAlg(named)),
+        Some(other) => return Err(JwtError::UnsupportedAlg(other.to_string())),
+        None => return Err(JwtError::UnsupportedAlg("missing".to_owned())),
+    }
+    if header.crit.is_some() {
+        return Err(malformed("its header names critical extensions (crit) that this server does not understand"));
+    }
+    Ok(())
 }
 
 /// Steps 5 and 6: the payload's claims, typed, and valid at `now` with no leeway.
@@ -328,16 +334,7 @@ fn claims_at(payload: &str, now: i64) -> Result<Claims, JwtError> {
 /// is malformed (an unsigned token has none).
 pub fn verify_unsigned(token: &str, now: i64) -> Result<Claims, JwtError> {
     let (header, payload, signature) = split(token)?;
-    let header: Header = typed("header", header)?;
-    match header.alg {
-        Some(Value::String(alg)) if alg == "none" => {}
-        Some(Value::String(alg)) => return Err(JwtError::UnsupportedAlg(alg)),
-        Some(other) => return Err(JwtError::UnsupportedAlg(other.to_string())),
-        None => return Err(JwtError::UnsupportedAlg("missing".to_owned())),
-    }
-    if header.crit.is_some() {
-        return Err(malformed("its header names critical extensions (crit) that this server does not understand"));
-    }
+    header_naming("none", header)?;
     if !signature.is_empty() {
         return Err(malformed("an unsigned token (alg none) has an empty signature part: it ends with its second dot"));
     }
