@@ -236,10 +236,13 @@ fn mac(secret: &[u8]) -> Hmac<Sha256> {
     <Hmac<Sha256> as Mac>::new_from_slice(secret).unwrap_or_else(|_| unreachable!("HMAC accepts any key length"))
 }
 
-/// Signs `claims` with HS256: `{"alg":"HS256","typ":"JWT"}`.
+/// The header of every token this playground signs (and the page re-signs).
+pub const HS256_HEADER: &[u8] = br#"{"alg":"HS256","typ":"JWT"}"#;
+
+/// Signs `claims` with HS256, under `HS256_HEADER`.
 pub fn encode(claims: &Claims, secret: &[u8]) -> String {
     let payload = serde_json::to_vec(claims).unwrap_or_default();
-    sign_parts(br#"{"alg":"HS256","typ":"JWT"}"#, &payload, secret)
+    sign_parts(HS256_HEADER, &payload, secret)
 }
 
 /// Signs any header and payload bytes as given: what the UI uses to re-sign a tampered token.

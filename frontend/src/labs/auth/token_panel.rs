@@ -31,7 +31,7 @@ pub fn TokenPanel() -> impl IntoView {
     });
     let resign = move |_| match json::reformat(&payload.get_untracked(), false) {
         Some(compact) => {
-            let signed = jwt::sign_parts(br#"{"alg":"HS256","typ":"JWT"}"#, compact.as_bytes(), secret.get_untracked().as_bytes());
+            let signed = jwt::sign_parts(jwt::HS256_HEADER, compact.as_bytes(), secret.get_untracked().as_bytes());
             jwt.0.set(Some(signed));
             problem.clear();
         }

@@ -12,9 +12,6 @@ use crate::{
     state::{Jwt, LiveSettings, Panel, Problem},
 };
 
-/// The header the playground's server signs with, and the panel re-signs with.
-const HS256_HEADER: &[u8] = br#"{"alg":"HS256","typ":"JWT"}"#;
-
 #[component]
 pub fn TokenTools(
     /// The token panel's secret field: a word found goes there, and signing uses it.
@@ -40,7 +37,7 @@ pub fn TokenTools(
     let sign_as = move |_| match forge::with_sub(&payload.get_untracked(), sub.get_untracked().trim()) {
         Ok(claims) => {
             payload.set(claims.clone());
-            jwt.0.set(Some(shared::jwt::sign_parts(HS256_HEADER, claims.as_bytes(), secret.get_untracked().as_bytes())));
+            jwt.0.set(Some(shared::jwt::sign_parts(shared::jwt::HS256_HEADER, claims.as_bytes(), secret.get_untracked().as_bytes())));
             problem.clear();
         }
         Err(why) => problem.report(Panel::Auth, format!("Not signed: {why}.")),
